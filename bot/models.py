@@ -132,3 +132,13 @@ class Submission:
     reject_reason: str = ""
     attempts: int = 0
     submitters: tuple[str, ...] = field(default=())
+
+
+@dataclass(frozen=True, slots=True)
+class BriefItem:
+    """One pick as the TL;DR writer sees it."""
+
+    title: str
+    summary: str
+    site: str = ""
+    kind: SourceKind = SourceKind.ARTICLE
