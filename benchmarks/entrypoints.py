@@ -1,0 +1,17 @@
+"""Stable entry points that outside checks call. Keep the signatures."""
+
+from __future__ import annotations
+
+
+def extract_text(html: str, url: str) -> str:
+    """The article text digestif extracts from one page."""
+    from bot.extract import extract_article
+
+    return extract_article(html, url).text
+
+
+def summarize_text(text: str, max_words: int) -> str:
+    """The offline summary of one article, at most ``max_words`` words."""
+    from bot.summarize.offline import summarize_text as offline
+
+    return offline(text, max_words)
