@@ -70,7 +70,9 @@ class Settings(BaseSettings):
     http_port: int = Field(3000, validation_alias=_env("DIGESTIF_HTTP_PORT"))
 
     # schedule
-    schedule_grace_hours: float = Field(24.0, validation_alias=_env("DIGESTIF_SCHEDULE_GRACE_HOURS"))
+    schedule_grace_hours: float = Field(
+        24.0, validation_alias=_env("DIGESTIF_SCHEDULE_GRACE_HOURS")
+    )
 
     @field_validator("fetch_allow_networks", mode="before")
     @classmethod

@@ -3,9 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol
 
-from bot.models import Article, BriefItem, Summary, SummaryPrefs
+from bot.community import Community, CommunitySettings
+from bot.events import MessageRef
+from bot.models import (
+    Article,
+    BriefItem,
+    Member,
+    ModerationStatus,
+    Submission,
+    SubmissionState,
+    Summary,
+    SummaryPrefs,
+)
 
 
 class PageReader(Protocol):
@@ -31,4 +44,173 @@ class Summarizer(Protocol):
 
     async def brief(self, picks: Sequence[BriefItem], prefs: SummaryPrefs) -> tuple[str, ...]:
         """Three to five TL;DR bullets, each led by an emoji, covering the picks."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class Tally:
+    """Counted votes of one submission: distinct members per direction."""
+
+    up: int = 0
+    down: int = 0
+
+    @property
+    def score(self) -> int:
+        return self.up - self.down
+
+    @property
+    def voters(self) -> int:
+        return self.up + self.down
+
+
+@dataclass(frozen=True, slots=True)
+class VoteRecord:
+    member_id: str
+    emoji: str
+    direction: int
+
+
+class Store(Protocol):
+    """Persistence for communities, submissions, votes and digests.
+
+    Every method is atomic. Methods documented as idempotent may be replayed freely.
+    Failures of the underlying database raise StorageError.
+    """
+
+    async def ensure_community(self, key: str, platform: str, name: str) -> Community:
+        """Return the community, creating it with default settings. Idempotent."""
+        ...
+
+    async def get_community(self, key: str) -> Community | None: ...
+
+    async def save_settings(self, key: str, settings: CommunitySettings) -> None: ...
+
+    async def communities(self) -> list[Community]: ...
+
+    async def upsert_member(self, community: str, member: Member) -> None:
+        """Record or rename a member. Idempotent."""
+        ...
+
+    async def member_names(self, community: str, ids: Sequence[str]) -> dict[str, str]: ...
+
+    async def add_submission(
+        self, community: str, url: str, original_url: str, member: Member, now: datetime
+    ) -> tuple[Submission, bool]:
+        """Queue ``url`` (canonical) as the next #N, or credit ``member`` on the existing
+        submission of the same URL. Returns (submission, created). Idempotent per member."""
+        ...
+
+    async def link_message(self, community: str, ref: MessageRef, submission_id: int,
+                           role: str) -> None:
+        """Map a chat message ('origin' or 'card') to a submission. Idempotent."""
+        ...
+
+    async def submission_for_message(self, community: str, message_id: str) -> Submission | None:
+        ...
+
+    async def messages_for(self, submission_id: int) -> list[tuple[MessageRef, str]]:
+        """The (message, role) pairs that stand for a submission."""
+        ...
+
+    async def get_submission(self, community: str, number: int) -> Submission | None: ...
+
+    async def get_submission_by_id(self, submission_id: int) -> Submission | None: ...
+
+    async def find_by_url(self, community: str, url: str) -> Submission | None:
+        """The submission whose canonical or final URL is ``url``."""
+        ...
+
+    async def list_submissions(
+        self,
+        community: str,
+        *,
+        states: Sequence[SubmissionState] = (),
+        statuses: Sequence[ModerationStatus] = (),
+    ) -> list[Submission]:
+        """Submissions in number order, filtered when filters are given."""
+        ...
+
+    async def set_state(self, submission_id: int, state: SubmissionState,
+                        reason: str = "") -> None: ...
+
+    async def claim(self, submission_id: int) -> Submission | None:
+        """Move a pending submission to fetching and count the attempt. None if it was not
+        pending (someone else has it, or it is done)."""
+        ...
+
+    async def pending_ids(self) -> list[int]:
+        """After a restart: every submission left fetching goes back to pending; returns all
+        pending ids in submission order."""
+        ...
+
+    async def mark_ready(self, submission_id: int, article: Article, summary: Summary,
+                         now: datetime) -> None: ...
+
+    async def merge_into(self, duplicate_id: int, existing_id: int) -> None:
+        """Fold a duplicate found after fetching into the existing submission: its
+        submitters, messages and votes move over, and the duplicate is deleted."""
+        ...
+
+    async def set_moderation(self, submission_id: int, status: ModerationStatus, *,
+                             pinned: bool | None = None, reason: str = "") -> None: ...
+
+    async def add_vote(self, submission_id: int, member_id: str, emoji: str, direction: int,
+                       now: datetime) -> bool:
+        """Record a vote. Returns False when it was already there. Idempotent."""
+        ...
+
+    async def remove_vote(self, submission_id: int, member_id: str, emoji: str) -> bool:
+        """Returns False when there was no such vote. Idempotent."""
+        ...
+
+    async def clear_votes(self, submission_id: int, emoji: str | None = None) -> int: ...
+
+    async def replace_votes(self, submission_id: int, votes: Sequence[VoteRecord],
+                            now: datetime) -> None:
+        """Make the stored votes exactly ``votes`` (a recount). Idempotent."""
+        ...
+
+    async def tallies(self, submission_ids: Sequence[int]) -> dict[int, Tally]: ...
+
+    async def begin_digest(self, community: str, period: str, now: datetime) -> bool:
+        """Claim a period for posting. False when it is already posting or posted."""
+        ...
+
+    async def finish_digest(self, community: str, period: str, content: str, now: datetime,
+                            published: Sequence[int]) -> None:
+        """Record the period as posted and its picks as published, in one transaction."""
+        ...
+
+    async def digest_record(self, community: str, period: str) -> tuple[str, str] | None:
+        """(state, content) of a period's digest, if any."""
+        ...
+
+    async def posted_digests(self, community: str) -> list[tuple[str, str, datetime]]:
+        """(period, content, posted_at) of every posted digest, newest first."""
+        ...
+
+    async def abandon_digest(self, community: str, period: str) -> None:
+        """Forget a 'posting' claim whose post did not happen."""
+        ...
+
+
+class Notifier(Protocol):
+    """Tells a community's chat what happened to its submissions. Implemented by adapters.
+
+    Calls are best-effort: an implementation logs its own failures and never raises for a
+    platform error, so the core's state never depends on a chat message going out.
+    """
+
+    async def submission_ready(self, community: Community, submission: Submission,
+                               origin: MessageRef | None) -> MessageRef | None:
+        """Post the submission card (in reply to ``origin`` where the platform allows).
+        Returns the card's message so votes on it count."""
+        ...
+
+    async def submission_failed(self, community: Community, submission: Submission,
+                                origin: MessageRef | None) -> None: ...
+
+    async def duplicate_found(self, community: Community, existing: Submission,
+                              origin: MessageRef | None) -> None:
+        """A link turned out, after fetching, to be the same page as ``existing``."""
         ...

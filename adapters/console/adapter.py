@@ -1,0 +1,202 @@
+"""The console adapter: a line-based chat in the terminal, and its notifier."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import TextIO
+
+from bot.links import find_urls
+
+from adapters.console.render import card, clean, queue_line
+from bot.app import App
+from bot.community import Community
+from bot.digest import Digest
+from bot.errors import UserError
+from bot.events import LinkPosted, MessageRef
+from bot.models import Member, Submission
+from bot.render.markdown import render_markdown
+
+log = logging.getLogger(__name__)
+
+HELP = """\
+Paste any line with links to submit them as the current member.
+  /as NAME [--mod]   switch member (--mod: a moderator)
+  +1 N  /  -1 N      vote for / against submission #N
+  /unvote N          withdraw your votes on #N
+  /queue             list the queue with scores
+  /digest            preview this week's digest
+  /digest post       post this week's digest (moderators)
+  /help              this help"""
+
+Handler = Callable[[list[str]], Awaitable[None]]
+
+
+class ConsoleNotifier:
+    """Implements bot.ports.Notifier by printing to the terminal."""
+
+    def __init__(self, out: TextIO) -> None:
+        self._out = out
+
+    def say(self, text: str) -> None:
+        print(text, file=self._out, flush=True)
+
+    async def submission_ready(self, community: Community, submission: Submission,
+                               origin: MessageRef | None) -> MessageRef | None:
+        self.say(card(submission))
+        return None
+
+    async def submission_failed(self, community: Community, submission: Submission,
+                                origin: MessageRef | None) -> None:
+        self.say(f"#{submission.number} failed: {clean(submission.failure_reason)}")
+
+    async def duplicate_found(self, community: Community, existing: Submission,
+                              origin: MessageRef | None) -> None:
+        self.say(f"That link is the same page as #{existing.number}: "
+                 f"already queued as #{existing.number}, and you are credited.")
+
+
+class ConsoleAdapter:
+    def __init__(self, app: App, community: str, member: str, out: TextIO = sys.stdout,
+                 moderator: bool = False) -> None:
+        self._app = app
+        self._community = community
+        self._member = Member(member, member, is_moderator=moderator)
+        self._notifier = ConsoleNotifier(out)
+        self._line = 0
+        self.commands: dict[str, Handler] = {
+            "/as": self._as,
+            "+1": self._up,
+            "-1": self._down,
+            "/unvote": self._unvote,
+            "/queue": self._queue,
+            "/digest": self._digest,
+            "/help": self._help,
+        }
+        app.curator.add_notifier("console", self._notifier)
+
+    @property
+    def member(self) -> Member:
+        return self._member
+
+    @property
+    def community(self) -> str:
+        return self._community
+
+    def say(self, text: str) -> None:
+        self._notifier.say(text)
+
+    async def run(self, lines: AsyncIterator[str]) -> None:
+        await self._app.curator.community(self._community, "console")
+        async for line in lines:
+            await self.handle(line)
+        await self._app.curator.wait_idle()
+
+    async def handle(self, line: str) -> None:
+        text = line.strip()
+        if not text:
+            return
+        self._line += 1
+        word, *args = text.split()
+        handler = self.commands.get(word.lower())
+        try:
+            if handler is not None:
+                await handler(args)
+            elif find_urls(text):
+                await self._submit(text)
+            else:
+                self.say(f"Unknown command or no link in {clean(word, 40)!r}. Type /help.")
+        except UserError as err:
+            log.info("console: %s", err)
+            self.say(str(err))
+
+    async def _submit(self, text: str) -> None:
+        ref = MessageRef("console", f"line-{self._line}")
+        outcomes = await self._app.curator.post_link(
+            LinkPosted(self._community, self._member, text, ref)
+        )
+        for outcome in outcomes:
+            self.say(f"{clean(outcome.url, 100)}: {outcome.message}")
+
+    async def _as(self, args: list[str]) -> None:
+        names = [a for a in args if a != "--mod"]
+        if len(names) != 1:
+            raise UserError("Usage: /as NAME [--mod]")
+        self._member = Member(names[0], names[0], is_moderator="--mod" in args)
+        role = " (moderator)" if self._member.is_moderator else ""
+        self.say(f"You are now {clean(names[0], 40)}{role}.")
+
+    async def _number(self, args: list[str], usage: str) -> int:
+        if len(args) != 1 or not args[0].lstrip("#").isdigit():
+            raise UserError(f"Usage: {usage}")
+        return int(args[0].lstrip("#"))
+
+    async def _vote(self, args: list[str], up: bool) -> None:
+        number = await self._number(args, "+1 N" if up else "-1 N")
+        settings = await self._app.curator.settings_for(self._community)
+        emoji = settings.up_emoji[0] if up else settings.down_emoji[0]
+        outcome = await self._app.curator.vote_on(self._community, number, self._member, emoji)
+        if not outcome.counted:
+            self.say(f"Not counted: {outcome.reason}.")
+        elif not outcome.changed:
+            self.say(f"You already voted on #{number}.")
+        else:
+            self.say(f"Vote recorded on #{number}.")
+
+    async def _up(self, args: list[str]) -> None:
+        await self._vote(args, up=True)
+
+    async def _down(self, args: list[str]) -> None:
+        await self._vote(args, up=False)
+
+    async def _unvote(self, args: list[str]) -> None:
+        number = await self._number(args, "/unvote N")
+        settings = await self._app.curator.settings_for(self._community)
+        removed = False
+        for emoji in (*settings.up_emoji, *settings.down_emoji):
+            outcome = await self._app.curator.vote_on(
+                self._community, number, self._member, emoji, added=False
+            )
+            removed = removed or outcome.changed
+        self.say(f"Vote withdrawn on #{number}." if removed else f"You had no vote on #{number}.")
+
+    async def _queue(self, args: list[str]) -> None:
+        entries = await self._app.curator.queue(self._community)
+        if not entries:
+            self.say("The queue is empty. Paste a link to submit it.")
+        for entry in entries:
+            self.say(queue_line(entry))
+
+    async def _digest(self, args: list[str]) -> None:
+        community = await self._app.curator.known_community(self._community)
+        period = self._app.digests.period(community)
+        if args[:1] == ["post"]:
+            if not self._member.is_moderator:
+                raise UserError("Only moderators can post the digest (try /as NAME --mod).")
+
+            async def post(digest: Digest) -> None:
+                self.say(render_markdown(digest))
+
+            posted = await self._app.digests.publish(community, period, post)
+            if posted is None:
+                self.say(f"The digest for {period.key} was already posted.")
+            return
+        if args:
+            raise UserError("Usage: /digest [post]")
+        self.say(render_markdown(await self._app.digests.build(community, period)))
+
+    async def _help(self, args: list[str]) -> None:
+        self.say(HELP)
+
+
+async def stdin_lines(stream: TextIO = sys.stdin, prompt: bool = False) -> AsyncIterator[str]:
+    """Lines from a terminal or a pipe, read off the event loop."""
+    while True:
+        if prompt:
+            print("> ", end="", flush=True)
+        line = await asyncio.to_thread(stream.readline)
+        if not line:
+            return
+        yield line

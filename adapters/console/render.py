@@ -1,0 +1,51 @@
+"""Plain-text rendering for the terminal. Untrusted text loses control characters so a page
+title cannot move the cursor, clear the screen or reorder text."""
+
+from __future__ import annotations
+
+import re
+
+from bot.curator import QueueEntry
+from bot.models import Submission, SubmissionState
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def clean(text: str, limit: int = 200) -> str:
+    flat = " ".join(_CONTROL.sub(" ", text).split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def byline(submission: Submission) -> str:
+    parts = []
+    if submission.authors:
+        parts.append("by " + clean(", ".join(submission.authors), 80))
+    if submission.site_name:
+        parts.append(clean(submission.site_name, 60))
+    return " · ".join(parts)
+
+
+def card(submission: Submission) -> str:
+    lines = [f"#{submission.number} ready: {clean(submission.title or submission.url)}"]
+    if byline(submission):
+        lines.append(f"    {byline(submission)}")
+    if submission.flag:
+        lines.append(f"    (not summarized: the page is a {submission.flag.replace('_', ' ')})")
+    elif submission.summary:
+        lines.append(f"    {clean(submission.summary, 600)}")
+    return "\n".join(lines)
+
+
+def queue_line(entry: QueueEntry) -> str:
+    s = entry.submission
+    if s.state is SubmissionState.READY:
+        what = clean(s.title or s.url, 80)
+        if s.flag:
+            what += f" [{s.flag.replace('_', ' ')}]"
+    elif s.state is SubmissionState.FAILED:
+        what = f"{clean(s.url, 80)} (failed: {clean(s.failure_reason, 80)})"
+    else:
+        what = f"{clean(s.url, 80)} ({s.state})"
+    pin = " 📌" if s.pinned else ""
+    shared = ", ".join(clean(n, 40) for n in entry.submitter_names)
+    return f"#{s.number:<4} {entry.tally.score:+d}  {what}{pin} · shared by {shared}"

@@ -1,0 +1,50 @@
+"""The composition root: builds everything from one Settings object and closes it all on exit.
+
+This is the one place that names concrete stores and readers; they are imported here lazily
+so that importing the core never loads a database driver or chat SDK.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
+from dataclasses import dataclass
+
+from bot.clock import Clock, system_clock
+from bot.config import Settings
+from bot.curator import Curator
+from bot.digests import DigestService
+from bot.ingest import IngestWorker
+from bot.ports import PageReader, Store, Summarizer
+
+
+@dataclass(slots=True)
+class App:
+    settings: Settings
+    store: Store
+    reader: PageReader
+    summarizer: Summarizer
+    worker: IngestWorker
+    curator: Curator
+    digests: DigestService
+
+
+@asynccontextmanager
+async def open_app(settings: Settings, clock: Clock = system_clock) -> AsyncIterator[App]:
+    from bot.reader import build_reader
+    from bot.summarize import build_summarizer
+    from storage.sqlite import SqliteStore
+
+    async with AsyncExitStack() as stack:
+        store = await stack.enter_async_context(SqliteStore(settings.database))
+        reader = build_reader(settings)
+        stack.push_async_callback(reader.aclose)
+        summarizer = build_summarizer(settings, cache=store)
+        stack.push_async_callback(summarizer.aclose)
+        worker = IngestWorker(store, reader, summarizer, clock,
+                              concurrency=settings.ingest_concurrency)
+        curator = Curator(store, worker, clock, settings.max_links_per_message)
+        await worker.start()
+        stack.push_async_callback(worker.close)
+        yield App(settings, store, reader, summarizer, worker, curator,
+                  DigestService(store, summarizer, clock))

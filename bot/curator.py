@@ -1,0 +1,220 @@
+"""The core's use cases: links posted, reactions changed, the queue. One object per process."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from bot.clock import Clock
+from bot.community import Community, CommunitySettings
+from bot.errors import InvalidLink, UnknownSubmission
+from bot.events import LinkPosted, MessageRef, ReactionChanged, ReactionsCleared
+from bot.ingest import IngestResult, IngestWorker
+from bot.links import canonicalize, find_urls
+from bot.models import Member, ModerationStatus, Submission, SubmissionState
+from bot.ports import Notifier, Store, Tally
+from bot.votes import decide
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class SubmitOutcome:
+    """One link of a message: queued, already queued (and credited), or refused."""
+
+    url: str
+    submission: Submission | None = None
+    created: bool = False
+    error: str = ""
+
+    @property
+    def message(self) -> str:
+        if self.submission is None:
+            return f"Not queued: {self.error}"
+        if self.created:
+            return f"Queued as #{self.submission.number}."
+        return f"Already queued as #{self.submission.number}."
+
+
+@dataclass(frozen=True, slots=True)
+class VoteOutcome:
+    submission: Submission | None
+    counted: bool
+    changed: bool
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class QueueEntry:
+    submission: Submission
+    tally: Tally
+    submitter_names: tuple[str, ...]
+
+
+class Curator:
+    def __init__(self, store: Store, worker: IngestWorker, clock: Clock,
+                 max_links_per_message: int = 5) -> None:
+        self._store = store
+        self._worker = worker
+        self._clock = clock
+        self._max_links = max_links_per_message
+        self._communities: dict[str, Community] = {}
+        self._members: dict[tuple[str, str], Member] = {}
+        self._notifiers: dict[str, Notifier] = {}
+        worker.subscribe(self._on_ingested)
+
+    @property
+    def store(self) -> Store:
+        return self._store
+
+    @property
+    def clock(self) -> Clock:
+        return self._clock
+
+    def add_notifier(self, platform: str, notifier: Notifier) -> None:
+        self._notifiers[platform] = notifier
+
+    # communities -----------------------------------------------------------------------
+
+    async def community(self, key: str, platform: str = "console", name: str = "") -> Community:
+        """The community, created with default settings on first sight."""
+        found = self._communities.get(key)
+        if found is None:
+            found = await self._store.ensure_community(key, platform, name or key)
+            self._communities[key] = found
+        return found
+
+    async def known_community(self, key: str) -> Community:
+        found = self._communities.get(key) or await self._store.get_community(key)
+        if found is None:
+            raise InvalidLink(f"There is no community {key!r}.")
+        self._communities[key] = found
+        return found
+
+    async def settings_for(self, key: str) -> CommunitySettings:
+        return (await self.known_community(key)).settings
+
+    async def update_settings(self, key: str, settings: CommunitySettings) -> Community:
+        await self._store.save_settings(key, settings)
+        self._communities.pop(key, None)
+        return await self.known_community(key)
+
+    async def remember(self, community: str, member: Member) -> None:
+        if self._members.get((community, member.id)) != member:
+            await self._store.upsert_member(community, member)
+            self._members[(community, member.id)] = member
+
+    # links -----------------------------------------------------------------------------
+
+    async def post_link(self, event: LinkPosted) -> list[SubmitOutcome]:
+        """Queue every link in a member's message. Bots' messages are ignored."""
+        if event.author.is_bot:
+            return []
+        community = await self.known_community(event.community)
+        allowed = community.settings.submission_channels
+        if allowed and event.origin is not None and event.origin.channel not in allowed:
+            return []
+        credited = event.credited_to or event.author
+        outcomes = []
+        for url in find_urls(event.text, self._max_links):
+            outcomes.append(await self._submit(community, url, credited, event.origin))
+        return outcomes
+
+    async def _submit(self, community: Community, url: str, member: Member,
+                      origin: MessageRef | None) -> SubmitOutcome:
+        try:
+            canonical = canonicalize(url)
+        except InvalidLink as err:
+            log.info("refused link %r in %s: %s", url, community.key, err)
+            return SubmitOutcome(url, error=str(err))
+        await self.remember(community.key, member)
+        submission, created = await self._store.add_submission(
+            community.key, canonical, url, member, self._clock()
+        )
+        if origin is not None:
+            await self._store.link_message(community.key, origin, submission.id, "origin")
+        if created:
+            self._worker.enqueue(submission.id)
+        elif submission.state is SubmissionState.FAILED:
+            # Someone shared a link that failed before: give it another try.
+            await self._store.set_state(submission.id, SubmissionState.PENDING)
+            self._worker.enqueue(submission.id)
+        return SubmitOutcome(url, submission, created)
+
+    async def _on_ingested(self, result: IngestResult) -> None:
+        community = await self.known_community(result.submission.community)
+        notifier = self._notifiers.get(community.platform)
+        if notifier is None:
+            return
+        submission = result.duplicate_of or result.submission
+        origins = [ref for ref, role in await self._store.messages_for(submission.id)
+                   if role == "origin"]
+        origin = origins[-1] if origins else None
+        if result.duplicate_of is not None:
+            await notifier.duplicate_found(community, result.duplicate_of, origin)
+        elif submission.state is SubmissionState.READY:
+            card = await notifier.submission_ready(community, submission, origin)
+            if card is not None:
+                await self._store.link_message(community.key, card, submission.id, "card")
+        else:
+            await notifier.submission_failed(community, submission, origin)
+
+    async def wait_idle(self) -> None:
+        """Wait until every queued link is ready or failed."""
+        await self._worker.drain()
+
+    # votes -----------------------------------------------------------------------------
+
+    async def react(self, event: ReactionChanged) -> VoteOutcome:
+        """Apply one reaction on a member's message or the bot's card. Replays are no-ops."""
+        submission = await self._store.submission_for_message(event.community, event.message_id)
+        if submission is None:
+            return VoteOutcome(None, counted=False, changed=False, reason="not a submission")
+        return await self._vote(submission, event.member, event.emoji, event.added)
+
+    async def vote_on(self, community: str, number: int, member: Member, emoji: str,
+                      added: bool = True) -> VoteOutcome:
+        """Vote by submission number (console commands, vote buttons)."""
+        return await self._vote(await self.submission(community, number), member, emoji, added)
+
+    async def _vote(self, submission: Submission, member: Member, emoji: str,
+                    added: bool) -> VoteOutcome:
+        settings = await self.settings_for(submission.community)
+        if not added:
+            # Withdrawing is always allowed, so a rule change never strands a vote.
+            changed = await self._store.remove_vote(submission.id, member.id, emoji)
+            return VoteOutcome(submission, counted=changed, changed=changed)
+        decision = decide(settings, submission, member, emoji)
+        if decision.direction == 0:
+            return VoteOutcome(submission, counted=False, changed=False, reason=decision.reason)
+        await self.remember(submission.community, member)
+        changed = await self._store.add_vote(
+            submission.id, member.id, emoji, decision.direction, self._clock()
+        )
+        return VoteOutcome(submission, counted=True, changed=changed)
+
+    async def clear_reactions(self, event: ReactionsCleared) -> int:
+        submission = await self._store.submission_for_message(event.community, event.message_id)
+        if submission is None:
+            return 0
+        return await self._store.clear_votes(submission.id, event.emoji)
+
+    # queue -----------------------------------------------------------------------------
+
+    async def submission(self, community: str, number: int) -> Submission:
+        found = await self._store.get_submission(community, number)
+        if found is None:
+            raise UnknownSubmission(number)
+        return found
+
+    async def queue(self, community: str) -> list[QueueEntry]:
+        """Queued submissions (any ingest state) with their votes, in number order."""
+        subs = await self._store.list_submissions(community, statuses=[ModerationStatus.QUEUED])
+        tallies = await self._store.tallies([s.id for s in subs])
+        ids = sorted({m for s in subs for m in s.submitters})
+        names = await self._store.member_names(community, ids)
+        return [
+            QueueEntry(s, tallies.get(s.id, Tally()),
+                       tuple(names.get(m, m) for m in s.submitters))
+            for s in subs
+        ]

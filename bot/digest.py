@@ -1,0 +1,79 @@
+"""The digest: one platform-neutral value that every renderer and adapter shows.
+
+Every field typed ``Untrusted`` came from a page, a member or a model: renderers must escape
+it for their medium, and must never let it mention anyone or inject markup.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import NewType
+
+from bot.models import PageFlag, SourceKind, SummarySource
+from bot.period import Period
+
+Untrusted = NewType("Untrusted", str)
+
+
+@dataclass(frozen=True, slots=True)
+class DigestItem:
+    rank: int
+    number: int
+    url: Untrusted
+    title: Untrusted
+    authors: tuple[Untrusted, ...]
+    site: Untrusted
+    summary: Untrusted
+    summary_source: SummarySource
+    score: int
+    voters: int
+    submitters: tuple[Untrusted, ...]  # display names, first is who shared it first
+    kind: SourceKind = SourceKind.ARTICLE
+    flag: PageFlag | None = None
+    pinned: bool = False
+    submission_id: int = 0  # internal; not exported
+
+    @property
+    def byline(self) -> str:
+        """'by Author · site', the part after the title (untrusted)."""
+        parts = []
+        if self.authors:
+            parts.append("by " + ", ".join(self.authors))
+        if self.site:
+            parts.append(self.site)
+        return " · ".join(parts)
+
+
+@dataclass(frozen=True, slots=True)
+class DigestSection:
+    title: str
+    items: tuple[DigestItem, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DigestTotals:
+    links: int
+    sharers: int
+    votes: int
+
+
+@dataclass(frozen=True, slots=True)
+class Digest:
+    community: str
+    community_name: Untrusted
+    period: Period
+    title: str
+    intro: Untrusted
+    tldr: tuple[Untrusted, ...]
+    sections: tuple[DigestSection, ...]
+    also_shared: tuple[DigestItem, ...]
+    totals: DigestTotals
+    previous_period: str = ""
+
+    @property
+    def picks(self) -> tuple[DigestItem, ...]:
+        return tuple(item for section in self.sections for item in section.items)
+
+    @property
+    def empty(self) -> bool:
+        return not self.picks

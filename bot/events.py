@@ -1,0 +1,50 @@
+"""Inbound events, translated from platform payloads by the adapters."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.models import Member
+
+
+@dataclass(frozen=True, slots=True)
+class MessageRef:
+    """Where a chat message lives. IDs are opaque platform strings."""
+
+    channel: str
+    message_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class LinkPosted:
+    """A member's message that may contain links.
+
+    ``credited_to`` is set when someone submits another member's message: the links are
+    credited to that member and ``author`` is who asked.
+    """
+
+    community: str
+    author: Member
+    text: str
+    origin: MessageRef | None = None
+    credited_to: Member | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ReactionChanged:
+    """One reaction added or removed by one member on one message."""
+
+    community: str
+    message_id: str
+    member: Member
+    emoji: str
+    added: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ReactionsCleared:
+    """All reactions (or all of one emoji) removed from a message."""
+
+    community: str
+    message_id: str
+    emoji: str | None = None

@@ -1,0 +1,150 @@
+"""The ingest worker: pending -> fetching -> ready | failed, with bounded concurrency.
+
+Every step's outcome is stored, so after a restart ``start`` resumes whatever was pending or
+in flight. Notifications go out after the state is stored and never decide it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from bot.clock import Clock
+from bot.community import CommunitySettings
+from bot.errors import ExtractError, FetchError
+from bot.links import canonicalize
+from bot.models import Article, Submission, SubmissionState
+from bot.ports import PageReader, Store, Summarizer
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class IngestResult:
+    """What happened to one submission; ``duplicate_of`` is set when it was merged away."""
+
+    submission: Submission
+    duplicate_of: Submission | None = None
+
+
+Listener = Callable[[IngestResult], Awaitable[None]]
+
+
+class IngestWorker:
+    def __init__(self, store: Store, reader: PageReader, summarizer: Summarizer,
+                 clock: Clock, concurrency: int = 16) -> None:
+        self._store = store
+        self._reader = reader
+        self._summarizer = summarizer
+        self._clock = clock
+        self._concurrency = concurrency
+        self._queue: asyncio.Queue[int] = asyncio.Queue()
+        self._tasks: list[asyncio.Task[None]] = []
+        self._listeners: list[Listener] = []
+
+    def subscribe(self, listener: Listener) -> None:
+        self._listeners.append(listener)
+
+    async def start(self) -> None:
+        """Start the workers and requeue everything a previous run left unfinished."""
+        resumed = await self._store.pending_ids()
+        if resumed:
+            log.info("resuming %d unfinished submission(s)", len(resumed))
+        for submission_id in resumed:
+            self._queue.put_nowait(submission_id)
+        self._tasks = [
+            asyncio.create_task(self._run(), name=f"ingest-{i}") for i in range(self._concurrency)
+        ]
+
+    def enqueue(self, submission_id: int) -> None:
+        self._queue.put_nowait(submission_id)
+
+    async def drain(self) -> None:
+        """Wait until every queued submission is ready or failed."""
+        await self._queue.join()
+
+    async def close(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        self._tasks = []
+
+    async def _run(self) -> None:
+        while True:
+            submission_id = await self._queue.get()
+            try:
+                await self._process(submission_id)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                # The submission stays 'fetching' and is resumed on the next start.
+                log.exception("ingest of submission %d crashed", submission_id)
+            finally:
+                self._queue.task_done()
+
+    async def _process(self, submission_id: int) -> None:
+        submission = await self._store.claim(submission_id)
+        if submission is None:
+            return  # already done, or merged away
+        try:
+            article = await self._reader.read(submission.url)
+        except (FetchError, ExtractError) as err:
+            reason = err.reason if isinstance(err, FetchError) else str(err) or "no content"
+            log.info("submission #%d (%s) failed: %s", submission.number, submission.url, reason)
+            await self._store.set_state(submission.id, SubmissionState.FAILED, reason)
+            await self._announce(submission.id)
+            return
+        existing = await self._duplicate_of(submission, article)
+        if existing is not None:
+            await self._store.merge_into(submission.id, existing.id)
+            merged = await self._store.get_submission_by_id(existing.id)
+            assert merged is not None
+            await self._emit(IngestResult(submission, duplicate_of=merged))
+            return
+        community = await self._store.get_community(submission.community)
+        settings = community.settings if community else CommunitySettings()
+        summary = await self._summarizer.summarize(article, settings.summary_prefs)
+        await self._store.mark_ready(submission.id, article, summary, self._clock())
+        await self._announce(submission.id)
+
+    async def _duplicate_of(self, submission: Submission, article: Article) -> Submission | None:
+        """Another submission of the same page, found through redirects or the page's own
+        canonical URL (trusted only on the same site, so a page cannot claim another's)."""
+        candidates = [article.url]
+        if article.canonical_url and _same_site(article.canonical_url, article.url):
+            candidates.append(article.canonical_url)
+        for candidate in candidates:
+            try:
+                url = canonicalize(candidate)
+            except Exception:
+                continue
+            found = await self._store.find_by_url(submission.community, url)
+            if found is not None and found.id != submission.id:
+                return found
+        return None
+
+    async def _announce(self, submission_id: int) -> None:
+        stored = await self._store.get_submission_by_id(submission_id)
+        if stored is not None:
+            await self._emit(IngestResult(stored))
+
+    async def _emit(self, result: IngestResult) -> None:
+        for listener in self._listeners:
+            try:
+                await listener(result)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("ingest listener failed for #%d", result.submission.number)
+
+
+def _same_site(a: str, b: str) -> bool:
+    from urllib.parse import urlsplit
+
+    def site(url: str) -> str:
+        host = (urlsplit(url).hostname or "").lower()
+        return host.removeprefix("www.")
+
+    return site(a) == site(b) and site(a) != ""
