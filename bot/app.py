@@ -14,8 +14,9 @@ from bot.clock import Clock, system_clock
 from bot.config import Settings
 from bot.curator import Curator
 from bot.digests import DigestService
+from bot.editor import Editor
 from bot.ingest import IngestWorker
-from bot.ports import PageReader, Store, Summarizer
+from bot.ports import DigestPublisher, Notifier, PageReader, Store, Summarizer, VoteRecounter
 
 
 @dataclass(slots=True)
@@ -27,6 +28,17 @@ class App:
     worker: IngestWorker
     curator: Curator
     digests: DigestService
+    editor: Editor
+
+    def register_platform(self, platform: str, notifier: Notifier,
+                          publisher: DigestPublisher | None = None,
+                          recounter: VoteRecounter | None = None) -> None:
+        """How an adapter plugs in: where cards go, where digests go, who recounts votes."""
+        self.curator.add_notifier(platform, notifier)
+        if publisher is not None:
+            self.editor.add_publisher(platform, publisher)
+        if recounter is not None:
+            self.editor.add_recounter(platform, recounter)
 
 
 @asynccontextmanager
@@ -46,5 +58,6 @@ async def open_app(settings: Settings, clock: Clock = system_clock) -> AsyncIter
         curator = Curator(store, worker, clock, settings.max_links_per_message)
         await worker.start()
         stack.push_async_callback(worker.close)
-        yield App(settings, store, reader, summarizer, worker, curator,
-                  DigestService(store, summarizer, clock))
+        digests = DigestService(store, summarizer, clock)
+        yield App(settings, store, reader, summarizer, worker, curator, digests,
+                  Editor(curator, digests))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib
 import logging
 import sys
 from pathlib import Path
@@ -41,13 +42,27 @@ def _community(args: argparse.Namespace, settings: Settings) -> str:
     return args.community or settings.community
 
 
-async def run(args: argparse.Namespace, settings: Settings) -> int:
-    from adapters.console.adapter import ConsoleAdapter, stdin_lines
+def configured_platforms(settings: Settings) -> list[str]:
+    """Chat platforms whose tokens are set. Each has adapters/<name>/adapter.py:serve(app)."""
+    platforms = []
+    if settings.discord_token is not None:
+        platforms.append("discord")
+    if settings.slack_bot_token is not None:
+        platforms.append("slack")
+    return platforms
 
+
+async def run(args: argparse.Namespace, settings: Settings) -> int:
+    platforms = configured_platforms(settings)
+    if not platforms:
+        log.info("no platform token set: starting the console")
+        args.community, args.member, args.mod = None, "you", False
+        return await console(args, settings)
     async with open_app(settings) as app:
-        adapter = ConsoleAdapter(app, settings.community, "you")
-        adapter.say("digestif console. Paste a link, or type /help.")
-        await adapter.run(stdin_lines(prompt=sys.stdin.isatty()))
+        # Imported by name: the core never imports a chat SDK.
+        services = [importlib.import_module(f"adapters.{name}.adapter").serve(app)
+                    for name in platforms]
+        await asyncio.gather(*services)
     return 0
 
 

@@ -17,6 +17,7 @@ DigestifError
 ├── ExtractError              the page has no usable content
 ├── SummarizeError            a summarizer could not produce a summary
 │   └── LLMUnavailable        the LLM failed after retries, or is misconfigured
+├── PublishError              a platform refused or failed to post a digest
 ├── StorageError              the store failed
 └── ConfigError               the settings are unusable
 """
@@ -97,6 +98,10 @@ class SummarizeError(DigestifError):
 
 
 class LLMUnavailable(SummarizeError):
+    pass
+
+
+class PublishError(DigestifError):
     pass
 
 

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Protocol
 
 from bot.community import Community, CommunitySettings
+from bot.digest import Digest
 from bot.events import MessageRef
 from bot.models import (
     Article,
@@ -214,3 +215,34 @@ class Notifier(Protocol):
                               origin: MessageRef | None) -> None:
         """A link turned out, after fetching, to be the same page as ``existing``."""
         ...
+
+
+@dataclass(frozen=True, slots=True)
+class SeenReaction:
+    """A reaction a platform reports on a message, as found by a recount."""
+
+    member: Member
+    emoji: str
+
+
+class VoteRecounter(Protocol):
+    """Re-reads the reactions on a submission's messages, so votes cast or withdrawn while the
+    bot was offline are counted. Implemented by adapters whose platform can list reactions.
+
+    Returns None when the platform cannot tell (the stored votes are kept). Respects the
+    platform's rate limits. The core applies the vote rules to what it returns.
+    """
+
+    async def reactions(self, community: Community,
+                        messages: Sequence[MessageRef]) -> list[SeenReaction] | None: ...
+
+
+class DigestPublisher(Protocol):
+    """Posts a rendered digest to a channel, split within the platform's limits, in order.
+
+    Raises PublishError when the platform refuses or fails, so the period is not recorded
+    as posted. Never lets digest text mention anyone.
+    """
+
+    async def publish_digest(self, community: Community, channel: str,
+                             digest: Digest) -> None: ...

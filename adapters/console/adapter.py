@@ -57,6 +57,9 @@ class ConsoleNotifier:
         self.say(f"That link is the same page as #{existing.number}: "
                  f"already queued as #{existing.number}, and you are credited.")
 
+    async def publish_digest(self, community: Community, channel: str, digest: Digest) -> None:
+        self.say(render_markdown(digest))
+
 
 class ConsoleAdapter:
     def __init__(self, app: App, community: str, member: str, out: TextIO = sys.stdout,
@@ -75,7 +78,7 @@ class ConsoleAdapter:
             "/digest": self._digest,
             "/help": self._help,
         }
-        app.curator.add_notifier("console", self._notifier)
+        app.register_platform("console", self._notifier, publisher=self._notifier)
 
     @property
     def member(self) -> Member:
@@ -170,22 +173,15 @@ class ConsoleAdapter:
             self.say(queue_line(entry))
 
     async def _digest(self, args: list[str]) -> None:
-        community = await self._app.curator.known_community(self._community)
-        period = self._app.digests.period(community)
+        editor = self._app.editor
         if args[:1] == ["post"]:
-            if not self._member.is_moderator:
-                raise UserError("Only moderators can post the digest (try /as NAME --mod).")
-
-            async def post(digest: Digest) -> None:
-                self.say(render_markdown(digest))
-
-            posted = await self._app.digests.publish(community, period, post)
+            posted = await editor.post(self._community, self._member, "console")
             if posted is None:
-                self.say(f"The digest for {period.key} was already posted.")
+                self.say("This week's digest was already posted.")
             return
         if args:
             raise UserError("Usage: /digest [post]")
-        self.say(render_markdown(await self._app.digests.build(community, period)))
+        self.say(render_markdown(await editor.preview(self._community, self._member)))
 
     async def _help(self, args: list[str]) -> None:
         self.say(HELP)
