@@ -1,0 +1,180 @@
+"""The Store contract. Every store implementation runs this same suite."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from bot.community import CommunitySettings
+from bot.events import MessageRef
+from bot.models import (
+    Article,
+    Member,
+    ModerationStatus,
+    PageFlag,
+    SourceKind,
+    SubmissionState,
+    Summary,
+    SummarySource,
+)
+from bot.ports import Store, Tally, VoteRecord
+from storage.sqlite import SqliteStore
+
+NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
+ADA = Member("u1", "Ada")
+GRACE = Member("u2", "Grace")
+
+
+@pytest.fixture(params=["sqlite"])
+async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Store]:
+    async with SqliteStore(tmp_path / "contract.sqlite3") as sqlite:
+        await sqlite.ensure_community("c1", "console", "One")
+        await sqlite.ensure_community("c2", "console", "Two")
+        yield sqlite
+
+
+async def test_community_is_created_once_with_default_settings(store: Store) -> None:
+    again = await store.ensure_community("c1", "discord", "Renamed")
+    assert (again.platform, again.name, again.settings) == ("console", "One", CommunitySettings())
+    assert {c.key for c in await store.communities()} == {"c1", "c2"}
+
+
+async def test_settings_round_trip(store: Store) -> None:
+    settings = CommunitySettings(up_emoji=("⬆️", "👍"), picks=3, self_votes=True)
+    await store.save_settings("c1", settings)
+    found = await store.get_community("c1")
+    assert found is not None and found.settings == settings
+
+
+async def test_numbers_count_per_community_in_submission_order(store: Store) -> None:
+    numbers = []
+    for i, key in enumerate(["c1", "c1", "c2", "c1"]):
+        sub, created = await store.add_submission(key, f"https://x.test/{i}", "raw", ADA, NOW)
+        assert created
+        numbers.append((key, sub.number))
+    assert numbers == [("c1", 1), ("c1", 2), ("c2", 1), ("c1", 3)]
+
+
+async def test_second_submitter_is_credited_not_duplicated(store: Store) -> None:
+    first, _ = await store.add_submission("c1", "https://x.test/a", "a", ADA, NOW)
+    again, created = await store.add_submission("c1", "https://x.test/a", "a?utm=1", GRACE, NOW)
+    replay, _ = await store.add_submission("c1", "https://x.test/a", "a", GRACE, NOW)
+    assert not created
+    assert again.id == first.id == replay.id
+    assert replay.submitters == ("u1", "u2")
+    assert len(await store.list_submissions("c1")) == 1
+    other, created = await store.add_submission("c2", "https://x.test/a", "a", GRACE, NOW)
+    assert created and other.id != first.id
+
+
+async def test_messages_map_to_submissions_idempotently(store: Store) -> None:
+    sub, _ = await store.add_submission("c1", "https://x.test/a", "a", ADA, NOW)
+    for _ in range(2):
+        await store.link_message("c1", MessageRef("ch", "m1"), sub.id, "origin")
+    await store.link_message("c1", MessageRef("ch", "card1"), sub.id, "card")
+    assert (await store.submission_for_message("c1", "card1")).id == sub.id  # type: ignore[union-attr]
+    assert await store.submission_for_message("c2", "m1") is None
+    assert sorted(role for _, role in await store.messages_for(sub.id)) == ["card", "origin"]
+
+
+async def test_votes_are_unique_per_member_and_emoji(store: Store) -> None:
+    sub, _ = await store.add_submission("c1", "https://x.test/a", "a", ADA, NOW)
+    assert await store.add_vote(sub.id, "u2", "👍", 1, NOW)
+    assert not await store.add_vote(sub.id, "u2", "👍", 1, NOW)
+    assert await store.add_vote(sub.id, "u2", "⬆️", 1, NOW)
+    assert await store.add_vote(sub.id, "u3", "👎", -1, NOW)
+    # Two up emoji from one member still count one voter.
+    assert (await store.tallies([sub.id]))[sub.id] == Tally(up=1, down=1)
+    assert await store.remove_vote(sub.id, "u2", "👍")
+    assert not await store.remove_vote(sub.id, "u2", "👍")
+    assert await store.clear_votes(sub.id, "👎") == 1
+    assert await store.clear_votes(sub.id) == 1
+    assert await store.tallies([sub.id]) == {}
+
+
+async def test_recount_replaces_votes(store: Store) -> None:
+    sub, _ = await store.add_submission("c1", "https://x.test/a", "a", ADA, NOW)
+    await store.add_vote(sub.id, "gone", "👍", 1, NOW)
+    records = [VoteRecord("u2", "👍", 1), VoteRecord("u3", "👍", 1)]
+    await store.replace_votes(sub.id, records, NOW)
+    await store.replace_votes(sub.id, records, NOW)
+    assert (await store.tallies([sub.id]))[sub.id] == Tally(up=2)
+
+
+async def test_claim_and_resume(store: Store) -> None:
+    a, _ = await store.add_submission("c1", "https://x.test/a", "a", ADA, NOW)
+    b, _ = await store.add_submission("c1", "https://x.test/b", "b", ADA, NOW)
+    claimed = await store.claim(a.id)
+    assert claimed is not None and claimed.state is SubmissionState.FETCHING
+    assert claimed.attempts == 1
+    assert await store.claim(a.id) is None
+    # A restart puts in-flight work back in the queue, in submission order.
+    assert await store.pending_ids() == [a.id, b.id]
+    await store.set_state(b.id, SubmissionState.FAILED, "timed out")
+    assert await store.pending_ids() == [a.id]
+    failed = await store.get_submission("c1", 2)
+    assert failed is not None and failed.failure_reason == "timed out"
+
+
+async def test_ready_submission_keeps_article_fields(store: Store) -> None:
+    sub, _ = await store.add_submission("c1", "https://x.test/a", "a", ADA, NOW)
+    article = Article(url="https://x.test/final", title="T", text="body", authors=("A", "B"),
+                      site_name="Site", published="2026-11-20", language="fr",
+                      kind=SourceKind.PAPER, flag=PageFlag.PAYWALL)
+    await store.mark_ready(sub.id, article, Summary("S.", SummarySource.LLM), NOW)
+    got = await store.get_submission("c1", sub.number)
+    assert got is not None
+    assert (got.state, got.title, got.authors, got.site_name, got.language, got.kind,
+            got.flag, got.summary, got.summary_source, got.final_url, got.ready_at) == (
+        SubmissionState.READY, "T", ("A", "B"), "Site", "fr", SourceKind.PAPER,
+        PageFlag.PAYWALL, "S.", SummarySource.LLM, "https://x.test/final", NOW)
+    assert (await store.find_by_url("c1", "https://x.test/final")) == got
+
+
+async def test_merge_moves_credit_messages_and_votes(store: Store) -> None:
+    keep, _ = await store.add_submission("c1", "https://x.test/a", "a", ADA, NOW)
+    dup, _ = await store.add_submission("c1", "https://x.test/b", "b", GRACE, NOW)
+    await store.link_message("c1", MessageRef("ch", "m2"), dup.id, "origin")
+    await store.add_vote(dup.id, "u3", "👍", 1, NOW)
+    await store.merge_into(dup.id, keep.id)
+    merged = await store.get_submission_by_id(keep.id)
+    assert merged is not None and merged.submitters == ("u1", "u2")
+    assert await store.get_submission_by_id(dup.id) is None
+    assert (await store.submission_for_message("c1", "m2")) == merged
+    assert (await store.tallies([keep.id]))[keep.id] == Tally(up=1)
+
+
+async def test_a_period_is_posted_once(store: Store) -> None:
+    sub, _ = await store.add_submission("c1", "https://x.test/a", "a", ADA, NOW)
+    assert await store.begin_digest("c1", "2026-W48", NOW)
+    assert not await store.begin_digest("c1", "2026-W48", NOW)
+    assert await store.begin_digest("c2", "2026-W48", NOW)
+    await store.abandon_digest("c2", "2026-W48")
+    assert await store.digest_record("c2", "2026-W48") is None
+    await store.finish_digest("c1", "2026-W48", "{}", NOW, [sub.id])
+    assert await store.digest_record("c1", "2026-W48") == ("posted", "{}")
+    await store.abandon_digest("c1", "2026-W48")  # a posted period is never forgotten
+    assert not await store.begin_digest("c1", "2026-W48", NOW)
+    published = await store.get_submission_by_id(sub.id)
+    assert published is not None and published.status is ModerationStatus.PUBLISHED
+    assert [p for p, _, _ in await store.posted_digests("c1")] == ["2026-W48"]
+
+
+async def test_members_are_named_and_renamed(store: Store) -> None:
+    await store.upsert_member("c1", ADA)
+    await store.upsert_member("c1", Member("u1", "Ada L."))
+    assert await store.member_names("c1", ["u1", "nobody"]) == {"u1": "Ada L."}
+
+
+async def test_data_survives_reopening(tmp_path: Path) -> None:
+    path = tmp_path / "reopen.sqlite3"
+    async with SqliteStore(path) as first:
+        await first.ensure_community("c1", "console", "One")
+        await first.add_submission("c1", "https://x.test/a", "a", ADA, NOW)
+    async with SqliteStore(path) as second:
+        assert [s.url for s in await second.list_submissions("c1")] == ["https://x.test/a"]
+        mode = await second.db.execute_fetchall("PRAGMA journal_mode")
+        assert next(iter(mode))[0] == "wal"

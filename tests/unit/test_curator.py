@@ -1,0 +1,210 @@
+"""The core's use cases, wired for real, with fakes only at the pipeline ports."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from bot.curator import Curator
+from bot.digests import DigestService
+from bot.events import LinkPosted, MessageRef, ReactionChanged, ReactionsCleared
+from bot.ingest import IngestWorker
+from bot.models import Member, PageFlag, SubmissionState
+from storage.sqlite import SqliteStore
+from tests.fakes.pipeline import FakeClock, FakeReader, FakeSummarizer, RecordingNotifier
+
+ADA = Member("ada", "Ada")
+GRACE = Member("grace", "Grace")
+LINUS = Member("linus", "Linus")
+ROBOT = Member("bot", "Robot", is_bot=True)
+C = "club"
+
+
+@dataclass
+class Core:
+    store: SqliteStore
+    reader: FakeReader
+    worker: IngestWorker
+    curator: Curator
+    notifier: RecordingNotifier
+    clock: FakeClock
+
+    async def post(self, member: Member, text: str, message_id: str = "m") -> list[str]:
+        outcomes = await self.curator.post_link(
+            LinkPosted(C, member, text, MessageRef("general", message_id))
+        )
+        await self.curator.wait_idle()
+        return [o.message for o in outcomes]
+
+    async def react(self, member: Member, message_id: str, emoji: str = "👍",
+                    added: bool = True) -> bool:
+        outcome = await self.curator.react(ReactionChanged(C, message_id, member, emoji, added))
+        return outcome.counted and outcome.changed
+
+
+async def _core(path: Path, reader: FakeReader, clock: FakeClock) -> AsyncIterator[Core]:
+    async with SqliteStore(path) as store:
+        worker = IngestWorker(store, reader, FakeSummarizer(), clock, concurrency=4)
+        curator = Curator(store, worker, clock)
+        notifier = RecordingNotifier()
+        curator.add_notifier("console", notifier)
+        await curator.community(C, "console")
+        await worker.start()
+        try:
+            yield Core(store, reader, worker, curator, notifier, clock)
+        finally:
+            await worker.close()
+
+
+@pytest.fixture
+async def core(tmp_path: Path, clock: FakeClock) -> AsyncIterator[Core]:
+    reader = FakeReader()
+    for name in "abcdef":
+        reader.add(f"https://news.test/{name}", title=f"Story {name}",
+                   text=f"Story {name} is about models. " * 20)
+    async for value in _core(tmp_path / "core.sqlite3", reader, clock):
+        yield value
+
+
+async def test_links_are_numbered_fetched_and_carded(core: Core) -> None:
+    replies = await core.post(ADA, "see https://news.test/a and <https://news.test/b>!", "m1")
+    assert replies == ["Queued as #1.", "Queued as #2."]
+    assert sorted(core.notifier.events) == [("ready", 1), ("ready", 2)]
+    first = await core.curator.submission(C, 1)
+    assert (first.state, first.title, first.submitters) == (SubmissionState.READY, "Story a",
+                                                            ("ada",))
+    assert first.summary.startswith("Story a is about models.")
+    # The card stands for the submission: a vote on it counts.
+    assert await core.react(GRACE, "card-1")
+    queue = await core.curator.queue(C)
+    assert [(e.submission.number, e.tally.score) for e in queue] == [(1, 1), (2, 0)]
+
+
+async def test_tracking_duplicate_credits_the_second_member(core: Core) -> None:
+    await core.post(ADA, "https://news.test/a", "m1")
+    replies = await core.post(GRACE, "https://news.test/a?utm_source=x&fbclid=1", "m2")
+    assert replies == ["Already queued as #1."]
+    entry = (await core.curator.queue(C))[0]
+    assert entry.submitter_names == ("Ada", "Grace")
+    assert core.reader.reads == ["https://news.test/a"]
+    # A reaction on either member's message counts for the one submission.
+    assert await core.react(LINUS, "m2")
+
+
+async def test_bad_links_get_a_reason_and_store_nothing(core: Core) -> None:
+    outcomes = await core.curator.post_link(LinkPosted(C, ADA, "http://exa mple"))
+    assert await core.post(ROBOT, "https://news.test/a") == []
+    assert all(o.submission is None for o in outcomes)
+    assert await core.store.list_submissions(C) == []
+
+
+async def test_failed_fetch_is_stored_with_reason_and_retried_on_resubmit(core: Core) -> None:
+    await core.post(ADA, "https://down.test/x")
+    failed = await core.curator.submission(C, 1)
+    assert (failed.state, failed.failure_reason) == (SubmissionState.FAILED,
+                                                     "the page could not be reached")
+    assert core.notifier.events == [("failed", 1)]
+    core.reader.add("https://down.test/x", title="Back up")
+    assert await core.post(GRACE, "https://down.test/x") == ["Already queued as #1."]
+    assert (await core.curator.submission(C, 1)).title == "Back up"
+
+
+async def test_same_page_after_redirect_is_merged(core: Core) -> None:
+    core.reader.pages["https://short.test/1"] = dataclasses.replace(
+        core.reader.pages["https://news.test/a"]  # type: ignore[arg-type]
+    )
+    await core.post(ADA, "https://news.test/a", "m1")
+    await core.post(GRACE, "https://short.test/1", "m2")
+    assert core.notifier.events[-1] == ("duplicate", 1)
+    [entry] = await core.curator.queue(C)
+    assert entry.submitter_names == ("Ada", "Grace")
+    assert await core.react(LINUS, "m2")
+
+
+async def test_vote_rules(core: Core) -> None:
+    await core.post(ADA, "https://news.test/a", "m1")
+    assert not await core.react(ADA, "m1"), "self-votes are off by default"
+    assert not await core.react(ROBOT, "m1"), "bots never count"
+    assert not await core.react(GRACE, "m1", "🎉"), "not a vote emoji"
+    assert not await core.react(GRACE, "m1", "👎"), "down-votes are off by default"
+    assert not await core.react(GRACE, "nothing"), "not a submission message"
+    assert await core.react(GRACE, "m1")
+    assert not await core.react(GRACE, "m1"), "a replay is a no-op"
+    assert await core.react(LINUS, "m1")
+    assert await core.react(GRACE, "m1", added=False)
+    assert not await core.react(GRACE, "m1", added=False)
+    assert (await core.curator.queue(C))[0].tally.score == 1
+    assert await core.curator.clear_reactions(ReactionsCleared(C, "m1")) == 1
+    assert (await core.curator.queue(C))[0].tally.score == 0
+
+    community = await core.curator.known_community(C)
+    await core.curator.update_settings(C, dataclasses.replace(
+        community.settings, self_votes=True, downvotes=True))
+    assert await core.react(ADA, "m1")
+    assert await core.react(LINUS, "m1", "👎")
+    assert (await core.curator.queue(C))[0].tally.score == 0
+
+
+async def test_digest_ranks_by_votes_and_flags_stubs(core: Core) -> None:
+    core.reader.add("https://news.test/paywalled", title="Locked", text="Subscribe.",
+                    flag=PageFlag.PAYWALL)
+    for i, name in enumerate(["a", "b", "c", "paywalled"]):
+        await core.post(ADA, f"https://news.test/{name}", f"m{i}")
+    for member, message in [(GRACE, "m1"), (LINUS, "m1"), (GRACE, "m2"), (GRACE, "m3")]:
+        assert await core.react(member, message)
+    service = DigestService(core.store, FakeSummarizer(), core.clock)
+    community = await core.curator.known_community(C)
+    digest = await service.build(community, service.period(community))
+    assert [(i.number, i.score) for i in digest.picks] == [(2, 2), (3, 1), (4, 1)]
+    locked = digest.picks[2]
+    assert (locked.flag, locked.summary) == (PageFlag.PAYWALL, "")
+    assert [i.number for i in digest.also_shared] == [1]
+
+    posted: list[str] = []
+
+    async def post(d: object) -> None:
+        posted.append("posted")
+
+    period = service.period(community)
+    assert await service.publish(community, period, post) is not None
+    assert await service.publish(community, period, post) is None
+    assert posted == ["posted"]
+    assert (await service.build(community, period)).picks == ()
+
+
+async def test_restart_resumes_in_flight_work_once(tmp_path: Path, clock: FakeClock) -> None:
+    reader = FakeReader(gate=asyncio.Event())
+    reader.add("https://news.test/a", title="A")
+    reader.add("https://news.test/b", title="B")
+    path = tmp_path / "restart.sqlite3"
+    async for core in _core(path, reader, clock):
+        await core.curator.post_link(LinkPosted(C, ADA, "https://news.test/a"))
+        await reader.started.wait()  # the worker has picked it up and is stuck fetching
+        # The process dies here: the worker is cancelled mid-fetch.
+    assert (await _state(path, 1)) is SubmissionState.FETCHING
+
+    reader.gate.set()  # type: ignore[union-attr]
+    reader.reads.clear()
+    async for core in _core(path, reader, clock):
+        await core.curator.post_link(LinkPosted(C, ADA, "https://news.test/b"))
+        await core.curator.wait_idle()
+        assert [s.state for s in await core.store.list_submissions(C)] == [
+            SubmissionState.READY, SubmissionState.READY]
+    assert sorted(reader.reads) == ["https://news.test/a", "https://news.test/b"]
+
+    reader.reads.clear()
+    async for core in _core(path, reader, clock):
+        await core.curator.wait_idle()
+    assert reader.reads == [], "finished work is not redone"
+
+
+async def _state(path: Path, number: int) -> SubmissionState:
+    async with SqliteStore(path) as store:
+        found = await store.get_submission(C, number)
+        assert found is not None
+        return found.state
