@@ -97,6 +97,8 @@ async def plain_run(path: Path, events: list[ReactionChanged]) -> float:
         start = time.perf_counter()
         for event in events:
             sub_id = int(event.message_id[1:]) + 1
+            if event.added and (event.member.is_bot or event.emoji != "👍"):
+                continue  # rows the core never writes
             if event.added:
                 await db.execute(
                     "INSERT INTO votes (submission_id, member_id, emoji, direction, created_at) "

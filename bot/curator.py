@@ -13,7 +13,7 @@ from bot.ingest import IngestResult, IngestWorker
 from bot.links import canonicalize, find_urls
 from bot.models import Member, ModerationStatus, Submission, SubmissionState
 from bot.ports import Notifier, Store, Tally
-from bot.votes import decide
+from bot.votes import VoteDecision, decide, decide_reaction
 
 log = logging.getLogger(__name__)
 
@@ -167,31 +167,50 @@ class Curator:
 
     async def react(self, event: ReactionChanged) -> VoteOutcome:
         """Apply one reaction on a member's message or the bot's card. Replays are no-ops."""
-        submission = await self._store.submission_for_message(event.community, event.message_id)
+        settings = await self.settings_for(event.community)
+        member, store = event.member, self._store
+        if not event.added:
+            # Withdrawing is always allowed, so a rule change never strands a vote.
+            changed = await store.remove_vote_on_message(
+                event.community, event.message_id, member.id, event.emoji)
+            return VoteOutcome(None, counted=changed, changed=changed)
+        first = decide_reaction(settings, member, event.emoji)
+        if first.direction == 0:
+            return VoteOutcome(None, counted=False, changed=False, reason=first.reason)
+        await self.remember(event.community, member)
+        if await store.add_vote_on_message(
+            event.community, event.message_id, member.id, event.emoji, first.direction,
+            self._clock(), allow_self=settings.self_votes,
+        ):
+            return VoteOutcome(None, counted=True, changed=True)
+        # Not recorded: find out why, for the member (the rare path).
+        submission = await store.submission_for_message(event.community, event.message_id)
         if submission is None:
             return VoteOutcome(None, counted=False, changed=False, reason="not a submission")
-        return await self._vote(submission, event.member, event.emoji, event.added)
+        return self._explain(decide(settings, submission, member, event.emoji), submission)
 
     async def vote_on(self, community: str, number: int, member: Member, emoji: str,
                       added: bool = True) -> VoteOutcome:
         """Vote by submission number (console commands, vote buttons)."""
-        return await self._vote(await self.submission(community, number), member, emoji, added)
-
-    async def _vote(self, submission: Submission, member: Member, emoji: str,
-                    added: bool) -> VoteOutcome:
-        settings = await self.settings_for(submission.community)
+        submission = await self.submission(community, number)
+        settings = await self.settings_for(community)
         if not added:
-            # Withdrawing is always allowed, so a rule change never strands a vote.
             changed = await self._store.remove_vote(submission.id, member.id, emoji)
             return VoteOutcome(submission, counted=changed, changed=changed)
         decision = decide(settings, submission, member, emoji)
         if decision.direction == 0:
-            return VoteOutcome(submission, counted=False, changed=False, reason=decision.reason)
-        await self.remember(submission.community, member)
+            return self._explain(decision, submission)
+        await self.remember(community, member)
         changed = await self._store.add_vote(
             submission.id, member.id, emoji, decision.direction, self._clock()
         )
         return VoteOutcome(submission, counted=True, changed=changed)
+
+    @staticmethod
+    def _explain(decision: VoteDecision, submission: Submission) -> VoteOutcome:
+        if decision.direction == 0:
+            return VoteOutcome(submission, counted=False, changed=False, reason=decision.reason)
+        return VoteOutcome(submission, counted=True, changed=False)  # a replay
 
     async def clear_reactions(self, event: ReactionsCleared) -> int:
         submission = await self._store.submission_for_message(event.community, event.message_id)

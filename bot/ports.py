@@ -164,6 +164,19 @@ class Store(Protocol):
         """Returns False when there was no such vote. Idempotent."""
         ...
 
+    async def add_vote_on_message(self, community: str, message_id: str, member_id: str,
+                                  emoji: str, direction: int, now: datetime, *,
+                                  allow_self: bool) -> bool:
+        """Record a vote on the submission a message stands for, atomically and only if that
+        submission is still queued and (unless ``allow_self``) the member did not share it.
+        Returns False when nothing was recorded. Idempotent."""
+        ...
+
+    async def remove_vote_on_message(self, community: str, message_id: str, member_id: str,
+                                     emoji: str) -> bool:
+        """Remove a vote by message. Returns False when there was no such vote. Idempotent."""
+        ...
+
     async def clear_votes(self, submission_id: int, emoji: str | None = None) -> int: ...
 
     async def replace_votes(self, submission_id: int, votes: Sequence[VoteRecord],

@@ -364,6 +364,30 @@ class SqliteStore:
         )
         return changed > 0
 
+    async def add_vote_on_message(self, community: str, message_id: str, member_id: str,
+                                  emoji: str, direction: int, now: datetime, *,
+                                  allow_self: bool) -> bool:
+        # One statement, so the rule check and the write cannot be split by a moderator.
+        changed = await self._write(
+            "INSERT INTO votes (submission_id, member_id, emoji, direction, created_at) "
+            "SELECT s.id, ?, ?, ?, ? FROM messages m JOIN submissions s ON s.id = m.submission_id "
+            "WHERE m.community = ? AND m.message_id = ? AND s.status = 'queued' AND (? OR NOT "
+            "EXISTS (SELECT 1 FROM submitters WHERE submission_id = s.id AND member_id = ?)) "
+            "ON CONFLICT DO NOTHING",
+            (member_id, emoji, direction, _iso(now), community, message_id, int(allow_self),
+             member_id),
+        )
+        return changed > 0
+
+    async def remove_vote_on_message(self, community: str, message_id: str, member_id: str,
+                                     emoji: str) -> bool:
+        changed = await self._write(
+            "DELETE FROM votes WHERE member_id = ? AND emoji = ? AND submission_id = "
+            "(SELECT submission_id FROM messages WHERE community = ? AND message_id = ?)",
+            (member_id, emoji, community, message_id),
+        )
+        return changed > 0
+
     async def clear_votes(self, submission_id: int, emoji: str | None = None) -> int:
         if emoji is None:
             return await self._write("DELETE FROM votes WHERE submission_id = ?", (submission_id,))

@@ -97,7 +97,7 @@ async def test_tracking_duplicate_credits_the_second_member(core: Core) -> None:
 
 
 async def test_bad_links_get_a_reason_and_store_nothing(core: Core) -> None:
-    outcomes = await core.curator.post_link(LinkPosted(C, ADA, "http://exa mple"))
+    outcomes = await core.curator.post_link(LinkPosted(C, ADA, "http://[::1 and http://-"))
     assert await core.post(ROBOT, "https://news.test/a") == []
     assert all(o.submission is None for o in outcomes)
     assert await core.store.list_submissions(C) == []

@@ -1,0 +1,163 @@
+"""The console adapter end to end: scripted input, the real core, a local page server."""
+
+from __future__ import annotations
+
+import io
+import ipaddress
+import json
+import os
+import subprocess
+import sys
+import threading
+from collections.abc import AsyncIterator, Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from tests.fakes.web import PageServer
+
+from adapters.console.adapter import ConsoleAdapter
+from bot.app import open_app
+from bot.config import Settings
+from tests.e2e.pages import article
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+async def pages() -> AsyncIterator[PageServer]:
+    async with PageServer() as server:
+        for key in ("quantization", "moe", "evals"):
+            server.add(f"/posts/{key}", html=article(key))
+        server.add("/data.json", body=b'{"a": 1}', content_type="application/json")
+        server.add("/empty", html="<html><body></body></html>")
+        yield server
+
+
+@pytest.fixture
+def pages_sync() -> Iterator[dict[str, str]]:
+    """The same pages from a thread, for tests that drive the bot as a subprocess."""
+    bodies = {f"/posts/{key}": article(key).encode() for key in ("quantization", "moe", "evals")}
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            body = bodies.get(self.path)
+            self.send_response(200 if body else 404)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body or b"")))
+            self.end_headers()
+            self.wfile.write(body or b"")
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        yield {path.rsplit("/", 1)[1]: base + path for path in bodies}
+    finally:
+        server.shutdown()
+        thread.join()
+
+
+def _settings(tmp_path: Path) -> Settings:
+    return Settings(
+        db_path=tmp_path / "console.sqlite3",
+        fetch_allow_networks=(ipaddress.ip_network("127.0.0.0/8"),),
+        openai_api_key=None,
+        openai_base_url=None,
+    )
+
+
+async def _chat(tmp_path: Path, script: list[str]) -> list[str]:
+    out = io.StringIO()
+    async with open_app(_settings(tmp_path)) as app:
+        adapter = ConsoleAdapter(app, "local", "ada", out=out)
+
+        async def lines() -> AsyncIterator[str]:
+            for line in script:
+                yield line
+                await app.curator.wait_idle()  # keep the transcript in script order
+
+        await adapter.run(lines())
+    return out.getvalue().splitlines()
+
+
+async def test_submit_vote_and_digest(tmp_path: Path, pages: PageServer) -> None:
+    transcript = await _chat(tmp_path, [
+        f"two good ones: {pages.url('/posts/quantization')} and {pages.url('/posts/moe')}",
+        "/as grace",
+        f"{pages.url('/posts/evals')}",
+        f"{pages.url('/posts/quantization')}?utm_source=feed",
+        "+1 1", "+1 1", "+1 2", "+1 3",
+        "/as linus", "+1 1", "/unvote 1", "+1 1", "-1 2",
+        "/queue",
+        "/digest",
+    ])
+    text = "\n".join(transcript)
+    assert [line.split(": ")[-1] for line in transcript if "Queued" in line] == [
+        "Queued as #1.", "Queued as #2.", "Queued as #3."]
+    assert "Already queued as #1." in text
+    assert "#1 ready: Quantization, explained" in text
+    assert "You already voted on #1." in text
+    assert "Not counted: votes on your own submission don't count here." in text
+    assert "Vote withdrawn on #1." in text
+    assert "Not counted: 👎 is not a vote here." in text
+    queue = [line for line in transcript if line.startswith("#") and "shared by" in line]
+    assert [line.split()[:2] for line in queue] == [["#1", "+2"], ["#2", "+1"], ["#3", "+0"]]
+    assert "shared by ada, grace" in queue[0]
+    digest = text[text.index("# local digest"):]
+    assert digest.index("Quantization, explained") < digest.index("mixture-of-experts")
+
+
+async def test_bad_input_gets_a_short_reply_and_changes_nothing(
+    tmp_path: Path, pages: PageServer
+) -> None:
+    transcript = await _chat(tmp_path, [
+        pages.url("/posts/quantization"),
+        "hello there",
+        "/frobnicate",
+        "+1 99",
+        "+1 x",
+        pages.url("/data.json"),
+        pages.url("/empty"),
+        "http://10.0.0.1/internal",
+        "/digest post",
+        "/queue",
+    ])
+    text = "\n".join(transcript)
+    assert "Unknown command or no link in 'hello'. Type /help." in text
+    assert "Unknown command or no link in '/frobnicate'. Type /help." in text
+    assert "There is no submission #99 here." in text
+    assert "Usage: +1 N" in text
+    assert "#2 failed:" in text and "#4 failed:" in text
+    assert "Only moderators can post the digest." in text
+    assert any(line.startswith("#1 ") and "Quantization" in line for line in transcript)
+
+
+def test_piped_console_then_json_digest(tmp_path: Path, pages_sync: dict[str, str]) -> None:
+    env = {**os.environ, "DIGESTIF_DB": str(tmp_path / "piped.sqlite3"),
+           "DIGESTIF_FETCH_ALLOW_NETWORKS": "127.0.0.0/8", "DIGESTIF_LOG_LEVEL": "WARNING"}
+    env.pop("OPENAI_API_KEY", None)
+    env.pop("OPENAI_BASE_URL", None)
+    script = "\n".join([
+        pages_sync["quantization"], pages_sync["moe"], pages_sync["evals"],
+        "/as grace", "+1 3", "+1 2",
+        "/as linus", "+1 3",
+        "/as ada", "+1 3",
+    ]) + "\n"
+    digestif = [sys.executable, "-m", "bot.cli"]
+    run = subprocess.run([*digestif, "console", "--as", "bob"], input=script, text=True,
+                         capture_output=True, env=env, cwd=tmp_path, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.count("ready:") == 3
+    out = subprocess.run([*digestif, "digest", "--format", "json"], text=True,
+                         capture_output=True, env=env, cwd=tmp_path, timeout=60, check=True)
+    picks = json.loads(out.stdout)["picks"]
+    assert [(p["number"], p["score"]) for p in picks] == [(3, 3), (2, 1)]
+    first = picks[0]
+    assert first["title"] == "Evals are the new unit tests"
+    assert first["submitters"] == ["bob"] and first["site"] == "Tensor Times"
+    assert first["summary"] and first["url"].endswith("/posts/evals")
