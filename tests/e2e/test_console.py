@@ -91,7 +91,7 @@ async def test_submit_vote_and_digest(tmp_path: Path, pages: PageServer) -> None
         "/as grace",
         f"{pages.url('/posts/evals')}",
         f"{pages.url('/posts/quantization')}?utm_source=feed",
-        "+1 1", "+1 1", "+1 2", "+1 3",
+        "+1 2", "+1 2", "+1 1", "+1 3",
         "/as linus", "+1 1", "/unvote 1", "+1 1", "-1 2",
         "/queue",
         "/digest",
@@ -101,12 +101,12 @@ async def test_submit_vote_and_digest(tmp_path: Path, pages: PageServer) -> None
         "Queued as #1.", "Queued as #2.", "Queued as #3."]
     assert "Already queued as #1." in text
     assert "#1 ready: Quantization, explained" in text
-    assert "You already voted on #1." in text
+    assert "You already voted on #2." in text
     assert "Not counted: votes on your own submission don't count here." in text
     assert "Vote withdrawn on #1." in text
     assert "Not counted: 👎 is not a vote here." in text
     queue = [line for line in transcript if line.startswith("#") and "shared by" in line]
-    assert [line.split()[:2] for line in queue] == [["#1", "+2"], ["#2", "+1"], ["#3", "+0"]]
+    assert [line.split()[:2] for line in queue] == [["#1", "+1"], ["#2", "+1"], ["#3", "+0"]]
     assert "shared by ada, grace" in queue[0]
     digest = text[text.index("# local digest"):]
     assert digest.index("Quantization, explained") < digest.index("mixture-of-experts")

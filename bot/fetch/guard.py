@@ -1,0 +1,91 @@
+"""Which addresses the fetcher may connect to. Text from members is untrusted: a link must
+never make the bot reach loopback, the private network, or the cloud metadata service."""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import socket
+from collections.abc import Sequence
+from typing import Protocol
+
+from bot.config import Network
+from bot.errors import BlockedAddress, FetchError
+
+Address = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+_NAT64_LOCAL = ipaddress.ip_network("64:ff9b:1::/48")
+_EXTRA_BLOCKED = tuple(ipaddress.ip_network(n) for n in (
+    "0.0.0.0/8", "100.64.0.0/10", "192.0.0.0/24", "192.0.2.0/24", "198.18.0.0/15",
+    "198.51.100.0/24", "203.0.113.0/24", "224.0.0.0/4", "240.0.0.0/4", "255.255.255.255/32",
+    "::/128", "::1/128", "100::/64", "2001::/23", "2001:db8::/32", "fc00::/7", "fe80::/10",
+    "fec0::/10", "ff00::/8",
+))
+
+
+def is_public(address: Address) -> bool:
+    """True only for globally routable unicast addresses, looking through IPv6 forms that
+    embed an IPv4 address (mapped, compatible, 6to4, NAT64) and refusing Teredo."""
+    if isinstance(address, ipaddress.IPv6Address):
+        embedded = _embedded_ipv4(address)
+        if embedded is not None:
+            return is_public(embedded)
+        if address.teredo is not None:
+            return False
+    if any(address in network for network in _EXTRA_BLOCKED):
+        return False
+    return address.is_global and not address.is_multicast
+
+
+def _embedded_ipv4(address: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    if address.ipv4_mapped is not None:
+        return address.ipv4_mapped
+    if address.sixtofour is not None:
+        return address.sixtofour
+    if address in _NAT64 or address in _NAT64_LOCAL:
+        return ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+    packed = int(address)
+    if packed >> 32 == 0 and packed > 1:  # deprecated IPv4-compatible ::a.b.c.d
+        return ipaddress.IPv4Address(packed)
+    return None
+
+
+class Resolver(Protocol):
+    """Resolves a host name to addresses. Tests inject a fake; no real DNS in tests."""
+
+    async def resolve(self, host: str, port: int) -> list[Address]: ...
+
+
+class SystemResolver:
+    async def resolve(self, host: str, port: int) -> list[Address]:
+        loop = asyncio.get_running_loop()
+        try:
+            infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        except (socket.gaierror, UnicodeError) as err:
+            raise FetchError(f"the host {host} could not be found") from err
+        return [ipaddress.ip_address(str(info[4][0]).split("%", 1)[0]) for info in infos]
+
+
+class Guard:
+    """Resolves a host once and returns the one address to connect to, or refuses."""
+
+    def __init__(self, resolver: Resolver, allow: Sequence[Network] = ()) -> None:
+        self._resolver = resolver
+        self._allow = tuple(allow)
+
+    def allowed(self, address: Address) -> bool:
+        if any(address.version == net.version and address in net for net in self._allow):
+            return True
+        return is_public(address)
+
+    async def address_for(self, host: str, port: int) -> Address:
+        addresses = await self._resolver.resolve(host, port)
+        if not addresses:
+            raise FetchError(f"the host {host} could not be found")
+        # If any address is not allowed, refuse the host: a name that points at both a
+        # public and an internal address is an attack, not a misconfiguration.
+        for address in addresses:
+            if not self.allowed(address):
+                raise BlockedAddress("that link points to a private or reserved address")
+        return addresses[0]
