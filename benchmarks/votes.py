@@ -20,12 +20,12 @@ import aiosqlite
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.clock import system_clock  # noqa: E402
-from bot.curator import Curator  # noqa: E402
-from bot.events import MessageRef, ReactionChanged  # noqa: E402
-from bot.ingest import IngestWorker  # noqa: E402
-from bot.models import Article, BriefItem, Member, Summary, SummaryPrefs, SummarySource  # noqa: E402
-from storage.sqlite import SqliteStore  # noqa: E402
+from bot.clock import system_clock
+from bot.curator import Curator
+from bot.events import MessageRef, ReactionChanged
+from bot.ingest import IngestWorker
+from bot.models import Article, Member, Summary, SummaryPrefs, SummarySource
+from storage.sqlite import SqliteStore
 
 EVENTS, SUBMISSIONS, MEMBERS = 20_000, 500, 300
 COMMUNITY = "bench"

@@ -8,14 +8,13 @@ import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import TextIO
 
-from bot.links import find_urls
-
 from adapters.console.render import card, clean, queue_line
 from bot.app import App
 from bot.community import Community
 from bot.digest import Digest
 from bot.errors import UserError
 from bot.events import LinkPosted, MessageRef
+from bot.links import find_urls
 from bot.models import Member, Submission
 from bot.render.markdown import render_markdown
 

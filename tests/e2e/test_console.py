@@ -14,12 +14,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from tests.fakes.web import PageServer
 
 from adapters.console.adapter import ConsoleAdapter
 from bot.app import open_app
 from bot.config import Settings
 from tests.e2e.pages import article
+from tests.fakes.web import PageServer
 
 ROOT = Path(__file__).resolve().parents[2]
 
