@@ -1,0 +1,197 @@
+"""The guarded fetcher against a local server and a fake resolver. No real DNS, no network."""
+
+from __future__ import annotations
+
+import asyncio
+import gzip
+import ipaddress
+from collections.abc import AsyncIterator
+
+import pytest
+from aiohttp import web
+
+from bot.errors import (
+    BlockedAddress,
+    FetchError,
+    FetchTimeout,
+    HttpStatus,
+    TooLarge,
+    TooManyRedirects,
+    UnsupportedContent,
+)
+from bot.fetch import Fetcher
+from bot.fetch.guard import Address, is_public
+from tests.fakes.web import PageServer, drip
+
+LOOPBACK = (ipaddress.ip_network("127.0.0.0/8"),)
+
+
+class FakeResolver:
+    """Maps names to addresses; records every lookup."""
+
+    def __init__(self, table: dict[str, list[str]]) -> None:
+        self.table = table
+        self.lookups: list[str] = []
+
+    async def resolve(self, host: str, port: int) -> list[Address]:
+        self.lookups.append(host)
+        try:
+            return [ipaddress.ip_address(a) for a in self.table[host]]
+        except KeyError:
+            return [ipaddress.ip_address(host)]
+
+
+@pytest.fixture
+async def server() -> AsyncIterator[PageServer]:
+    async with PageServer() as pages:
+        pages.add("/ok", "<html><body><p>hello</p></body></html>")
+        yield pages
+
+
+def _fetcher(**kw: object) -> Fetcher:
+    kw.setdefault("allow", LOOPBACK)
+    return Fetcher(**kw)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("address", [
+    "127.0.0.1", "10.1.2.3", "172.16.0.1", "192.168.1.1", "169.254.169.254", "100.64.0.1",
+    "0.0.0.0", "224.0.0.1", "255.255.255.255", "192.0.2.1", "198.18.0.1", "::1", "::",
+    "fe80::1", "fc00::1", "fec0::1", "ff02::1", "::ffff:127.0.0.1", "::127.0.0.1",
+    "2002:7f00:1::", "2001:0:4136:e378:8000:63bf:3fff:fdd2", "64:ff9b::a00:1", "2001:db8::1",
+])
+def test_non_public_addresses(address: str) -> None:
+    assert not is_public(ipaddress.ip_address(address))
+
+
+@pytest.mark.parametrize("address", ["93.184.216.34", "2606:4700::6810:84e5", "1.1.1.1",
+                                     "64:ff9b::5db8:d822", "::ffff:93.184.216.34"])
+def test_public_addresses(address: str) -> None:
+    assert is_public(ipaddress.ip_address(address))
+
+
+async def test_loopback_is_refused_without_allowlist(server: PageServer) -> None:
+    fetcher = _fetcher(allow=())
+    with pytest.raises(BlockedAddress):
+        await fetcher.fetch(server.url("/ok"))
+    await fetcher.aclose()
+    assert server.requests == [], "no connection reached the blocked target"
+
+
+async def test_a_name_with_any_private_address_is_refused(server: PageServer) -> None:
+    resolver = FakeResolver({"mixed.test": ["93.184.216.34", "10.0.0.1"]})
+    fetcher = _fetcher(allow=(), resolver=resolver)
+    with pytest.raises(BlockedAddress):
+        await fetcher.fetch(f"http://mixed.test:{server.port}/ok")
+    await fetcher.aclose()
+
+
+async def test_connects_to_the_checked_address_with_the_name_as_host(server: PageServer) -> None:
+    resolver = FakeResolver({"news.test": ["127.0.0.1"]})
+    fetcher = _fetcher(resolver=resolver)
+    page = await fetcher.fetch(f"http://news.test:{server.port}/ok")
+    await fetcher.aclose()
+    assert page.text.startswith("<html>") and page.final_url.endswith("/ok")
+    assert resolver.lookups == ["news.test"], "resolved once, connected to that address"
+
+
+async def test_redirect_to_a_blocked_address_is_refused(server: PageServer) -> None:
+    server.redirect("/hop", "http://169.254.169.254/latest/meta-data/")
+    fetcher = _fetcher()
+    with pytest.raises(BlockedAddress):
+        await fetcher.fetch(server.url("/hop"))
+    await fetcher.aclose()
+
+
+async def test_redirects_are_followed_relative_and_capped(server: PageServer) -> None:
+    server.redirect("/a", "/b")
+    server.redirect("/b", "ok")
+    for i in range(7):
+        server.redirect(f"/loop{i}", f"/loop{i + 1}")
+    server.redirect("/self", "/self")
+    server.redirect("/empty", "")
+    fetcher = _fetcher()
+    page = await fetcher.fetch(server.url("/a"))
+    assert page.final_url == server.url("/ok")
+    for path in ("/loop0", "/self"):
+        with pytest.raises(TooManyRedirects):
+            await fetcher.fetch(server.url(path))
+    with pytest.raises(FetchError):
+        await fetcher.fetch(server.url("/empty"))
+    await fetcher.aclose()
+
+
+async def test_content_type_and_status_are_checked(server: PageServer) -> None:
+    server.add("/json", body=b"{}", content_type="application/json")
+    server.add("/gone", "<p>gone</p>", status=410)
+    fetcher = _fetcher()
+    with pytest.raises(UnsupportedContent):
+        await fetcher.fetch(server.url("/json"))
+    with pytest.raises(HttpStatus, match="410"):
+        await fetcher.fetch(server.url("/gone"))
+    await fetcher.aclose()
+
+
+async def test_size_caps_declared_and_decoded(server: PageServer) -> None:
+    server.add("/big", "x" * 5000)
+    bomb = gzip.compress(b"<p>" + b"a" * 2_000_000)
+    server.add("/bomb", body=bomb, headers={"Content-Encoding": "gzip"})
+    fetcher = _fetcher(max_bytes=1000)
+    for path in ("/big", "/bomb"):
+        with pytest.raises(TooLarge):
+            await fetcher.fetch(server.url(path))
+    await fetcher.aclose()
+    assert len(bomb) < 10_000
+
+
+async def test_a_dripping_server_hits_the_deadline(server: PageServer) -> None:
+    async def slow_drip(request: web.Request) -> web.StreamResponse:
+        return await drip(request, interval=0.05)
+
+    server.handle("/drip", slow_drip)
+    fetcher = _fetcher(deadline=0.5, read_timeout=5)
+    with pytest.raises(FetchTimeout):
+        await fetcher.fetch(server.url("/drip"))
+    await fetcher.aclose()
+
+
+async def test_unreachable_and_invalid_targets(server: PageServer) -> None:
+    fetcher = _fetcher()
+    with pytest.raises(FetchError):
+        await fetcher.fetch("http://127.0.0.1:1/")  # nothing listens there
+    with pytest.raises(FetchError):
+        await fetcher.fetch("ftp://127.0.0.1/")
+    await fetcher.aclose()
+
+
+@pytest.mark.parametrize(("body", "content_type", "expected"), [
+    ("café".encode("cp1252"), "text/html; charset=windows-1252", "café"),
+    ('<meta charset="iso-8859-1"><p>café'.encode("latin-1"), "text/html", "café"),
+    ("<p>naïve</p>".encode(), "text/html", "naïve"),
+    (b"<p>caf\xe9 \xff\xfe</p>", "text/html; charset=utf-8", "caf\ufffd"),
+    ("<p>Привет, мир! Это тестовая страница.</p>".encode("koi8-r") * 5, "text/html",
+     "Привет"),
+])
+async def test_charsets(server: PageServer, body: bytes, content_type: str,
+                        expected: str) -> None:
+    server.add("/c", body=body, content_type=content_type)
+    fetcher = _fetcher()
+    page = await fetcher.fetch(server.url("/c"))
+    await fetcher.aclose()
+    assert expected in page.text
+
+
+async def test_concurrent_fetches_do_not_block_each_other(server: PageServer) -> None:
+    release = asyncio.Event()
+
+    async def held(request: web.Request) -> web.StreamResponse:
+        await release.wait()
+        return web.Response(text="<p>late</p>", content_type="text/html")
+
+    server.handle("/held", held)
+    fetcher = _fetcher()
+    slow = asyncio.create_task(fetcher.fetch(server.url("/held")))
+    fast = await fetcher.fetch(server.url("/ok"))
+    assert "hello" in fast.text and not slow.done()
+    release.set()
+    assert "late" in (await slow).text
+    await fetcher.aclose()
