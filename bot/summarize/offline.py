@@ -1,61 +1,178 @@
-"""The offline summarizer: extractive, unsupervised, standard library only."""
+"""The offline summarizer: extractive, unsupervised, standard library only.
+
+Each sentence is scored by how central its words are to the document, a prior for early
+position, and a bonus for contribution phrases ("we propose", "this paper"); sentences that
+lean on context (a leading pronoun), web boilerplate, or quotations are penalized. The best
+sentence always leads; more follow while the budget allows, in document order, and the
+budget is filled from the next sentence. Summaries of short texts are shorter.
+"""
 
 from __future__ import annotations
 
+import math
 import re
+from collections import Counter
 from collections.abc import Sequence
 
 from bot.models import Article, BriefItem, SourceKind, Summary, SummaryPrefs, SummarySource
+from bot.summarize.sentences import split_sentences, tokens
 
-_SENTENCE = re.compile(r"(?<=[.!?。！？])[\"')\]»”’]*\s+(?=[\"'(\[«“‘]?[A-Z0-9À-ÖØ-Þ\u0400-\u04ff])"
-                       r"|(?<=[。！？])")
+_STOPWORDS = """
+a about above after again against all also am an and any are as at be because been before
+being below between both but by can could did do does doing down during each few for from
+further had has have having he her here hers herself him himself his how i if in into is
+it its itself just me more most my myself no nor not now of off on once only or other our
+ours ourselves out over own same she should so some such than that the their theirs them
+themselves then there these they this those through to too under until up very was we were
+what when where which while who whom why will with would you your yours yourself said says
+say one two new may might must shall us
+"""
+_STOP = frozenset(_STOPWORDS.split())
+_CONTRIBUTION = re.compile(
+    r"\b(we (propose|present|introduce|develop|show|demonstrate|describe|design|provide|"
+    r"release|find|study|investigate|analy[sz]e)|this (paper|work|article|study)|"
+    r"in this (paper|work)|our (method|approach|model|framework|results?)|"
+    r"(we|our) (novel|new))\b", re.IGNORECASE)
+_BOILERPLATE = re.compile(
+    r"^(share this|scroll down|click here|follow us|image (copyright|caption)|media playback|"
+    r"updates on this|more (stories|on this)|read more|sign up|subscribe|advertisement|"
+    r"watch:|video:|photo:|listen)", re.IGNORECASE)
+_LEANS_ON_CONTEXT = re.compile(r"^(he|she|it|they|his|her|its|their|but|and|also)\b",
+                               re.IGNORECASE)
+_LEAD_IN = re.compile(
+    r"^(However|Moreover|Furthermore|In addition|Additionally|Meanwhile|Also|But|And|So|Thus|"
+    r"Therefore|Finally|Indeed|Now|In this (paper|work|article)),\s+")
+_PARENTHESES = re.compile(r"\s*\([^()]{0,80}\)")
+_QUOTED = re.compile(r"[\"“]([^\"”]+)[\"”]")
 
-
-def split_sentences(text: str) -> list[str]:
-    sentences: list[str] = []
-    for paragraph in text.splitlines():
-        paragraph = " ".join(paragraph.split())
-        if paragraph:
-            sentences.extend(s.strip() for s in _SENTENCE.split(paragraph) if s.strip())
-    return sentences
-
-
-def _words(sentence: str) -> int:
-    return len(sentence.split())
+SHORT_TEXT_RATIO = 0.15  # a summary is at most this share of a short text...
+SHORT_TEXT_FLOOR = 18  # ...but never shorter than this many words
+REDUNDANT = 0.7  # share of a sentence's words already said that makes it redundant
 
 
 def summarize_text(text: str, max_words: int) -> str:
-    """Leading sentences of the article that fit in ``max_words`` words."""
-    chosen: list[str] = []
+    """The summary of ``text`` in at most ``max_words`` words."""
+    if max_words <= 0:
+        return ""
+    budget = min(max_words,
+                 max(SHORT_TEXT_FLOOR, int(len(text.split()) * SHORT_TEXT_RATIO)))
+    sentences = [s for s in (_compress(s) for s in split_sentences(text)) if s]
+    if not sentences:
+        return ""
+    scores = _scores(sentences)
+    ranked = sorted(range(len(sentences)), key=lambda i: -scores[i])
+    best = ranked[0]
+    if _count(sentences[best]) > budget:
+        return _cut(sentences[best], budget)
+    chosen: list[int] = []
+    said: set[str] = set()
     used = 0
-    for sentence in split_sentences(text):
-        n = _words(sentence)
-        if used + n > max_words:
-            if not chosen:
-                return _cut(sentence, max_words)
+    for i in ranked:
+        size = _count(sentences[i])
+        if scores[i] < -0.5 or used + size > budget:
+            continue
+        words = set(_content(sentences[i]))
+        if chosen and words and len(words & said) / len(words) > REDUNDANT:
+            continue
+        chosen.append(i)
+        said |= words
+        used += size
+        if used >= budget - 3:
             break
-        chosen.append(sentence)
-        used += n
-    return " ".join(chosen)
+    chosen = [best, *sorted(i for i in chosen if i != best)]
+    summary = " ".join(sentences[i] for i in chosen)
+    following = [i for i in range(max(chosen) + 1, len(sentences)) if scores[i] > -0.5]
+    if used < budget and following:
+        fill = sentences[following[0]].split()[: budget - used]
+        if len(fill) >= 4:
+            summary += " " + _cut(" ".join(fill), len(fill), whole=len(fill) == _count(
+                sentences[following[0]]))
+    return summary
 
 
-def _cut(sentence: str, max_words: int) -> str:
+def _scores(sentences: list[str]) -> list[float]:
+    content = [_content(s) for s in sentences]
+    frequency = Counter(w for words in content for w in words)
+    scores = []
+    for i, (sentence, words) in enumerate(zip(sentences, content, strict=True)):
+        unique = set(words)
+        if not unique:
+            scores.append(-1.0)
+            continue
+        size = _count(sentence)
+        centrality = sum(math.log1p(frequency[w]) for w in unique) / (math.sqrt(len(unique)) + 1)
+        score = centrality + 1.5 / (1 + i) ** 0.6
+        if _CONTRIBUTION.search(sentence):
+            score += 3.0
+        if _BOILERPLATE.search(sentence):
+            score -= 5.0
+        if size < 5:
+            score -= 2.0
+        if size > 60:
+            score -= 1.0
+        if sentence.endswith("?"):
+            score -= 1.0
+        if sentence.startswith(("\"", "“", "'")):
+            score -= 0.5
+        if _LEANS_ON_CONTEXT.match(sentence):
+            score -= 1.0
+        scores.append(score)
+    return scores
+
+
+def _compress(sentence: str) -> str:
+    """Drop what a summary does not need: asides in parentheses, lead-in connectives, and
+    the preamble before a contribution phrase ("To fix this, we propose X" -> "We propose X")."""
+    sentence = _LEAD_IN.sub("", _PARENTHESES.sub("", sentence)).strip()
+    match = _CONTRIBUTION.search(sentence)
+    if match and match.start() > 0 and len(sentence[:match.start()].split()) <= 40:
+        sentence = sentence[match.start():]
+    return sentence[:1].upper() + sentence[1:]
+
+
+def _content(sentence: str) -> list[str]:
+    return [w for w in tokens(sentence) if w not in _STOP and not w.isdigit()]
+
+
+def _count(sentence: str) -> int:
+    return len(sentence.split())
+
+
+def _cut(sentence: str, max_words: int, whole: bool = False) -> str:
     words = sentence.split()
-    if len(words) <= max_words:
+    if whole or (len(words) <= max_words and sentence.rstrip().endswith((".", "!", "?"))):
         return sentence
-    return " ".join(words[: max(max_words - 1, 1)]).rstrip(",;:") + " …"
+    kept = " ".join(words[:max_words]).rstrip(",;:–-")
+    return kept + "…"
 
 
 _KIND_EMOJI = {SourceKind.PAPER: "📄", SourceKind.CODE: "🛠️", SourceKind.VIDEO: "🎬"}
+_TOPIC_EMOJI = (
+    (re.compile(r"\b(releas|launch|open[- ]weights?|announc)", re.I), "🚀"),
+    (re.compile(r"\b(gpu|chip|hardware|data[- ]cent|memory|compute)", re.I), "🖥️"),
+    (re.compile(r"\b(law|act|regulat|policy|court|ban|govern)", re.I), "⚖️"),
+    (re.compile(r"\b(costs?|pric\w*|cheap\w*|budgets?)\b|[$€£]", re.I), "💸"),
+    (re.compile(r"\b(paper|research|study|benchmark|eval)", re.I), "🔬"),
+    (re.compile(r"\b(tutorial|guide|how to|walkthrough|fine-tun)", re.I), "🧑‍🏫"),
+)
+BRIEF_WORDS = 24
+
+
+def brief_emoji(pick: BriefItem) -> str:
+    if pick.kind in _KIND_EMOJI:
+        return _KIND_EMOJI[pick.kind]
+    text = f"{pick.title} {pick.summary}"
+    return next((emoji for pattern, emoji in _TOPIC_EMOJI if pattern.search(text)), "📰")
 
 
 def offline_brief(picks: Sequence[BriefItem], limit: int = 5) -> tuple[str, ...]:
-    """TL;DR bullets from the top picks: each led by an emoji, one per pick."""
+    """TL;DR bullets for the top picks, one each: an emoji and the summary's first sentence
+    when it is short enough to read at a glance, else the title."""
     bullets = []
     for pick in picks[:limit]:
-        lead = summarize_text(pick.summary, 20) if pick.summary else ""
-        emoji = _KIND_EMOJI.get(pick.kind, "📰")
-        bullets.append(f"{emoji} {pick.title}" + (f": {lead}" if lead else ""))
+        sentences = split_sentences(pick.summary)
+        lead = sentences[0] if sentences and _count(sentences[0]) <= BRIEF_WORDS else pick.title
+        bullets.append(f"{brief_emoji(pick)} {lead}")
     return tuple(bullets)
 
 

@@ -1,0 +1,109 @@
+from __future__ import annotations
+
+import pytest
+
+from bot.models import Article, BriefItem, PageFlag, SourceKind, SummaryPrefs, SummarySource
+from bot.summarize.offline import OfflineSummarizer, offline_brief, summarize_text
+from bot.summarize.sentences import split_sentences
+
+NEWS = (
+    "The city council approved a new budget for public transport on Monday. "
+    "The plan adds forty electric buses and extends night service on six routes. "
+    "Opposition members said the plan was too expensive. "
+    "He added that the vote was rushed. "
+    "Construction of new depots will begin in the spring and finish next year."
+)
+
+
+def words(text: str) -> int:
+    return len(text.split())
+
+
+@pytest.mark.parametrize("budget", [5, 12, 27, 55, 200])
+def test_never_exceeds_the_budget(budget: int) -> None:
+    assert 0 < words(summarize_text(NEWS * 3, budget)) <= budget
+
+
+def test_leads_with_the_central_sentence_and_keeps_order() -> None:
+    summary = summarize_text(NEWS, 30)
+    assert summary.startswith("The city council approved a new budget")
+    assert "He added" not in summary
+
+
+def test_one_sentence_and_no_punctuation() -> None:
+    assert summarize_text("Just one sentence here.", 27) == "Just one sentence here."
+    unpunctuated = " ".join(["word"] * 100)
+    summary = summarize_text(unpunctuated, 20)
+    assert words(summary) <= 20 and summary.endswith("…")
+
+
+def test_a_very_long_sentence_is_cut_at_a_word_boundary() -> None:
+    long_sentence = "Researchers " + ", ".join(f"measured item {i}" for i in range(80)) + "."
+    summary = summarize_text(long_sentence, 25)
+    assert words(summary) <= 25
+    assert summary.endswith("…") and not summary.endswith(",…")
+
+
+def test_lists_and_code_blocks_do_not_break_it() -> None:
+    text = (
+        "Install the package and run it.\n- first item\n- second item\n"
+        "```\nfor i in range(10):\n    print(i)\n```\n"
+        "The tool then prints a report about every file it checked."
+    )
+    summary = summarize_text(text, 27)
+    assert 0 < words(summary) <= 27
+
+
+def test_paper_abstract_prefers_the_contribution() -> None:
+    abstract = (
+        "Graph neural networks are widely used for molecules. "
+        "However, they scale poorly to large graphs with millions of nodes. "
+        "To address this, we propose SparseGNN, a sampling method that trains on subgraphs. "
+        "Experiments on five benchmarks show a tenfold speed-up."
+    )
+    assert summarize_text(abstract, 20).startswith("We propose SparseGNN")
+
+
+@pytest.mark.parametrize("text", [
+    "Die Bundesregierung hat am Montag ein neues Gesetz beschlossen. Es soll den Ausbau "
+    "erneuerbarer Energien beschleunigen. Kritiker sprechen von einem Kompromiss.",
+    "人工智能正在改变世界。许多公司正在投资新的模型。专家认为这一趋势将持续。",
+    "東京で新しいAI研究所が開設されました。研究者は百人を超えます。",
+])
+def test_non_english_text_comes_out_as_its_own_sentences(text: str) -> None:
+    summary = summarize_text(text, 27)
+    assert (summary and summary in text.replace("\n", " ")) or summary.rstrip("…") in text
+
+
+def test_empty_text() -> None:
+    assert summarize_text("", 27) == ""
+    assert summarize_text("   \n ", 27) == ""
+    assert summarize_text("Anything.", 0) == ""
+
+
+def test_sentence_splitting() -> None:
+    text = "Dr. Smith arrived at 3.5 p.m. on Monday. It rained.The end! Was it? Yes"
+    assert split_sentences(text) == [
+        "Dr. Smith arrived at 3.5 p.m. on Monday.", "It rained.", "The end!", "Was it?", "Yes"]
+
+
+async def test_flagged_articles_are_not_summarized() -> None:
+    summarizer = OfflineSummarizer()
+    stub = Article(url="u", title="t", text="Subscribe to read.", flag=PageFlag.PAYWALL)
+    assert (await summarizer.summarize(stub, SummaryPrefs())).source is SummarySource.NONE
+    real = Article(url="u", title="t", text=NEWS)
+    summary = await summarizer.summarize(real, SummaryPrefs(max_words=20))
+    assert summary.source is SummarySource.OFFLINE and words(summary.text) <= 20
+
+
+def test_brief_has_one_short_emoji_bullet_per_pick() -> None:
+    picks = [
+        BriefItem("Lab releases open model", "Lab released an open-weights model today."),
+        BriefItem("A paper", "We propose a method.", kind=SourceKind.PAPER),
+        BriefItem("Long one", " ".join(["word"] * 40) + "."),
+    ] + [BriefItem(f"Item {i}", "") for i in range(5)]
+    bullets = offline_brief(picks)
+    assert len(bullets) == 5
+    assert bullets[0] == "🚀 Lab released an open-weights model today."
+    assert bullets[1] == "📄 We propose a method."
+    assert bullets[2].endswith("Long one")
