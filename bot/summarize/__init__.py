@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Protocol
-
 from bot.config import Settings
-from bot.models import Summary
+from bot.summarize.cache import SummaryCache
+from bot.summarize.llm import LLMSummarizer
 from bot.summarize.offline import OfflineSummarizer
 
-
-class SummaryCache(Protocol):
-    """Summaries by content hash and settings, so an article is never paid for twice."""
-
-    async def get(self, key: str) -> Summary | None: ...
-
-    async def put(self, key: str, summary: Summary) -> None: ...
+__all__ = ["LLMSummarizer", "OfflineSummarizer", "SummaryCache", "build_summarizer"]
 
 
-def build_summarizer(settings: Settings, cache: SummaryCache | None = None) -> OfflineSummarizer:
-    del cache
+def build_summarizer(settings: Settings,
+                     cache: SummaryCache | None = None) -> LLMSummarizer | OfflineSummarizer:
+    """No OPENAI_API_KEY and no OPENAI_BASE_URL: the offline summarizer."""
+    if settings.llm_configured:
+        return LLMSummarizer(settings, cache)
     return OfflineSummarizer()

@@ -1,0 +1,95 @@
+"""A local OpenAI-compatible server: POST /v1/chat/completions with scripted replies."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from types import TracebackType
+from typing import Any
+
+from aiohttp import web
+
+Reply = Callable[[dict[str, Any]], "web.StreamResponse | None"]
+
+
+def completion(content: str | None, *, choices: bool = True) -> dict[str, Any]:
+    return {
+        "id": "chatcmpl-test", "object": "chat.completion", "created": int(time.time()),
+        "model": "test-model",
+        "choices": [{"index": 0, "finish_reason": "stop",
+                     "message": {"role": "assistant", "content": content}}] if choices else [],
+        "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
+    }
+
+
+def answer(content: str | None) -> Reply:
+    return lambda request: web.json_response(completion(content))
+
+
+def no_choices() -> Reply:
+    return lambda request: web.json_response(completion("x", choices=False))
+
+
+def status(code: int, retry_after: str | None = None, message: str = "error") -> Reply:
+    headers = {"Retry-After": retry_after} if retry_after is not None else {}
+    body = {"error": {"message": message, "type": "error", "code": str(code)}}
+    return lambda request: web.json_response(body, status=code, headers=headers)
+
+
+def echo_article() -> Reply:
+    """A model that obeys the page: it repeats the article text as its 'summary'."""
+    def reply(request: dict[str, Any]) -> web.StreamResponse:
+        user = request["messages"][-1]["content"]
+        body = user.split("<<<ARTICLE>>>", 1)[-1].split("<<<END ARTICLE>>>", 1)[0]
+        return web.json_response(completion(body.strip()))
+    return reply
+
+
+HANG = None  # a reply of None: never answer (the client must time out)
+
+
+@dataclass
+class FakeOpenAI:
+    """``async with FakeOpenAI([answer("..."), status(429, "0"), ...]) as llm``: replies are
+    used in order, the last one repeats. ``requests`` holds every request body."""
+
+    replies: list[Reply | None]
+    requests: list[dict[str, Any]] = field(default_factory=list)
+    auth: list[str] = field(default_factory=list)
+    _runner: web.AppRunner | None = None
+    port: int = 0
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/v1"
+
+    async def _handle(self, request: web.Request) -> web.StreamResponse:
+        body = json.loads(await request.read())
+        self.requests.append(body)
+        self.auth.append(request.headers.get("Authorization", ""))
+        reply = self.replies[min(len(self.requests) - 1, len(self.replies) - 1)]
+        if reply is None:
+            await asyncio.Event().wait()  # hang until the client gives up
+        assert reply is not None
+        response = reply(body)
+        assert response is not None
+        return response
+
+    async def __aenter__(self) -> FakeOpenAI:
+        app = web.Application()
+        app.router.add_post("/v1/chat/completions", self._handle)
+        app.router.add_post("/chat/completions", self._handle)
+        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.1)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = self._runner.addresses[0][1]
+        return self
+
+    async def __aexit__(self, *exc: type[BaseException] | BaseException | TracebackType | None
+                        ) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
