@@ -6,9 +6,12 @@ so that importing the core never loads a database driver or chat SDK.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
+from datetime import timedelta
 
 from bot.clock import Clock, system_clock
 from bot.config import Settings
@@ -17,6 +20,7 @@ from bot.digests import DigestService
 from bot.editor import Editor
 from bot.ingest import IngestWorker
 from bot.ports import DigestPublisher, Notifier, PageReader, Store, Summarizer, VoteRecounter
+from bot.scheduler import Scheduler
 
 
 @dataclass(slots=True)
@@ -29,6 +33,7 @@ class App:
     curator: Curator
     digests: DigestService
     editor: Editor
+    scheduler: Scheduler
 
     def register_platform(self, platform: str, notifier: Notifier,
                           publisher: DigestPublisher | None = None,
@@ -42,7 +47,10 @@ class App:
 
 
 @asynccontextmanager
-async def open_app(settings: Settings, clock: Clock = system_clock) -> AsyncIterator[App]:
+async def open_app(settings: Settings, clock: Clock = system_clock,
+                   schedule: bool = False) -> AsyncIterator[App]:
+    """Everything, opened; ``schedule`` also runs the weekly digest scheduler (for `run` and
+    `console`, not for one-shot commands)."""
     from bot.reader import build_reader
     from bot.summarize import build_summarizer
     from storage.sqlite import SqliteStore
@@ -59,5 +67,17 @@ async def open_app(settings: Settings, clock: Clock = system_clock) -> AsyncIter
         await worker.start()
         stack.push_async_callback(worker.close)
         digests = DigestService(store, summarizer, clock)
-        yield App(settings, store, reader, summarizer, worker, curator, digests,
-                  Editor(curator, digests))
+        editor = Editor(curator, digests)
+        scheduler = Scheduler(store, editor, digests, clock,
+                              timedelta(hours=settings.schedule_grace_hours))
+        if schedule:
+            task = asyncio.create_task(scheduler.run(), name="digest-scheduler")
+            stack.push_async_callback(_cancel, task)
+        yield App(settings, store, reader, summarizer, worker, curator, digests, editor,
+                  scheduler)
+
+
+async def _cancel(task: asyncio.Task[None]) -> None:
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task

@@ -40,7 +40,9 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("digest", help="print a period's digest")
     community(p)
-    p.add_argument("--format", choices=["markdown", "json"], default="markdown")
+    p.add_argument("--format", choices=["markdown", "html", "json", "rss", "atom"],
+                   default="markdown",
+                   help="rss/atom: a feed of the community's published digests")
     p.add_argument("--period", default="this", help="this, last, or an ISO week like 2026-W47")
     p.add_argument("--out", default=None, help="write to this file instead of standard output")
 

@@ -58,7 +58,7 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
         log.info("no platform token set: starting the console")
         args.community, args.member, args.mod = None, "you", False
         return await console(args, settings)
-    async with open_app(settings) as app:
+    async with open_app(settings, schedule=True) as app:
         # Imported by name: the core never imports a chat SDK.
         services = [importlib.import_module(f"adapters.{name}.adapter").serve(app)
                     for name in platforms]
@@ -69,7 +69,7 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
 async def console(args: argparse.Namespace, settings: Settings) -> int:
     from adapters.console.adapter import ConsoleAdapter, stdin_lines
 
-    async with open_app(settings) as app:
+    async with open_app(settings, schedule=True) as app:
         adapter = ConsoleAdapter(app, _community(args, settings), args.member, moderator=args.mod)
         if sys.stdin.isatty():
             adapter.say("digestif console. Paste a link, or type /help.")
@@ -136,12 +136,19 @@ async def queue(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def render_digest(app: App, key: str, fmt: str, which: str) -> str:
+    from bot.render.feed import render_feed
+    from bot.render.html import render_html
     from bot.render.json import render_json
     from bot.render.markdown import render_markdown
 
     community = await app.curator.community(key, "console")
+    if fmt in ("rss", "atom"):
+        posted = await app.store.posted_digests(key)
+        return render_feed(key, community.name, posted, app.settings.public_url,
+                           atom=fmt == "atom")
     built = await app.digests.build(community, app.digests.period(community, which))
-    return render_json(built) if fmt == "json" else render_markdown(built)
+    renderers = {"json": render_json, "html": render_html, "markdown": render_markdown}
+    return renderers[fmt](built)
 
 
 async def digest(args: argparse.Namespace, settings: Settings) -> int:

@@ -69,6 +69,8 @@ class Settings(BaseSettings):
     http_host: str = Field("127.0.0.1", validation_alias=_env("DIGESTIF_HTTP_HOST"))
     http_port: int = Field(3000, validation_alias=_env("DIGESTIF_HTTP_PORT"))
 
+    # digests
+    public_url: str = Field("", validation_alias=_env("DIGESTIF_PUBLIC_URL"))
     # schedule
     schedule_grace_hours: float = Field(
         24.0, validation_alias=_env("DIGESTIF_SCHEDULE_GRACE_HOURS")

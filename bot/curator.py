@@ -12,10 +12,13 @@ from bot.events import LinkPosted, MessageRef, ReactionChanged, ReactionsCleared
 from bot.ingest import IngestResult, IngestWorker
 from bot.links import canonicalize, find_urls
 from bot.models import Member, ModerationStatus, Submission, SubmissionState
+from bot.period import period_containing
 from bot.ports import Notifier, Store, Tally
 from bot.votes import VoteDecision, decide, decide_reaction
 
 log = logging.getLogger(__name__)
+
+LOCKED = "voting is locked for this week"
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +64,7 @@ class Curator:
         self._communities: dict[str, Community] = {}
         self._members: dict[tuple[str, str], Member] = {}
         self._notifiers: dict[str, Notifier] = {}
+        self._locks: dict[tuple[str, str], bool] = {}
         worker.subscribe(self._on_ingested)
 
     @property
@@ -165,6 +169,18 @@ class Curator:
 
     # votes -----------------------------------------------------------------------------
 
+    async def set_voting_lock(self, community: str, period: str, locked: bool) -> None:
+        await self._store.set_period_note(community, period, locked=locked)
+        self._locks[(community, period)] = locked
+
+    async def _voting_locked(self, community: str, settings: CommunitySettings) -> bool:
+        period = period_containing(self._clock(), settings).key
+        locked = self._locks.get((community, period))
+        if locked is None:  # cached: the lock is read once per period, not once per vote
+            _, locked = await self._store.period_note(community, period)
+            self._locks[(community, period)] = locked
+        return locked
+
     async def react(self, event: ReactionChanged) -> VoteOutcome:
         """Apply one reaction on a member's message or the bot's card. Replays are no-ops."""
         settings = await self.settings_for(event.community)
@@ -177,6 +193,8 @@ class Curator:
         first = decide_reaction(settings, member, event.emoji)
         if first.direction == 0:
             return VoteOutcome(None, counted=False, changed=False, reason=first.reason)
+        if await self._voting_locked(event.community, settings):
+            return VoteOutcome(None, counted=False, changed=False, reason=LOCKED)
         await self.remember(event.community, member)
         if await store.add_vote_on_message(
             event.community, event.message_id, member.id, event.emoji, first.direction,
@@ -200,6 +218,8 @@ class Curator:
         decision = decide(settings, submission, member, emoji)
         if decision.direction == 0:
             return self._explain(decision, submission)
+        if await self._voting_locked(community, settings):
+            return VoteOutcome(submission, counted=False, changed=False, reason=LOCKED)
         await self.remember(community, member)
         changed = await self._store.add_vote(
             submission.id, member.id, emoji, decision.direction, self._clock()

@@ -3,20 +3,27 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import timedelta
 
 from bot.clock import Clock
-from bot.community import Community
+from bot.community import Community, CommunitySettings
 from bot.digest import Digest, DigestItem, DigestSection, DigestTotals, Untrusted
-from bot.models import BriefItem, ModerationStatus, Submission, SubmissionState
+from bot.models import BriefItem, ModerationStatus, SourceKind, Submission, SubmissionState
 from bot.period import Period, period_by_key, period_containing, previous_period
-from bot.ports import Store, Summarizer, Tally
+from bot.ports import SeenReaction, Store, Summarizer, Tally, VoteRecord, VoteRecounter
 from bot.ranking import Ranked, rank
+from bot.votes import decide
 
 log = logging.getLogger(__name__)
 
 Poster = Callable[[Digest], Awaitable[None]]
+KIND_SECTIONS = {
+    SourceKind.ARTICLE: "Articles you should read",
+    SourceKind.PAPER: "Papers",
+    SourceKind.CODE: "Code and tools",
+    SourceKind.VIDEO: "Videos",
+}
 
 
 class DigestService:
@@ -24,6 +31,7 @@ class DigestService:
         self._store = store
         self._summarizer = summarizer
         self._clock = clock
+        self.recounters: dict[str, VoteRecounter] = {}
 
     def period(self, community: Community, which: str = "this") -> Period:
         """'this', 'last', or an ISO week 'YYYY-Www'."""
@@ -36,8 +44,8 @@ class DigestService:
 
     async def build(self, community: Community, period: Period) -> Digest:
         settings = community.settings
-        candidates = await self._candidates(community, period)
-        tallies = await self._store.tallies([s.id for s in candidates])
+        await self._recount(community, period)
+        candidates, tallies = await self._candidates(community, period)
         ranked = rank(Ranked(s, tallies.get(s.id, Tally())) for s in candidates)
         picks = [r for r in ranked
                  if r.submission.pinned or r.tally.score >= settings.min_score][:settings.picks]
@@ -47,17 +55,11 @@ class DigestService:
             community.key, sorted({m for s in candidates for m in s.submitters})
         )
         items = [_item(i, r, names) for i, r in enumerate(picks, start=1)]
-        sections = []
-        pinned = tuple(i for i in items if i.pinned)
-        if pinned:
-            sections.append(DigestSection("Editor's picks", pinned))
-        others = tuple(i for i in items if not i.pinned)
-        if others:
-            sections.append(DigestSection("Top picks", others))
         tldr = await self._summarizer.brief(
-            [BriefItem(i.title, i.summary, i.site, i.kind) for i in items],
+            [BriefItem(i.title, i.summary, i.site, i.kind) for i in items if not i.flag],
             settings.summary_prefs,
         ) if items else ()
+        intro, _ = await self._store.period_note(community.key, period.key)
         previous = previous_period(period, settings)
         record = await self._store.digest_record(community.key, previous.key)
         return Digest(
@@ -65,9 +67,9 @@ class DigestService:
             community_name=Untrusted(community.name),
             period=period,
             title=f"{community.name} digest · {_span(period)}",
-            intro=Untrusted(""),
+            intro=Untrusted(intro),
             tldr=tuple(Untrusted(b) for b in tldr),
-            sections=tuple(sections),
+            sections=_sections(items, settings),
             also_shared=tuple(_item(0, r, names) for r in rest),
             totals=DigestTotals(
                 links=len(candidates),
@@ -77,14 +79,35 @@ class DigestService:
             previous_period=previous.key if record and record[0] == "posted" else "",
         )
 
-    async def _candidates(self, community: Community, period: Period) -> list[Submission]:
+    async def _candidates(self, community: Community, period: Period
+                          ) -> tuple[list[Submission], dict[int, Tally]]:
+        """Ready in the period, plus unpicked ones from the carry-over weeks that still have
+        votes. Published, dropped and rejected submissions are never candidates."""
         carry_from = period.start - timedelta(weeks=community.settings.carry_over_weeks)
-        subs = await self._store.list_submissions(
-            community.key,
-            states=[SubmissionState.READY],
-            statuses=[ModerationStatus.QUEUED],
-        )
-        return [s for s in subs if s.ready_at is not None and carry_from <= s.ready_at < period.end]
+        queued = await self._store.list_submissions(
+            community.key, states=[SubmissionState.READY], statuses=[ModerationStatus.QUEUED])
+        window = [s for s in queued
+                  if s.ready_at is not None and carry_from <= s.ready_at < period.end]
+        tallies = await self._store.tallies([s.id for s in window])
+        chosen = [s for s in window if s.ready_at is not None and (
+            s.ready_at >= period.start or s.pinned or tallies.get(s.id, Tally()).voters > 0)]
+        return chosen, {s.id: tallies[s.id] for s in chosen if s.id in tallies}
+
+    async def _recount(self, community: Community, period: Period) -> None:
+        """Ask the platform for reactions the bot may have missed while offline."""
+        recounter = self.recounters.get(community.platform)
+        if recounter is None:
+            return
+        candidates, _ = await self._candidates(community, period)
+        for submission in candidates:
+            refs = [ref for ref, _ in await self._store.messages_for(submission.id)]
+            if not refs:
+                continue
+            seen = await recounter.reactions(community, refs)
+            if seen is None:
+                continue
+            votes = _recounted(community.settings, submission, seen)
+            await self._store.replace_votes(submission.id, votes, self._clock())
 
     async def publish(self, community: Community, period: Period, post: Poster) -> Digest | None:
         """Build and post the period's digest once. None when it was already claimed."""
@@ -94,8 +117,11 @@ class DigestService:
             digest = await self.build(community, period)
             await post(digest)
         except BaseException:
+            # Nothing went out: release the claim so the period can be posted later.
             await self._store.abandon_digest(community.key, period.key)
             raise
+        # Past this point the digest is out. A crash before the record is written leaves
+        # the claim in 'posting', which the scheduler settles as posted: never twice.
         from bot.render.json import render_json
 
         await self._store.finish_digest(
@@ -103,6 +129,34 @@ class DigestService:
             [item.submission_id for item in digest.picks],
         )
         return digest
+
+
+def _recounted(settings: CommunitySettings, submission: Submission,
+               seen: Sequence[SeenReaction]) -> list[VoteRecord]:
+    records: dict[tuple[str, str], VoteRecord] = {}
+    for reaction in seen:
+        decision = decide(settings, submission, reaction.member, reaction.emoji)
+        if decision.direction:
+            key = (reaction.member.id, reaction.emoji)
+            records[key] = VoteRecord(reaction.member.id, reaction.emoji, decision.direction)
+    return list(records.values())
+
+
+def _sections(items: list[DigestItem], settings: CommunitySettings
+              ) -> tuple[DigestSection, ...]:
+    sections = []
+    pinned = tuple(i for i in items if i.pinned)
+    if pinned:
+        sections.append(DigestSection("Editor's picks", pinned))
+    others = [i for i in items if not i.pinned]
+    if settings.group_by_kind:
+        for kind, heading in KIND_SECTIONS.items():
+            group = tuple(i for i in others if i.kind is kind)
+            if group:
+                sections.append(DigestSection(heading, group))
+    elif others:
+        sections.append(DigestSection("Top picks", tuple(others)))
+    return tuple(sections)
 
 
 def _item(rank_: int, ranked: Ranked, names: dict[str, str]) -> DigestItem:

@@ -26,13 +26,12 @@ class Editor:
         self._curator = curator
         self._digests = digests
         self._publishers: dict[str, DigestPublisher] = {}
-        self._recounters: dict[str, VoteRecounter] = {}
 
     def add_publisher(self, platform: str, publisher: DigestPublisher) -> None:
         self._publishers[platform] = publisher
 
     def add_recounter(self, platform: str, recounter: VoteRecounter) -> None:
-        self._recounters[platform] = recounter
+        self._digests.recounters[platform] = recounter
 
     @staticmethod
     def require_moderator(member: Member, what: str) -> None:
@@ -82,6 +81,23 @@ class Editor:
         else:
             raise UserError(f"Unknown action {action!r}: use one of {', '.join(ACTIONS)}.")
         return await self._curator.submission(community_key, number)
+
+    async def set_intro(self, community_key: str, member: Member, text: str) -> str:
+        """Set (or, with empty text, clear) the intro paragraph of this period's digest."""
+        self.require_moderator(member, "set the digest intro")
+        community = await self._curator.known_community(community_key)
+        intro = " ".join(text.split())[:2000]
+        await self._curator.store.set_period_note(
+            community_key, self._digests.period(community).key, intro=intro)
+        return intro
+
+    async def lock(self, community_key: str, member: Member, locked: bool) -> str:
+        """Lock or unlock voting for this period. Returns the period key."""
+        self.require_moderator(member, "lock voting")
+        community = await self._curator.known_community(community_key)
+        period = self._digests.period(community)
+        await self._curator.set_voting_lock(community_key, period.key, locked)
+        return period.key
 
     async def configure(self, community_key: str, member: Member, name: str,
                         value: str) -> CommunitySettings:

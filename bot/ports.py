@@ -207,6 +207,20 @@ class Store(Protocol):
         """Forget a 'posting' claim whose post did not happen."""
         ...
 
+    async def stale_postings(self, before: datetime) -> list[tuple[str, str]]:
+        """(community, period) of 'posting' claims started before ``before``: a crash came
+        between claiming and recording."""
+        ...
+
+    async def period_note(self, community: str, period: str) -> tuple[str, bool]:
+        """(intro, voting locked) of a period; ("", False) when nothing was set."""
+        ...
+
+    async def set_period_note(self, community: str, period: str, *, intro: str | None = None,
+                              locked: bool | None = None) -> None:
+        """Set the intro and/or the voting lock of a period. Idempotent."""
+        ...
+
 
 class Notifier(Protocol):
     """Tells a community's chat what happened to its submissions. Implemented by adapters.

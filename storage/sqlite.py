@@ -462,6 +462,30 @@ class SqliteStore:
             (community, period),
         )
 
+    async def stale_postings(self, before: datetime) -> list[tuple[str, str]]:
+        rows = await self._fetch(
+            "SELECT community, period FROM digests WHERE state = 'posting' AND started_at < ?",
+            (_iso(before),),
+        )
+        return [(r[0], r[1]) for r in rows]
+
+    async def period_note(self, community: str, period: str) -> tuple[str, bool]:
+        rows = await self._fetch(
+            "SELECT intro, locked FROM period_notes WHERE community = ? AND period = ?",
+            (community, period),
+        )
+        return (rows[0][0], bool(rows[0][1])) if rows else ("", False)
+
+    async def set_period_note(self, community: str, period: str, *, intro: str | None = None,
+                              locked: bool | None = None) -> None:
+        await self._write(
+            "INSERT INTO period_notes (community, period, intro, locked) "
+            "VALUES (?, ?, coalesce(?, ''), coalesce(?, 0)) ON CONFLICT (community, period) "
+            "DO UPDATE SET intro = coalesce(?, intro), locked = coalesce(?, locked)",
+            (community, period, intro, None if locked is None else int(locked), intro,
+             None if locked is None else int(locked)),
+        )
+
     # summary cache (bot.summarize's SummaryCache) ---------------------------------------
 
     async def get(self, key: str) -> Summary | None:

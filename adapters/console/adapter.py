@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -12,6 +13,7 @@ from adapters.console.render import card, clean, queue_line
 from bot.app import App
 from bot.community import Community
 from bot.digest import Digest
+from bot.editor import ACTIONS
 from bot.errors import UserError
 from bot.events import LinkPosted, MessageRef
 from bot.links import find_urls
@@ -28,9 +30,18 @@ Paste any line with links to submit them as the current member.
   /queue             list the queue with scores
   /digest            preview this week's digest
   /digest post       post this week's digest (moderators)
+Moderators:
+  /intro TEXT        set this week's intro paragraph (/intro alone clears it)
+  /pick N, /unpick N make #N an editor's pick, or not
+  /drop N, /restore N   take #N out of the digest, or put it back
+  /reject N [REASON] reject #N, telling the submitter why
+  /lock, /unlock     lock or unlock voting for this week
+  /config [NAME VALUE]  show or change a community setting
   /help              this help"""
 
 Handler = Callable[[list[str]], Awaitable[None]]
+PAST = {"drop": "dropped", "restore": "restored", "pick": "is an editor's pick",
+        "unpick": "is no longer an editor's pick", "reject": "rejected"}
 
 
 class ConsoleNotifier:
@@ -76,6 +87,11 @@ class ConsoleAdapter:
             "/queue": self._queue,
             "/digest": self._digest,
             "/help": self._help,
+            "/intro": self._intro,
+            "/lock": self._lock,
+            "/unlock": self._unlock,
+            "/config": self._config,
+            **{f"/{action}": self._moderation(action) for action in ACTIONS},
         }
         app.register_platform("console", self._notifier, publisher=self._notifier)
 
@@ -184,6 +200,41 @@ class ConsoleAdapter:
 
     async def _help(self, args: list[str]) -> None:
         self.say(HELP)
+
+    def _moderation(self, action: str) -> Handler:
+        async def handle(args: list[str]) -> None:
+            usage = f"/{action} N" + (" [REASON]" if action == "reject" else "")
+            number = await self._number(args[:1], usage)
+            reason = " ".join(args[1:])
+            done = await self._app.editor.moderate(
+                self._community, self._member, number, action, reason)
+            note = f" Reason: {clean(done.reject_reason)}" if done.reject_reason else ""
+            self.say(f"#{number} {PAST[action]}.{note}")
+        return handle
+
+    async def _intro(self, args: list[str]) -> None:
+        intro = await self._app.editor.set_intro(self._community, self._member, " ".join(args))
+        self.say("Intro set." if intro else "Intro cleared.")
+
+    async def _lock(self, args: list[str]) -> None:
+        period = await self._app.editor.lock(self._community, self._member, True)
+        self.say(f"Voting is locked for {period}.")
+
+    async def _unlock(self, args: list[str]) -> None:
+        period = await self._app.editor.lock(self._community, self._member, False)
+        self.say(f"Voting is open again for {period}.")
+
+    async def _config(self, args: list[str]) -> None:
+        if not args:
+            settings = await self._app.curator.settings_for(self._community)
+            for name, value in sorted(dataclasses.asdict(settings).items()):
+                self.say(f"{name} = {value}")
+            return
+        if len(args) < 2:
+            raise UserError("Usage: /config NAME VALUE")
+        updated = await self._app.editor.configure(
+            self._community, self._member, args[0], " ".join(args[1:]))
+        self.say(f"{args[0]} = {getattr(updated, args[0])}")
 
 
 async def stdin_lines(stream: TextIO = sys.stdin, prompt: bool = False) -> AsyncIterator[str]:

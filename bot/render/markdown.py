@@ -5,24 +5,20 @@ from __future__ import annotations
 import re
 
 from bot.digest import Digest, DigestItem
+from bot.render.text import http_url, plain
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|<>~])")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 _MAX_FIELD = 300
 
 
 def escape(text: str, limit: int = _MAX_FIELD) -> str:
     """Untrusted text as inert Markdown: one line, no markup, no mentions, bounded."""
-    clean = " ".join(_CONTROL.sub("", text).split())
-    if len(clean) > limit:
-        clean = clean[: limit - 1].rsplit(" ", 1)[0] + "…"
-    return _SPECIAL.sub(r"\\\1", clean).replace("@", "@\u200b")
+    return _SPECIAL.sub(r"\\\1", plain(text, limit)).replace("@", "@\u200b")
 
 
 def safe_url(url: str) -> str:
-    if not url.startswith(("http://", "https://")):
-        return ""
-    return url.replace("(", "%28").replace(")", "%29").replace(" ", "%20").replace("<", "%3C")
+    return (http_url(url).replace("(", "%28").replace(")", "%29").replace(" ", "%20")
+            .replace("<", "%3C").replace(">", "%3E"))
 
 
 def _item(item: DigestItem) -> list[str]:

@@ -178,3 +178,26 @@ async def test_data_survives_reopening(tmp_path: Path) -> None:
         assert [s.url for s in await second.list_submissions("c1")] == ["https://x.test/a"]
         mode = await second.db.execute_fetchall("PRAGMA journal_mode")
         assert next(iter(mode))[0] == "wal"
+
+
+async def test_period_notes(store: Store) -> None:
+    assert await store.period_note("c1", "2026-W48") == ("", False)
+    await store.set_period_note("c1", "2026-W48", intro="Hello")
+    await store.set_period_note("c1", "2026-W48", locked=True)
+    assert await store.period_note("c1", "2026-W48") == ("Hello", True)
+    await store.set_period_note("c1", "2026-W48", intro="", locked=False)
+    assert await store.period_note("c1", "2026-W48") == ("", False)
+    assert await store.period_note("c2", "2026-W48") == ("", False)
+
+
+async def test_stale_postings(store: Store) -> None:
+    await store.begin_digest("c1", "2026-W47", NOW)
+    assert await store.stale_postings(NOW) == []
+    assert await store.stale_postings(NOW.replace(hour=11)) == [("c1", "2026-W47")]
+
+
+async def test_summary_cache(store: Store) -> None:
+    cache = store  # the SQLite store doubles as the summary cache
+    assert await cache.get("k") is None  # type: ignore[attr-defined]
+    await cache.put("k", Summary("S.", SummarySource.LLM, "m"))  # type: ignore[attr-defined]
+    assert await cache.get("k") == Summary("S.", SummarySource.LLM, "m")  # type: ignore[attr-defined]
