@@ -1,0 +1,144 @@
+"""The weekly schedule, with an injected clock: no sleeping."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import logging
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.community import Community
+from bot.curator import Curator
+from bot.digest import Digest
+from bot.digests import DigestService
+from bot.editor import Editor
+from bot.errors import PublishError
+from bot.ingest import IngestWorker
+from bot.scheduler import Scheduler
+from storage.sqlite import SqliteStore
+from tests.digest_helpers import seed
+from tests.fakes.pipeline import FakeClock, FakeReader, FakeSummarizer
+
+WEEK_START = datetime(2026, 11, 16, 9, tzinfo=UTC)  # a Monday, the default weekly time
+WEEK_END = WEEK_START + timedelta(weeks=1)
+GRACE = timedelta(hours=24)
+
+
+@dataclass
+class Publisher:
+    posts: list[tuple[str, str, str]] = field(default_factory=list)
+    fail: bool = False
+
+    async def publish_digest(self, community: Community, channel: str, digest: Digest) -> None:
+        if self.fail:
+            raise PublishError("the platform said no")
+        self.posts.append((community.key, channel, digest.period.key))
+
+
+@dataclass
+class Bot:
+    store: SqliteStore
+    scheduler: Scheduler
+    publisher: Publisher
+    clock: FakeClock
+
+
+async def _bot(path: Path, clock: FakeClock, channel: str = "news") -> AsyncIterator[Bot]:
+    async with SqliteStore(path) as store:
+        community = await store.ensure_community("c", "console", "Club")
+        await store.save_settings("c", dataclasses.replace(community.settings,
+                                                           digest_channel=channel))
+        worker = IngestWorker(store, FakeReader(), FakeSummarizer(), clock)
+        curator = Curator(store, worker, clock)
+        digests = DigestService(store, FakeSummarizer(), clock)
+        editor = Editor(curator, digests)
+        publisher = Publisher()
+        editor.add_publisher("console", publisher)
+        yield Bot(store, Scheduler(store, editor, digests, clock, GRACE), publisher, clock)
+
+
+@pytest.fixture
+async def bot(tmp_path: Path) -> AsyncIterator[Bot]:
+    clock = FakeClock(WEEK_START + timedelta(days=2))
+    async for value in _bot(tmp_path / "s.sqlite3", clock):
+        await seed(value.store, "c", WEEK_START + timedelta(days=1), "story", votes=2)
+        yield value
+
+
+async def test_nothing_is_due_mid_week(bot: Bot) -> None:
+    await bot.scheduler.tick()
+    assert bot.publisher.posts == []
+
+
+@pytest.mark.parametrize("late", [timedelta(minutes=1), timedelta(hours=23)])
+async def test_due_or_missed_within_grace_posts_once(bot: Bot, late: timedelta) -> None:
+    bot.clock.now = WEEK_END + late
+    assert await bot.scheduler.tick() == [("c", "2026-W47", "posted")]
+    assert await bot.scheduler.tick() == []
+    assert bot.publisher.posts == [("c", "news", "2026-W47")]
+    assert await bot.store.digest_record("c", "2026-W47") is not None
+
+
+async def test_missed_beyond_grace_is_skipped_with_a_log_line(
+    bot: Bot, caplog: pytest.LogCaptureFixture
+) -> None:
+    bot.clock.now = WEEK_END + timedelta(hours=25)
+    with caplog.at_level(logging.WARNING):
+        assert await bot.scheduler.tick() == [("c", "2026-W47", "too late")]
+        await bot.scheduler.tick()
+    assert bot.publisher.posts == []
+    assert sum("skipping the digest 2026-W47" in r.getMessage() for r in caplog.records) == 1
+
+
+async def test_two_schedulers_racing_post_once(tmp_path: Path) -> None:
+    clock = FakeClock(WEEK_END + timedelta(minutes=5))
+    path = tmp_path / "race.sqlite3"
+    async for one in _bot(path, clock):
+        await seed(one.store, "c", WEEK_START + timedelta(days=1), "story", votes=1)
+        async for two in _bot(path, clock):
+            outcomes = await asyncio.gather(one.scheduler.tick(), two.scheduler.tick())
+            assert len(one.publisher.posts) + len(two.publisher.posts) == 1
+            statuses = sorted(status for out in outcomes for _, _, status in out)
+            assert statuses in (["posted"], ["already posted", "posted"])
+
+
+async def test_crash_between_post_and_record_never_posts_twice(bot: Bot) -> None:
+    # A previous process claimed the period, posted, and died before recording it.
+    await bot.store.begin_digest("c", "2026-W47", WEEK_END)
+    bot.clock.now = WEEK_END + timedelta(minutes=30)
+    assert await bot.scheduler.reconcile() == [("c", "2026-W47")]
+    await bot.scheduler.tick()
+    assert bot.publisher.posts == []
+    assert (await bot.store.digest_record("c", "2026-W47") or ("",))[0] == "posted"
+
+
+async def test_a_failed_post_releases_the_period_for_a_retry(bot: Bot) -> None:
+    bot.clock.now = WEEK_END + timedelta(minutes=1)
+    bot.publisher.fail = True
+    assert await bot.scheduler.tick() == [("c", "2026-W47", "failed")]
+    bot.publisher.fail = False
+    bot.clock.advance(minutes=10)
+    assert await bot.scheduler.tick() == [("c", "2026-W47", "posted")]
+
+
+async def test_no_channel_means_no_post_and_one_hint(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    clock = FakeClock(WEEK_END + timedelta(minutes=1))
+    async for bot in _bot(tmp_path / "n.sqlite3", clock, channel=""):
+        await seed(bot.store, "c", WEEK_START + timedelta(days=1), "story", votes=1)
+        with caplog.at_level(logging.WARNING):
+            await bot.scheduler.tick()
+            await bot.scheduler.tick()
+        assert bot.publisher.posts == []
+        assert sum("no digest channel" in r.getMessage() for r in caplog.records) == 1
+
+
+async def test_wakes_up_at_the_next_weekly_time(bot: Bot) -> None:
+    bot.clock.now = WEEK_END - timedelta(minutes=10)
+    assert 600 <= await bot.scheduler.next_wakeup() <= 602
