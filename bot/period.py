@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.community import CommunitySettings
+from bot.errors import InvalidSetting
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,8 +54,14 @@ def previous_period(period: Period, settings: CommunitySettings) -> Period:
 
 def period_by_key(key: str, settings: CommunitySettings) -> Period:
     """The period whose first local day falls in ISO week ``key`` ("YYYY-Www")."""
-    year, week = key.upper().split("-W")
-    monday = datetime.fromisocalendar(int(year), int(week), 1)
+    match = re.fullmatch(r"(\d{4})-W(\d{1,2})", key.strip().upper())
+    try:
+        if match is None:
+            raise ValueError(key)
+        monday = datetime.fromisocalendar(int(match.group(1)), int(match.group(2)), 1)
+    except ValueError as err:
+        raise InvalidSetting(
+            f"{key!r} is not a period: use this, last, or an ISO week like 2026-W48.") from err
     zone = ZoneInfo(settings.timezone)
     hour, minute = (int(part) for part in settings.digest_time.split(":", 1))
     day = monday.date() + timedelta(days=settings.digest_weekday)

@@ -6,22 +6,23 @@ import json
 from typing import Any
 
 from bot.digest import Digest, DigestItem
+from bot.render.text import http_url, plain
 
 
 def item_json(item: DigestItem) -> dict[str, Any]:
     return {
         "rank": item.rank,
         "number": item.number,
-        "url": item.url,
-        "title": item.title,
-        "author": ", ".join(item.authors),
-        "authors": list(item.authors),
-        "site": item.site,
-        "summary": item.summary,
+        "url": http_url(item.url),
+        "title": plain(item.title, 300),
+        "author": plain(", ".join(item.authors), 200),
+        "authors": [plain(a, 100) for a in item.authors],
+        "site": plain(item.site, 100),
+        "summary": plain(item.summary, 1200),
         "summary_source": str(item.summary_source),
         "score": item.score,
         "voters": item.voters,
-        "submitters": list(item.submitters),
+        "submitters": [plain(s, 80) for s in item.submitters],
         "kind": str(item.kind),
         "flags": [str(item.flag)] if item.flag else [],
         "pinned": item.pinned,
@@ -31,14 +32,14 @@ def item_json(item: DigestItem) -> dict[str, Any]:
 def digest_json(digest: Digest) -> dict[str, Any]:
     return {
         "community": digest.community,
-        "title": digest.title,
+        "title": plain(digest.title, 300),
         "period": {
             "key": digest.period.key,
             "start": digest.period.start.isoformat(),
             "end": digest.period.end.isoformat(),
         },
-        "intro": digest.intro,
-        "tldr": list(digest.tldr),
+        "intro": plain(digest.intro, 2000),
+        "tldr": [plain(b, 400) for b in digest.tldr],
         "sections": [
             {"title": s.title, "numbers": [i.number for i in s.items]} for s in digest.sections
         ],

@@ -1,0 +1,84 @@
+"""`digestif digest` exports from the CLI, and the HTML checked in a real headless browser."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from bot.community import CommunitySettings
+from bot.period import period_containing
+from storage.sqlite import SqliteStore
+from tests.digest_helpers import seed
+
+BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Iterator[dict[str, str]]:
+    path = tmp_path / "export.sqlite3"
+
+    async def fill() -> None:
+        async with SqliteStore(path) as store:
+            await store.ensure_community("local", "console", "local")
+            start = period_containing(datetime.now(UTC), CommunitySettings()).start
+            for i, votes in enumerate([1, 3, 2]):
+                await seed(store, "local", start, f"Story number {i}", votes=votes,
+                           summary=f"Summary of story {i}.")
+
+    asyncio.run(fill())
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "DIGESTIF_"))}
+    yield {**env, "DIGESTIF_DB": str(path), "DIGESTIF_LOG_LEVEL": "WARNING"}
+
+
+def _digestif(env: dict[str, str], *args: str) -> str:
+    run = subprocess.run([sys.executable, "-m", "bot.cli", "digest", *args], env=env,
+                         capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stderr
+    return run.stdout
+
+
+def test_exports(db: dict[str, str], tmp_path: Path) -> None:
+    picks = json.loads(_digestif(db, "--format", "json"))["picks"]
+    assert [p["title"] for p in picks] == ["Story number 1", "Story number 2", "Story number 0"]
+    markdown = _digestif(db)
+    assert markdown.index("Story number 1") < markdown.index("Story number 2")
+    out = tmp_path / "digest.html"
+    assert _digestif(db, "--format", "html", "--out", str(out)) == ""
+    assert "<!doctype html>" in out.read_text()
+    assert json.loads(_digestif(db, "--format", "json", "--period", "last"))["picks"] == []
+    feed = etree.fromstring(_digestif(db, "--format", "rss").encode())
+    assert feed.tag == "rss" and feed.findall(".//item") == []  # nothing published yet
+
+
+def test_a_bad_period_is_a_usage_error(db: dict[str, str]) -> None:
+    run = subprocess.run([sys.executable, "-m", "bot.cli", "digest", "--period", "soon"],
+                         env=db, capture_output=True, text=True, timeout=60)
+    assert run.returncode == 2 and "period" in run.stderr.lower()
+
+
+def test_html_renders_in_a_headless_browser(db: dict[str, str], tmp_path: Path) -> None:
+    browser = next((found for name in BROWSERS if (found := shutil.which(name))), None)
+    if browser is None:
+        pytest.skip("no Chromium installed (apt-get install chromium)")
+    page = tmp_path / "digest.html"
+    _digestif(db, "--format", "html", "--out", str(page))
+    shot = tmp_path / "phone.png"
+    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+             "--disable-background-networking", "--disable-component-update", "--disable-sync",
+             f"--user-data-dir={tmp_path / 'profile'}"]
+    subprocess.run([browser, *flags, "--window-size=390,1200", f"--screenshot={shot}",
+                    page.as_uri()], capture_output=True, timeout=120, check=True)
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 5000
+    dom = subprocess.run([browser, *flags, "--dump-dom", page.as_uri()], capture_output=True,
+                         text=True, timeout=120, check=True).stdout
+    assert "Story number 1" in dom and "<script" not in dom

@@ -1,0 +1,94 @@
+"""Every rendering escapes and bounds text from pages, members and models."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import UTC, datetime
+
+import pytest
+from lxml import etree
+from lxml import html as lxml_html
+
+from bot.digest import Digest, DigestItem, DigestSection, DigestTotals, Untrusted
+from bot.models import PageFlag, SummarySource
+from bot.period import Period
+from bot.render.feed import render_feed
+from bot.render.html import render_html
+from bot.render.json import render_json
+from bot.render.markdown import render_markdown
+
+HOSTILE_TITLE = ("@everyone <@&1> <!channel> [click](javascript:alert(1)) <script>alert(1)"
+                 "</script> **bold** \u202eevil\u202c " + "A" * 10_000)
+HOSTILE_SUMMARY = "<img src=x onerror=alert(1)> # heading\n> quote @here ![x](http://t/p.png)"
+PERIOD = Period("2026-W48", datetime(2026, 11, 23, 9, tzinfo=UTC),
+                datetime(2026, 11, 30, 9, tzinfo=UTC))
+
+
+def _item(rank: int, **kw: object) -> DigestItem:
+    values: dict[str, object] = dict(
+        rank=rank, number=rank, url=Untrusted("javascript:alert(1)"),
+        title=Untrusted(HOSTILE_TITLE), authors=(Untrusted("<b>Mallory</b> @here"),),
+        site=Untrusted("evil</td></tr>"), summary=Untrusted(HOSTILE_SUMMARY),
+        summary_source=SummarySource.LLM, score=3, voters=3,
+        submitters=(Untrusted("<@123> bob"),))
+    values.update(kw)
+    return DigestItem(**values)  # type: ignore[arg-type]
+
+
+DIGEST = Digest(
+    community="c", community_name=Untrusted("Club"), period=PERIOD, title="Club digest",
+    intro=Untrusted("<iframe src=x></iframe> Intro @everyone"),
+    tldr=(Untrusted("🚀 <a href='http://x'>bullet</a>"),),
+    sections=(DigestSection("Top picks", (
+        _item(1), _item(2, url=Untrusted("https://ok.test/a(b)"), flag=PageFlag.PAYWALL,
+                        summary=Untrusted("")))),),
+    also_shared=(_item(0, url=Untrusted("https://ok.test/z")),),
+    totals=DigestTotals(3, 2, 6),
+)
+
+
+def test_markdown_is_inert() -> None:
+    out = render_markdown(DIGEST)
+    assert "\u202e" not in out and "<script>" not in out and "](javascript" not in out
+    assert "@everyone" not in out and "@here" not in out
+    assert "\\<@&1\\>" in out or "<@&1>" not in out
+    assert "[click\\]" in out, "brackets from a page are escaped, not links"
+    assert max(len(line) for line in out.splitlines()) < 2500
+    assert "](https://ok.test/a%28b%29)" in out
+
+
+def test_html_is_escaped_bounded_and_script_free() -> None:
+    out = render_html(DIGEST)
+    tree = lxml_html.document_fromstring(out)
+    assert tree.xpath("//script") == [] and tree.xpath("//iframe") == []
+    assert tree.xpath("//img") == []
+    assert not [a for a in tree.xpath("//a/@href") if not a.startswith(("http://", "https://"))]
+    assert "onerror" not in "".join(tree.xpath("//@*"))
+    assert "\u202e" not in out
+    text = tree.text_content()
+    assert "<script>alert(1)</script>" in text, "shown as text, not run"
+    assert max(len(h.text_content()) for h in tree.xpath("//h3")) < 260
+    assert "max-width:600px" in out and 'name="viewport"' in out
+
+
+def test_json_keeps_text_as_data_but_bounded() -> None:
+    data = json.loads(render_json(DIGEST))
+    pick = data["picks"][0]
+    assert pick["url"] == "", "only http(s) links are exported"
+    assert len(pick["title"]) <= 300 and "\u202e" not in pick["title"]
+    assert set(pick) >= {"number", "url", "title", "author", "site", "summary",
+                         "summary_source", "score", "voters", "submitters", "flags"}
+    assert data["picks"][1]["flags"] == ["paywall"]
+
+
+@pytest.mark.parametrize("atom", [False, True])
+def test_feed_is_valid_xml_with_escaped_entries(atom: bool) -> None:
+    posted = [("2026-W48", render_json(DIGEST), datetime(2026, 11, 30, 9, tzinfo=UTC)),
+              ("2026-W47", render_json(DIGEST), datetime(2026, 11, 23, 9, tzinfo=UTC))]
+    out = render_feed("c", "Club <b>", posted, atom=atom)
+    root = etree.fromstring(out.encode())
+    entries = root.findall(".//{*}entry") if atom else root.findall(".//item")
+    assert len(entries) == 2
+    assert "<script>" not in out and "\u202e" not in out
+    assert re.search(r"2026-W48", out)
