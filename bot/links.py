@@ -42,6 +42,7 @@ DROP_EXTRA: dict[str, frozenset[str]] = {
     "medium.com": frozenset({"source", "sk"}),
 }
 MOBILE_PREFIXES = ("m.", "mobile.", "amp.")
+HTTPS_ONLY = frozenset({"arxiv.org", "www.youtube.com", "github.com"})
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 _LABEL = r"[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?"
 _HOST = re.compile(rf"^(?:{_LABEL}\.)*{_LABEL}$")
@@ -106,6 +107,8 @@ def canonicalize(url: str) -> str:
     if not (_HOST.match(host) or ":" in host):
         raise InvalidLink("That link's host name is not valid.")
     host, path, query = _site_rules(host, parts.path, parse_qsl(parts.query, True))
+    if host in HTTPS_ONLY:
+        scheme = "https"
     netloc = host if port in (None, _DEFAULT_PORTS[scheme]) else f"{host}:{port}"
     if ":" in host and not host.startswith("["):
         netloc = f"[{host}]" if port in (None, _DEFAULT_PORTS[scheme]) else f"[{host}]:{port}"
