@@ -47,4 +47,5 @@ def build_reader(settings: Settings, resolver: Resolver | None = None) -> Reader
         connect_timeout=settings.fetch_connect_timeout,
         read_timeout=settings.fetch_read_timeout,
         max_redirects=settings.fetch_max_redirects,
+        per_host=settings.fetch_per_host,
     ))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import logging
+import time
 from collections.abc import Sequence
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
@@ -49,8 +50,15 @@ class Fetcher:
         read_timeout: float = 10.0,
         max_redirects: int = 5,
         accept: Sequence[str] = TEXT_TYPES + PDF_TYPES,
+        per_host: int = 4,
+        failure_ttl: float = 300.0,
     ) -> None:
         self._guard = Guard(resolver or SystemResolver(), allow)
+        self._per_host = per_host
+        self._hosts: dict[str, asyncio.Semaphore] = {}
+        self._in_flight: dict[str, asyncio.Future[FetchedPage]] = {}
+        self._failures: dict[str, tuple[float, FetchError]] = {}
+        self._failure_ttl = failure_ttl
         self._max_bytes = max_bytes
         self._deadline = deadline
         self._max_redirects = max_redirects
@@ -68,12 +76,46 @@ class Fetcher:
         await self._client.aclose()
 
     async def fetch(self, url: str) -> FetchedPage:
-        """Fetch a page, following redirects through the guard. Raises FetchError."""
+        """Fetch a page, following redirects through the guard. Raises FetchError.
+
+        Concurrent fetches of one URL share a single request, and a failure is remembered
+        for a while so a link pasted again does not hammer a broken site."""
+        failed = self._failures.get(url)
+        if failed is not None:
+            if failed[0] > time.monotonic():
+                raise failed[1]
+            del self._failures[url]
+        shared = self._in_flight.get(url)
+        if shared is None:
+            shared = asyncio.ensure_future(self._fetch_once(url))
+            self._in_flight[url] = shared
+            shared.add_done_callback(lambda _: self._in_flight.pop(url, None))
+        # shield: one caller giving up must not cancel the fetch the others wait for.
+        return await asyncio.shield(shared)
+
+    async def _fetch_once(self, url: str) -> FetchedPage:
         try:
             async with asyncio.timeout(self._deadline):
                 return await self._follow(url)
         except TimeoutError as err:
-            raise FetchTimeout(f"the page took longer than {self._deadline:g}s") from err
+            failure: FetchError = FetchTimeout(f"the page took longer than {self._deadline:g}s")
+            self._remember(url, failure)
+            raise failure from err
+        except FetchError as err:
+            self._remember(url, err)
+            raise
+
+    def _remember(self, url: str, failure: FetchError) -> None:
+        if len(self._failures) > 10_000:  # bounded: forget the oldest half
+            for key in list(self._failures)[:5_000]:
+                del self._failures[key]
+        self._failures[url] = (time.monotonic() + self._failure_ttl, failure)
+
+    def _host_slot(self, host: str) -> asyncio.Semaphore:
+        slot = self._hosts.get(host)
+        if slot is None:
+            slot = self._hosts[host] = asyncio.Semaphore(self._per_host)
+        return slot
 
     async def _follow(self, url: str) -> FetchedPage:
         current = url
@@ -88,22 +130,23 @@ class Fetcher:
                 headers={"Host": parts.netloc.rsplit("@", 1)[-1]},
                 extensions={"sni_hostname": parts.hostname} if parts.scheme == "https" else {},
             )
-            try:
-                response = await self._client.send(request, stream=True)
-            except httpx.TimeoutException as err:
-                raise FetchTimeout("the site did not answer in time") from err
-            except httpx.HTTPError as err:
-                raise FetchError("the site could not be reached") from err
-            try:
-                if response.status_code in _REDIRECTS:
-                    location = response.headers.get("location", "").strip()
-                    if not location:
-                        raise FetchError("the site sent a redirect without a target")
-                    current = urljoin(current, location)
-                    continue
-                return await self._read(url, current, response)
-            finally:
-                await response.aclose()
+            async with self._host_slot(parts.hostname):  # politeness: a few per host
+                try:
+                    response = await self._client.send(request, stream=True)
+                except httpx.TimeoutException as err:
+                    raise FetchTimeout("the site did not answer in time") from err
+                except httpx.HTTPError as err:
+                    raise FetchError("the site could not be reached") from err
+                try:
+                    if response.status_code in _REDIRECTS:
+                        location = response.headers.get("location", "").strip()
+                        if not location:
+                            raise FetchError("the site sent a redirect without a target")
+                        current = _join(current, location)
+                        continue
+                    return await self._read(url, current, response)
+                finally:
+                    await response.aclose()
         raise TooManyRedirects(f"more than {self._max_redirects} redirects")
 
     async def _read(self, url: str, final: str, response: httpx.Response) -> FetchedPage:
@@ -131,6 +174,13 @@ class Fetcher:
         text = "" if media in PDF_TYPES else decode(body, content_type)
         return FetchedPage(url=url, final_url=final, status=response.status_code,
                            content_type=media, body=body, text=text)
+
+
+def _join(base: str, location: str) -> str:
+    try:
+        return urljoin(base, location)
+    except ValueError as err:
+        raise FetchError("the site sent a broken redirect") from err
 
 
 def _pinned(url: str, address: Address, port: int) -> str:

@@ -195,3 +195,72 @@ async def test_concurrent_fetches_do_not_block_each_other(server: PageServer) ->
     release.set()
     assert "late" in (await slow).text
     await fetcher.aclose()
+
+
+async def test_concurrent_fetches_of_one_url_share_one_request(server: PageServer) -> None:
+    release, entered = asyncio.Event(), asyncio.Event()
+
+    async def held(request: web.Request) -> web.StreamResponse:
+        entered.set()
+        await release.wait()
+        return web.Response(text="<p>shared</p>", content_type="text/html")
+
+    server.handle("/shared", held)
+    fetcher = _fetcher()
+    waiting = [asyncio.create_task(fetcher.fetch(server.url("/shared"))) for _ in range(5)]
+    await entered.wait()
+    release.set()
+    pages = await asyncio.gather(*waiting)
+    await fetcher.aclose()
+    assert {p.text for p in pages} == {"<p>shared</p>"}
+    assert server.requests == ["/shared"]
+
+
+async def test_failures_are_cached_for_a_while(server: PageServer) -> None:
+    server.add("/down", "<p>down</p>", status=503)
+    fetcher = _fetcher(failure_ttl=60)
+    for _ in range(3):
+        with pytest.raises(HttpStatus):
+            await fetcher.fetch(server.url("/down"))
+    await fetcher.aclose()
+    assert server.requests == ["/down"]
+    fresh = _fetcher(failure_ttl=0)
+    for _ in range(2):
+        with pytest.raises(HttpStatus):
+            await fresh.fetch(server.url("/down"))
+    await fresh.aclose()
+    assert server.requests.count("/down") == 3
+
+
+async def test_per_host_limit(server: PageServer) -> None:
+    release, two_in = asyncio.Event(), asyncio.Event()
+    arrived: list[str] = []
+
+    async def held(request: web.Request) -> web.StreamResponse:
+        arrived.append(request.host.split(":")[0])
+        if len(arrived) == 2:
+            two_in.set()
+        await release.wait()
+        return web.Response(text="<p>x</p>", content_type="text/html")
+
+    server.handle("/h", held)
+    resolver = FakeResolver({"one.test": ["127.0.0.1"], "two.test": ["127.0.0.1"]})
+    fetcher = _fetcher(resolver=resolver, per_host=1)
+    urls = [f"http://one.test:{server.port}/h?{i}" for i in range(3)]
+    urls.append(f"http://two.test:{server.port}/h")
+    tasks = [asyncio.create_task(fetcher.fetch(u)) for u in urls]
+    await two_in.wait()
+    # The other two one.test fetches wait for the first one's slot: they cannot be here yet.
+    assert sorted(arrived) == ["one.test", "two.test"], "one at a time per host, hosts in parallel"
+    release.set()
+    await asyncio.gather(*tasks)
+    await fetcher.aclose()
+    assert len(arrived) == 4
+
+
+async def test_broken_location_is_a_clean_failure(server: PageServer) -> None:
+    server.redirect("/broken", "http://[::1")
+    fetcher = _fetcher()
+    with pytest.raises(FetchError):
+        await fetcher.fetch(server.url("/broken"))
+    await fetcher.aclose()
