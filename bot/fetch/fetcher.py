@@ -75,8 +75,9 @@ class Fetcher:
     async def aclose(self) -> None:
         await self._client.aclose()
 
-    async def fetch(self, url: str) -> FetchedPage:
+    async def fetch(self, url: str, accept: Sequence[str] | None = None) -> FetchedPage:
         """Fetch a page, following redirects through the guard. Raises FetchError.
+        ``accept`` overrides the content types taken (e.g. JSON for oEmbed).
 
         Concurrent fetches of one URL share a single request, and a failure is remembered
         for a while so a link pasted again does not hammer a broken site."""
@@ -87,16 +88,16 @@ class Fetcher:
             del self._failures[url]
         shared = self._in_flight.get(url)
         if shared is None:
-            shared = asyncio.ensure_future(self._fetch_once(url))
+            shared = asyncio.ensure_future(self._fetch_once(url, tuple(accept or self._accept)))
             self._in_flight[url] = shared
             shared.add_done_callback(lambda _: self._in_flight.pop(url, None))
         # shield: one caller giving up must not cancel the fetch the others wait for.
         return await asyncio.shield(shared)
 
-    async def _fetch_once(self, url: str) -> FetchedPage:
+    async def _fetch_once(self, url: str, accept: tuple[str, ...]) -> FetchedPage:
         try:
             async with asyncio.timeout(self._deadline):
-                return await self._follow(url)
+                return await self._follow(url, accept)
         except TimeoutError as err:
             failure: FetchError = FetchTimeout(f"the page took longer than {self._deadline:g}s")
             self._remember(url, failure)
@@ -117,7 +118,7 @@ class Fetcher:
             slot = self._hosts[host] = asyncio.Semaphore(self._per_host)
         return slot
 
-    async def _follow(self, url: str) -> FetchedPage:
+    async def _follow(self, url: str, accept: tuple[str, ...]) -> FetchedPage:
         current = url
         for _ in range(self._max_redirects + 1):
             parts = urlsplit(current)
@@ -144,17 +145,18 @@ class Fetcher:
                             raise FetchError("the site sent a redirect without a target")
                         current = _join(current, location)
                         continue
-                    return await self._read(url, current, response)
+                    return await self._read(url, current, response, accept)
                 finally:
                     await response.aclose()
         raise TooManyRedirects(f"more than {self._max_redirects} redirects")
 
-    async def _read(self, url: str, final: str, response: httpx.Response) -> FetchedPage:
+    async def _read(self, url: str, final: str, response: httpx.Response,
+                    accept: tuple[str, ...]) -> FetchedPage:
         if response.status_code >= 400:
             raise HttpStatus(response.status_code)
         content_type = response.headers.get("content-type", "")
         media = content_type.split(";", 1)[0].strip().lower()
-        if media not in self._accept:
+        if media not in accept:
             raise UnsupportedContent(f"not a web page ({media or 'no content type'})")
         declared = response.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > self._max_bytes:
