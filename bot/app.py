@@ -15,6 +15,7 @@ from datetime import timedelta
 
 from bot.clock import Clock, system_clock
 from bot.config import Settings
+from bot.cpu import CpuPool
 from bot.curator import Curator
 from bot.digests import DigestService
 from bot.editor import Editor
@@ -57,9 +58,12 @@ async def open_app(settings: Settings, clock: Clock = system_clock,
 
     async with AsyncExitStack() as stack:
         store = await stack.enter_async_context(SqliteStore(settings.database))
-        reader = build_reader(settings)
+        cpu = CpuPool(settings.cpu_workers)
+        stack.push_async_callback(cpu.aclose)
+        await cpu.start()
+        reader = build_reader(settings, cpu=cpu)
         stack.push_async_callback(reader.aclose)
-        summarizer = build_summarizer(settings, cache=store)
+        summarizer = build_summarizer(settings, cache=store, cpu=cpu)
         stack.push_async_callback(summarizer.aclose)
         worker = IngestWorker(store, reader, summarizer, clock,
                               concurrency=settings.ingest_concurrency)

@@ -6,6 +6,7 @@ Per-community settings (schedule, emoji, picks, ...) live in the database, not h
 from __future__ import annotations
 
 import ipaddress
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -44,6 +45,10 @@ class Settings(BaseSettings):
     fetch_per_host: int = Field(4, validation_alias=_env("DIGESTIF_FETCH_PER_HOST"))
     max_links_per_message: int = Field(5, validation_alias=_env("DIGESTIF_MAX_LINKS_PER_MESSAGE"))
     ingest_concurrency: int = Field(16, validation_alias=_env("DIGESTIF_INGEST_CONCURRENCY"))
+    cpu_workers: int = Field(
+        default_factory=lambda: min(2, os.cpu_count() or 1),
+        validation_alias=_env("DIGESTIF_CPU_WORKERS"),
+    )
 
     # summarizing
     openai_api_key: SecretStr | None = Field(None, validation_alias=_env("OPENAI_API_KEY"))

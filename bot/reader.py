@@ -6,12 +6,12 @@ guarded fetcher.
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 from types import TracebackType
 from urllib.parse import parse_qs, quote, urlsplit
 
 from bot.config import Settings
+from bot.cpu import CpuPool
 from bot.errors import FetchError
 from bot.extract import extract_article
 from bot.fetch import Fetcher, Resolver
@@ -29,21 +29,23 @@ GITHUB_NOT_REPOS = frozenset({"orgs", "topics", "features", "marketplace", "spon
 class Reader:
     """Implements bot.ports.PageReader."""
 
-    def __init__(self, fetcher: Fetcher, endpoints: Endpoints | None = None) -> None:
+    def __init__(self, fetcher: Fetcher, endpoints: Endpoints | None = None,
+                 cpu: CpuPool | None = None) -> None:
         self._fetcher = fetcher
         self._endpoints = endpoints or Endpoints()
+        self._cpu = cpu or CpuPool(0)
 
     async def read(self, url: str) -> Article:
         parts = urlsplit(url)
         host, path = parts.hostname or "", parts.path
         if host == "arxiv.org" and (match := ABS_PATH.match(path)):
             page = await self._fetcher.fetch(f"{self._endpoints.arxiv}/abs/{match['id']}")
-            return await asyncio.to_thread(parse_abs, page.text, url)
+            return await self._cpu.run(parse_abs, page.text, url)
         if host == "github.com" and (match := REPO_PATH.match(path)) and (
                 match["owner"] not in GITHUB_NOT_REPOS):
             page = await self._fetcher.fetch(f"{self._endpoints.github}{path}")
-            return await asyncio.to_thread(parse_repo, page.text, url, match["owner"],
-                                           match["repo"])
+            return await self._cpu.run(parse_repo, page.text, url, match["owner"],
+                                       match["repo"])
         if host == "www.youtube.com" and path == "/watch" and parse_qs(parts.query).get("v"):
             return await self._video(url, parts.query)
         return await self._generic(url)
@@ -51,10 +53,9 @@ class Reader:
     async def _generic(self, url: str) -> Article:
         page = await self._fetcher.fetch(url)
         if page.content_type == "application/pdf":
-            article = await asyncio.to_thread(parse_pdf, page.body, page.final_url)
+            article = await self._cpu.run(parse_pdf, page.body, page.final_url)
         else:
-            # Parsing is CPU work: keep it off the event loop so chat events stay responsive.
-            article = await asyncio.to_thread(extract_article, page.text, page.final_url)
+            article = await self._cpu.run(extract_article, page.text, page.final_url)
         return dataclasses.replace(article, url=page.final_url)
 
     async def _video(self, url: str, query: str) -> Article:
@@ -66,8 +67,8 @@ class Reader:
             watch = (await self._fetcher.fetch(f"{self._endpoints.youtube}/watch?{query}")).text
         except FetchError:
             watch = ""  # the description is a nicety; title and channel are enough
-        return await asyncio.to_thread(parse_oembed, oembed.body.decode("utf-8", "replace"),
-                                       url, watch)
+        return await self._cpu.run(parse_oembed, oembed.body.decode("utf-8", "replace"), url,
+                                   watch)
 
     async def aclose(self) -> None:
         await self._fetcher.aclose()
@@ -81,7 +82,7 @@ class Reader:
 
 
 def build_reader(settings: Settings, resolver: Resolver | None = None,
-                 endpoints: Endpoints | None = None) -> Reader:
+                 endpoints: Endpoints | None = None, cpu: CpuPool | None = None) -> Reader:
     return Reader(Fetcher(
         allow=settings.fetch_allow_networks,
         resolver=resolver,
@@ -91,4 +92,4 @@ def build_reader(settings: Settings, resolver: Resolver | None = None,
         read_timeout=settings.fetch_read_timeout,
         max_redirects=settings.fetch_max_redirects,
         per_host=settings.fetch_per_host,
-    ), endpoints)
+    ), endpoints, cpu)

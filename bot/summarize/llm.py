@@ -19,6 +19,7 @@ from collections.abc import Sequence
 import openai
 
 from bot.config import Settings
+from bot.cpu import CpuPool
 from bot.errors import LLMUnavailable
 from bot.models import Article, BriefItem, Summary, SummaryPrefs, SummarySource
 from bot.summarize.cache import SummaryCache
@@ -39,7 +40,8 @@ _FATAL = (openai.AuthenticationError, openai.PermissionDeniedError, openai.NotFo
 class LLMSummarizer:
     """Implements bot.ports.Summarizer with an LLM, falling back to the offline one."""
 
-    def __init__(self, settings: Settings, cache: SummaryCache | None = None) -> None:
+    def __init__(self, settings: Settings, cache: SummaryCache | None = None,
+                 cpu: CpuPool | None = None) -> None:
         key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else ""
         self._client = openai.AsyncOpenAI(
             # Local servers (Ollama, llama.cpp) need no key but the client wants one.
@@ -52,7 +54,7 @@ class LLMSummarizer:
         self._retries = settings.llm_max_retries
         self._max_input_chars = settings.llm_max_input_tokens * CHARS_PER_TOKEN
         self._cache = cache
-        self._offline = OfflineSummarizer()
+        self._offline = OfflineSummarizer(cpu)
         self._paused_until = 0.0
 
     async def aclose(self) -> None:

@@ -14,6 +14,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
+from bot.cpu import CpuPool
 from bot.models import Article, BriefItem, SourceKind, Summary, SummaryPrefs, SummarySource
 from bot.summarize.sentences import split_sentences, tokens
 
@@ -47,7 +48,9 @@ _QUOTED = re.compile(r"[\"“]([^\"”]+)[\"”]")
 
 SHORT_TEXT_RATIO = 0.15  # a summary is at most this share of a short text...
 SHORT_TEXT_FLOOR = 18  # ...but never shorter than this many words
-REDUNDANT = 0.7  # share of a sentence's words already said that makes it redundant
+REDUNDANT = 0.7
+MAX_SENTENCES = 40
+MAX_CHARS = 20_000  # share of a sentence's words already said that makes it redundant
 
 
 def summarize_text(text: str, max_words: int) -> str:
@@ -56,10 +59,13 @@ def summarize_text(text: str, max_words: int) -> str:
         return ""
     budget = min(max_words,
                  max(SHORT_TEXT_FLOOR, int(len(text.split()) * SHORT_TEXT_RATIO)))
-    sentences = [s for s in (_compress(s) for s in split_sentences(text)) if s]
+    # The opening of an article carries its summary; a huge page must not cost more.
+    sentences = [s for s in (_compress(s) for s in split_sentences(text[:MAX_CHARS])) if s]
+    sentences = sentences[:MAX_SENTENCES]
     if not sentences:
         return ""
-    scores = _scores(sentences)
+    content = [_content(s) for s in sentences]
+    scores = _scores(sentences, content)
     ranked = sorted(range(len(sentences)), key=lambda i: -scores[i])
     best = ranked[0]
     if _count(sentences[best]) > budget:
@@ -71,7 +77,7 @@ def summarize_text(text: str, max_words: int) -> str:
         size = _count(sentences[i])
         if scores[i] < -0.5 or used + size > budget:
             continue
-        words = set(_content(sentences[i]))
+        words = set(content[i])
         if chosen and words and len(words & said) / len(words) > REDUNDANT:
             continue
         chosen.append(i)
@@ -90,8 +96,7 @@ def summarize_text(text: str, max_words: int) -> str:
     return summary
 
 
-def _scores(sentences: list[str]) -> list[float]:
-    content = [_content(s) for s in sentences]
+def _scores(sentences: list[str], content: list[list[str]]) -> list[float]:
     frequency = Counter(w for words in content for w in words)
     scores = []
     for i, (sentence, words) in enumerate(zip(sentences, content, strict=True)):
@@ -179,10 +184,17 @@ def offline_brief(picks: Sequence[BriefItem], limit: int = 5) -> tuple[str, ...]
 class OfflineSummarizer:
     """Implements bot.ports.Summarizer without any network."""
 
+    def __init__(self, cpu: CpuPool | None = None) -> None:
+        self._cpu = cpu
+
     async def summarize(self, article: Article, prefs: SummaryPrefs) -> Summary:
         if article.flag is not None or not article.text.strip():
             return Summary("", SummarySource.NONE)
-        return Summary(summarize_text(article.text, prefs.max_words), SummarySource.OFFLINE)
+        if self._cpu is None:
+            text = summarize_text(article.text, prefs.max_words)
+        else:
+            text = await self._cpu.run(summarize_text, article.text, prefs.max_words)
+        return Summary(text, SummarySource.OFFLINE)
 
     async def brief(self, picks: Sequence[BriefItem], prefs: SummaryPrefs) -> tuple[str, ...]:
         return offline_brief(picks)
