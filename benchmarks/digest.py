@@ -9,23 +9,20 @@ from __future__ import annotations
 import asyncio
 import json
 import random
-import sys
 import tempfile
 import time
 from datetime import timedelta
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from bot.community import Community, CommunitySettings  # noqa: E402
-from bot.digests import DigestService  # noqa: E402
-from bot.period import period_containing  # noqa: E402
-from bot.render.feed import render_feed  # noqa: E402
-from bot.render.html import render_html  # noqa: E402
-from bot.render.json import render_json  # noqa: E402
-from bot.render.markdown import render_markdown  # noqa: E402
-from bot.summarize.offline import OfflineSummarizer  # noqa: E402
-from storage.sqlite import SqliteStore  # noqa: E402
+from bot.community import Community, CommunitySettings
+from bot.digests import DigestService
+from bot.period import period_containing
+from bot.render.feed import render_feed
+from bot.render.html import render_html
+from bot.render.json import render_json
+from bot.render.markdown import render_markdown
+from bot.summarize.offline import OfflineSummarizer
+from storage.sqlite import SqliteStore
 
 SUBMISSIONS, VOTES, MEMBERS = 10_000, 50_000, 800
 

@@ -15,15 +15,12 @@ import asyncio
 import ipaddress
 import multiprocessing
 import resource
-import sys
 import tempfile
 import time
 from multiprocessing.connection import Connection
 from pathlib import Path
 
 from aiohttp import web
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bot.clock import system_clock
 from bot.config import Settings

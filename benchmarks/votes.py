@@ -10,15 +10,12 @@ from __future__ import annotations
 import asyncio
 import random
 import statistics
-import sys
 import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 
 import aiosqlite
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bot.clock import system_clock
 from bot.curator import Curator
