@@ -29,6 +29,8 @@ _JS = re.compile(r"(enable|turn on) javascript|javascript is (disabled|required)
                  r"you need to enable javascript", re.IGNORECASE)
 _NOT_FREE = re.compile(r'"isAccessibleForFree"\s*:\s*(false|"false"|"False")')
 
+EMPTY_WORDS = 15
+PHRASE_ONLY_WORDS = 40
 TINY_WORDS = 60
 SHORT_WORDS = 150
 
@@ -37,11 +39,16 @@ def detect_flag(tree: Any, html: str, text: str) -> PageFlag | None:
     words = len(text.split())
     if tree is None or not html.strip():
         return PageFlag.EMPTY
-    if _CHALLENGE.search(html[:20000]) and words < SHORT_WORDS:
+    if words >= SHORT_WORDS:
+        return None  # a real body of text is an article, whatever its footer says
+    if _CHALLENGE.search(html[:20000]):
         return PageFlag.BOT_CHALLENGE
-    not_free = bool(_NOT_FREE.search(html))
-    paywall_text = bool(_PAYWALL.search(html))
-    if words < SHORT_WORDS and (not_free or paywall_text or _PAYWALL_MARKUP.search(html)):
+    # Only the publisher's own declaration (isAccessibleForFree: false) is a strong signal:
+    # "paywall" classes and "Already a subscriber?" also sit in the chrome of free news
+    # briefs, so alone they need a tiny text.
+    if (_NOT_FREE.search(html)
+            or (words < TINY_WORDS and _PAYWALL_MARKUP.search(html))
+            or (words < PHRASE_ONLY_WORDS and _PAYWALL.search(html))):
         return PageFlag.PAYWALL
     if words < TINY_WORDS:
         visible = " ".join(tree.xpath("//body//text()[not(ancestor::script or "
@@ -53,6 +60,6 @@ def detect_flag(tree: Any, html: str, text: str) -> PageFlag | None:
             return PageFlag.LOGIN_WALL
         if _COOKIE.search(visible):
             return PageFlag.COOKIE_WALL
-        if words == 0:
+        if words < EMPTY_WORDS:
             return PageFlag.EMPTY
     return None
