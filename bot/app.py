@@ -73,7 +73,8 @@ async def open_app(settings: Settings, clock: Clock = system_clock,
         digests = DigestService(store, summarizer, clock)
         editor = Editor(curator, digests)
         scheduler = Scheduler(store, editor, digests, clock,
-                              timedelta(hours=settings.schedule_grace_hours))
+                              timedelta(hours=settings.schedule_grace_hours),
+                              hint=curator.tell_moderators)
         if schedule:
             task = asyncio.create_task(scheduler.run(), name="digest-scheduler")
             stack.push_async_callback(_cancel, task)

@@ -163,6 +163,12 @@ class Curator:
         else:
             await notifier.submission_failed(community, submission, origin)
 
+    async def tell_moderators(self, community_key: str, text: str) -> None:
+        community = await self.known_community(community_key)
+        notifier = self._notifiers.get(community.platform)
+        if notifier is not None:
+            await notifier.tell_moderators(community, text)
+
     async def wait_idle(self) -> None:
         """Wait until every queued link is ready or failed."""
         await self._worker.drain()

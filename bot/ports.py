@@ -243,6 +243,10 @@ class Notifier(Protocol):
         """A link turned out, after fetching, to be the same page as ``existing``."""
         ...
 
+    async def tell_moderators(self, community: Community, text: str) -> None:
+        """A hint meant for the community's moderators (e.g. no digest channel is set)."""
+        ...
+
 
 @dataclass(frozen=True, slots=True)
 class SeenReaction:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
 from bot.clock import Clock
@@ -22,14 +23,19 @@ from bot.ports import Store
 
 log = logging.getLogger(__name__)
 
+Hint = Callable[[str, str], Awaitable[None]]
+NO_CHANNEL_HINT = ("No digest channel is set, so the weekly digest is not posted "
+                   "automatically. Set one with the digest_channel setting, or post it with "
+                   "the digest post command.")
 STALE_CLAIM = timedelta(minutes=10)
 MAX_SLEEP = 3600.0
 
 
 class Scheduler:
     def __init__(self, store: Store, editor: Editor, digests: DigestService, clock: Clock,
-                 grace: timedelta) -> None:
+                 grace: timedelta, hint: Hint | None = None) -> None:
         self._store = store
+        self._hint = hint
         self._editor = editor
         self._digests = digests
         self._clock = clock
@@ -61,8 +67,9 @@ class Scheduler:
         if await self._store.digest_record(community.key, due.key) is not None:
             return None
         if not settings.digest_channel:
-            self._once(community.key, "no-channel", "community %s has no digest channel: no "
-                       "scheduled digest (a moderator can set digest_channel)", community.key)
+            if self._once(community.key, "no-channel", "community %s has no digest channel: "
+                          "no scheduled digest", community.key) and self._hint is not None:
+                await self._hint(community.key, NO_CHANNEL_HINT)
             return due.key, "no channel"
         if now - due.end > self._grace:
             self._once(community.key, f"late:{due.key}", "skipping the digest %s of %s: it is "
@@ -77,10 +84,13 @@ class Scheduler:
             return due.key, "failed"
         return due.key, "posted" if posted is not None else "already posted"
 
-    def _once(self, community: str, what: str, message: str, *args: object) -> None:
-        if (community, what) not in self._told:
-            self._told.add((community, what))
-            log.warning(message, *args)
+    def _once(self, community: str, what: str, message: str, *args: object) -> bool:
+        """Log a warning once per community and subject; True the first time."""
+        if (community, what) in self._told:
+            return False
+        self._told.add((community, what))
+        log.warning(message, *args)
+        return True
 
     async def next_wakeup(self) -> float:
         """Seconds until the next community's weekly time (at most an hour)."""

@@ -67,6 +67,9 @@ class ConsoleNotifier:
         self.say(f"That link is the same page as #{existing.number}: "
                  f"already queued as #{existing.number}, and you are credited.")
 
+    async def tell_moderators(self, community: Community, text: str) -> None:
+        self.say(f"(for moderators) {text}")
+
     async def publish_digest(self, community: Community, channel: str, digest: Digest) -> None:
         self.say(render_markdown(digest))
 

@@ -61,6 +61,7 @@ class FakeSummarizer:
 @dataclass
 class RecordingNotifier:
     events: list[tuple[str, int]] = field(default_factory=list)
+    hints: list[str] = field(default_factory=list)
     cards: int = 0
 
     async def submission_ready(self, community: Community, submission: Submission,
@@ -76,3 +77,6 @@ class RecordingNotifier:
     async def duplicate_found(self, community: Community, existing: Submission,
                               origin: MessageRef | None) -> None:
         self.events.append(("duplicate", existing.number))
+
+    async def tell_moderators(self, community: Community, text: str) -> None:
+        self.hints.append(text)

@@ -19,7 +19,7 @@ from bot.digests import DigestService
 from bot.editor import Editor
 from bot.errors import PublishError
 from bot.ingest import IngestWorker
-from bot.scheduler import Scheduler
+from bot.scheduler import Hint, Scheduler
 from storage.sqlite import SqliteStore
 from tests.digest_helpers import seed
 from tests.fakes.pipeline import FakeClock, FakeReader, FakeSummarizer
@@ -48,7 +48,8 @@ class Bot:
     clock: FakeClock
 
 
-async def _bot(path: Path, clock: FakeClock, channel: str = "news") -> AsyncIterator[Bot]:
+async def _bot(path: Path, clock: FakeClock, channel: str = "news",
+               hint: Hint | None = None) -> AsyncIterator[Bot]:
     async with SqliteStore(path) as store:
         community = await store.ensure_community("c", "console", "Club")
         await store.save_settings("c", dataclasses.replace(community.settings,
@@ -59,7 +60,7 @@ async def _bot(path: Path, clock: FakeClock, channel: str = "news") -> AsyncIter
         editor = Editor(curator, digests)
         publisher = Publisher()
         editor.add_publisher("console", publisher)
-        yield Bot(store, Scheduler(store, editor, digests, clock, GRACE), publisher, clock)
+        yield Bot(store, Scheduler(store, editor, digests, clock, GRACE, hint), publisher, clock)
 
 
 @pytest.fixture
@@ -129,14 +130,20 @@ async def test_a_failed_post_releases_the_period_for_a_retry(bot: Bot) -> None:
 async def test_no_channel_means_no_post_and_one_hint(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
+    hints: list[tuple[str, str]] = []
+
+    async def hint(community: str, text: str) -> None:
+        hints.append((community, text))
+
     clock = FakeClock(WEEK_END + timedelta(minutes=1))
-    async for bot in _bot(tmp_path / "n.sqlite3", clock, channel=""):
+    async for bot in _bot(tmp_path / "n.sqlite3", clock, channel="", hint=hint):
         await seed(bot.store, "c", WEEK_START + timedelta(days=1), "story", votes=1)
         with caplog.at_level(logging.WARNING):
             await bot.scheduler.tick()
             await bot.scheduler.tick()
         assert bot.publisher.posts == []
         assert sum("no digest channel" in r.getMessage() for r in caplog.records) == 1
+        assert [c for c, _ in hints] == ["c"] and "digest_channel" in hints[0][1]
 
 
 async def test_wakes_up_at_the_next_weekly_time(bot: Bot) -> None:
