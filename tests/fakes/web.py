@@ -65,17 +65,21 @@ class PageServer:
     async def __aenter__(self) -> PageServer:
         app = web.Application()
         app.router.add_route("*", "/{tail:.*}", self._serve)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, self._host, 0)
-        await site.start()
-        self.port = self._runner.addresses[0][1]
+        self._runner, self.port = await start(app, self._host)
         return self
 
     async def __aexit__(self, *exc: type[BaseException] | BaseException | TracebackType | None
                         ) -> None:
         if self._runner is not None:
             await self._runner.cleanup()
+
+
+async def start(app: web.Application, host: str = "127.0.0.1") -> tuple[web.AppRunner, int]:
+    """Serve ``app`` on a free port of ``host``; returns the runner (to clean up) and port."""
+    runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.1)
+    await runner.setup()
+    await web.TCPSite(runner, host, 0).start()
+    return runner, runner.addresses[0][1]
 
 
 async def drip(request: web.Request, interval: float = 1.0) -> web.StreamResponse:
