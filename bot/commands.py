@@ -58,11 +58,19 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
         log.info("no platform token set: starting the console")
         args.community, args.member, args.mod = None, "you", False
         return await console(args, settings)
+    adapters = []
+    for name in platforms:
+        try:
+            # Imported by name: the core never imports a chat SDK.
+            adapters.append(importlib.import_module(f"adapters.{name}.adapter"))
+        except ModuleNotFoundError as err:
+            if err.name != f"adapters.{name}":
+                raise
+            log.error("a %s token is set, but this version of digestif has no %s adapter yet",
+                      name.capitalize(), name.capitalize())
+            return 1
     async with open_app(settings, schedule=True) as app:
-        # Imported by name: the core never imports a chat SDK.
-        services = [importlib.import_module(f"adapters.{name}.adapter").serve(app)
-                    for name in platforms]
-        await asyncio.gather(*services)
+        await asyncio.gather(*(adapter.serve(app) for adapter in adapters))
     return 0
 
 

@@ -161,3 +161,17 @@ def test_piped_console_then_json_digest(tmp_path: Path, pages_sync: dict[str, st
     assert first["title"] == "Evals are the new unit tests"
     assert first["submitters"] == ["bob"] and first["site"] == "Tensor Times"
     assert first["summary"] and first["url"].endswith("/posts/evals")
+
+
+def test_run_without_tokens_is_the_console(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("OPENAI_", "DIGESTIF_", "DISCORD_", "SLACK_"))}
+    env["DIGESTIF_DB"] = str(tmp_path / "run.sqlite3")
+    run = subprocess.run([sys.executable, "-m", "bot.cli", "run"], input="/help\n/queue\n",
+                         text=True, capture_output=True, env=env, cwd=tmp_path, timeout=60)
+    assert run.returncode == 0, run.stderr
+    assert "/digest post" in run.stdout and "The queue is empty." in run.stdout
+    env["DISCORD_TOKEN"] = "not-a-real-token"
+    refused = subprocess.run([sys.executable, "-m", "bot.cli", "run"], input="", text=True,
+                             capture_output=True, env=env, cwd=tmp_path, timeout=60)
+    assert refused.returncode == 1 and "no Discord adapter yet" in refused.stderr
