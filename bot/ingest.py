@@ -10,10 +10,11 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from bot.clock import Clock
 from bot.community import CommunitySettings
-from bot.errors import ExtractError, FetchError
+from bot.errors import ExtractError, FetchError, InvalidLink
 from bot.links import canonicalize
 from bot.models import Article, Submission, SubmissionState
 from bot.ports import PageReader, Store, Summarizer
@@ -118,8 +119,8 @@ class IngestWorker:
         for candidate in candidates:
             try:
                 url = canonicalize(candidate)
-            except Exception:
-                continue
+            except InvalidLink:
+                continue  # a junk canonical URL on a page is simply ignored
             found = await self._store.find_by_url(submission.community, url)
             if found is not None and found.id != submission.id:
                 return found
@@ -141,8 +142,6 @@ class IngestWorker:
 
 
 def _same_site(a: str, b: str) -> bool:
-    from urllib.parse import urlsplit
-
     def site(url: str) -> str:
         host = (urlsplit(url).hostname or "").lower()
         return host.removeprefix("www.")

@@ -1,20 +1,12 @@
-"""The embedded store: SQLite through aiosqlite, WAL mode, numbered SQL migrations."""
+"""The embedded store: SQLite through aiosqlite (see storage.connection for the setup)."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
-import sqlite3
-from collections.abc import AsyncIterator, Iterable, Sequence
-from contextlib import asynccontextmanager
-from datetime import UTC, datetime
-from importlib import resources
-from pathlib import Path
-from types import TracebackType
+from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
-
-import aiosqlite
 
 from bot.community import Community, CommunitySettings
 from bot.errors import StorageError
@@ -28,6 +20,8 @@ from bot.models import (
     Summary,
 )
 from bot.ports import Tally, VoteRecord
+from storage.connection import iso
+from storage.digests import DigestRecords
 from storage.rows import submission_from_row
 
 log = logging.getLogger(__name__)
@@ -43,100 +37,8 @@ _SUBMISSION_COLUMNS = """
 _SELECT = f"SELECT {_SUBMISSION_COLUMNS} FROM submissions s"
 
 
-def _iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat()
-
-
-def migrations() -> list[tuple[int, str]]:
-    """(version, sql) of every bundled migration, in order."""
-    found = []
-    for entry in resources.files("storage.migrations").iterdir():
-        name = entry.name
-        if name.startswith("V") and name.endswith(".sql"):
-            found.append((int(name[1:].split("__", 1)[0]), entry.read_text(encoding="utf-8")))
-    return sorted(found)
-
-
-class SqliteStore:
-    """Implements bot.ports.Store. One connection; a lock keeps transactions whole."""
-
-    def __init__(self, path: Path | str) -> None:
-        self._path = str(path)
-        self._db: aiosqlite.Connection | None = None
-        self._lock = asyncio.Lock()
-
-    async def __aenter__(self) -> SqliteStore:
-        await self.open()
-        return self
-
-    async def __aexit__(self, *exc: type[BaseException] | BaseException | TracebackType | None
-                        ) -> None:
-        await self.close()
-
-    async def open(self) -> None:
-        if self._path != ":memory:":
-            Path(self._path).parent.mkdir(parents=True, exist_ok=True)
-        try:
-            self._db = await aiosqlite.connect(self._path, isolation_level=None)
-            # busy_timeout first so switching to WAL waits for other processes' locks.
-            await self._db.execute("PRAGMA busy_timeout = 5000")
-            await self._db.execute("PRAGMA journal_mode = WAL")
-            await self._db.execute("PRAGMA synchronous = NORMAL")
-            await self._db.execute("PRAGMA foreign_keys = ON")
-            await self._migrate()
-        except sqlite3.Error as err:
-            await self.close()
-            raise StorageError(f"cannot open database {self._path}: {err}") from err
-
-    async def close(self) -> None:
-        if self._db is not None:
-            await self._db.close()
-            self._db = None
-
-    @property
-    def db(self) -> aiosqlite.Connection:
-        if self._db is None:
-            raise StorageError("the store is not open")
-        return self._db
-
-    async def _migrate(self) -> None:
-        rows = await self.db.execute_fetchall("PRAGMA user_version")
-        current = next(iter(rows))[0]
-        for version, sql in migrations():
-            if version <= current:
-                continue
-            async with self._tx() as db:
-                await _apply(db, sql, version)
-            log.info("database migrated to version %d", version)
-
-    @asynccontextmanager
-    async def _tx(self) -> AsyncIterator[aiosqlite.Connection]:
-        async with self._lock:
-            db = self.db
-            try:
-                await db.execute("BEGIN IMMEDIATE")
-                yield db
-                await db.execute("COMMIT")
-            except BaseException:
-                if db.in_transaction:
-                    await db.execute("ROLLBACK")
-                raise
-
-    async def _fetch(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
-        async with self._lock:
-            try:
-                return list(await self.db.execute_fetchall(sql, tuple(params)))
-            except sqlite3.Error as err:
-                raise StorageError(str(err)) from err
-
-    async def _write(self, sql: str, params: Iterable[Any] = ()) -> int:
-        """One statement in its own transaction; returns the changed row count."""
-        async with self._lock:
-            try:
-                cursor = await self.db.execute(sql, tuple(params))
-                return cursor.rowcount
-            except sqlite3.Error as err:
-                raise StorageError(str(err)) from err
+class SqliteStore(DigestRecords):
+    """Implements bot.ports.Store (and bot.summarize.SummaryCache) on SQLite."""
 
     # communities and members -----------------------------------------------------------
 
@@ -209,7 +111,7 @@ class SqliteStore:
                 cursor = await db.execute(
                     "INSERT INTO submissions (community, number, url, original_url, submitted_by,"
                     " submitted_at) VALUES (?, ?, ?, ?, ?, ?)",
-                    (community, number_row[0], url, original_url, member.id, _iso(now)),
+                    (community, number_row[0], url, original_url, member.id, iso(now)),
                 )
                 submission_id = cursor.lastrowid
             else:
@@ -314,7 +216,7 @@ class SqliteStore:
                 article.title, json.dumps(list(article.authors), ensure_ascii=False),
                 article.site_name, article.published, article.language, article.description,
                 str(article.kind), str(article.flag) if article.flag else None, summary.text,
-                str(summary.source), article.url, _iso(now), submission_id,
+                str(summary.source), article.url, iso(now), submission_id,
             ),
         )
 
@@ -353,7 +255,7 @@ class SqliteStore:
         changed = await self._write(
             "INSERT INTO votes (submission_id, member_id, emoji, direction, created_at) "
             "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-            (submission_id, member_id, emoji, direction, _iso(now)),
+            (submission_id, member_id, emoji, direction, iso(now)),
         )
         return changed > 0
 
@@ -374,7 +276,7 @@ class SqliteStore:
             "WHERE m.community = ? AND m.message_id = ? AND s.status = 'queued' AND (? OR NOT "
             "EXISTS (SELECT 1 FROM submitters WHERE submission_id = s.id AND member_id = ?)) "
             "ON CONFLICT DO NOTHING",
-            (member_id, emoji, direction, _iso(now), community, message_id, int(allow_self),
+            (member_id, emoji, direction, iso(now), community, message_id, int(allow_self),
              member_id),
         )
         return changed > 0
@@ -402,7 +304,7 @@ class SqliteStore:
             await db.executemany(
                 "INSERT INTO votes (submission_id, member_id, emoji, direction, created_at) "
                 "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                [(submission_id, v.member_id, v.emoji, v.direction, _iso(now)) for v in votes],
+                [(submission_id, v.member_id, v.emoji, v.direction, iso(now)) for v in votes],
             )
 
     async def tallies(self, submission_ids: Sequence[int]) -> dict[int, Tally]:
@@ -417,106 +319,3 @@ class SqliteStore:
             submission_ids,
         )
         return {row[0]: Tally(up=row[1], down=row[2]) for row in rows}
-
-    # digests ---------------------------------------------------------------------------
-
-    async def begin_digest(self, community: str, period: str, now: datetime) -> bool:
-        changed = await self._write(
-            "INSERT INTO digests (community, period, state, started_at) "
-            "VALUES (?, ?, 'posting', ?) ON CONFLICT DO NOTHING",
-            (community, period, _iso(now)),
-        )
-        return changed > 0
-
-    async def finish_digest(self, community: str, period: str, content: str, now: datetime,
-                            published: Sequence[int]) -> None:
-        async with self._tx() as db:
-            await db.execute(
-                "UPDATE digests SET state = 'posted', posted_at = ?, content = ? "
-                "WHERE community = ? AND period = ?",
-                (_iso(now), content, community, period),
-            )
-            await db.executemany(
-                "UPDATE submissions SET status = 'published' WHERE id = ?",
-                [(sid,) for sid in published],
-            )
-
-    async def digest_record(self, community: str, period: str) -> tuple[str, str] | None:
-        rows = await self._fetch(
-            "SELECT state, content FROM digests WHERE community = ? AND period = ?",
-            (community, period),
-        )
-        return (rows[0][0], rows[0][1]) if rows else None
-
-    async def posted_digests(self, community: str) -> list[tuple[str, str, datetime]]:
-        rows = await self._fetch(
-            "SELECT period, content, posted_at FROM digests "
-            "WHERE community = ? AND state = 'posted' ORDER BY posted_at DESC",
-            (community,),
-        )
-        return [(r[0], r[1], datetime.fromisoformat(r[2])) for r in rows]
-
-    async def abandon_digest(self, community: str, period: str) -> None:
-        await self._write(
-            "DELETE FROM digests WHERE community = ? AND period = ? AND state = 'posting'",
-            (community, period),
-        )
-
-    async def stale_postings(self, before: datetime) -> list[tuple[str, str]]:
-        rows = await self._fetch(
-            "SELECT community, period FROM digests WHERE state = 'posting' AND started_at < ?",
-            (_iso(before),),
-        )
-        return [(r[0], r[1]) for r in rows]
-
-    async def period_note(self, community: str, period: str) -> tuple[str, bool]:
-        rows = await self._fetch(
-            "SELECT intro, locked FROM period_notes WHERE community = ? AND period = ?",
-            (community, period),
-        )
-        return (rows[0][0], bool(rows[0][1])) if rows else ("", False)
-
-    async def set_period_note(self, community: str, period: str, *, intro: str | None = None,
-                              locked: bool | None = None) -> None:
-        await self._write(
-            "INSERT INTO period_notes (community, period, intro, locked) "
-            "VALUES (?, ?, coalesce(?, ''), coalesce(?, 0)) ON CONFLICT (community, period) "
-            "DO UPDATE SET intro = coalesce(?, intro), locked = coalesce(?, locked)",
-            (community, period, intro, None if locked is None else int(locked), intro,
-             None if locked is None else int(locked)),
-        )
-
-    # summary cache (bot.summarize's SummaryCache) ---------------------------------------
-
-    async def get(self, key: str) -> Summary | None:
-        from bot.models import SummarySource
-
-        rows = await self._fetch("SELECT text, source, model FROM summary_cache WHERE key = ?",
-                                 (key,))
-        return Summary(rows[0][0], SummarySource(rows[0][1]), rows[0][2]) if rows else None
-
-    async def put(self, key: str, summary: Summary) -> None:
-        await self._write(
-            "INSERT OR REPLACE INTO summary_cache (key, text, source, model, created_at) "
-            "VALUES (?, ?, ?, ?, ?)",
-            (key, summary.text, str(summary.source), summary.model, _iso(datetime.now(UTC))),
-        )
-
-
-async def _apply(db: aiosqlite.Connection, sql: str, version: int) -> None:
-    # executescript commits first, so run the statements inside our transaction one by one.
-    for statement in _statements(sql):
-        await db.execute(statement)
-    await db.execute(f"PRAGMA user_version = {version}")
-
-
-def _statements(sql: str) -> list[str]:
-    statements, buffer = [], ""
-    for line in sql.splitlines(keepends=True):
-        if line.strip().startswith("--"):
-            continue
-        buffer += line
-        if sqlite3.complete_statement(buffer):
-            statements.append(buffer.strip())
-            buffer = ""
-    return [s for s in statements if s]
