@@ -1,0 +1,72 @@
+"""Running the Slack app: Socket Mode with SLACK_APP_TOKEN, otherwise HTTP with the signing
+secret on DIGESTIF_HTTP_HOST:DIGESTIF_HTTP_PORT at /slack/events, with /healthz beside it."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack.adapter import SlackAdapter
+from bot.app import App
+from bot.errors import ConfigError
+
+log = logging.getLogger(__name__)
+SLACK_API = "https://slack.com/api/"
+
+
+def build(app: App) -> SlackAdapter:
+    settings = app.settings
+    if settings.slack_bot_token is None:
+        raise ConfigError("SLACK_BOT_TOKEN is not set")
+    if settings.slack_app_token is None and settings.slack_signing_secret is None:
+        raise ConfigError("HTTP mode needs SLACK_SIGNING_SECRET (or set SLACK_APP_TOKEN for "
+                          "Socket Mode)")
+    base = settings.slack_api_url or SLACK_API
+    client = AsyncWebClient(token=settings.slack_bot_token.get_secret_value(),
+                            base_url=base if base.endswith("/") else base + "/")
+    secret = settings.slack_signing_secret
+    return SlackAdapter(app, client, secret.get_secret_value() if secret else None)
+
+
+def http_app(adapter: SlackAdapter) -> web.Application:
+    async def events(request: web.Request) -> web.Response:
+        # bolt answers a non-numeric timestamp with a 500; it is simply an unsigned request.
+        if not request.headers.get("X-Slack-Request-Timestamp", "").isdigit():
+            return web.Response(status=401, text="invalid request")
+        bolt_response = await adapter.bolt.async_dispatch(await to_bolt_request(request))
+        return await to_aiohttp_response(bolt_response)
+
+    async def health(request: web.Request) -> web.Response:
+        return web.json_response({"ok": True})
+
+    application = web.Application()
+    application.router.add_post("/slack/events", events)
+    application.router.add_get("/healthz", health)
+    return application
+
+
+async def run(app: App) -> None:
+    adapter = build(app)
+    settings = app.settings
+    if settings.slack_app_token is not None:
+        handler = AsyncSocketModeHandler(adapter.bolt, settings.slack_app_token.get_secret_value())
+        log.info("Slack adapter running in Socket Mode")
+        try:
+            await handler.start_async()
+        finally:
+            await handler.close_async()
+        return
+    runner = web.AppRunner(http_app(adapter), access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, settings.http_host, settings.http_port).start()
+    log.info("Slack adapter listening on http://%s:%d/slack/events", settings.http_host,
+             settings.http_port)
+    try:
+        await asyncio.Event().wait()
+    finally:
+        await runner.cleanup()
