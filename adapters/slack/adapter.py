@@ -15,7 +15,13 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import render
 from adapters.slack.commands import CommandDesk
-from adapters.slack.translate import community_key, emoji, reacted_message, submitted_message
+from adapters.slack.translate import (
+    api_error,
+    community_key,
+    emoji,
+    reacted_message,
+    submitted_message,
+)
 from bot.app import App
 from bot.community import Community
 from bot.digest import Digest
@@ -77,7 +83,7 @@ class SlackAdapter:
             try:
                 user = (await self.client.users_info(user=user_id)).get("user") or {}
             except SlackApiError as err:
-                log.warning("users.info failed for %s: %s", user_id, err.response.get("error"))
+                log.warning("users.info failed for %s: %s", user_id, api_error(err))
                 user = {}
             profile = user.get("profile") or {}
             name = profile.get("display_name") or user.get("real_name") or user.get("name")
@@ -119,7 +125,7 @@ class SlackAdapter:
         try:
             await self.client.reactions_add(channel=channel, timestamp=ts, name=name)
         except SlackApiError as err:
-            log.warning("reactions.add failed: %s", err.response.get("error"))
+            log.warning("reactions.add failed: %s", api_error(err))
 
     async def post(self, channel: str, text: str, blocks: list[render.Block] | None = None,
                    thread_ts: str | None = None) -> str | None:
@@ -129,7 +135,7 @@ class SlackAdapter:
                 channel=channel, text=text, blocks=blocks, thread_ts=thread_ts,
                 unfurl_links=False, unfurl_media=False)
         except SlackApiError as err:
-            log.warning("chat.postMessage to %s failed: %s", channel, err.response.get("error"))
+            log.warning("chat.postMessage to %s failed: %s", channel, api_error(err))
             return None
         return str(response.get("ts") or "") or None
 
@@ -169,7 +175,7 @@ class SlackAdapter:
                                                    unfurl_links=False, unfurl_media=False)
             except SlackApiError as err:
                 raise PublishError(f"Slack refused the digest: "
-                                   f"{err.response.get('error')}") from err
+                                   f"{api_error(err)}") from err
 
     async def reactions(self, community: Community,
                         messages: Sequence[MessageRef]) -> list[SeenReaction] | None:
@@ -193,7 +199,7 @@ class SlackAdapter:
                     channel=channel, timestamp=ts, full=True)).data)  # type: ignore[arg-type]
             except SlackApiError as err:
                 if err.response.status_code != 429:
-                    log.warning("reactions.get failed: %s", err.response.get("error"))
+                    log.warning("reactions.get failed: %s", api_error(err))
                     return None
                 delay = float(err.response.headers.get("Retry-After", "1"))
                 await asyncio.sleep(min(delay, 30.0))

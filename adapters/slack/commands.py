@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from slack_sdk.errors import SlackApiError
 
 from adapters.slack import render
-from adapters.slack.translate import community_key, message_id
+from adapters.slack.translate import api_error, community_key, message_id
 from bot.editor import ACTIONS
 from bot.errors import UserError
 from bot.events import LinkPosted, MessageRef
@@ -35,7 +35,7 @@ class CommandDesk:
             await self._adapter.client.chat_postEphemeral(channel=channel, user=user, text=text,
                                                          blocks=blocks)
         except SlackApiError as err:
-            log.warning("chat.postEphemeral failed: %s", err.response.get("error"))
+            log.warning("chat.postEphemeral failed: %s", api_error(err))
 
     async def on_command(self, ack: Ack, body: dict[str, Any]) -> None:
         await ack()  # within 3 seconds; the work and the reply come after
@@ -157,4 +157,4 @@ class CommandDesk:
             await self._adapter.client.views_publish(
                 user_id=user, view={"type": "home", "blocks": blocks})
         except SlackApiError as err:
-            log.warning("views.publish failed: %s", err.response.get("error"))
+            log.warning("views.publish failed: %s", api_error(err))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from slack_sdk.errors import SlackApiError
+
 from bot.events import MessageRef
 
 # Slack reports reactions by name; the core's default vote emoji are Unicode.
@@ -50,3 +52,9 @@ def reacted_message(event: dict[str, Any]) -> tuple[str, str, str] | None:
         return None
     return (str(event["user"]), message_id(str(item.get("channel")), str(item.get("ts"))),
             emoji(str(event["reaction"])))
+
+
+def api_error(err: SlackApiError) -> str:
+    """Slack's error code for a log line (the body is not always JSON)."""
+    data = err.response.data
+    return str(data.get("error")) if isinstance(data, dict) else f"HTTP {err.response.status_code}"
