@@ -212,3 +212,35 @@ async def test_restart_recount_counts_votes_cast_offline(world: World) -> None:
     await world.command("UADMIN", "preview")
     await world.slack.wait_for("chat.postEphemeral", lambda a: a.get("blocks"))
     assert await world.score(1) == 2, "the submitter's own reaction does not count"
+
+
+async def interactive(world: World, payload: dict[str, Any]) -> None:
+    body = urlencode({"payload": json.dumps(payload)})
+    response = await world.post(body, "application/x-www-form-urlencoded")
+    assert response.status == 200
+
+
+async def test_shortcut_vote_button_and_app_home(world: World) -> None:
+    await interactive(world, {
+        "type": "message_action", "callback_id": "submit_to_digest", "trigger_id": "1",
+        "team": {"id": TEAM}, "user": {"id": "UGRACE"}, "channel": {"id": "CGEN"},
+        "message": {"type": "message", "user": "UADA", "ts": "600.1",
+                    "text": f"look <{world.pages.url('/evals')}>"},
+        "response_url": "http://127.0.0.1:9/unused",
+    })
+    [reply] = await world.slack.wait_for("chat.postEphemeral")
+    assert reply["user"] == "UGRACE" and "Queued as #1." in reply["text"]
+    entry = (await world.app.curator.queue(COMMUNITY))[0]
+    assert entry.submitter_names == ("Ada",), "credited to the message's author"
+    await interactive(world, {
+        "type": "block_actions", "team": {"id": TEAM}, "user": {"id": "ULINUS"},
+        "channel": {"id": "CGEN"}, "trigger_id": "2",
+        "actions": [{"action_id": "vote", "value": "1", "type": "button"}],
+    })
+    await world.slack.wait_for("chat.postEphemeral", lambda a: "Vote recorded on #1" in a["text"])
+    await world.event({"type": "app_home_opened", "user": "ULINUS", "tab": "home",
+                       "channel": "DHOME"})
+    [home] = await world.slack.wait_for("views.publish")
+    view = home["view"] if isinstance(home["view"], dict) else json.loads(home["view"])
+    assert view["type"] == "home"
+    assert "#1" in json.dumps(view) and view["blocks"][1]["accessory"]["action_id"] == "vote"

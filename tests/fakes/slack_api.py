@@ -61,6 +61,8 @@ class FakeSlack:
     reactions: dict[tuple[str, str], list[dict[str, Any]]] = field(default_factory=dict)
     rate_limit: dict[str, int] = field(default_factory=dict)  # method -> 429s to send first
     calls: list[Call] = field(default_factory=list)
+    envelopes: asyncio.Queue[dict[str, Any]] = field(default_factory=asyncio.Queue)
+    acks: list[dict[str, Any]] = field(default_factory=list)
     port: int = 0
     _ts: int = 1_700_000_000
     _changed: asyncio.Condition = field(default_factory=asyncio.Condition)
@@ -82,6 +84,33 @@ class FakeSlack:
                 lambda: len([a for a in self.of(method) if match(a)]) >= count)
         return [a for a in self.of(method) if match(a)]
 
+    async def wait_ack(self, envelope_id: str) -> None:
+        async with asyncio.timeout(WAIT), self._changed:
+            await self._changed.wait_for(
+                lambda: any(a.get("envelope_id") == envelope_id for a in self.acks))
+
+    async def _socket(self, request: web.Request) -> web.WebSocketResponse:
+        """Socket Mode: hello, then queued envelopes; the client's acks are recorded."""
+        socket = web.WebSocketResponse()
+        await socket.prepare(request)
+        await socket.send_json({"type": "hello", "num_connections": 1,
+                                "connection_info": {"app_id": "A1"}})
+
+        async def pump() -> None:
+            while True:
+                await socket.send_json(await self.envelopes.get())
+
+        pumping = asyncio.create_task(pump())
+        try:
+            async for frame in socket:
+                if frame.type == web.WSMsgType.TEXT:
+                    async with self._changed:
+                        self.acks.append(json.loads(frame.data))
+                        self._changed.notify_all()
+        finally:
+            pumping.cancel()
+        return socket
+
     async def _handle(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
         raw = await request.text()
@@ -99,6 +128,8 @@ class FakeSlack:
         return web.json_response(self._reply(method, args))
 
     def _reply(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
+        if method == "apps.connections.open":
+            return {"ok": True, "url": f"ws://127.0.0.1:{self.port}/link"}
         if method == "auth.test":
             return {"ok": True, "user_id": BOT_USER, "bot_id": BOT_ID, "team_id": TEAM,
                     "user": "digestif", "team": "Test"}
@@ -122,6 +153,7 @@ class FakeSlack:
     async def __aenter__(self) -> FakeSlack:
         app = web.Application()
         app.router.add_route("*", "/api/{method}", self._handle)
+        app.router.add_get("/link", self._socket)
         self._runner, self.port = await start(app)
         return self
 
