@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import TYPE_CHECKING, Any
 
@@ -132,6 +133,20 @@ class CommandDesk:
         else:
             await self.publish_home({"team_id": team}, {"user": user})
 
+    async def _last_digest(self, key: str) -> list[render.Block]:
+        posted = await self._adapter.app.store.posted_digests(key)
+        if not posted:
+            return []
+        period, content, _ = posted[0]
+        picks = (json.loads(content or "{}").get("picks") or [])[:HOME_ITEMS]
+        lines = [f"{p.get('rank')}. " + render.link(str(p.get("url", "")),
+                                                    render.escape(str(p.get("title", "")), 150))
+                 for p in picks] or ["(no picks)"]
+        return [{"type": "header", "text": {"type": "plain_text",
+                                            "text": f"Last digest ({period})"[:150]}},
+                {"type": "section", "text": {"type": "mrkdwn",
+                                             "text": "\n".join(lines)[:render.MAX_SECTION]}}]
+
     async def publish_home(self, body: dict[str, Any], event: dict[str, Any]) -> None:
         """The App Home: the queue with scores and vote buttons, and the last digest."""
         team, user = str(body.get("team_id") or ""), str(event.get("user") or "")
@@ -149,10 +164,7 @@ class CommandDesk:
         if not entries:
             blocks.append({"type": "section", "text": {"type": "mrkdwn",
                                                        "text": "Nothing queued yet."}})
-        posted = await self._adapter.app.store.posted_digests(key)
-        if posted:
-            blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text":
-                           f"Last digest: {render.escape(posted[0][0], 20)}"}]})
+        blocks.extend(await self._last_digest(key))
         try:
             await self._adapter.client.views_publish(
                 user_id=user, view={"type": "home", "blocks": blocks})

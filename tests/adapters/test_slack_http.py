@@ -179,6 +179,10 @@ async def test_digest_post_by_a_moderator_and_refusal_for_a_member(world: World)
     await world.command("UADMIN", "preview")
     previews = await world.slack.wait_for("chat.postEphemeral", lambda a: a.get("blocks"))
     assert previews[0]["user"] == "UADMIN"
+    await world.event({"type": "app_home_opened", "user": "UGRACE", "tab": "home"})
+    [home] = await world.slack.wait_for("views.publish")
+    assert "Last digest (" in json.dumps(home["view"])
+    assert "mixture-of-experts" in json.dumps(home["view"])
 
 
 async def test_a_big_hostile_digest_splits_within_limits(world: World) -> None:
