@@ -52,6 +52,9 @@ class DigestSection:
 
 @dataclass(frozen=True, slots=True)
 class DigestTotals:
+    """The week's numbers: links shared in the period, members who shared them, votes cast
+    in it."""
+
     links: int
     sharers: int
     votes: int
@@ -68,11 +71,18 @@ class Digest:
     sections: tuple[DigestSection, ...]
     also_shared: tuple[DigestItem, ...]
     totals: DigestTotals
-    previous_period: str = ""
+    previous_period: str = ""  # key of the latest digest posted before this one, if any
+    previous_url: str = ""  # where that digest can be read, when the platform said
+    date_range: str = ""  # the period in the community's time zone, e.g. "Nov 16 – 23, 2026"
 
     @property
     def picks(self) -> tuple[DigestItem, ...]:
         return tuple(item for section in self.sections for item in section.items)
+
+    @property
+    def ranked_picks(self) -> tuple[DigestItem, ...]:
+        """The picks in rank order (sections may group them by kind)."""
+        return tuple(sorted(self.picks, key=lambda item: item.rank))
 
     @property
     def empty(self) -> bool:

@@ -2,28 +2,48 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Sequence
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
 
 from bot.clock import Clock
 from bot.community import Community, CommunitySettings
-from bot.digest import Digest, DigestItem, DigestSection, DigestTotals, Untrusted
-from bot.models import BriefItem, ModerationStatus, SourceKind, Submission, SubmissionState
-from bot.period import Period, period_by_key, period_containing, previous_period
-from bot.ports import SeenReaction, Store, Summarizer, Tally, VoteRecord, VoteRecounter
-from bot.ranking import Ranked, rank
-from bot.votes import decide
+from bot.digest import Digest, DigestItem, DigestSection, Untrusted
+from bot.models import BriefItem, SourceKind, Submission
+from bot.period import Period, Schedule, period_by_key, period_containing, previous_period
+from bot.ports import Candidate, Store, Summarizer, VoteRecounter
+from bot.ranking import choose, counted, eligible
+from bot.recount import recount
 
 log = logging.getLogger(__name__)
 
-Poster = Callable[[Digest], Awaitable[None]]
+# Posts the digest; returns where it can be read, when the platform says.
+Poster = Callable[[Digest], Awaitable[str | None]]
 KIND_SECTIONS = {
     SourceKind.ARTICLE: "Articles you should read",
     SourceKind.PAPER: "Papers",
     SourceKind.CODE: "Code and tools",
     SourceKind.VIDEO: "Videos",
 }
+TLDR_BULLETS = 5
+# A preview recounts at most this often per community: every recount reads every
+# candidate's reactions from the platform. Posting always recounts.
+RECOUNT_EVERY = timedelta(minutes=5)
+
+
+class Outcome(StrEnum):
+    POSTED = "posted"
+    ALREADY_POSTED = "already posted"
+    EMPTY = "empty"
+
+
+@dataclass(frozen=True, slots=True)
+class Publication:
+    outcome: Outcome
+    digest: Digest | None = None
 
 
 class DigestService:
@@ -32,6 +52,7 @@ class DigestService:
         self._summarizer = summarizer
         self._clock = clock
         self.recounters: dict[str, VoteRecounter] = {}
+        self._recounted_at: dict[str, datetime] = {}
 
     def period(self, community: Community, which: str = "this") -> Period:
         """'this', 'last', or an ISO week 'YYYY-Www'."""
@@ -42,104 +63,125 @@ class DigestService:
             return previous_period(current, community.settings)
         return period_by_key(which, community.settings)
 
-    async def build(self, community: Community, period: Period) -> Digest:
+    async def build(self, community: Community, period: Period, *,
+                    fresh: bool = False) -> Digest:
+        """The period's digest as it stands. Recounts votes first (``fresh``: even if a
+        recount was done moments ago)."""
         settings = community.settings
-        await self._recount(community, period)
-        candidates, tallies = await self._candidates(community, period)
-        ranked = rank(Ranked(s, tallies.get(s.id, Tally())) for s in candidates)
-        picks = [r for r in ranked
-                 if r.submission.pinned or r.tally.score >= settings.min_score][:settings.picks]
-        picked = {r.submission.id for r in picks}
-        rest = [r for r in ranked if r.submission.id not in picked][:settings.also_shared_cap]
+        await self._recount(community, period, fresh)
+        candidates = await self._candidates(community, period)
+        picks, rest = choose(candidates, settings.picks, settings.min_score,
+                             settings.also_shared_cap)
+        chosen = [c.submission_id for c in [*picks, *rest]]
+        rows = {s.id: s for s in await self._store.submissions_by_ids(chosen)}
         names = await self._store.member_names(
-            community.key, sorted({m for s in candidates for m in s.submitters})
-        )
-        items = [_item(i, r, names) for i, r in enumerate(picks, start=1)]
-        tldr = await self._summarizer.brief(
-            [BriefItem(i.title, i.summary, i.site, i.kind) for i in items if not i.flag],
-            settings.summary_prefs,
-        ) if items else ()
+            community.key, sorted({m for s in rows.values() for m in s.submitters}))
+        items = [_item(i, c, rows[c.submission_id], names)
+                 for i, c in enumerate((c for c in picks if c.submission_id in rows), start=1)]
+        previous = await self._store.previous_digest(community.key, period.key)
         intro, _ = await self._store.period_note(community.key, period.key)
-        previous = previous_period(period, settings)
-        record = await self._store.digest_record(community.key, previous.key)
         return Digest(
             community=community.key,
             community_name=Untrusted(community.name),
             period=period,
-            title=f"{community.name} digest · {_span(period)}",
+            title=f"{community.name} digest · {date_range(period, settings)}",
             intro=Untrusted(intro),
-            tldr=tuple(Untrusted(b) for b in tldr),
+            tldr=await self._tldr(items, settings),
             sections=_sections(items, settings),
-            also_shared=tuple(_item(0, r, names) for r in rest),
-            totals=DigestTotals(
-                links=len(candidates),
-                sharers=len({m for s in candidates for m in s.submitters}),
-                votes=sum(t.voters for t in tallies.values()),
-            ),
-            previous_period=previous.key if record and record[0] == "posted" else "",
+            also_shared=tuple(_item(0, c, rows[c.submission_id], names)
+                              for c in rest if c.submission_id in rows),
+            totals=await self._store.period_totals(community.key, period.start, period.end),
+            previous_period=previous[0] if previous else "",
+            previous_url=previous[1] if previous else "",
+            date_range=date_range(period, settings),
         )
 
-    async def _candidates(self, community: Community, period: Period
-                          ) -> tuple[list[Submission], dict[int, Tally]]:
+    async def _candidates(self, community: Community, period: Period) -> list[Candidate]:
         """Ready in the period, plus unpicked ones from the carry-over weeks that still have
-        votes. Published, dropped and rejected submissions are never candidates."""
-        carry_from = period.start - timedelta(weeks=community.settings.carry_over_weeks)
-        queued = await self._store.list_submissions(
-            community.key, states=[SubmissionState.READY], statuses=[ModerationStatus.QUEUED])
-        window = [s for s in queued
-                  if s.ready_at is not None and carry_from <= s.ready_at < period.end]
-        tallies = await self._store.tallies([s.id for s in window])
-        chosen = [s for s in window if s.ready_at is not None and (
-            s.ready_at >= period.start or s.pinned or tallies.get(s.id, Tally()).voters > 0)]
-        return chosen, {s.id: tallies[s.id] for s in chosen if s.id in tallies}
+        votes, counted as the community counts votes."""
+        settings = community.settings
+        since = period.start - timedelta(weeks=max(0, settings.carry_over_weeks))
+        found = await self._store.digest_candidates(community.key, since, period.start,
+                                                    period.end)
+        return [c for c in (counted(c, settings.downvotes) for c in found) if eligible(c)]
 
-    async def _recount(self, community: Community, period: Period) -> None:
-        """Ask the platform for reactions the bot may have missed while offline."""
+    async def _recount(self, community: Community, period: Period, fresh: bool) -> None:
         recounter = self.recounters.get(community.platform)
         if recounter is None:
             return
-        candidates, _ = await self._candidates(community, period)
-        for submission in candidates:
-            refs = [ref for ref, _ in await self._store.messages_for(submission.id)]
-            if not refs:
-                continue
-            seen = await recounter.reactions(community, refs)
-            if seen is None:
-                continue
-            votes = _recounted(community.settings, submission, seen)
-            await self._store.replace_votes(submission.id, votes, self._clock())
+        now = self._clock()
+        last = self._recounted_at.get(community.key)
+        if not fresh and last is not None and now - last < RECOUNT_EVERY:
+            return
+        candidates = await self._candidates(community, period)
+        await recount(self._store, recounter, community,
+                      [c.submission_id for c in candidates], now)
+        self._recounted_at[community.key] = now
 
-    async def publish(self, community: Community, period: Period, post: Poster) -> Digest | None:
-        """Build and post the period's digest once. None when it was already claimed."""
-        if not await self._store.begin_digest(community.key, period.key, self._clock()):
-            return None
-        try:
-            digest = await self.build(community, period)
-            await post(digest)
-        except BaseException:
-            # Nothing went out: release the claim so the period can be posted later.
-            await self._store.abandon_digest(community.key, period.key)
-            raise
-        # Past this point the digest is out. A crash before the record is written leaves
-        # the claim in 'posting', which the scheduler settles as posted: never twice.
+    async def _tldr(self, items: Sequence[DigestItem], settings: CommunitySettings
+                    ) -> tuple[Untrusted, ...]:
+        briefable = [BriefItem(i.title, i.summary, i.site, i.kind) for i in items if not i.flag]
+        if not items:
+            return ()
+        bullets: tuple[str, ...] = ()
+        if briefable:
+            try:
+                bullets = await self._summarizer.brief(briefable, settings.summary_prefs)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("the TL;DR could not be written; listing the top titles instead")
+        if not bullets:
+            bullets = tuple(f"📰 {i.title}" for i in items)
+        return tuple(Untrusted(b) for b in bullets[:TLDR_BULLETS])
+
+    async def publish(self, community: Community, period: Period,
+                      post: Poster) -> Digest | None:
+        """Build and post the period's digest once. None when it was already posted."""
+        return (await self.deliver(community, period, post)).digest
+
+    async def deliver(self, community: Community, period: Period, post: Poster, *,
+                      skip_empty: bool = False) -> Publication:
+        """Build and post the period's digest once, whoever else tries at the same time.
+
+        The digest is built first, then the period is claimed together with what is about
+        to go out, then posted, then recorded as posted with its picks marked published.
+        A failed post releases the claim; a crash after claiming leaves it 'posting', which
+        the scheduler settles as posted (see Scheduler.reconcile): never twice."""
+        key = community.key
+        if await self._store.digest_record(key, period.key) is not None:
+            return Publication(Outcome.ALREADY_POSTED)
+        digest = await self.build(community, period, fresh=True)
+        if digest.empty and skip_empty:
+            return Publication(Outcome.EMPTY, digest)
         from bot.render.json import render_json
 
-        await self._store.finish_digest(
-            community.key, period.key, render_json(digest), self._clock(),
-            [item.submission_id for item in digest.picks],
-        )
-        return digest
+        content = render_json(digest)
+        picks = [item.submission_id for item in digest.picks]
+        if not await self._store.begin_digest(key, period.key, self._clock(), content, picks):
+            return Publication(Outcome.ALREADY_POSTED)
+        try:
+            url = await post(digest)
+        except BaseException:
+            # Nothing went out (the publisher raises only when the post failed): release the
+            # claim so the period can be posted later.
+            await self._store.abandon_digest(key, period.key)
+            raise
+        await self._store.finish_digest(key, period.key, content, self._clock(), picks,
+                                        url or "")
+        return Publication(Outcome.POSTED, digest)
 
 
-def _recounted(settings: CommunitySettings, submission: Submission,
-               seen: Sequence[SeenReaction]) -> list[VoteRecord]:
-    records: dict[tuple[str, str], VoteRecord] = {}
-    for reaction in seen:
-        decision = decide(settings, submission, reaction.member, reaction.emoji)
-        if decision.direction:
-            key = (reaction.member.id, reaction.emoji)
-            records[key] = VoteRecord(reaction.member.id, reaction.emoji, decision.direction)
-    return list(records.values())
+def date_range(period: Period, settings: CommunitySettings) -> str:
+    """The period's dates in the community's time zone: "Nov 16 – 23, 2026"."""
+    zone = Schedule.of(settings).zone
+    start = period.start.astimezone(zone).date()
+    end = (period.end.astimezone(zone) - timedelta(microseconds=1)).date()
+    if start.year != end.year:
+        return f"{start:%b} {start.day}, {start.year} – {end:%b} {end.day}, {end.year}"
+    if start.month != end.month:
+        return f"{start:%b} {start.day} – {end:%b} {end.day}, {end.year}"
+    return f"{start:%b} {start.day} – {end.day}, {end.year}"
 
 
 def _sections(items: list[DigestItem], settings: CommunitySettings
@@ -159,28 +201,21 @@ def _sections(items: list[DigestItem], settings: CommunitySettings
     return tuple(sections)
 
 
-def _item(rank_: int, ranked: Ranked, names: dict[str, str]) -> DigestItem:
-    s = ranked.submission
-    flagged = s.flag is not None
+def _item(rank: int, candidate: Candidate, s: Submission, names: dict[str, str]) -> DigestItem:
     return DigestItem(
-        rank=rank_,
+        rank=rank,
         number=s.number,
         url=Untrusted(s.final_url or s.url),
         title=Untrusted(s.title or s.url),
         authors=tuple(Untrusted(a) for a in s.authors),
         site=Untrusted(s.site_name),
-        summary=Untrusted("" if flagged else s.summary),
+        summary=Untrusted("" if s.flag is not None else s.summary),
         summary_source=s.summary_source,
-        score=ranked.tally.score,
-        voters=ranked.tally.voters,
+        score=candidate.tally.score,
+        voters=candidate.tally.voters,
         submitters=tuple(Untrusted(names.get(m, m)) for m in s.submitters),
         kind=s.kind,
         flag=s.flag,
         pinned=s.pinned,
         submission_id=s.id,
     )
-
-
-def _span(period: Period) -> str:
-    end = period.end - timedelta(seconds=1)
-    return f"{period.start:%b %d} – {end:%b %d, %Y}"

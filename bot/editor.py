@@ -10,15 +10,17 @@ import logging
 from bot.community import Community, CommunitySettings
 from bot.curator import Curator
 from bot.digest import Digest
-from bot.digests import DigestService
-from bot.errors import PermissionDenied, UserError
+from bot.digests import DigestService, Publication
+from bot.errors import InvalidSetting, PermissionDenied, UserError
 from bot.models import Member, ModerationStatus, Submission
-from bot.period import Period
+from bot.period import Period, Schedule, weekday
 from bot.ports import DigestPublisher, VoteRecounter
+from bot.render.text import plain
 
 log = logging.getLogger(__name__)
 
 ACTIONS = ("drop", "restore", "pick", "unpick", "reject")
+MAX_REASON = 300
 
 
 class Editor:
@@ -43,43 +45,58 @@ class Editor:
         community = await self._curator.known_community(community_key)
         return await self._digests.build(community, self._digests.period(community, which))
 
-    async def post(self, community_key: str, member: Member, channel: str) -> Digest | None:
-        """Post this period's digest to the configured digest channel, else ``channel``.
-        Returns None when the period was already posted."""
+    async def post(self, community_key: str, member: Member, channel: str,
+                   which: str = "this") -> Digest | None:
+        """Post a period's digest ('this', 'last' or 'YYYY-Www') to the configured digest
+        channel, else ``channel``. Returns None when the period was already posted."""
         self.require_moderator(member, "post the digest")
         community = await self._curator.known_community(community_key)
-        return await self.publish(community, self._digests.period(community),
+        return await self.publish(community, self._digests.period(community, which),
                                   community.settings.digest_channel or channel)
 
     async def publish(self, community: Community, period: Period,
                       channel: str) -> Digest | None:
+        """Post the period's digest to ``channel`` once. None when it was already posted."""
+        return (await self.deliver(community, period, channel)).digest
+
+    async def deliver(self, community: Community, period: Period, channel: str, *,
+                      skip_empty: bool = False) -> Publication:
+        """Like publish, with the outcome spelled out (the scheduler skips empty weeks)."""
         publisher = self._publishers.get(community.platform)
         if publisher is None:
             raise UserError(f"Digests cannot be posted on {community.platform}.")
 
-        async def post(digest: Digest) -> None:
-            await publisher.publish_digest(community, channel, digest)
+        async def post(digest: Digest) -> str | None:
+            return await publisher.publish_digest(community, channel, digest)
 
-        return await self._digests.publish(community, period, post)
+        return await self._digests.deliver(community, period, post, skip_empty=skip_empty)
 
     async def moderate(self, community_key: str, member: Member, number: int, action: str,
                        reason: str = "") -> Submission:
-        """drop | restore | pick (editor's pick) | unpick | reject (reason shown to the
-        submitter)."""
+        """drop | restore | pick (editor's pick) | unpick | reject. Returns the submission
+        as it now is; after a reject its ``reject_reason`` is the reason (bounded, one line)
+        for the adapter to show the submitter. A published submission cannot be moderated:
+        published picks never return."""
         self.require_moderator(member, f"{action} submissions")
+        if action not in ACTIONS:
+            raise UserError(f"Unknown action {action!r}: use one of {', '.join(ACTIONS)}.")
         submission = await self._curator.submission(community_key, number)
+        if submission.status is ModerationStatus.PUBLISHED:
+            raise UserError(f"#{number} was already published in a digest.")
         store = self._curator.store
         if action == "drop":
             await store.set_moderation(submission.id, ModerationStatus.DROPPED)
         elif action == "restore":
             await store.set_moderation(submission.id, ModerationStatus.QUEUED)
-        elif action in ("pick", "unpick"):
-            await store.set_moderation(submission.id, submission.status,
-                                       pinned=action == "pick")
-        elif action == "reject":
-            await store.set_moderation(submission.id, ModerationStatus.REJECTED, reason=reason)
+        elif action == "pick":
+            # Pinning is a moderator's explicit choice, so it also brings back a dropped link.
+            await store.set_moderation(submission.id, ModerationStatus.QUEUED, pinned=True)
+        elif action == "unpick":
+            await store.set_moderation(submission.id, submission.status, pinned=False,
+                                       reason=submission.reject_reason)
         else:
-            raise UserError(f"Unknown action {action!r}: use one of {', '.join(ACTIONS)}.")
+            await store.set_moderation(submission.id, ModerationStatus.REJECTED,
+                                       reason=plain(reason, MAX_REASON))
         return await self._curator.submission(community_key, number)
 
     async def set_intro(self, community_key: str, member: Member, text: str) -> str:
@@ -103,5 +120,22 @@ class Editor:
                         value: str) -> CommunitySettings:
         self.require_moderator(member, "change settings")
         community = await self._curator.known_community(community_key)
+        if name == "digest_weekday":
+            value = str(weekday(value))
         updated = community.settings.updated(name, value)
+        _check(name, updated)
         return (await self._curator.update_settings(community_key, updated)).settings
+
+
+# Settings whose values must stay in a range for the digest to make sense.
+RANGES = {"picks": (1, 50), "also_shared_cap": (0, 100), "carry_over_weeks": (0, 12),
+          "min_score": (-1000, 1000)}
+
+
+def _check(name: str, settings: CommunitySettings) -> None:
+    if name in ("timezone", "digest_time", "digest_weekday"):
+        Schedule.of(settings)  # raises InvalidSetting with a clear message
+    if name in RANGES:
+        low, high = RANGES[name]
+        if not low <= getattr(settings, name) <= high:
+            raise InvalidSetting(f"{name} must be between {low} and {high}.")

@@ -1,14 +1,24 @@
-"""A community's digest week: from its weekday and time, in its time zone."""
+"""A community's digest week: from its weekday and time, in its time zone.
+
+Boundaries are computed as wall-clock times in the zone and compared as instants (UTC), so a
+daylight-saving change makes one week an hour shorter or longer and never loses or doubles
+an hour. A weekly time that does not exist on a spring-forward day (02:30 in New York) is
+taken as the same wall-clock offset before the change (03:30 daylight time); one that
+happens twice on a fall-back day is taken at its first occurrence.
+"""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.community import CommunitySettings
 from bot.errors import InvalidSetting
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_TIME = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,35 +31,72 @@ class Period:
         return self.start <= moment < self.end
 
 
-def _local_start(moment: datetime, settings: CommunitySettings) -> datetime:
-    zone = ZoneInfo(settings.timezone)
-    local = moment.astimezone(zone)
-    hour, minute = (int(part) for part in settings.digest_time.split(":", 1))
-    days_back = (local.weekday() - settings.digest_weekday) % 7
-    day = local.date() - timedelta(days=days_back)
-    start = datetime.combine(day, time(hour, minute), tzinfo=zone)
-    if start > local:
-        start = datetime.combine(day - timedelta(days=7), time(hour, minute), tzinfo=zone)
-    return start
+@dataclass(frozen=True, slots=True)
+class Schedule:
+    """A community's weekly time, checked."""
+
+    zone: ZoneInfo
+    weekday: int
+    at: time
+
+    @classmethod
+    def of(cls, settings: CommunitySettings) -> Schedule:
+        return cls(zone(settings.timezone), weekday(settings.digest_weekday),
+                   clock_time(settings.digest_time))
+
+    def instant(self, day: date) -> datetime:
+        """The weekly time on a local ``day``, as a UTC instant."""
+        return datetime.combine(day, self.at, tzinfo=self.zone).astimezone(UTC)
+
+    def period_from(self, first_day: date) -> Period:
+        iso = first_day.isocalendar()
+        return Period(f"{iso.year}-W{iso.week:02d}", self.instant(first_day),
+                      self.instant(first_day + timedelta(days=7)))
 
 
-def _period_from_local(start_local: datetime) -> Period:
-    zone = start_local.tzinfo
-    end_local = datetime.combine(start_local.date() + timedelta(days=7), start_local.timetz())
-    iso = start_local.date().isocalendar()
-    # Wall-clock arithmetic in the zone, converted once: a DST change shortens or lengthens
-    # the week by an hour instead of moving its boundary.
-    del zone
-    return Period(f"{iso.year}-W{iso.week:02d}", start_local.astimezone(UTC),
-                  end_local.astimezone(UTC))
+def zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name.strip())
+    except (ZoneInfoNotFoundError, ValueError) as err:
+        raise InvalidSetting(
+            f"{name!r} is not a time zone: use an IANA name like Europe/Berlin.") from err
+
+
+def weekday(value: int | str) -> int:
+    """0 (Monday) to 6 (Sunday), from a number or a day name ("mon", "Monday")."""
+    text = str(value).strip().lower()
+    if text.isdigit() and 0 <= int(text) <= 6:
+        return int(text)
+    for number, name in enumerate(WEEKDAYS):
+        if len(text) >= 3 and name.startswith(text):
+            return number
+    raise InvalidSetting(f"{value!r} is not a weekday: use 0 (Monday) to 6, or a day name.")
+
+
+def clock_time(text: str) -> time:
+    match = _TIME.fullmatch(text.strip())
+    if match is None:
+        raise InvalidSetting(f"{text!r} is not a time of day: use HH:MM, like 09:00.")
+    return time(int(match.group(1)), int(match.group(2)))
 
 
 def period_containing(moment: datetime, settings: CommunitySettings) -> Period:
-    return _period_from_local(_local_start(moment, settings))
+    schedule = Schedule.of(settings)
+    local_day = moment.astimezone(schedule.zone).date()
+    first = local_day - timedelta(days=(local_day.weekday() - schedule.weekday) % 7)
+    # Compared as instants: wall-clock comparison in one zone ignores the UTC offset, which
+    # puts the repeated or skipped hour of a DST change in the wrong week.
+    if schedule.instant(first) > moment:
+        first -= timedelta(days=7)
+    return schedule.period_from(first)
 
 
 def previous_period(period: Period, settings: CommunitySettings) -> Period:
-    return period_containing(period.start - timedelta(seconds=1), settings)
+    return period_containing(period.start - timedelta(microseconds=1), settings)
+
+
+def next_period(period: Period, settings: CommunitySettings) -> Period:
+    return period_containing(period.end, settings)
 
 
 def period_by_key(key: str, settings: CommunitySettings) -> Period:
@@ -58,11 +105,9 @@ def period_by_key(key: str, settings: CommunitySettings) -> Period:
     try:
         if match is None:
             raise ValueError(key)
-        monday = datetime.fromisocalendar(int(match.group(1)), int(match.group(2)), 1)
+        monday = date.fromisocalendar(int(match.group(1)), int(match.group(2)), 1)
     except ValueError as err:
         raise InvalidSetting(
             f"{key!r} is not a period: use this, last, or an ISO week like 2026-W48.") from err
-    zone = ZoneInfo(settings.timezone)
-    hour, minute = (int(part) for part in settings.digest_time.split(":", 1))
-    day = monday.date() + timedelta(days=settings.digest_weekday)
-    return _period_from_local(datetime.combine(day, time(hour, minute), tzinfo=zone))
+    schedule = Schedule.of(settings)
+    return schedule.period_from(monday + timedelta(days=schedule.weekday))

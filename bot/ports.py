@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Protocol
 
 from bot.community import Community, CommunitySettings
-from bot.digest import Digest
+from bot.digest import Digest, DigestTotals
 from bot.events import MessageRef
 from bot.models import (
     Article,
@@ -62,6 +62,18 @@ class Tally:
     @property
     def voters(self) -> int:
         return self.up + self.down
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A digest candidate as ranking sees it; full rows are loaded only for the chosen few."""
+
+    submission_id: int
+    number: int
+    submitted_at: datetime
+    pinned: bool
+    tally: Tally
+    carried_over: bool = False  # became ready before the period: a carry-over
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,13 +198,45 @@ class Store(Protocol):
 
     async def tallies(self, submission_ids: Sequence[int]) -> dict[int, Tally]: ...
 
-    async def begin_digest(self, community: str, period: str, now: datetime) -> bool:
-        """Claim a period for posting. False when it is already posting or posted."""
+    async def begin_digest(self, community: str, period: str, now: datetime,
+                           content: str = "", picks: Sequence[int] = ()) -> bool:
+        """Claim a period for posting, with what is about to go out (``content`` and the
+        pick ids, so a crash can be settled). False when it is already posting or posted."""
         ...
 
     async def finish_digest(self, community: str, period: str, content: str, now: datetime,
-                            published: Sequence[int]) -> None:
-        """Record the period as posted and its picks as published, in one transaction."""
+                            published: Sequence[int], url: str = "") -> None:
+        """Record the period as posted (``url``: where it can be read, if known) and its picks
+        as published, in one transaction."""
+        ...
+
+    async def digest_plan(self, community: str, period: str) -> tuple[str, list[int]] | None:
+        """(content, pick ids) of a 'posting' claim; None when there is no such claim."""
+        ...
+
+    async def previous_digest(self, community: str, period: str) -> tuple[str, str] | None:
+        """(period, url) of the latest posted digest before ``period``, if any."""
+        ...
+
+    async def digest_candidates(self, community: str, since: datetime, start: datetime,
+                                end: datetime) -> list[Candidate]:
+        """Queued, ready submissions that became ready in [start, end), plus those that
+        became ready in [since, start) and are pinned or still have votes; each with its
+        tally. Published, dropped and rejected submissions are never candidates."""
+        ...
+
+    async def submissions_by_ids(self, ids: Sequence[int]) -> list[Submission]:
+        """Those submissions, in the order of ``ids``; unknown ids are left out."""
+        ...
+
+    async def period_totals(self, community: str, start: datetime,
+                            end: datetime) -> DigestTotals:
+        """The week's numbers: links submitted in [start, end), the members who shared
+        them, and the votes cast in it."""
+        ...
+
+    async def first_notice(self, community: str, notice: str, now: datetime) -> bool:
+        """Record a one-time notice; True only the first time for (community, notice)."""
         ...
 
     async def digest_record(self, community: str, period: str) -> tuple[str, str] | None:
@@ -272,8 +316,9 @@ class DigestPublisher(Protocol):
     """Posts a rendered digest to a channel, split within the platform's limits, in order.
 
     Raises PublishError when the platform refuses or fails, so the period is not recorded
-    as posted. Never lets digest text mention anyone.
+    as posted. Never lets digest text mention anyone. May return a link to the posted digest
+    (a message permalink), which next week's digest links to.
     """
 
     async def publish_digest(self, community: Community, channel: str,
-                             digest: Digest) -> None: ...
+                             digest: Digest) -> str | None: ...

@@ -2,8 +2,17 @@
 
 At a community's weekly time the week that just ended is posted to its digest channel. After
 downtime a missed digest is still posted if it is at most the grace period late, and skipped
-with a log line otherwise. A period is never posted twice: the store's claim is unique per
-community and period, and a claim left 'posting' by a crash is settled as posted on start.
+with a log line otherwise. An empty week is not posted.
+
+Never twice: the store's digest record is unique per (community, period), and a process
+claims it ('posting', with the content and picks about to go out) before posting, so two
+processes racing post once. A claim still 'posting' after STALE_CLAIM means its process died
+between posting and recording; the post may have gone out, and nothing can ask the platform,
+so reconciling settles it as posted with the picks it carried (they are marked published,
+so they never return). Reconciling runs on start and before every tick.
+
+No digest channel: no scheduled post, and the moderators get one hint (remembered in the
+store, so a restart does not repeat it).
 """
 
 from __future__ import annotations
@@ -11,11 +20,11 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from bot.clock import Clock
 from bot.community import Community
-from bot.digests import DigestService
+from bot.digests import DigestService, Outcome
 from bot.editor import Editor
 from bot.errors import DigestifError
 from bot.period import period_containing, previous_period
@@ -23,85 +32,103 @@ from bot.ports import Store
 
 log = logging.getLogger(__name__)
 
-Hint = Callable[[str, str], Awaitable[None]]
+Hint = Callable[[str, str], Awaitable[None]]  # (community key, text) to its moderators
+
 NO_CHANNEL_HINT = ("No digest channel is set, so the weekly digest is not posted "
                    "automatically. Set one with the digest_channel setting, or post it with "
                    "the digest post command.")
 STALE_CLAIM = timedelta(minutes=10)
-MAX_SLEEP = 3600.0
+MAX_SLEEP = 3600.0  # wake at least hourly, so changed settings are picked up
 
 
 class Scheduler:
     def __init__(self, store: Store, editor: Editor, digests: DigestService, clock: Clock,
                  grace: timedelta, hint: Hint | None = None) -> None:
         self._store = store
-        self._hint = hint
         self._editor = editor
         self._digests = digests
         self._clock = clock
         self._grace = grace
-        self._told: set[tuple[str, str]] = set()  # (community, what) already logged once
+        self._hint = hint
+        self._settled: set[tuple[str, str]] = set()  # (community, period) needing no work
 
-    async def reconcile(self) -> list[tuple[str, str]]:
-        """Settle claims a crash left in 'posting' as posted (they may have gone out)."""
-        stale = await self._store.stale_postings(self._clock() - STALE_CLAIM)
+    async def reconcile(self, now: datetime | None = None) -> list[tuple[str, str]]:
+        """Settle claims a crash left in 'posting' as posted. Returns them."""
+        now = now or self._clock()
+        stale = await self._store.stale_postings(now - STALE_CLAIM)
         for community, period in stale:
-            log.warning("digest %s of %s was being posted when the bot stopped; treating it as "
-                        "posted so it is never posted twice", period, community)
-            await self._store.finish_digest(community, period, "", self._clock(), [])
+            plan = await self._store.digest_plan(community, period)
+            content, picks = plan or ("", [])
+            log.warning("the digest %s of %s was being posted when its process stopped; "
+                        "settling it as posted (%d picks) so it is never posted twice",
+                        period, community, len(picks))
+            await self._store.finish_digest(community, period, content, now, picks)
         return stale
 
-    async def tick(self) -> list[tuple[str, str, str]]:
-        """Do what is due now. Returns (community, period, outcome) for what it looked at."""
+    async def tick(self, now: datetime | None = None) -> list[tuple[str, str, str]]:
+        """Do what is due at ``now``. Returns (community, period, outcome) for each period
+        it acted on or decided to skip; a community's failure does not stop the others."""
+        now = now or self._clock()
+        await self.reconcile(now)
         outcomes = []
         for community in await self._store.communities():
-            outcome = await self._due(community)
+            try:
+                outcome = await self._due(community, now)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("the digest schedule of %s failed; trying again later",
+                              community.key)
+                continue
             if outcome is not None:
                 outcomes.append((community.key, *outcome))
         return outcomes
 
-    async def _due(self, community: Community) -> tuple[str, str] | None:
+    async def _due(self, community: Community, now: datetime) -> tuple[str, str] | None:
         settings = community.settings
-        now = self._clock()
         due = previous_period(period_containing(now, settings), settings)
+        if (community.key, due.key) in self._settled:
+            return None
         if await self._store.digest_record(community.key, due.key) is not None:
+            self._settled.add((community.key, due.key))
             return None
         if not settings.digest_channel:
-            if self._once(community.key, "no-channel", "community %s has no digest channel: "
-                          "no scheduled digest", community.key) and self._hint is not None:
-                await self._hint(community.key, NO_CHANNEL_HINT)
+            if await self._store.first_notice(community.key, "no-digest-channel", now):
+                log.warning("community %s has no digest channel: no scheduled digest",
+                            community.key)
+                if self._hint is not None:
+                    await self._hint(community.key, NO_CHANNEL_HINT)
             return due.key, "no channel"
-        if now - due.end > self._grace:
-            self._once(community.key, f"late:{due.key}", "skipping the digest %s of %s: it is "
-                       "%s late, beyond the grace period", due.key, community.key, now - due.end)
+        late = now - due.end
+        if late > self._grace:
+            self._settled.add((community.key, due.key))
+            log.warning("skipping the digest %s of %s: it is %s late, beyond the grace period "
+                        "of %s", due.key, community.key, late, self._grace)
             return due.key, "too late"
-        if (await self._digests.build(community, due)).empty:
-            return due.key, "empty"
         try:
-            posted = await self._editor.publish(community, due, settings.digest_channel)
+            publication = await self._editor.deliver(community, due, settings.digest_channel,
+                                                      skip_empty=True)
         except DigestifError as err:
             log.error("posting the digest %s of %s failed: %s", due.key, community.key, err)
             return due.key, "failed"
-        return due.key, "posted" if posted is not None else "already posted"
+        if publication.outcome is not Outcome.POSTED:
+            self._settled.add((community.key, due.key))
+        return due.key, str(publication.outcome)
 
-    def _once(self, community: str, what: str, message: str, *args: object) -> bool:
-        """Log a warning once per community and subject; True the first time."""
-        if (community, what) in self._told:
-            return False
-        self._told.add((community, what))
-        log.warning(message, *args)
-        return True
-
-    async def next_wakeup(self) -> float:
-        """Seconds until the next community's weekly time (at most an hour)."""
-        now = self._clock()
-        ends = [period_containing(now, c.settings).end for c in await self._store.communities()]
+    async def next_wakeup(self, now: datetime | None = None) -> float:
+        """Seconds until the next community's weekly time (at most MAX_SLEEP)."""
+        now = now or self._clock()
+        ends = []
+        for community in await self._store.communities():
+            try:
+                ends.append(period_containing(now, community.settings).end)
+            except DigestifError:
+                continue  # a broken setting is logged by tick
         soonest = min(ends, default=now + timedelta(seconds=MAX_SLEEP))
         return max(1.0, min(MAX_SLEEP, (soonest - now).total_seconds() + 1))
 
     async def run(self) -> None:
-        """Reconcile, then tick at every weekly time until cancelled."""
-        await self.reconcile()
+        """Tick at every weekly time until cancelled."""
         while True:
             try:
                 await self.tick()

@@ -2,36 +2,65 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
+from bot.digest import DigestTotals
 from bot.models import Summary, SummarySource
+from bot.ports import Candidate, Tally
 from storage.connection import SqliteConnection, iso
 
 
 class DigestRecords(SqliteConnection):
     # digests ---------------------------------------------------------------------------
 
-    async def begin_digest(self, community: str, period: str, now: datetime) -> bool:
+    async def begin_digest(self, community: str, period: str, now: datetime,
+                           content: str = "", picks: Sequence[int] = ()) -> bool:
         changed = await self._write(
-            "INSERT INTO digests (community, period, state, started_at) "
-            "VALUES (?, ?, 'posting', ?) ON CONFLICT DO NOTHING",
-            (community, period, iso(now)),
+            "INSERT INTO digests (community, period, state, started_at, content, picks) "
+            "VALUES (?, ?, 'posting', ?, ?, ?) ON CONFLICT DO NOTHING",
+            (community, period, iso(now), content, json.dumps(list(picks))),
         )
         return changed > 0
 
     async def finish_digest(self, community: str, period: str, content: str, now: datetime,
-                            published: Sequence[int]) -> None:
+                            published: Sequence[int], url: str = "") -> None:
         async with self._tx() as db:
             await db.execute(
-                "UPDATE digests SET state = 'posted', posted_at = ?, content = ? "
-                "WHERE community = ? AND period = ?",
-                (iso(now), content, community, period),
+                "UPDATE digests SET state = 'posted', posted_at = ?, content = ?, url = ?, "
+                "picks = ? WHERE community = ? AND period = ?",
+                (iso(now), content, url, json.dumps(list(published)), community, period),
             )
             await db.executemany(
                 "UPDATE submissions SET status = 'published' WHERE id = ?",
                 [(sid,) for sid in published],
             )
+
+    async def digest_plan(self, community: str, period: str) -> tuple[str, list[int]] | None:
+        rows = await self._fetch(
+            "SELECT content, picks FROM digests "
+            "WHERE community = ? AND period = ? AND state = 'posting'",
+            (community, period),
+        )
+        return (rows[0][0], [int(i) for i in json.loads(rows[0][1] or "[]")]) if rows else None
+
+    async def previous_digest(self, community: str, period: str) -> tuple[str, str] | None:
+        # Period keys are zero-padded ISO weeks, so text order is time order.
+        rows = await self._fetch(
+            "SELECT period, url FROM digests WHERE community = ? AND state = 'posted' "
+            "AND period < ? ORDER BY period DESC LIMIT 1",
+            (community, period),
+        )
+        return (rows[0][0], rows[0][1]) if rows else None
+
+    async def first_notice(self, community: str, notice: str, now: datetime) -> bool:
+        changed = await self._write(
+            "INSERT INTO notices (community, notice, sent_at) VALUES (?, ?, ?) "
+            "ON CONFLICT DO NOTHING",
+            (community, notice, iso(now)),
+        )
+        return changed > 0
 
     async def digest_record(self, community: str, period: str) -> tuple[str, str] | None:
         rows = await self._fetch(
@@ -77,6 +106,39 @@ class DigestRecords(SqliteConnection):
             (community, period, intro, None if locked is None else int(locked), intro,
              None if locked is None else int(locked)),
         )
+
+    # candidates and the week's numbers -------------------------------------------------
+
+    async def digest_candidates(self, community: str, since: datetime, start: datetime,
+                                end: datetime) -> list[Candidate]:
+        # One aggregate query: a busy week has thousands of candidates, and only the few
+        # chosen ones need their full rows.
+        rows = await self._fetch(
+            "SELECT s.id, s.number, s.submitted_at, s.pinned, s.ready_at < ?, "
+            "count(DISTINCT CASE WHEN v.direction = 1 THEN v.member_id END), "
+            "count(DISTINCT CASE WHEN v.direction = -1 THEN v.member_id END) "
+            "FROM submissions s LEFT JOIN votes v ON v.submission_id = s.id "
+            "WHERE s.community = ? AND s.state = 'ready' AND s.status = 'queued' "
+            "AND s.ready_at >= ? AND s.ready_at < ? "
+            "GROUP BY s.id HAVING s.ready_at >= ? OR s.pinned OR count(v.member_id) > 0",
+            (iso(start), community, iso(since), iso(end), iso(start)),
+        )
+        return [Candidate(r[0], r[1], datetime.fromisoformat(r[2]), bool(r[3]),
+                          Tally(up=r[5], down=r[6]), carried_over=bool(r[4])) for r in rows]
+
+    async def period_totals(self, community: str, start: datetime,
+                            end: datetime) -> DigestTotals:
+        span = (community, iso(start), iso(end))
+        rows = await self._fetch(
+            "SELECT count(*), (SELECT count(DISTINCT t.member_id) FROM submissions s "
+            "  JOIN submitters t ON t.submission_id = s.id "
+            "  WHERE s.community = ? AND s.submitted_at >= ? AND s.submitted_at < ?), "
+            "(SELECT count(*) FROM votes v JOIN submissions s ON s.id = v.submission_id "
+            "  WHERE s.community = ? AND v.created_at >= ? AND v.created_at < ?) "
+            "FROM submissions WHERE community = ? AND submitted_at >= ? AND submitted_at < ?",
+            span * 3,
+        )
+        return DigestTotals(links=rows[0][0], sharers=rows[0][1], votes=rows[0][2])
 
     # summary cache (bot.summarize's SummaryCache) ---------------------------------------
 

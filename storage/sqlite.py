@@ -159,6 +159,13 @@ class SqliteStore(DigestRecords):
         rows = await self._fetch(f"{_SELECT} WHERE s.id = ?", (submission_id,))
         return submission_from_row(rows[0]) if rows else None
 
+    async def submissions_by_ids(self, ids: Sequence[int]) -> list[Submission]:
+        if not ids:
+            return []
+        rows = await self._fetch(f"{_SELECT} WHERE s.id IN ({','.join('?' * len(ids))})", ids)
+        found = {row[0]: submission_from_row(row) for row in rows}
+        return [found[i] for i in ids if i in found]
+
     async def find_by_url(self, community: str, url: str) -> Submission | None:
         rows = await self._fetch(
             f"{_SELECT} WHERE s.community = ? AND (s.url = ? OR s.final_url = ?) "
@@ -299,8 +306,15 @@ class SqliteStore(DigestRecords):
 
     async def replace_votes(self, submission_id: int, votes: Sequence[VoteRecord],
                             now: datetime) -> None:
+        keep = {(v.member_id, v.emoji) for v in votes}
         async with self._tx() as db:
-            await db.execute("DELETE FROM votes WHERE submission_id = ?", (submission_id,))
+            # Votes that stay keep their time, so a recount does not move them into this week.
+            stored = await db.execute_fetchall(
+                "SELECT member_id, emoji FROM votes WHERE submission_id = ?", (submission_id,))
+            await db.executemany(
+                "DELETE FROM votes WHERE submission_id = ? AND member_id = ? AND emoji = ?",
+                [(submission_id, m, e) for m, e in stored if (m, e) not in keep],
+            )
             await db.executemany(
                 "INSERT INTO votes (submission_id, member_id, emoji, direction, created_at) "
                 "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",

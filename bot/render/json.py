@@ -43,7 +43,7 @@ def digest_json(digest: Digest) -> dict[str, Any]:
         "sections": [
             {"title": s.title, "numbers": [i.number for i in s.items]} for s in digest.sections
         ],
-        "picks": [item_json(i) for i in digest.picks],
+        "picks": [item_json(i) for i in digest.ranked_picks],
         "also_shared": [item_json(i) for i in digest.also_shared],
         "totals": {
             "links": digest.totals.links,

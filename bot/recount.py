@@ -1,0 +1,61 @@
+"""Recounting votes before a digest: the platform re-reads reactions the bot may have missed
+while it was offline, and the core applies its vote rules to them."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+from datetime import datetime
+
+from bot.community import Community, CommunitySettings
+from bot.models import Submission
+from bot.ports import SeenReaction, Store, VoteRecord, VoteRecounter
+from bot.votes import decide
+
+log = logging.getLogger(__name__)
+
+CONCURRENCY = 4  # the recounter paces itself against rate limits; this bounds our side
+
+
+async def recount(store: Store, recounter: VoteRecounter, community: Community,
+                  submission_ids: Sequence[int], now: datetime) -> int:
+    """Replace the stored votes of each submission with what the platform reports. A
+    submission without messages, or whose platform cannot tell, keeps its votes. A failing
+    recount is logged and keeps the stored votes too. Returns how many were recounted."""
+    submissions = await store.submissions_by_ids(submission_ids)
+    gate = asyncio.Semaphore(CONCURRENCY)
+
+    async def one(submission: Submission) -> bool:
+        async with gate:
+            refs = [ref for ref, _ in await store.messages_for(submission.id)]
+            if not refs:
+                return False
+            try:
+                seen = await recounter.reactions(community, refs)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("recounting #%d of %s failed; keeping its stored votes",
+                              submission.number, community.key)
+                return False
+            if seen is None:
+                return False
+            await store.replace_votes(submission.id,
+                                      recounted(community.settings, submission, seen), now)
+            return True
+
+    done = await asyncio.gather(*(one(s) for s in submissions))
+    return sum(done)
+
+
+def recounted(settings: CommunitySettings, submission: Submission,
+              seen: Sequence[SeenReaction]) -> list[VoteRecord]:
+    """The votes that count among the reactions seen: the same rules as live reactions."""
+    records: dict[tuple[str, str], VoteRecord] = {}
+    for reaction in seen:
+        decision = decide(settings, submission, reaction.member, reaction.emoji)
+        if decision.direction:
+            key = (reaction.member.id, reaction.emoji)
+            records[key] = VoteRecord(reaction.member.id, reaction.emoji, decision.direction)
+    return list(records.values())
