@@ -28,8 +28,8 @@ Paste any line with links to submit them as the current member.
   +1 N  /  -1 N      vote for / against submission #N
   /unvote N          withdraw your votes on #N
   /queue             list the queue with scores
-  /digest            preview this week's digest
-  /digest post       post this week's digest (moderators)
+  /digest [last]     preview this week's (or last week's) digest
+  /digest post [last]   post this week's (or last week's) digest (moderators)
 Moderators:
   /intro TEXT        set this week's intro paragraph (/intro alone clears it)
   /pick N, /unpick N make #N an editor's pick, or not
@@ -192,14 +192,17 @@ class ConsoleAdapter:
 
     async def _digest(self, args: list[str]) -> None:
         editor = self._app.editor
-        if args[:1] == ["post"]:
-            posted = await editor.post(self._community, self._member, "console")
+        post = args[:1] == ["post"]
+        which = (args[1:] if post else args) or ["this"]
+        if len(which) != 1:
+            raise UserError("Usage: /digest [post] [this|last|YYYY-Www]")
+        if post:
+            posted = await editor.post(self._community, self._member, "console", which[0])
             if posted is None:
-                self.say("This week's digest was already posted.")
+                self.say("That week's digest was already posted.")
             return
-        if args:
-            raise UserError("Usage: /digest [post]")
-        self.say(render_markdown(await editor.preview(self._community, self._member)))
+        self.say(render_markdown(await editor.preview(self._community, self._member,
+                                                      which[0])))
 
     async def _help(self, args: list[str]) -> None:
         self.say(HELP)

@@ -30,7 +30,9 @@ def _item(item: DigestItem) -> str:
                f'{escape(item.flag.replace("_", " "))}.</em></p>' if item.flag
                else f'<p style="margin:6px 0;line-height:1.5">{_e(item.summary, 1200)}</p>'
                if item.summary else "")
-    shared = ", ".join(_e(name, 80) for name in item.submitters)
+    shared = ", ".join(_e(name, 80) for name in item.submitters[:5])
+    if len(item.submitters) > 5:
+        shared += f" and {len(item.submitters) - 5} more"
     votes = "vote" if item.score == 1 else "votes"
     return (
         '<tr><td style="padding:12px 0;border-bottom:1px solid #e5e7eb">'
@@ -41,6 +43,10 @@ def _item(item: DigestItem) -> str:
         + f'<p style="margin:0;{MUTED}">Shared by {shared} · {item.score} {votes} · '
           f'#{item.number}</p></td></tr>'
     )
+
+
+def _plural(count: int, word: str) -> str:
+    return word if count == 1 else word + "s"
 
 
 def render_html(digest: Digest) -> str:
@@ -72,10 +78,12 @@ def render_html(digest: Digest) -> str:
         rows.append('<tr><td><h2 style="margin:20px 0 0;font-size:19px">Also shared</h2>'
                     f'<ul style="padding-left:20px">{links}</ul></td></tr>')
     totals = digest.totals
-    footer = (f"{totals.links} links shared by {totals.sharers} members · "
-              f"{totals.votes} votes cast")
+    footer = (f"This week: {totals.links} {_plural(totals.links, 'link')} shared by "
+              f"{totals.sharers} {_plural(totals.sharers, 'member')} · {totals.votes} "
+              f"{_plural(totals.votes, 'vote')} cast")
     if digest.previous_period:
-        footer += f" · Last week: {escape(digest.previous_period)}"
+        footer += " · " + _link(digest.previous_url,
+                                f"Last week's digest ({_e(digest.previous_period, 20)})")
     rows.append(f'<tr><td style="padding-top:16px;{MUTED}">{footer}</td></tr>')
     body = "\n".join(rows)
     return (

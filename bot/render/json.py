@@ -1,4 +1,5 @@
-"""The digest as JSON. The schema is documented in the README; field names are a contract."""
+"""The digest as JSON. The schema is documented in docs/digest.md; field names are a contract
+(consumers outside the repository read them): add fields, never rename or remove one."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ from typing import Any
 
 from bot.digest import Digest, DigestItem
 from bot.render.text import http_url, plain
+
+SCHEMA = "digestif.digest/1"
 
 
 def item_json(item: DigestItem) -> dict[str, Any]:
@@ -31,12 +34,14 @@ def item_json(item: DigestItem) -> dict[str, Any]:
 
 def digest_json(digest: Digest) -> dict[str, Any]:
     return {
+        "schema": SCHEMA,
         "community": digest.community,
         "title": plain(digest.title, 300),
         "period": {
             "key": digest.period.key,
             "start": digest.period.start.isoformat(),
             "end": digest.period.end.isoformat(),
+            "label": digest.date_range,
         },
         "intro": plain(digest.intro, 2000),
         "tldr": [plain(b, 400) for b in digest.tldr],
@@ -51,6 +56,7 @@ def digest_json(digest: Digest) -> dict[str, Any]:
             "votes": digest.totals.votes,
         },
         "previous_period": digest.previous_period or None,
+        "previous_url": http_url(digest.previous_url) or None,
     }
 
 

@@ -7,34 +7,62 @@ import re
 from bot.digest import Digest, DigestItem
 from bot.render.text import http_url, plain
 
-_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|<>~])")
+# Every character CommonMark (and the chat dialects) give a meaning to, anywhere in a line.
+_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|<>~&])")
+# Markers that mean something only at the start of a line: lists, headings, breaks, tables.
+_LEADING = re.compile(r"^(\d+)([.)])|^([-=:])")
 _MAX_FIELD = 300
 
 
 def escape(text: str, limit: int = _MAX_FIELD) -> str:
     """Untrusted text as inert Markdown: one line, no markup, no mentions, bounded."""
-    return _SPECIAL.sub(r"\\\1", plain(text, limit)).replace("@", "@\u200b")
+    out = _SPECIAL.sub(r"\\\1", plain(text, limit))
+    out = _LEADING.sub(lambda m: f"{m[1]}\\{m[2]}" if m[1] else f"\\{m[3]}", out)
+    # A zero-width space after @ keeps @everyone, @here and @name from pinging anyone.
+    return out.replace("@", "@\u200b")
 
 
 def safe_url(url: str) -> str:
-    return (http_url(url).replace("(", "%28").replace(")", "%29").replace(" ", "%20")
-            .replace("<", "%3C").replace(">", "%3E"))
+    return http_url(url)
+
+
+def _link(text: str, url: str) -> str:
+    link = safe_url(url)
+    return f"[{text}]({link})" if link else text
 
 
 def _item(item: DigestItem) -> list[str]:
-    link = safe_url(item.url)
-    title = f"[{escape(item.title)}]({link})" if link else escape(item.title)
-    byline = escape(item.byline)
-    lines = [f"### {item.rank}. {title}" + (f" by {byline[3:]}" if byline.startswith("by ")
-                                             else f" · {byline}" if byline else "")]
+    heading = f"### {item.rank}. {_link(escape(item.title), item.url)}"
+    if item.authors:
+        heading += " by " + escape(", ".join(item.authors), 150)
+    if item.site:
+        heading += " · " + escape(item.site, 80)
+    lines = [heading, ""]
     if item.flag:
-        lines.append(f"*Not summarized: the page is a {item.flag.replace('_', ' ')}.*")
+        lines += [f"*Not summarized: the page is a {item.flag.replace('_', ' ')}.*", ""]
     elif item.summary:
-        lines.append(escape(item.summary, 1200))
-    shared = ", ".join(escape(name, 80) for name in item.submitters)
+        lines += [escape(item.summary, 1200), ""]
+    shared = ", ".join(escape(name, 80) for name in item.submitters[:5])
+    if len(item.submitters) > 5:
+        shared += f" and {len(item.submitters) - 5} more"
     votes = "vote" if item.score == 1 else "votes"
     lines.append(f"Shared by {shared} · {item.score} {votes} · #{item.number}")
     return [*lines, ""]
+
+
+def footer(digest: Digest) -> str:
+    totals = digest.totals
+    text = (f"This week: {totals.links} {_plural(totals.links, 'link')} shared by "
+            f"{totals.sharers} {_plural(totals.sharers, 'member')} · {totals.votes} "
+            f"{_plural(totals.votes, 'vote')} cast")
+    if digest.previous_period:
+        text += " · " + _link(f"Last week's digest ({digest.previous_period})",
+                              digest.previous_url)
+    return text
+
+
+def _plural(count: int, word: str) -> str:
+    return word if count == 1 else word + "s"
 
 
 def render_markdown(digest: Digest) -> str:
@@ -42,9 +70,11 @@ def render_markdown(digest: Digest) -> str:
     if digest.intro:
         out += [escape(digest.intro, 2000), ""]
     if digest.empty:
-        out += ["No picks this week: share some links and vote on them!", ""]
+        out += ["No picks this week: share some links and vote on them!", "", "---", "",
+                footer(digest), ""]
         return "\n".join(out)
-    out += ["**In this issue:** " + " · ".join(escape(i.title, 80) for i in digest.picks), ""]
+    out += ["**In this issue**", ""]
+    out += [f"- {escape(item.title, 100)}" for item in digest.picks] + [""]
     if digest.tldr:
         out += ["## TL;DR", ""] + [f"- {escape(b, 400)}" for b in digest.tldr] + [""]
     for section in digest.sections:
@@ -54,15 +84,8 @@ def render_markdown(digest: Digest) -> str:
     if digest.also_shared:
         out += ["## Also shared", ""]
         for item in digest.also_shared:
-            link = safe_url(item.url)
-            site = f" · {escape(item.site)}" if item.site else ""
-            out.append(f"- [{escape(item.title, 150)}]({link}){site}" if link
-                       else f"- {escape(item.title, 150)}{site}")
+            site = f" · {escape(item.site, 80)}" if item.site else ""
+            out.append(f"- {_link(escape(item.title, 150), item.url)}{site}")
         out.append("")
-    totals = digest.totals
-    footer = (f"{totals.links} links shared by {totals.sharers} members · "
-              f"{totals.votes} votes cast")
-    if digest.previous_period:
-        footer += f" · Last week: {digest.previous_period}"
-    out += ["---", footer, ""]
+    out += ["---", "", footer(digest), ""]
     return "\n".join(out)

@@ -3,8 +3,19 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import quote
 
-_INVISIBLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+# Control characters, zero-width and joiner characters, bidirectional marks, embeddings,
+# overrides and isolates (an RLO can make "gpj.exe" read as "exe.jpg"), BOM, interlinear
+# annotation and tag characters: none of them belong in a title or a summary.
+_INVISIBLE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u061c\u115f\u1160\u180e\u200b-\u200f\u202a-\u202e"
+    "\u2060-\u206f\ufeff\ufff9-\ufffb\U000e0000-\U000e007f]"
+)
+MAX_URL = 2000
+# Characters a URL may carry as they are; anything else (spaces, quotes, brackets, angle
+# brackets, parentheses, newlines) is percent-encoded so no format can be broken out of.
+_URL_SAFE = "/:?#[]@!$&*+,;=%~-._"
 
 
 def plain(text: str, limit: int) -> str:
@@ -17,5 +28,11 @@ def plain(text: str, limit: int) -> str:
 
 
 def http_url(url: str) -> str:
-    """The URL if it is http(s), else "" (no javascript:, data: or relative links)."""
-    return url if url.lower().startswith(("http://", "https://")) else ""
+    """The URL if it is an absolute http(s) URL of sane length, made safe to embed in any
+    format; else "" (no javascript:, data: or relative links)."""
+    url = _INVISIBLE.sub("", url).strip()
+    if not url.lower().startswith(("http://", "https://")) or len(url) > MAX_URL:
+        return ""
+    if not url.split("//", 1)[1].split("/", 1)[0]:
+        return ""  # no host
+    return quote(url, safe=_URL_SAFE)

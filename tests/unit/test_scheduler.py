@@ -32,12 +32,17 @@ GRACE = timedelta(hours=24)
 @dataclass
 class Publisher:
     posts: list[tuple[str, str, str]] = field(default_factory=list)
+    digests: list[Digest] = field(default_factory=list)
     fail: bool = False
+    permalink: str | None = None
 
-    async def publish_digest(self, community: Community, channel: str, digest: Digest) -> None:
+    async def publish_digest(self, community: Community, channel: str,
+                             digest: Digest) -> str | None:
         if self.fail:
             raise PublishError("the platform said no")
         self.posts.append((community.key, channel, digest.period.key))
+        self.digests.append(digest)
+        return self.permalink
 
 
 @dataclass
@@ -149,3 +154,81 @@ async def test_no_channel_means_no_post_and_one_hint(
 async def test_wakes_up_at_the_next_weekly_time(bot: Bot) -> None:
     bot.clock.now = WEEK_END - timedelta(minutes=10)
     assert 600 <= await bot.scheduler.next_wakeup() <= 602
+
+
+async def test_tick_takes_the_time_it_is_given(bot: Bot) -> None:
+    assert await bot.scheduler.tick(WEEK_START + timedelta(days=3)) == [
+        ("c", "2026-W46", "too late")]  # the week before the fixture's, never posted
+    assert await bot.scheduler.tick(WEEK_START + timedelta(days=4)) == []
+    assert await bot.scheduler.tick(WEEK_END + timedelta(seconds=1)) == [
+        ("c", "2026-W47", "posted")]
+
+
+async def test_a_crash_after_claiming_publishes_the_claimed_picks(bot: Bot) -> None:
+    # A previous process built the digest, claimed the period with its picks, posted, and
+    # died before recording it: the picks must not come back next week.
+    sid = (await bot.store.list_submissions("c"))[0].id
+    await bot.store.begin_digest("c", "2026-W47", WEEK_END, '{"picks": []}', [sid])
+    bot.clock.now = WEEK_END + timedelta(minutes=5)
+    assert await bot.scheduler.reconcile() == [], "a fresh claim may still be posting"
+    bot.clock.now = WEEK_END + timedelta(minutes=11)
+    assert await bot.scheduler.tick() == []
+    assert bot.publisher.posts == []
+    assert (await bot.store.get_submission_by_id(sid)).status == "published"  # type: ignore[union-attr]
+    bot.clock.now = WEEK_END + timedelta(weeks=1, minutes=1)
+    assert await bot.scheduler.tick() == [("c", "2026-W48", "empty")]
+    assert bot.publisher.posts == []
+
+
+async def test_an_empty_week_is_not_posted(tmp_path: Path) -> None:
+    clock = FakeClock(WEEK_END + timedelta(minutes=1))
+    async for bot in _bot(tmp_path / "e.sqlite3", clock):
+        assert await bot.scheduler.tick() == [("c", "2026-W47", "empty")]
+        assert await bot.scheduler.tick() == []
+        assert bot.publisher.posts == []
+        assert await bot.store.digest_record("c", "2026-W47") is None
+
+
+async def test_the_hint_is_given_once_across_restarts(tmp_path: Path) -> None:
+    hints: list[str] = []
+
+    async def hint(community: str, text: str) -> None:
+        hints.append(community)
+
+    clock = FakeClock(WEEK_END + timedelta(minutes=1))
+    path = tmp_path / "h.sqlite3"
+    for _ in range(2):  # two runs of the bot on one database
+        async for bot in _bot(path, clock, channel="", hint=hint):
+            await bot.scheduler.tick()
+            clock.advance(hours=2)
+    assert hints == ["c"]
+
+
+async def test_one_broken_community_does_not_stop_the_others(
+    bot: Bot, caplog: pytest.LogCaptureFixture
+) -> None:
+    await bot.store.ensure_community("broken", "console", "Broken")
+    # A bad setting saved before settings were checked.
+    await bot.store.db.execute(
+        "UPDATE communities SET settings = '{\"timezone\": \"Nowhere/Land\", "
+        "\"digest_channel\": \"x\"}' WHERE key = 'broken'")
+    with caplog.at_level(logging.ERROR):
+        assert await bot.scheduler.tick(WEEK_END + timedelta(minutes=1)) == [
+            ("c", "2026-W47", "posted")]
+    assert any("broken" in r.getMessage() for r in caplog.records)
+    assert await bot.scheduler.next_wakeup() >= 1
+
+
+async def test_the_next_digest_links_to_the_last_one(tmp_path: Path) -> None:
+    clock = FakeClock(WEEK_END + timedelta(minutes=1))
+    async for bot in _bot(tmp_path / "l.sqlite3", clock):
+        await seed(bot.store, "c", WEEK_START + timedelta(days=1), "first", votes=1)
+        bot.publisher.permalink = "https://chat.test/m/1"
+        assert await bot.scheduler.tick() == [("c", "2026-W47", "posted")]
+        await seed(bot.store, "c", WEEK_END + timedelta(days=1), "second", votes=1)
+        clock.advance(weeks=1)
+        assert await bot.scheduler.tick() == [("c", "2026-W48", "posted")]
+        second = bot.publisher.digests[-1]
+        assert (second.previous_period, second.previous_url) == (
+            "2026-W47", "https://chat.test/m/1")
+        assert [i.title for i in second.picks] == ["second"], "published picks never repeat"
