@@ -82,3 +82,23 @@ def test_html_renders_in_a_headless_browser(db: dict[str, str], tmp_path: Path) 
     dom = subprocess.run([browser, *flags, "--dump-dom", page.as_uri()], capture_output=True,
                          text=True, timeout=120, check=True).stdout
     assert "Story number 1" in dom and "<script" not in dom
+
+
+def test_feed_has_one_entry_per_published_digest(db: dict[str, str], tmp_path: Path) -> None:
+    digest_json = json.loads(_digestif(db, "--format", "json"))
+
+    async def publish() -> None:
+        async with SqliteStore(db["DIGESTIF_DB"]) as store:
+            for week in ("2026-W40", "2026-W41"):
+                posted = datetime(2026, 10, 12, 9, tzinfo=UTC)
+                await store.begin_digest("local", week, posted)
+                await store.finish_digest("local", week, json.dumps(digest_json), posted, [])
+
+    asyncio.run(publish())
+    rss = etree.fromstring(_digestif(db, "--format", "rss").encode())
+    assert len(rss.findall(".//item")) == 2
+    atom = etree.fromstring(_digestif(db, "--format", "atom").encode())
+    assert len(atom.findall("{http://www.w3.org/2005/Atom}entry")) == 2
+    week = json.loads(_digestif(db, "--format", "json", "--period",
+                                digest_json["period"]["key"]))
+    assert week["period"] == digest_json["period"]

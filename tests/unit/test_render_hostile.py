@@ -92,3 +92,44 @@ def test_feed_is_valid_xml_with_escaped_entries(atom: bool) -> None:
     assert len(entries) == 2
     assert "<script>" not in out and "\u202e" not in out
     assert re.search(r"2026-W48", out)
+
+
+NASTY = Digest(
+    community="c", community_name=Untrusted("Club"), period=PERIOD, title="Club digest",
+    intro=Untrusted("1. not a list\n---\n&#64;everyone &lt;script&gt;"),
+    tldr=(Untrusted("- [x](https://evil.test) \u2066hidden\u2069 \ufeff"),),
+    sections=(DigestSection("Top picks", (
+        _item(1, url=Untrusted("https://ok.test/a b\n# injected\">'<x"),
+              title=Untrusted("= heading ="), summary=Untrusted("---")),
+        _item(2, url=Untrusted("https://ok.test/" + "x" * 5000)))),),
+    also_shared=(),
+    totals=DigestTotals(1, 1, 1),
+    previous_period="2026-W47", previous_url="javascript:alert(1)",
+)
+
+
+def test_markdown_line_starts_urls_and_entities_are_inert() -> None:
+    out = render_markdown(NASTY)
+    lines = out.splitlines()
+    assert "1\\. not a list" in out and "\\&\\#64;everyone" in out
+    assert not [line for line in lines if line.startswith(("# injected", "---\u0020", "= "))]
+    link = next(line for line in lines if "ok.test/a" in line)
+    assert "\n" not in link and " injected" not in link.split("](", 1)[1]
+    assert "x" * 2100 not in out, "an absurd URL is not linked"
+    assert "](javascript" not in out and "Last week's digest (2026-W47)" in out
+    assert "\u2066" not in out and "\ufeff" not in out
+
+
+def test_html_urls_and_footer_are_safe() -> None:
+    tree = lxml_html.document_fromstring(render_html(NASTY))
+    hrefs = tree.xpath("//a/@href")
+    assert all(h.startswith("https://ok.test/") for h in hrefs) and hrefs
+    assert all(" " not in h and "\n" not in h and '"' not in h for h in hrefs)
+    assert "Last week's digest (2026-W47)" in tree.text_content()
+
+
+def test_json_urls_are_safe() -> None:
+    data = json.loads(render_json(NASTY))
+    assert data["previous_url"] is None and data["schema"] == "digestif.digest/1"
+    assert data["picks"][0]["url"].startswith("https://ok.test/a%20b%0A")
+    assert data["picks"][1]["url"] == ""
