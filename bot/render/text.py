@@ -33,6 +33,11 @@ def http_url(url: str) -> str:
     url = _INVISIBLE.sub("", url).strip()
     if not url.lower().startswith(("http://", "https://")) or len(url) > MAX_URL:
         return ""
-    if not url.split("//", 1)[1].split("/", 1)[0]:
-        return ""  # no host
-    return quote(url, safe=_URL_SAFE)
+    scheme, rest = url.split("//", 1)
+    split = min((i for i in (rest.find(c) for c in "/?#") if i >= 0), default=len(rest))
+    authority, path = rest[:split], rest[split:]
+    if not authority:
+        return ""
+    # "@" is encoded past the host so a link's text never reads as a chat mention.
+    return (f"{scheme}//{quote(authority, safe=_URL_SAFE)}"
+            f"{quote(path, safe=_URL_SAFE.replace('@', ''))}")
