@@ -173,10 +173,11 @@ class DigestService:
 
 
 def date_range(period: Period, settings: CommunitySettings) -> str:
-    """The period's dates in the community's time zone: "Nov 16 – 23, 2026"."""
+    """The seven days a period mostly covers, in the community's time zone: "Nov 16 – 22,
+    2026" for a week from Monday 09:00 to Monday 09:00 (its last hours are not a day)."""
     zone = Schedule.of(settings).zone
-    start = period.start.astimezone(zone).date()
-    end = (period.end.astimezone(zone) - timedelta(microseconds=1)).date()
+    start = (period.start + timedelta(hours=12)).astimezone(zone).date()
+    end = (period.end - timedelta(hours=12)).astimezone(zone).date()
     if start.year != end.year:
         return f"{start:%b} {start.day}, {start.year} – {end:%b} {end.day}, {end.year}"
     if start.month != end.month:

@@ -139,3 +139,18 @@ def test_weekday_names() -> None:
     from bot.period import weekday
 
     assert [weekday(v) for v in ("0", "mon", "Sunday", "fri", 3)] == [0, 0, 6, 4, 3]
+
+
+@pytest.mark.parametrize(("weekday", "at", "zone", "label"), [
+    (0, "09:00", "UTC", "Nov 16 – 22, 2026"),
+    (4, "17:30", "America/New_York", "Nov 14 – 20, 2026"),
+    (0, "00:00", "Europe/Berlin", "Nov 16 – 22, 2026"),
+])
+def test_the_date_range_names_seven_local_days(weekday: int, at: str, zone: str,
+                                               label: str) -> None:
+    from bot.digests import date_range
+
+    settings = CommunitySettings(timezone=zone, digest_weekday=weekday, digest_time=at)
+    period = period_containing(datetime(2026, 11, 19, 12, tzinfo=UTC), settings)
+    assert date_range(period, settings) == label
+    assert date_range(period_by_key("2026-W53", settings), settings).endswith("2027")
