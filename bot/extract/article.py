@@ -1,4 +1,4 @@
-"""Main text and metadata with trafilatura, plus the checks that tell a stub from an article."""
+"""extract_article: parse once, read metadata, extract the main text, flag stubs."""
 
 from __future__ import annotations
 
@@ -6,58 +6,63 @@ import difflib
 import re
 from typing import Any
 
-import trafilatura
+from lxml import etree
 from lxml import html as lxml_html
 
 from bot.errors import ExtractError
+from bot.extract.body import main_text
+from bot.extract.clean import clean_tree
 from bot.extract.flags import detect_flag
+from bot.extract.metadata import one_line, read_metadata
 from bot.models import Article
 
-_SPACE = re.compile(r"[ \t\u00a0]+")
+# Comments and processing instructions left in the tree change trafilatura's choices
+# (measured: recall 0.977 -> 0.983 on the dev set without them).
+_PARSER = lxml_html.HTMLParser(collect_ids=False, default_doctype=False, remove_comments=True,
+                               remove_pis=True)
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 BOILERPLATE_LINE = re.compile(
     r"^(advertisement|share( this)?|related( articles| stories)?:?|read more|sign up|"
     r"subscribe|follow us|click here|all rights reserved)\b", re.IGNORECASE)
 
 
 def extract_article(html: str, url: str) -> Article:
-    """Extract an article from HTML. Stubs (paywall, login wall, ...) come back flagged."""
+    """Extract an article from HTML. Stubs (paywall, login wall, ...) come back flagged.
+
+    Raises ExtractError only when the input cannot be parsed as HTML at all.
+    """
     if not html or not html.strip():
         return Article(url=url, title="", text="", flag=detect_flag(None, "", ""))
+    tree = parse(html)
+    md = read_metadata(tree, url)
+    clean_tree(tree)
     try:
-        tree = lxml_html.document_fromstring(html)
-    except (ValueError, lxml_html.etree.ParserError) as err:
-        raise ExtractError("the page could not be parsed") from err
-    # favor_precision: member links are mostly articles, and boilerplate in a summary is
-    # worse than a sentence missed (measured: F1 0.966 -> 0.972 on the dev set).
-    doc = trafilatura.bare_extraction(
-        html, url=url, with_metadata=True, include_comments=False, include_tables=True,
-        favor_precision=True, deduplicate=False,
-        date_extraction_params={"extensive_search": False, "original_date": True},
-    )
-    data: dict[str, Any] = {} if doc is None else (
-        doc if isinstance(doc, dict) else doc.as_dict()
-    )
-    title = _one_line(str(data.get("title") or _title(tree)))
-    text = _drop_title_line(_clean_text(str(data.get("text") or "")), title)
+        text = main_text(tree, url)
+    except (ValueError, TypeError, etree.LxmlError):
+        # trafilatura gives up on some degenerate trees; the page is then treated as empty
+        text = ""
+    text = _drop_title_line(text, md.title)
     text = "\n".join(line for line in text.splitlines() if not BOILERPLATE_LINE.match(line))
     return Article(
         url=url,
-        title=title,
+        title=md.title,
         text=text,
-        authors=_authors(data.get("author")),
-        site_name=_one_line(str(data.get("sitename") or "")),
-        published=str(data.get("date") or "")[:10],
-        language=_language(tree, data),
-        description=_one_line(str(data.get("description") or "")),
-        image=str(data.get("image") or ""),
-        canonical_url=_canonical(tree, url),
-        flag=detect_flag(tree, html, text),
+        authors=md.authors,
+        site_name=md.site_name,
+        published=md.published,
+        language=md.language,
+        description=md.description,
+        image=md.image,
+        canonical_url=md.canonical_url,
+        flag=detect_flag(tree, html, text, not_free=md.not_free),
     )
 
 
-def _clean_text(text: str) -> str:
-    lines = (_SPACE.sub(" ", line).strip() for line in text.splitlines())
-    return "\n".join(line for line in lines if line)
+def parse(html: str) -> Any:
+    try:
+        return lxml_html.document_fromstring(_XML_DECL.sub("", html, count=1), parser=_PARSER)
+    except (ValueError, etree.LxmlError) as err:
+        raise ExtractError("the page could not be parsed") from err
 
 
 def _drop_title_line(text: str, title: str) -> str:
@@ -72,32 +77,4 @@ def _drop_title_line(text: str, title: str) -> str:
     return text
 
 
-def _one_line(text: str) -> str:
-    return " ".join(text.split())
-
-
-def _title(tree: Any) -> str:
-    found = tree.xpath("//title/text()")
-    return str(found[0]) if found else ""
-
-
-def _authors(raw: object) -> tuple[str, ...]:
-    if not raw:
-        return ()
-    parts = re.split(r"\s*(?:;|\band\b|&)\s*", str(raw))
-    return tuple(dict.fromkeys(_one_line(p) for p in parts if p.strip()))
-
-
-def _language(tree: Any, data: dict[str, Any]) -> str:
-    lang = data.get("language") or "".join(tree.xpath("/html/@lang")[:1])
-    return str(lang or "").split("-")[0].split("_")[0].lower()[:8]
-
-
-def _canonical(tree: Any, url: str) -> str:
-    from urllib.parse import urljoin
-
-    for xpath in ('//link[@rel="canonical"]/@href', '//meta[@property="og:url"]/@content'):
-        found = tree.xpath(xpath)
-        if found and str(found[0]).strip():
-            return urljoin(url, str(found[0]).strip())
-    return ""
+__all__ = ["extract_article", "one_line"]

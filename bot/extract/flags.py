@@ -35,7 +35,7 @@ TINY_WORDS = 60
 SHORT_WORDS = 150
 
 
-def detect_flag(tree: Any, html: str, text: str) -> PageFlag | None:
+def detect_flag(tree: Any, html: str, text: str, *, not_free: bool = False) -> PageFlag | None:
     words = len(text.split())
     if tree is None or not html.strip():
         return PageFlag.EMPTY
@@ -46,7 +46,7 @@ def detect_flag(tree: Any, html: str, text: str) -> PageFlag | None:
     # Only the publisher's own declaration (isAccessibleForFree: false) is a strong signal:
     # "paywall" classes and "Already a subscriber?" also sit in the chrome of free news
     # briefs, so alone they need a tiny text.
-    if (_NOT_FREE.search(html)
+    if (not_free or _NOT_FREE.search(html)
             or (words < TINY_WORDS and _PAYWALL_MARKUP.search(html))
             or (words < PHRASE_ONLY_WORDS and _PAYWALL.search(html))):
         return PageFlag.PAYWALL

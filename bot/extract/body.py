@@ -1,0 +1,80 @@
+"""The main text: trafilatura on the cleaned tree, then our own serialization and filters."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import trafilatura
+
+_SPACE = re.compile(r"\s+")
+# soft hyphens and zero-width characters would split words in two
+_INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
+_BLOCKS = frozenset({"p", "head", "item", "quote", "code", "row", "list", "table"})
+
+
+def main_text(tree: Any, url: str) -> str:
+    # favor_precision: boilerplate in a summary is worse than a sentence missed.
+    doc = trafilatura.bare_extraction(
+        tree, url=url or None, with_metadata=False, include_comments=False,
+        include_tables=True, include_links=True, favor_precision=True, deduplicate=False,
+    )
+    body = getattr(doc, "body", None)
+    if body is None:
+        return ""
+    return "\n".join(_lines(body))
+
+
+def _lines(body: Any) -> list[str]:
+    out: list[str] = []
+    lead = _norm(body.text or "")
+    if lead:
+        out.append(lead)
+    for el in body:
+        out.extend(_block_lines(el))
+        tail = _norm(el.tail or "")
+        if tail:
+            out.append(tail)
+    return out
+
+
+def _block_lines(el: Any) -> list[str]:
+    tag = el.tag
+    if tag in ("list", "table", "quote", "div") and any(c.tag in _BLOCKS for c in el):
+        lines: list[str] = []
+        lead = _norm(el.text or "")
+        if lead:
+            lines.append(lead)
+        for child in el:
+            lines.extend(_block_lines(child))
+            tail = _norm(child.tail or "")
+            if tail:
+                lines.append(tail)
+        return lines
+    if tag == "row":
+        cells = [_norm(_text(c)) for c in el]
+        line = " | ".join(c for c in cells if c)
+        return [line] if line else []
+    text = _text(el)
+    return [line for line in (_norm(part) for part in text.split("\n")) if line]
+
+
+def _text(el: Any) -> str:
+    parts: list[str] = []
+    for node in el.iter():
+        if node.tag == "lb":
+            parts.append("\n")
+        elif node is not el:
+            if node.tag in _BLOCKS or node.tag == "cell":
+                parts.append("\n")
+            if node.text:
+                parts.append(node.text)
+        elif node is el and el.text:
+            parts.append(el.text)
+        if node is not el and node.tail:
+            parts.append(node.tail)
+    return "".join(parts)
+
+
+def _norm(text: str) -> str:
+    return _SPACE.sub(" ", _INVISIBLE.sub("", text)).strip()

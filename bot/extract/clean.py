@@ -1,0 +1,67 @@
+"""DOM rules applied before trafilatura sees the page.
+
+Each rule fixes a pattern that trafilatura's scoring gets wrong on many sites, not on one:
+hidden popups inlined in paragraphs, and embedded posts whose link density gets them pruned.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+# Hover cards and tooltips sit inside paragraphs, hidden by CSS we do not run; their text would
+# be glued into the sentence around them.
+_POPUP_CLASS = re.compile(r"(?:^|[\s_-])(?:tooltip|popover|rollover|hovercard|popup)(?:$|[\s_-])",
+                          re.IGNORECASE)
+_EMBED_CLASS = re.compile(r"\b(?:twitter-tweet|instagram-media|tiktok-embed)\b")
+_INLINE = frozenset({"span", "a", "em", "strong", "b", "i", "u", "small", "sup", "sub", "font"})
+
+
+def clean_tree(tree: Any) -> None:
+    """Prepare ``tree`` in place for trafilatura."""
+    doomed: list[Any] = []
+    for el in tree.iter("*"):
+        tag = el.tag
+        if not isinstance(tag, str):
+            continue
+        style = el.get("style")
+        if (style and _HIDDEN_STYLE.search(style)) or el.get("hidden") is not None:
+            if tag not in ("html", "body"):
+                doomed.append(el)
+            continue
+        cls = el.get("class")
+        if not cls:
+            continue
+        if tag in _INLINE and _POPUP_CLASS.search(cls) and _inside_paragraph(el):
+            doomed.append(el)
+        elif tag == "blockquote" and _EMBED_CLASS.search(cls):
+            _flatten_links(el)
+    for el in doomed:
+        _drop(el)
+
+
+def _inside_paragraph(el: Any) -> bool:
+    parent = el.getparent()
+    depth = 0
+    while parent is not None and depth < 6:
+        if parent.tag == "p":
+            return True
+        parent = parent.getparent()
+        depth += 1
+    return False
+
+
+def _flatten_links(el: Any) -> None:
+    """An embedded post is content, but its links make it look like a link list."""
+    for link in el.xpath(".//a"):
+        link.drop_tag()
+    el.tag = "div"
+
+
+def _drop(el: Any) -> None:
+    parent = el.getparent()
+    if parent is None:
+        return
+    # drop_tree keeps the tail text, which belongs to the surrounding sentence
+    el.drop_tree()
