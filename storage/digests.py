@@ -114,14 +114,16 @@ class DigestRecords(SqliteConnection):
         # One aggregate query: a busy week has thousands of candidates, and only the few
         # chosen ones need their full rows.
         rows = await self._fetch(
-            "SELECT s.id, s.number, s.submitted_at, s.pinned, s.ready_at < ?, "
-            "count(DISTINCT CASE WHEN v.direction = 1 THEN v.member_id END), "
-            "count(DISTINCT CASE WHEN v.direction = -1 THEN v.member_id END) "
-            "FROM submissions s LEFT JOIN votes v ON v.submission_id = s.id "
-            "WHERE s.community = ? AND s.state = 'ready' AND s.status = 'queued' "
-            "AND s.ready_at >= ? AND s.ready_at < ? "
-            "GROUP BY s.id HAVING s.ready_at >= ? OR s.pinned OR count(v.member_id) > 0",
-            (iso(start), community, iso(since), iso(end), iso(start)),
+            "SELECT * FROM (SELECT s.id, s.number, s.submitted_at, s.pinned, "
+            "s.ready_at < ?1 AS carried, "
+            "(SELECT count(DISTINCT member_id) FROM votes "
+            "  WHERE submission_id = s.id AND direction = 1) AS up, "
+            "(SELECT count(DISTINCT member_id) FROM votes "
+            "  WHERE submission_id = s.id AND direction = -1) AS down "
+            "FROM submissions s WHERE s.community = ?2 AND s.state = 'ready' "
+            "AND s.status = 'queued' AND s.ready_at >= ?3 AND s.ready_at < ?4) "
+            "WHERE NOT carried OR pinned OR up + down > 0",
+            (iso(start), community, iso(since), iso(end)),
         )
         return [Candidate(r[0], r[1], datetime.fromisoformat(r[2]), bool(r[3]),
                           Tally(up=r[5], down=r[6]), carried_over=bool(r[4])) for r in rows]
