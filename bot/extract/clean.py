@@ -15,6 +15,10 @@ _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGN
 _POPUP_CLASS = re.compile(r"(?:^|[\s_-])(?:tooltip|popover|rollover|hovercard|popup)(?:$|[\s_-])",
                           re.IGNORECASE)
 _EMBED_CLASS = re.compile(r"\b(?:twitter-tweet|instagram-media|tiktok-embed)\b")
+MAIN_ARTICLE_MIN_WORDS = 100
+LINK_LIST_MIN_ITEMS = 2
+LINK_ITEM_MAX_WORDS = 25
+LINK_RATIO = 0.8
 _INLINE = frozenset({"span", "a", "em", "strong", "b", "i", "u", "small", "sup", "sub", "font"})
 
 
@@ -39,6 +43,38 @@ def clean_tree(tree: Any) -> None:
             _flatten_links(el)
     for el in doomed:
         _drop(el)
+    _drop_nested_articles(tree)
+    for lst in tree.xpath("//ul | //ol"):
+        if _is_link_list(lst):
+            _drop(lst)
+
+
+def _drop_nested_articles(tree: Any) -> None:
+    """An <article> inside another is a teaser of a related post (HTML's own meaning), and is
+    only noise when the page has a main article of its own outside such teasers."""
+    nested = tree.xpath("//article[ancestor::article]")
+    if not nested:
+        return
+    total = sum(len(a.text_content().split()) for a in tree.xpath("//article[not(ancestor::article)]"))
+    teasers = sum(len(a.text_content().split()) for a in tree.xpath(
+        "//article[ancestor::article and not(ancestor::article[ancestor::article])]"))
+    if total - teasers >= MAIN_ARTICLE_MIN_WORDS:
+        for el in nested:
+            if el.getparent() is not None:
+                _drop(el)
+
+
+def _is_link_list(lst: Any) -> bool:
+    """A list of short links ("related", "don't miss", "more on this") is navigation."""
+    items = [li for li in lst if li.tag == "li"]
+    if len(items) < LINK_LIST_MIN_ITEMS:
+        return False
+    for li in items:
+        words = len(li.text_content().split())
+        linked = sum(len(a.text_content().split()) for a in li.iter("a"))
+        if words == 0 or words > LINK_ITEM_MAX_WORDS or linked < LINK_RATIO * words:
+            return False
+    return True
 
 
 def _inside_paragraph(el: Any) -> bool:
