@@ -55,7 +55,8 @@ def _drop_nested_articles(tree: Any) -> None:
     nested = tree.xpath("//article[ancestor::article]")
     if not nested:
         return
-    total = sum(len(a.text_content().split()) for a in tree.xpath("//article[not(ancestor::article)]"))
+    total = sum(len(a.text_content().split())
+                for a in tree.xpath("//article[not(ancestor::article)]"))
     teasers = sum(len(a.text_content().split()) for a in tree.xpath(
         "//article[ancestor::article and not(ancestor::article[ancestor::article])]"))
     if total - teasers >= MAIN_ARTICLE_MIN_WORDS:
