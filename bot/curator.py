@@ -169,6 +169,21 @@ class Curator:
         if notifier is not None:
             await notifier.tell_moderators(community, text)
 
+    async def message_deleted(self, community: str, message_id: str) -> Submission | None:
+        """A member deleted the message that submitted a link: withdraw the submission if
+        nobody has voted for it yet (then it is dropped, not deleted, so nothing is lost)."""
+        submission = await self._store.submission_for_message(community, message_id)
+        if submission is None or submission.status is not ModerationStatus.QUEUED:
+            return None
+        origins = [r for r, role in await self._store.messages_for(submission.id)
+                   if role == "origin"]
+        if [r.message_id for r in origins] != [message_id]:
+            return None  # a card, or a link others shared too: it stays
+        if (await self._store.tallies([submission.id])).get(submission.id, Tally()).voters:
+            return None
+        await self._store.set_moderation(submission.id, ModerationStatus.DROPPED)
+        return submission
+
     async def wait_idle(self) -> None:
         """Wait until every queued link is ready or failed."""
         await self._worker.drain()

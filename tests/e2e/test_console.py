@@ -171,7 +171,7 @@ def test_run_without_tokens_is_the_console(tmp_path: Path) -> None:
                          text=True, capture_output=True, env=env, cwd=tmp_path, timeout=60)
     assert run.returncode == 0, run.stderr
     assert "/digest post" in run.stdout and "The queue is empty." in run.stdout
-    env["DISCORD_TOKEN"] = "not-a-real-token"
+    env["SLACK_BOT_TOKEN"] = "xoxb-not-real"  # neither a signing secret nor an app token
     refused = subprocess.run([sys.executable, "-m", "bot.cli", "run"], input="", text=True,
                              capture_output=True, env=env, cwd=tmp_path, timeout=60)
-    assert refused.returncode == 1 and "no Discord adapter yet" in refused.stderr
+    assert refused.returncode == 1 and "SLACK_SIGNING_SECRET" in refused.stderr

@@ -1,0 +1,238 @@
+"""The Discord adapter: raw gateway events translated into one core call each, slash
+commands, and the core's Notifier, DigestPublisher and VoteRecounter on the REST API."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import secrets
+from collections.abc import Sequence
+from typing import Any
+
+import discord
+import yarl
+
+from adapters.discord import render
+from adapters.discord.commands import register_commands
+from adapters.discord.translate import community_key, emoji, member, ref
+from bot.app import App
+from bot.community import Community
+from bot.digest import Digest
+from bot.errors import PublishError
+from bot.events import LinkPosted, MessageRef, ReactionChanged, ReactionsCleared
+from bot.models import Submission
+from bot.ports import SeenReaction
+
+log = logging.getLogger(__name__)
+
+NONE = discord.AllowedMentions.none()
+ACK = "👀"
+PERMISSIONS = discord.Permissions(
+    view_channel=True, send_messages=True, send_messages_in_threads=True, embed_links=True,
+    add_reactions=True, read_message_history=True)
+
+
+def intents() -> discord.Intents:
+    chosen = discord.Intents.none()
+    chosen.guilds = True
+    chosen.guild_messages = True
+    chosen.message_content = True
+    chosen.guild_reactions = True
+    return chosen
+
+
+class DiscordAdapter:
+    def __init__(self, app: App, guild_ready_timeout: float = 2.0) -> None:
+        self.app = app
+        self.client = discord.AutoShardedClient(intents=intents(), allowed_mentions=NONE,
+                                                guild_ready_timeout=guild_ready_timeout)
+        self.tree = discord.app_commands.CommandTree(self.client)
+        register_commands(self)
+        client = self.client
+        client.event(self.on_ready)
+        client.event(self.on_message)
+        client.event(self.on_raw_reaction_add)
+        client.event(self.on_raw_reaction_remove)
+        client.event(self.on_raw_reaction_clear)
+        client.event(self.on_raw_reaction_clear_emoji)
+        client.event(self.on_raw_message_delete)
+        app.register_platform("discord", self, publisher=self, recounter=self)
+
+    async def community(self, guild: discord.Guild | None, guild_id: int | None = None
+                        ) -> Community:
+        gid = guild.id if guild is not None else guild_id or 0
+        name = guild.name if guild is not None else str(gid)
+        return await self.app.curator.community(community_key(gid), "discord", name)
+
+    async def on_ready(self) -> None:
+        app_id = self.client.application_id
+        log.info("Discord adapter ready as %s; invite: %s", self.client.user,
+                 discord.utils.oauth_url(app_id or 0, permissions=PERMISSIONS,
+                                         scopes=("bot", "applications.commands")))
+        for guild in self.client.guilds:
+            await self.community(guild)
+        await self.tree.sync()
+
+    async def on_message(self, message: discord.Message) -> None:
+        if message.author.bot or message.guild is None:
+            return
+        community = await self.community(message.guild)
+        outcomes = await self.app.curator.post_link(LinkPosted(
+            community.key, member(message.author, community.settings.moderators),
+            message.content, ref(message.channel.id, message.id)))
+        if any(o.submission for o in outcomes):
+            await self._react(message.channel.id, message.id, ACK)
+
+    async def _reaction(self, payload: discord.RawReactionActionEvent, added: bool) -> None:
+        if payload.guild_id is None or (self.client.user and
+                                        payload.user_id == self.client.user.id):
+            return
+        community = await self.community(None, payload.guild_id)
+        user = payload.member or await self._user(payload.user_id)
+        if user is None:
+            return
+        await self.app.curator.react(ReactionChanged(
+            community.key, str(payload.message_id),
+            member(user, community.settings.moderators), emoji(payload.emoji), added))
+
+    async def on_raw_reaction_add(self, payload: discord.RawReactionActionEvent) -> None:
+        await self._reaction(payload, True)
+
+    async def on_raw_reaction_remove(self, payload: discord.RawReactionActionEvent) -> None:
+        await self._reaction(payload, False)
+
+    async def on_raw_reaction_clear(self, payload: discord.RawReactionClearEvent) -> None:
+        if payload.guild_id is not None:
+            await self.app.curator.clear_reactions(ReactionsCleared(
+                community_key(payload.guild_id), str(payload.message_id)))
+
+    async def on_raw_reaction_clear_emoji(self,
+                                          payload: discord.RawReactionClearEmojiEvent) -> None:
+        if payload.guild_id is not None:
+            await self.app.curator.clear_reactions(ReactionsCleared(
+                community_key(payload.guild_id), str(payload.message_id), emoji(payload.emoji)))
+
+    async def on_raw_message_delete(self, payload: discord.RawMessageDeleteEvent) -> None:
+        if payload.guild_id is not None:
+            await self.app.curator.message_deleted(community_key(payload.guild_id),
+                                                   str(payload.message_id))
+
+    async def _user(self, user_id: int) -> discord.User | None:
+        try:
+            return self.client.get_user(user_id) or await self.client.fetch_user(user_id)
+        except discord.HTTPException:
+            return None
+
+    async def _react(self, channel_id: int, message_id: int, emoji_: str) -> None:
+        try:
+            await self.client.http.add_reaction(channel_id, message_id, emoji_)
+        except discord.HTTPException as err:
+            log.warning("adding a reaction failed: %s", err)
+
+    async def send(self, channel_id: int, *, content: str | None = None,
+                   embeds: Sequence[discord.Embed] = (), reply_to: int | None = None
+                   ) -> int | None:
+        """Post with no mentions parsed and a nonce Discord enforces, so a retried request
+        cannot post twice. Returns the message id."""
+        payload: dict[str, Any] = {"content": content, "embeds": [e.to_dict() for e in embeds],
+                   "allowed_mentions": NONE.to_dict(), "nonce": secrets.token_hex(12),
+                   "enforce_nonce": True}
+        if reply_to is not None:
+            payload["message_reference"] = {"message_id": reply_to, "fail_if_not_exists": False}
+        route = discord.http.Route("POST", "/channels/{channel_id}/messages",
+                                   channel_id=channel_id)
+        try:
+            data = await self.client.http.request(route, json=payload)
+        except discord.HTTPException as err:
+            log.warning("posting to %s failed: %s", channel_id, err)
+            raise PublishError(f"Discord refused the message: {err.text}") from err
+        return int(data["id"])
+
+    # the core's ports -----------------------------------------------------------------
+
+    async def submission_ready(self, community: Community, submission: Submission,
+                               origin: MessageRef | None) -> MessageRef | None:
+        if origin is None:
+            return None
+        channel = int(origin.channel)
+        try:
+            card_id = await self.send(channel, embeds=[render.card(submission)],
+                                      reply_to=int(origin.message_id))
+        except PublishError:
+            return None
+        if card_id is None:
+            return None
+        for up in community.settings.up_emoji[:1]:
+            await self._react(channel, card_id, up)
+        return ref(channel, card_id)
+
+    async def submission_failed(self, community: Community, submission: Submission,
+                                origin: MessageRef | None) -> None:
+        if origin is not None:
+            with contextlib.suppress(PublishError):
+                await self.send(int(origin.channel), content=(
+                    f"Couldn't read that link: {render.escape(submission.failure_reason)}"),
+                    reply_to=int(origin.message_id))
+
+    async def duplicate_found(self, community: Community, existing: Submission,
+                              origin: MessageRef | None) -> None:
+        if origin is not None:
+            with contextlib.suppress(PublishError):
+                await self.send(int(origin.channel), content=(
+                    f"Already queued as #{existing.number}: you are credited too."),
+                    reply_to=int(origin.message_id))
+
+    async def tell_moderators(self, community: Community, text: str) -> None:
+        log.warning("hint for the moderators of %s: %s", community.key, text)
+
+    async def publish_digest(self, community: Community, channel: str, digest: Digest) -> None:
+        for embeds in render.digest_messages(digest):
+            await self.send(int(channel), embeds=embeds)
+
+    async def reactions(self, community: Community,
+                        messages: Sequence[MessageRef]) -> list[SeenReaction] | None:
+        """Every reaction on the messages, read back from Discord. Skin-tone variants are
+        separate reactions there, so each one present is listed and normalized."""
+        seen: list[SeenReaction] = []
+        moderators = community.settings.moderators
+        for message in messages:
+            channel, message_id = int(message.channel), int(message.message_id)
+            try:
+                # discord.py waits out 429s itself (it honours retry_after).
+                data = await self.client.http.get_message(channel, message_id)
+                for reaction in data.get("reactions") or []:
+                    raw = discord.PartialEmoji.from_dict(reaction["emoji"])
+                    if community.settings.vote_direction(emoji(raw)) == 0:
+                        continue
+                    users = await self.client.http.get_reaction_users(
+                        channel, message_id, _route_emoji(raw), 100)
+                    seen.extend(SeenReaction(member(discord.User(
+                        state=self.client._connection, data=u), moderators), emoji(raw))
+                        for u in users)
+            except discord.NotFound:
+                continue  # the message is gone: its reactions are too
+            except discord.HTTPException as err:
+                log.warning("recount failed: %s", err)
+                return None
+        return seen
+
+
+def _route_emoji(value: discord.PartialEmoji) -> str:
+    return f"{value.name}:{value.id}" if value.id else value.name
+
+
+def configure_endpoints(api_base: str | None, gateway: str | None) -> None:
+    """DISCORD_API_BASE and DISCORD_GATEWAY_URL: for HTTP and gateway proxies (and tests)."""
+    if api_base:
+        discord.http.Route.BASE = api_base.rstrip("/")
+    if gateway:
+        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway)
+
+
+async def serve(app: App) -> None:
+    settings = app.settings
+    assert settings.discord_token is not None
+    configure_endpoints(settings.discord_api_base, settings.discord_gateway_url)
+    adapter = DiscordAdapter(app)
+    async with adapter.client:
+        await adapter.client.start(settings.discord_token.get_secret_value())
