@@ -19,6 +19,7 @@ MAIN_ARTICLE_MIN_WORDS = 100
 LINK_LIST_MIN_ITEMS = 2
 LINK_ITEM_MAX_WORDS = 25
 LINK_RATIO = 0.8
+_WRAPPER_NAME = re.compile(r"social|embed|tweet|twitter|instagram", re.IGNORECASE)
 _INLINE = frozenset({"span", "a", "em", "strong", "b", "i", "u", "small", "sup", "sub", "font"})
 
 
@@ -93,7 +94,21 @@ def _flatten_links(el: Any) -> None:
     """An embedded post is content, but its links make it look like a link list."""
     for link in el.xpath(".//a"):
         link.drop_tag()
-    el.tag = "div"
+    for attr in ("class", "id", "style"):
+        el.attrib.pop(attr, None)
+    # Wrappers named "social-media-embed" and the like are discarded wholesale by trafilatura's
+    # boilerplate rules, so the post takes its wrapper's place.
+    for _ in range(3):
+        parent = el.getparent()
+        if parent is None or parent.tag in ("body", "article", "main"):
+            break
+        names = f"{parent.get('class', '')} {parent.get('id', '')}"
+        if not _WRAPPER_NAME.search(names) or any(
+                c is not el and c.tag != "script" for c in parent):
+            break
+        el.tail = (el.tail or "") + (parent.tail or "")
+        parent.addprevious(el)
+        parent.getparent().remove(parent)
 
 
 def _drop(el: Any) -> None:
