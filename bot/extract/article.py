@@ -11,6 +11,7 @@ from lxml import html as lxml_html
 
 from bot.errors import ExtractError
 from bot.extract.body import main_text
+from bot.extract.boilerplate import drop_boilerplate
 from bot.extract.clean import clean_tree
 from bot.extract.flags import detect_flag
 from bot.extract.metadata import one_line, read_metadata
@@ -21,9 +22,6 @@ from bot.models import Article
 _PARSER = lxml_html.HTMLParser(collect_ids=False, default_doctype=False, remove_comments=True,
                                remove_pis=True)
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
-BOILERPLATE_LINE = re.compile(
-    r"^(advertisement|share( this)?|related( articles| stories)?:?|read more|sign up|"
-    r"subscribe|follow us|click here|all rights reserved)\b", re.IGNORECASE)
 
 
 def extract_article(html: str, url: str) -> Article:
@@ -42,7 +40,7 @@ def extract_article(html: str, url: str) -> Article:
         # trafilatura gives up on some degenerate trees; the page is then treated as empty
         text = ""
     text = _drop_title_line(text, md.title)
-    text = "\n".join(line for line in text.splitlines() if not BOILERPLATE_LINE.match(line))
+    text = drop_boilerplate(text)
     return Article(
         url=url,
         title=md.title,
