@@ -264,3 +264,51 @@ async def test_broken_location_is_a_clean_failure(server: PageServer) -> None:
     with pytest.raises(FetchError):
         await fetcher.fetch(server.url("/broken"))
     await fetcher.aclose()
+
+
+@pytest.mark.parametrize("host", ["2130706433", "0x7f000001", "127.1", "0", "[::ffff:7f00:1]"])
+async def test_numeric_spellings_of_loopback_are_caught_after_resolution(
+    server: PageServer, host: str
+) -> None:
+    fetcher = _fetcher(allow=())  # the system resolver: these never leave the machine
+    with pytest.raises(BlockedAddress):
+        await fetcher.fetch(f"http://{host}:{server.port}/ok")
+    await fetcher.aclose()
+    assert server.requests == []
+
+
+async def test_proxy_variables_are_ignored(server: PageServer,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    async with PageServer() as proxy:
+        for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "all_proxy"):
+            monkeypatch.setenv(name, proxy.url(""))
+        fetcher = _fetcher()
+        page = await fetcher.fetch(server.url("/ok"))
+        await fetcher.aclose()
+        assert "hello" in page.text and proxy.requests == []
+
+
+async def test_a_truncated_body_is_a_clean_failure(server: PageServer) -> None:
+    async def truncated(request: web.Request) -> web.StreamResponse:
+        response = web.StreamResponse(headers={"Content-Type": "text/html",
+                                               "Content-Length": "10000"})
+        await response.prepare(request)
+        await response.write(b"<p>only the beginning")
+        assert request.transport is not None
+        request.transport.close()  # the connection drops mid-body
+        return response
+
+    server.handle("/cut", truncated)
+    fetcher = _fetcher()
+    with pytest.raises(FetchError):
+        await fetcher.fetch(server.url("/cut"))
+    await fetcher.aclose()
+
+
+async def test_xml_declaration_charset(server: PageServer) -> None:
+    body = '<?xml version="1.0" encoding="iso-8859-1"?><html><p>déjà vu</p></html>'
+    server.add("/x", body=body.encode("latin-1"), content_type="application/xhtml+xml")
+    fetcher = _fetcher()
+    page = await fetcher.fetch(server.url("/x"))
+    await fetcher.aclose()
+    assert "déjà vu" in page.text
