@@ -14,8 +14,9 @@ from bot.extract.body import main_text
 from bot.extract.boilerplate import drop_boilerplate
 from bot.extract.clean import clean_tree
 from bot.extract.flags import detect_flag
+from bot.extract.language import guess_language
 from bot.extract.metadata import one_line, read_metadata
-from bot.models import Article
+from bot.models import Article, PageFlag
 
 # Comments and processing instructions left in the tree change trafilatura's choices
 # (measured: recall 0.977 -> 0.983 on the dev set without them).
@@ -32,10 +33,12 @@ def extract_article(html: str, url: str) -> Article:
     if not html or not html.strip():
         return Article(url=url, title="", text="", flag=detect_flag(None, "", ""))
     tree = parse(html)
+    if tree is None:
+        return Article(url=url, title="", text="", flag=PageFlag.EMPTY)
     md = read_metadata(tree, url)
-    clean_tree(tree)
+    elements = clean_tree(tree)
     try:
-        text = main_text(tree, url)
+        text = main_text(tree, url, elements=elements)
     except (ValueError, TypeError, etree.LxmlError):
         # trafilatura gives up on some degenerate trees; the page is then treated as empty
         text = ""
@@ -48,7 +51,7 @@ def extract_article(html: str, url: str) -> Article:
         authors=md.authors,
         site_name=md.site_name,
         published=md.published,
-        language=md.language,
+        language=md.language or guess_language(text),
         description=md.description,
         image=md.image,
         canonical_url=md.canonical_url,
@@ -57,8 +60,13 @@ def extract_article(html: str, url: str) -> Article:
 
 
 def parse(html: str) -> Any:
+    """The document tree, or None when the markup holds no elements at all (a lone comment)."""
     try:
         return lxml_html.document_fromstring(_XML_DECL.sub("", html, count=1), parser=_PARSER)
+    except etree.ParserError as err:
+        if "empty" in str(err).lower():
+            return None
+        raise ExtractError("the page could not be parsed") from err
     except (ValueError, etree.LxmlError) as err:
         raise ExtractError("the page could not be parsed") from err
 

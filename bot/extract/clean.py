@@ -23,10 +23,12 @@ _WRAPPER_NAME = re.compile(r"social|embed|tweet|twitter|instagram", re.IGNORECAS
 _INLINE = frozenset({"span", "a", "em", "strong", "b", "i", "u", "small", "sup", "sub", "font"})
 
 
-def clean_tree(tree: Any) -> None:
-    """Prepare ``tree`` in place for trafilatura."""
+def clean_tree(tree: Any) -> int:
+    """Prepare ``tree`` in place for trafilatura; returns how many elements it had."""
     doomed: list[Any] = []
+    count = 0
     for el in tree.iter("*"):
+        count += 1
         tag = el.tag
         if not isinstance(tag, str):
             continue
@@ -48,6 +50,7 @@ def clean_tree(tree: Any) -> None:
     for lst in tree.xpath("//ul | //ol"):
         if _is_link_list(lst):
             _drop(lst)
+    return count
 
 
 def _drop_nested_articles(tree: Any) -> None:
