@@ -90,7 +90,8 @@ def read_metadata(tree: Any, url: str) -> Metadata:
 def _meta_tags(tree: Any) -> dict[str, str]:
     found: dict[str, str] = {}
     for el in tree.iter("meta"):
-        key = el.get("property") or el.get("name") or el.get("itemprop") or ""
+        key = (el.get("property") or el.get("name") or el.get("itemprop")
+               or el.get("http-equiv") or "")
         value = el.get("content")
         key = key.strip().lower()
         if key and value and value.strip() and key not in found:
