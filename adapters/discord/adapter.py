@@ -56,6 +56,7 @@ class DiscordAdapter:
         client.event(self.on_raw_reaction_clear)
         client.event(self.on_raw_reaction_clear_emoji)
         client.event(self.on_raw_message_delete)
+        client.event(self.on_raw_message_edit)
         app.register_platform("discord", self, publisher=self, recounter=self)
 
     async def community(self, guild: discord.Guild | None, guild_id: int | None = None
@@ -111,6 +112,17 @@ class DiscordAdapter:
         if payload.guild_id is not None:
             await self.app.curator.clear_reactions(ReactionsCleared(
                 community_key(payload.guild_id), str(payload.message_id), emoji(payload.emoji)))
+
+    async def on_raw_message_edit(self, payload: discord.RawMessageUpdateEvent) -> None:
+        """An edit that adds a link submits it; links already queued are left as they are
+        (the edit of a link already submitted changes nothing)."""
+        message = payload.message
+        if payload.guild_id is None or message.author.bot or "content" not in payload.data:
+            return
+        community = await self.community(None, payload.guild_id)
+        await self.app.curator.post_link(LinkPosted(
+            community.key, member(message.author, community.settings.moderators),
+            message.content, ref(payload.channel_id, payload.message_id)))
 
     async def on_raw_message_delete(self, payload: discord.RawMessageDeleteEvent) -> None:
         if payload.guild_id is not None:

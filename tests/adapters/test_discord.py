@@ -49,10 +49,11 @@ class World:
         self.ids += 1
         return str(self.ids)
 
-    async def say(self, author: str, content: str) -> str:
-        message_id = self.next_id()
+    async def say(self, author: str, content: str, message_id: str | None = None,
+                  event: str = "MESSAGE_CREATE") -> str:
+        message_id = message_id or self.next_id()
         data = MEMBERS[author]
-        await self.discord.dispatch("MESSAGE_CREATE", {
+        await self.discord.dispatch(event, {
             "id": message_id, "channel_id": CHANNEL, "guild_id": GUILD,
             "author": data["user"], "member": {k: v for k, v in data.items() if k != "user"},
             "content": content, "timestamp": NOW, "edited_timestamp": None, "tts": False,
@@ -244,3 +245,12 @@ async def test_hostile_title_and_deleted_message(world: World) -> None:
             await asyncio.sleep(0.01)
     [left] = await world.app.curator.queue(COMMUNITY)
     assert left.submission.number == 2, "a voted submission stays; an unvoted one is withdrawn"
+
+
+async def test_an_edit_that_adds_a_link_submits_it(world: World) -> None:
+    message = await world.say("12", "what do you all think of this")
+    await world.say("12", f"what do you all think of this {world.pages.url('/evals')}",
+                    message_id=message, event="MESSAGE_UPDATE")
+    [card] = await world.discord.wait_for("POST", f"/channels/{CHANNEL}/messages")
+    assert card["message_reference"]["message_id"] == int(message)
+    assert card["embeds"][0]["title"] == "Evals are the new unit tests"

@@ -208,3 +208,19 @@ async def _state(path: Path, number: int) -> SubmissionState:
         found = await store.get_submission(C, number)
         assert found is not None
         return found.state
+
+
+async def test_same_page_by_its_canonical_url_same_site_only(core: Core) -> None:
+    core.reader.add("https://news.test/story-1", title="Story one")
+    core.reader.add("https://news.test/s?id=1", title="Story one",
+                    canonical_url="https://news.test/story-1")
+    core.reader.add("https://evil.test/copy", title="Story one copy",
+                    canonical_url="https://news.test/story-1")
+    await core.post(ADA, "https://news.test/story-1", "m1")
+    await core.post(GRACE, "https://news.test/s?id=1", "m2")
+    await core.post(LINUS, "https://evil.test/copy", "m3")
+    queue = await core.curator.queue(C)
+    assert [(e.submission.url, e.submitter_names) for e in queue] == [
+        ("https://news.test/story-1", ("Ada", "Grace")),
+        ("https://evil.test/copy", ("Linus",)),
+    ], "a page may not claim another site's submission through its canonical link"
