@@ -1,7 +1,8 @@
 """DOM rules applied before trafilatura sees the page.
 
 Each rule fixes a pattern that trafilatura's scoring gets wrong on many sites, not on one:
-hidden popups inlined in paragraphs, and embedded posts whose link density gets them pruned.
+hover cards hidden inside paragraphs, embedded posts whose link density gets them pruned,
+teaser <article>s of related posts, and lists of short links.
 """
 
 from __future__ import annotations
@@ -26,26 +27,23 @@ _INLINE = frozenset({"span", "a", "em", "strong", "b", "i", "u", "small", "sup",
 def clean_tree(tree: Any) -> int:
     """Prepare ``tree`` in place for trafilatura; returns how many elements it had."""
     doomed: list[Any] = []
+    embeds: list[Any] = []
     count = 0
     for el in tree.iter("*"):
         count += 1
         tag = el.tag
         if not isinstance(tag, str):
             continue
-        style = el.get("style")
-        if (style and _HIDDEN_STYLE.search(style)) or el.get("hidden") is not None:
-            if tag not in ("html", "body"):
-                doomed.append(el)
-            continue
-        cls = el.get("class")
-        if not cls:
-            continue
-        if tag in _INLINE and _POPUP_CLASS.search(cls) and _inside_paragraph(el):
+        cls = el.get("class") or ""
+        if tag in _INLINE and _is_popup(el, cls) and _inside_paragraph(el):
             doomed.append(el)
         elif tag == "blockquote" and _EMBED_CLASS.search(cls):
-            _flatten_links(el)
+            embeds.append(el)
+    # the tree is only changed after the walk: lxml iterators do not survive moves
     for el in doomed:
         _drop(el)
+    for el in embeds:
+        _flatten_links(el)
     _drop_nested_articles(tree)
     for lst in tree.xpath("//ul | //ol"):
         if _is_link_list(lst):
@@ -82,6 +80,13 @@ def _is_link_list(lst: Any) -> bool:
     return True
 
 
+def _is_popup(el: Any, cls: str) -> bool:
+    # Hidden blocks elsewhere are left alone: "read more" bodies are often hidden until a click.
+    style = el.get("style") or ""
+    return bool(_POPUP_CLASS.search(cls) or _HIDDEN_STYLE.search(style)
+                or el.get("hidden") is not None)
+
+
 def _inside_paragraph(el: Any) -> bool:
     parent = el.getparent()
     depth = 0
@@ -115,8 +120,6 @@ def _flatten_links(el: Any) -> None:
 
 
 def _drop(el: Any) -> None:
-    parent = el.getparent()
-    if parent is None:
-        return
     # drop_tree keeps the tail text, which belongs to the surrounding sentence
-    el.drop_tree()
+    if el.getparent() is not None:
+        el.drop_tree()
