@@ -137,3 +137,11 @@ def test_broken_json_ld_is_ignored() -> None:
     head = '<script type="application/ld+json">{"@type": "NewsArticle", "headline": </script>'
     got = extract_article(page(f"<article>{BODY}</article>", head), "https://c.test/")
     assert got.title == "Budget vote | City Paper" and got.flag is None
+
+
+def test_json_ld_article_body_stands_in_for_a_javascript_shell() -> None:
+    story = " ".join([SENTENCE] * 8)
+    head = ld({"@type": "NewsArticle", "headline": "Budget", "articleBody": story})
+    got = extract_article(page("<div id='app'></div><noscript>Enable JavaScript.</noscript>",
+                               head), "https://c.test/js")
+    assert got.text.startswith("The city council approved") and got.flag is None
