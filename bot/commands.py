@@ -16,6 +16,7 @@ from bot.errors import DigestifError, UserError
 from bot.events import LinkPosted
 from bot.ingest import IngestResult
 from bot.models import Member, SubmissionState
+from bot.render.text import flag_note
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -183,7 +184,7 @@ async def summarize(args: argparse.Namespace, settings: Settings) -> int:
     if by:
         print(clean(by))
     if article.flag:
-        print(f"(not summarized: the page is a {article.flag.replace('_', ' ')})")
+        print(f"({flag_note(article.flag)})")
     else:
         print(clean(result.text, 2000))
     print(f"[summary: {result.source}{' · ' + result.model if result.model else ''}]")

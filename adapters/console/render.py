@@ -7,6 +7,7 @@ import re
 
 from bot.curator import QueueEntry
 from bot.models import Submission, SubmissionState
+from bot.render.text import flag_note
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 
@@ -30,7 +31,7 @@ def card(submission: Submission) -> str:
     if byline(submission):
         lines.append(f"    {byline(submission)}")
     if submission.flag:
-        lines.append(f"    (not summarized: the page is a {submission.flag.replace('_', ' ')})")
+        lines.append(f"    ({flag_note(submission.flag)})")
     elif submission.summary:
         lines.append(f"    {clean(submission.summary, 600)}")
     return "\n".join(lines)

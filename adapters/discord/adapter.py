@@ -178,21 +178,20 @@ class DiscordAdapter:
             await self._react(channel, card_id, up)
         return ref(channel, card_id)
 
+    async def _reply(self, origin: MessageRef | None, text: str) -> None:
+        if origin is not None:
+            with contextlib.suppress(PublishError):  # already logged; nothing else to do
+                await self.send(int(origin.channel), content=text,
+                                reply_to=int(origin.message_id))
+
     async def submission_failed(self, community: Community, submission: Submission,
                                 origin: MessageRef | None) -> None:
-        if origin is not None:
-            with contextlib.suppress(PublishError):
-                await self.send(int(origin.channel), content=(
-                    f"Couldn't read that link: {render.escape(submission.failure_reason)}"),
-                    reply_to=int(origin.message_id))
+        await self._reply(origin, "Couldn't read that link: "
+                          f"{render.escape(submission.failure_reason)}")
 
     async def duplicate_found(self, community: Community, existing: Submission,
                               origin: MessageRef | None) -> None:
-        if origin is not None:
-            with contextlib.suppress(PublishError):
-                await self.send(int(origin.channel), content=(
-                    f"Already queued as #{existing.number}: you are credited too."),
-                    reply_to=int(origin.message_id))
+        await self._reply(origin, f"Already queued as #{existing.number}: you are credited too.")
 
     async def tell_moderators(self, community: Community, text: str) -> None:
         log.warning("hint for the moderators of %s: %s", community.key, text)

@@ -10,7 +10,7 @@ import discord
 
 from bot.digest import Digest, DigestItem
 from bot.models import Submission
-from bot.render.text import http_url, plain
+from bot.render.text import flag_note, http_url, plain
 
 CONTENT, TITLE, DESCRIPTION, FIELDS, FIELD, FOOTER = 2000, 256, 4096, 25, 1024, 2048
 MESSAGE_TOTAL, EMBEDS = 6000, 10
@@ -41,7 +41,7 @@ def card(submission: Submission) -> discord.Embed:
     lines = [f"*{_byline(submission.authors, submission.site_name)}*"] if (
         submission.authors or submission.site_name) else []
     if submission.flag:
-        lines.append(f"*Not summarized: the page is a {submission.flag.replace('_', ' ')}.*")
+        lines.append(f"*{flag_note(submission.flag)}*")
     elif submission.summary:
         lines.append(escape(submission.summary, 1500))
     embed.description = "\n".join(lines)[:DESCRIPTION] or None
@@ -56,7 +56,7 @@ def _item(item: DigestItem) -> str:
     byline = _byline(item.authors, item.site)
     lines = [head] + ([f"*{byline}*"] if byline else [])
     if item.flag:
-        lines.append(f"*Not summarized: the page is a {item.flag.replace('_', ' ')}.*")
+        lines.append(f"*{flag_note(item.flag)}*")
     elif item.summary:
         lines.append(escape(item.summary, 1200))
     votes = "vote" if item.score == 1 else "votes"

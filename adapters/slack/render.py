@@ -7,7 +7,7 @@ from typing import Any
 
 from bot.digest import Digest, DigestItem
 from bot.models import Submission
-from bot.render.text import http_url, plain
+from bot.render.text import flag_note, http_url, plain
 
 MAX_BLOCKS = 50
 MAX_SECTION = 3000
@@ -49,7 +49,7 @@ def card(submission: Submission) -> tuple[str, list[Block]]:
     byline = _byline(submission.authors, submission.site_name)
     body = [head] + ([f"_{byline}_"] if byline else [])
     if submission.flag:
-        body.append(f"_Not summarized: the page is a {submission.flag.replace('_', ' ')}._")
+        body.append(f"_{flag_note(submission.flag)}_")
     elif submission.summary:
         body.append(escape(submission.summary, 1200))
     blocks = [_section("\n".join(body)), _context(f"#{submission.number} · react with :+1: "
@@ -69,7 +69,7 @@ def _item(item: DigestItem) -> list[Block]:
     byline = _byline(item.authors, item.site)
     lines = [title] + ([f"_{byline}_"] if byline else [])
     if item.flag:
-        lines.append(f"_Not summarized: the page is a {item.flag.replace('_', ' ')}._")
+        lines.append(f"_{flag_note(item.flag)}_")
     elif item.summary:
         lines.append(escape(item.summary, 1200))
     shared = ", ".join(escape(n, 60) for n in item.submitters[:10])

@@ -6,7 +6,7 @@ from __future__ import annotations
 from html import escape
 
 from bot.digest import Digest, DigestItem
-from bot.render.text import http_url, plain
+from bot.render.text import flag_note, http_url, plain
 
 FONT = "font-family:-apple-system,Segoe UI,Helvetica,Arial,sans-serif;"
 MUTED = "color:#6b7280;font-size:13px;"
@@ -26,8 +26,8 @@ def _link(url: str, text: str) -> str:
 
 def _item(item: DigestItem) -> str:
     byline = _e(item.byline, 200)
-    summary = (f'<p style="margin:6px 0;{MUTED}"><em>Not summarized: the page is a '
-               f'{escape(item.flag.replace("_", " "))}.</em></p>' if item.flag
+    summary = (f'<p style="margin:6px 0;{MUTED}"><em>{escape(flag_note(item.flag))}</em></p>'
+               if item.flag
                else f'<p style="margin:6px 0;line-height:1.5">{_e(item.summary, 1200)}</p>'
                if item.summary else "")
     shared = ", ".join(_e(name, 80) for name in item.submitters[:5])

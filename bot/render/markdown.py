@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from bot.digest import Digest, DigestItem
-from bot.render.text import http_url, plain
+from bot.render.text import flag_note, http_url, plain
 
 # Every character CommonMark (and the chat dialects) give a meaning to, anywhere in a line.
 _SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|<>~&])")
@@ -39,7 +39,7 @@ def _item(item: DigestItem) -> list[str]:
         heading += " · " + escape(item.site, 80)
     lines = [heading, ""]
     if item.flag:
-        lines += [f"*Not summarized: the page is a {item.flag.replace('_', ' ')}.*", ""]
+        lines += [f"*{flag_note(item.flag)}*", ""]
     elif item.summary:
         lines += [escape(item.summary, 1200), ""]
     shared = ", ".join(escape(name, 80) for name in item.submitters[:5])

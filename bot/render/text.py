@@ -41,3 +41,13 @@ def http_url(url: str) -> str:
     # "@" is encoded past the host so a link's text never reads as a chat mention.
     return (f"{scheme}//{quote(authority, safe=_URL_SAFE)}"
             f"{quote(path, safe=_URL_SAFE.replace('@', ''))}")
+
+
+FLAG_WORDS = {"paywall": "a paywall", "login_wall": "a login wall", "cookie_wall": "a cookie wall",
+              "bot_challenge": "a bot challenge", "js_required": "an empty JavaScript shell",
+              "empty": "empty"}
+
+
+def flag_note(flag: str) -> str:
+    """Why a pick has no summary, for every renderer: 'Not summarized: the page is a paywall.'"""
+    return f"Not summarized: the page is {FLAG_WORDS.get(flag, flag.replace('_', ' '))}."
