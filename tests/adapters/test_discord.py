@@ -17,6 +17,7 @@ from pydantic import SecretStr
 from adapters.discord.adapter import DiscordAdapter, configure_endpoints
 from bot.app import App, open_app
 from bot.config import Settings
+from tests.adapters.votes import score, settled
 from tests.e2e.pages import article
 from tests.fakes.discord_fake import (
     APP_ID,
@@ -81,14 +82,10 @@ class World:
         return interaction_id
 
     async def score(self, number: int) -> int:
-        queue = await self.app.curator.queue(COMMUNITY)
-        return next(e.tally.score for e in queue if e.submission.number == number)
+        return await score(self.app, COMMUNITY, number)
 
-    async def settled(self, number: int, score: int) -> None:
-        # Votes send nothing to Discord: the stored state is the only thing to wait on.
-        async with asyncio.timeout(10):
-            while await self.score(number) != score:  # noqa: ASYNC110
-                await asyncio.sleep(0.01)
+    async def settled(self, number: int, expected: int) -> None:
+        await settled(self.app, COMMUNITY, number, expected)
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import ipaddress
 import json
 import time
@@ -19,6 +18,7 @@ from pydantic import SecretStr
 from adapters.slack.server import build, http_app
 from bot.app import App, open_app
 from bot.config import Settings
+from tests.adapters.votes import score, settled
 from tests.digest_helpers import seed
 from tests.e2e.pages import article
 from tests.fakes.slack_api import TEAM, FakeSlack, _limit_errors, sign
@@ -73,16 +73,10 @@ class World:
         assert response.status == 200
 
     async def score(self, number: int) -> int:
-        queue = await self.app.curator.queue(COMMUNITY)
-        return next(e.tally.score for e in queue if e.submission.number == number)
+        return await score(self.app, COMMUNITY, number)
 
-    async def settled(self, number: int, score: int) -> None:
-        """Wait until the background listener has applied the votes (state, not time)."""
-        # Bolt acks events first and runs listeners in the background, and a vote sends
-        # nothing to Slack, so the only thing to wait on is the stored state itself.
-        async with asyncio.timeout(10):
-            while await self.score(number) != score:  # noqa: ASYNC110
-                await asyncio.sleep(0.01)
+    async def settled(self, number: int, expected: int) -> None:
+        await settled(self.app, COMMUNITY, number, expected)
 
 
 @pytest.fixture
