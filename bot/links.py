@@ -1,34 +1,38 @@
 """Finding links in chat messages and putting them in canonical form.
 
 The canonical form is what dedup compares: two links to the same page must come out equal,
-and two different pages must not. The rules are documented as a table in the README.
+and two different pages must not. The rules are documented in docs/canonical-urls.md.
 """
 
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 from bot.errors import InvalidLink
 
 # Slack's <url|label> and <url>, Discord's <url> and [label](url), and bare links. A bare link
 # must start a word: "testhttp://x" is not a link.
 _SLACK_OR_ANGLE = re.compile(r"<(https?://[^>|\s]+)(?:\|[^>]*)?>", re.IGNORECASE)
-_MARKDOWN = re.compile(r"\[[^\]]*\]\((https?://[^)\s]+)\)", re.IGNORECASE)
+_MARKDOWN = re.compile(r"\[[^\]]*\]\((https?://(?:[^()\s]|\([^()\s]*\))+)\)", re.IGNORECASE)
 _BARE = re.compile(r"(?<![\w@/:.+-])https?://[^\s<>\"'`]+", re.IGNORECASE)
-_TRAILING = ".,;:!?'\"*_~"
+_TRAILING = ".,;:!?'\"*_~…。、，！？”’»›」』】〕》〉"
 _PAIRS = {")": "(", "]": "[", "}": "{"}
+# Slack escapes these three in message text, inside links too.
+_SLACK_ENTITIES = (("&lt;", "<"), ("&gt;", ">"), ("&amp;", "&"))
 
 TRACKING_PARAMS = frozenset({
     "fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "twclid", "ttclid",
     "li_fat_id", "mc_cid", "mc_eid", "igshid", "igsh", "ref_src", "ref_url", "_hsenc", "_hsmi",
     "mkt_tok", "vero_id", "oly_anon_id", "oly_enc_id", "rb_clickid", "s_cid", "spm", "scid",
     "__s", "_ga", "_gl", "cmpid", "smid", "wt_mc", "ncid", "sr_share", "trk", "trkcampaign",
+    "si", "_branch_match_id", "guccounter", "guce_referrer", "guce_referrer_sig", "irclickid",
+    "epik", "wickedid", "ocid", "__twitter_impression", "amp_js_v", "amp_gsa", "amp_r", "usqp",
 })
 TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "hsa_", "ga_")
 
-# Per-domain rules: which parameters identify content (kept even if they look like tracking)
-# and which are noise on that site only. Keys are registrable hosts without "www.".
+# Per-site rules, keyed by host without "www.". KEEP_ONLY lists the parameters that identify
+# content (everything else is dropped there); DROP_EXTRA lists noise on that site only.
 KEEP_ONLY: dict[str, frozenset[str]] = {
     "youtube.com": frozenset({"v", "list", "t", "index"}),
     "news.ycombinator.com": frozenset({"id"}),
@@ -36,25 +40,39 @@ KEEP_ONLY: dict[str, frozenset[str]] = {
 DROP_EXTRA: dict[str, frozenset[str]] = {
     "twitter.com": frozenset({"s", "t"}),
     "x.com": frozenset({"s", "t"}),
-    "open.spotify.com": frozenset({"si"}),
-    "youtu.be": frozenset({"si", "feature"}),
+    "youtu.be": frozenset({"feature"}),
     "linkedin.com": frozenset({"trackingid", "lipi", "rcm"}),
     "medium.com": frozenset({"source", "sk"}),
+    "reddit.com": frozenset({"share_id", "context", "rdt"}),
 }
 MOBILE_PREFIXES = ("m.", "mobile.", "amp.")
+# Wikimedia puts the mobile label second: en.m.wikipedia.org.
+_WIKI_MOBILE = re.compile(
+    r"^([a-z0-9-]+)\.m\.(wikipedia|wiktionary|wikibooks|wikinews|wikiquote|wikisource|"
+    r"wikiversity|wikivoyage|wikimedia|wikidata)\.org$")
 HTTPS_ONLY = frozenset({"arxiv.org", "www.youtube.com", "github.com"})
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 _LABEL = r"[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?"
 _HOST = re.compile(rf"^(?:{_LABEL}\.)*{_LABEL}$")
-_ARXIV = re.compile(r"^/(?:abs|pdf)/(?P<id>[\w.\-/]+?)(?:v\d+)?(?:\.pdf)?/?$")
+_ARXIV = re.compile(r"^/(?:abs|pdf|html)/(?P<id>[\w.\-/]+?)(?:v\d+)?(?:\.pdf)?/?$")
+_YOUTUBE_PATH = re.compile(r"^/(?:shorts|embed|live|v)/([\w-]+)")
+_UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+_ESCAPE = re.compile(r"%([0-9A-Fa-f]{2})")
 
 
 def find_urls(text: str, limit: int = 5) -> list[str]:
-    """The http(s) links in a message, in order, without duplicates, at most ``limit``."""
+    """The http(s) links in a message, in order, at most ``limit``. Links with the same
+    canonical form count once (the first spelling is kept)."""
     found: list[tuple[int, str]] = []
     taken: list[tuple[int, int]] = []
-    for pattern in (_SLACK_OR_ANGLE, _MARKDOWN):
-        for match in pattern.finditer(text):
+    for match in _SLACK_OR_ANGLE.finditer(text):
+        url = match.group(1)
+        for entity, char in _SLACK_ENTITIES:
+            url = url.replace(entity, char)
+        found.append((match.start(), url))
+        taken.append(match.span())
+    for match in _MARKDOWN.finditer(text):
+        if not any(start <= match.start() < end for start, end in taken):
             found.append((match.start(), match.group(1)))
             taken.append(match.span())
     for match in _BARE.finditer(text):
@@ -62,17 +80,27 @@ def find_urls(text: str, limit: int = 5) -> list[str]:
             continue
         found.append((match.start(), _trim(match.group(0))))
     urls: list[str] = []
+    seen: set[str] = set()
     for _, url in sorted(found):
-        if url not in urls and _has_host(url):
-            urls.append(url)
-    return urls[:limit]
+        key = _dedup_key(url)
+        if key is None or key in seen:
+            continue
+        seen.add(key)
+        urls.append(url)
+        if len(urls) >= limit:
+            break
+    return urls
 
 
-def _has_host(url: str) -> bool:
+def _dedup_key(url: str) -> str | None:
+    """None for a link without a host; malformed ones are kept so canonicalize() can tell
+    the member what is wrong with them."""
     try:
-        return bool(urlsplit(url).netloc)
-    except ValueError:
-        return True  # malformed: let canonicalize() explain what is wrong with it
+        if not urlsplit(url).netloc:
+            return None
+        return canonicalize(url)
+    except (InvalidLink, ValueError):
+        return url
 
 
 def _trim(url: str) -> str:
@@ -87,40 +115,63 @@ def _trim(url: str) -> str:
 
 
 def canonicalize(url: str) -> str:
-    """The canonical form of an http(s) URL. Raises InvalidLink for anything else."""
+    """The canonical form of an http(s) URL. Raises InvalidLink for anything else.
+    Idempotent: the canonical form of a canonical form is itself."""
     raw = url.strip()
+    if any(c.isspace() or ord(c) < 32 or ord(c) == 127 for c in raw):
+        raise InvalidLink("That link has spaces or control characters in it.")
     try:
         parts = urlsplit(raw)
         port = parts.port
     except ValueError as err:
-        raise InvalidLink(f"That link is malformed: {err}.") from err
+        raise InvalidLink("That link is malformed.") from err
     scheme = parts.scheme.lower()
     if scheme not in _DEFAULT_PORTS:
         raise InvalidLink("Only http and https links can be submitted.")
     host = (parts.hostname or "").rstrip(".")
-    if not host or any(c.isspace() for c in raw):
+    if not host:
         raise InvalidLink("That link has no valid host.")
-    try:
-        host = host.encode("idna").decode("ascii").lower()
-    except UnicodeError as err:
-        raise InvalidLink("That link's host name is not valid.") from err
-    if not (_HOST.match(host) or ":" in host):
-        raise InvalidLink("That link's host name is not valid.")
+    if ":" not in host:
+        try:
+            host = host.encode("idna").decode("ascii").lower()
+        except UnicodeError as err:
+            raise InvalidLink("That link's host name is not valid.") from err
+        if not _HOST.match(host):
+            raise InvalidLink("That link's host name is not valid.")
     host, path, query = _site_rules(host, parts.path, parse_qsl(parts.query, True))
     if host in HTTPS_ONLY:
         scheme = "https"
-    netloc = host if port in (None, _DEFAULT_PORTS[scheme]) else f"{host}:{port}"
-    if ":" in host and not host.startswith("["):
-        netloc = f"[{host}]" if port in (None, _DEFAULT_PORTS[scheme]) else f"[{host}]:{port}"
+    name = f"[{host}]" if ":" in host else host
+    netloc = name if port in (None, _DEFAULT_PORTS[scheme]) else f"{name}:{port}"
     return urlunsplit((scheme, netloc, _path(path), _query(host, query), ""))
 
 
+def _unescape_unreserved(match: re.Match[str]) -> str:
+    char = chr(int(match.group(1), 16))
+    return char if char in _UNRESERVED else f"%{match.group(1).upper()}"
+
+
 def _path(path: str) -> str:
-    path = quote(unquote(path), safe="/:@!$&'()*+,;=-._~%")
-    path = re.sub(r"/{2,}", "/", path)
+    # Only escapes of unreserved characters are decoded: %2F must stay distinct from "/".
+    path = _ESCAPE.sub(_unescape_unreserved, path)
+    path = quote(path, safe="/:@!$&'()*+,;=-._~%")
+    path = _remove_dot_segments(re.sub(r"/{2,}", "/", path))
     if path in ("", "/"):
         return "/"
-    return path.rstrip("/") if not path.endswith("//") else path
+    return path.rstrip("/")
+
+
+def _remove_dot_segments(path: str) -> str:
+    out: list[str] = []
+    for segment in path.split("/"):
+        if segment == "..":
+            if len(out) > 1:
+                out.pop()
+        elif segment != ".":
+            out.append(segment)
+    if path.endswith(("/.", "/..")):
+        out.append("")
+    return "/".join(out) or "/"
 
 
 def _query(host: str, pairs: list[tuple[str, str]]) -> str:
@@ -149,13 +200,14 @@ def _site_rules(host: str, path: str,
     """Host-specific mappings to the canonical page: AMP, mobile hosts, short links."""
     # Google's AMP cache: https://example-com.cdn.ampproject.org/c/s/example.com/page
     if host.endswith(".cdn.ampproject.org") or host == "cdn.ampproject.org":
-        match = re.match(r"^/(?:[a-z]/)?(s/)?([^/]+)(/.*)?$", re.sub(r"^/c", "", path))
+        match = re.match(r"^/(?:[a-z]/)?(s/)?([^/]+)(/.*)?$", re.sub(r"^/c(?=/)", "", path))
         if match:
             host, path = match.group(2).lower(), match.group(3) or "/"
     if host.startswith("www.google.") and path.startswith("/amp/s/"):
-        rest = path[len("/amp/s/"):]
-        host, _, tail = rest.partition("/")
-        path = "/" + tail
+        host, _, tail = path[len("/amp/s/"):].partition("/")
+        host, path = host.lower(), "/" + tail
+    if wiki := _WIKI_MOBILE.match(host):
+        host = f"{wiki.group(1)}.{wiki.group(2)}.org"
     for prefix in MOBILE_PREFIXES:
         if host.startswith(prefix) and host.count(".") >= 2:
             host = host[len(prefix):]
@@ -168,9 +220,9 @@ def _site_rules(host: str, path: str,
         video = path.strip("/")
         extra = [(k, v) for k, v in query if k.lower() in ("t", "list")]
         return "www.youtube.com", "/watch", [("v", video), *extra]
-    if site == "youtube.com":
+    if site in ("youtube.com", "youtube-nocookie.com"):
         host = "www.youtube.com"
-        short = re.match(r"^/(?:shorts|embed|live)/([\w-]+)", path)
+        short = _YOUTUBE_PATH.match(path)
         if short:
             return host, "/watch", [("v", short.group(1)), *query]
     if site in ("arxiv.org", "export.arxiv.org"):
