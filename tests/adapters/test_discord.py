@@ -251,3 +251,37 @@ async def test_an_edit_that_adds_a_link_submits_it(world: World) -> None:
     [card] = await world.discord.wait_for("POST", f"/channels/{CHANNEL}/messages")
     assert card["message_reference"]["message_id"] == int(message)
     assert card["embeds"][0]["title"] == "Evals are the new unit tests"
+
+
+async def _interaction(world: World, who: str, kind: int, data: dict[str, Any]) -> None:
+    await world.discord.dispatch("INTERACTION_CREATE", {
+        "id": world.next_id(), "application_id": APP_ID, "type": kind, "token": "tok",
+        "version": 1, "guild_id": GUILD, "channel_id": CHANNEL,
+        "channel": {"id": CHANNEL, "type": 0, "guild_id": GUILD, "name": "general"},
+        "member": MEMBERS[who], "locale": "en-US", "guild_locale": "en-US",
+        "app_permissions": "0", "entitlements": [], "authorizing_integration_owners": {},
+        "context": 0, "attachment_size_limit": 10_485_760, "data": data})
+
+
+async def test_context_menu_credits_the_author_and_numbers_autocomplete(world: World) -> None:
+    target = world.next_id()
+    author = MEMBERS["11"]
+    await _interaction(world, "12", 2, {
+        "id": "78", "name": "Submit to digest", "type": 3, "target_id": target,
+        "resolved": {"messages": {target: {
+            "id": target, "channel_id": CHANNEL, "guild_id": GUILD, "author": author["user"],
+            "content": f"this one {world.pages.url('/evals')}", "timestamp": NOW,
+            "edited_timestamp": None, "tts": False, "mention_everyone": False,
+            "mentions": [], "mention_roles": [], "attachments": [], "embeds": [],
+            "pinned": False, "type": 0, "flags": 0}}}})
+    [reply] = await world.discord.wait_for("POST", "/callback")
+    assert reply["data"]["flags"] & 64 and "Queued as #1." in reply["data"]["content"]
+    [entry] = await world.app.curator.queue(COMMUNITY)
+    assert entry.submitter_names == ("ada",), "credited to the message's author"
+    await _interaction(world, "14", 4, {
+        "id": "77", "name": "digest", "type": 1, "options": [{
+            "name": "pick", "type": 1, "options": [
+                {"name": "number", "type": 4, "value": "", "focused": True}]}]})
+    choices = await world.discord.wait_for("POST", "/callback", count=2)
+    assert choices[1]["type"] == 8  # autocomplete result
+    assert [c["value"] for c in choices[1]["data"]["choices"]] == [1]
