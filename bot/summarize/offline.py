@@ -15,8 +15,12 @@ from collections import Counter
 from collections.abc import Sequence
 
 from bot.cpu import CpuPool
-from bot.models import Article, BriefItem, SourceKind, Summary, SummaryPrefs, SummarySource
+from bot.models import Article, BriefItem, Summary, SummaryPrefs, SummarySource
+from bot.summarize.brief import brief_emoji, offline_brief
+from bot.summarize.sanitize import strip_unsafe
 from bot.summarize.sentences import split_sentences, tokens
+
+__all__ = ["OfflineSummarizer", "brief_emoji", "offline_brief", "summarize_text"]
 
 _STOPWORDS = """
 a about above after again against all also am an and any are as at be because been before
@@ -29,6 +33,10 @@ what when where which while who whom why will with would you your yours yourself
 say one two new may might must shall us
 """
 _STOP = frozenset(_STOPWORDS.split())
+# "We propose X" states the contribution; "we show that" more often reports an experiment.
+_STRONG_CONTRIBUTION = re.compile(
+    r"\b(we (propose|present|introduce|develop|design|release)|this (paper|work)|"
+    r"in this (paper|work))\b", re.IGNORECASE)
 _CONTRIBUTION = re.compile(
     r"\b(we (propose|present|introduce|develop|show|demonstrate|describe|design|provide|"
     r"release|find|study|investigate|analy[sz]e)|this (paper|work|article|study)|"
@@ -38,6 +46,9 @@ _BOILERPLATE = re.compile(
     r"^(share this|scroll down|click here|follow us|image (copyright|caption)|media playback|"
     r"updates on this|more (stories|on this)|read more|sign up|subscribe|advertisement|"
     r"watch:|video:|photo:|listen)", re.IGNORECASE)
+# Share widgets and player notices that extraction can leave glued to the first sentence.
+_CHROME = re.compile(r"^(?:share this with.{0,120}?copy this link|media playback is (?:not |un)?"
+                     r"supported on (?:this|your) device)\s*", re.IGNORECASE)
 _LEANS_ON_CONTEXT = re.compile(r"^(he|she|it|they|his|her|its|their|but|and|also)\b",
                                re.IGNORECASE)
 _LEAD_IN = re.compile(
@@ -48,9 +59,9 @@ _QUOTED = re.compile(r"[\"“]([^\"”]+)[\"”]")
 
 SHORT_TEXT_RATIO = 0.15  # a summary is at most this share of a short text...
 SHORT_TEXT_FLOOR = 18  # ...but never shorter than this many words
-REDUNDANT = 0.7
+REDUNDANT = 0.7  # share of a sentence's words already said that makes it redundant
 MAX_SENTENCES = 40
-MAX_CHARS = 20_000  # share of a sentence's words already said that makes it redundant
+MAX_CHARS = 20_000
 
 
 def summarize_text(text: str, max_words: int) -> str:
@@ -60,7 +71,8 @@ def summarize_text(text: str, max_words: int) -> str:
     budget = min(max_words,
                  max(SHORT_TEXT_FLOOR, int(len(text.split()) * SHORT_TEXT_RATIO)))
     # The opening of an article carries its summary; a huge page must not cost more.
-    sentences = [s for s in (_compress(s) for s in split_sentences(text[:MAX_CHARS])) if s]
+    text = _CHROME.sub("", text[:MAX_CHARS].lstrip())
+    sentences = [s for s in (_compress(s) for s in split_sentences(text)) if s]
     sentences = sentences[:MAX_SENTENCES]
     if not sentences:
         return ""
@@ -107,8 +119,10 @@ def _scores(sentences: list[str], content: list[list[str]]) -> list[float]:
         size = _count(sentence)
         centrality = sum(math.log1p(frequency[w]) for w in unique) / (math.sqrt(len(unique)) + 1)
         score = centrality + 1.5 / (1 + i) ** 0.6
-        if _CONTRIBUTION.search(sentence):
+        if _STRONG_CONTRIBUTION.search(sentence):
             score += 3.0
+        elif _CONTRIBUTION.search(sentence):
+            score += 1.5
         if _BOILERPLATE.search(sentence):
             score -= 5.0
         if size < 5:
@@ -151,40 +165,12 @@ def _cut(sentence: str, max_words: int, whole: bool = False) -> str:
     return kept + "…"
 
 
-_KIND_EMOJI = {SourceKind.PAPER: "📄", SourceKind.CODE: "🛠️", SourceKind.VIDEO: "🎬"}
-_TOPIC_EMOJI = (
-    (re.compile(r"\b(releas|launch|open[- ]weights?|announc)", re.I), "🚀"),
-    (re.compile(r"\b(gpu|chip|hardware|data[- ]cent|memory|compute)", re.I), "🖥️"),
-    (re.compile(r"\b(law|act|regulat|policy|court|ban|govern)", re.I), "⚖️"),
-    (re.compile(r"\b(costs?|pric\w*|cheap\w*|budgets?)\b|[$€£]", re.I), "💸"),
-    (re.compile(r"\b(paper|research|study|benchmark|eval)", re.I), "🔬"),
-    (re.compile(r"\b(tutorial|guide|how to|walkthrough|fine-tun)", re.I), "🧑‍🏫"),
-)
-BRIEF_WORDS = 24
-
-
-def brief_emoji(pick: BriefItem) -> str:
-    if pick.kind in _KIND_EMOJI:
-        return _KIND_EMOJI[pick.kind]
-    text = f"{pick.title} {pick.summary}"
-    return next((emoji for pattern, emoji in _TOPIC_EMOJI if pattern.search(text)), "📰")
-
-
-def offline_brief(picks: Sequence[BriefItem], limit: int = 5) -> tuple[str, ...]:
-    """TL;DR bullets for the top picks, one each: an emoji and the summary's first sentence
-    when it is short enough to read at a glance, else the title."""
-    bullets = []
-    for pick in picks[:limit]:
-        sentences = split_sentences(pick.summary)
-        lead = sentences[0] if sentences and _count(sentences[0]) <= BRIEF_WORDS else pick.title
-        bullets.append(f"{brief_emoji(pick)} {lead}")
-    return tuple(bullets)
-
-
 class OfflineSummarizer:
     """Implements bot.ports.Summarizer without any network."""
 
     def __init__(self, cpu: CpuPool | None = None) -> None:
+        # Without a pool the work runs inline: it is bounded (MAX_CHARS of text, about a
+        # millisecond), less than handing it to a thread would cost.
         self._cpu = cpu
 
     async def summarize(self, article: Article, prefs: SummaryPrefs) -> Summary:
@@ -194,7 +180,8 @@ class OfflineSummarizer:
             text = summarize_text(article.text, prefs.max_words)
         else:
             text = await self._cpu.run(summarize_text, article.text, prefs.max_words)
-        return Summary(text, SummarySource.OFFLINE)
+        # Page text is as untrusted as model output: it may carry mentions and links.
+        return Summary(strip_unsafe(text), SummarySource.OFFLINE)
 
     async def brief(self, picks: Sequence[BriefItem], prefs: SummaryPrefs) -> tuple[str, ...]:
         return offline_brief(picks)
