@@ -1,19 +1,36 @@
-"""Summaries: an OpenAI-compatible LLM when configured, the offline summarizer otherwise."""
+"""Summaries: an OpenAI-compatible LLM when configured, the offline summarizer otherwise.
+
+Both implement bot.ports.Summarizer and have ``aclose``. The offline work (about a
+millisecond per article, bounded input) runs in the CPU pool when one is given, else inline.
+"""
 
 from __future__ import annotations
 
 from bot.config import Settings
 from bot.cpu import CpuPool
-from bot.summarize.cache import SummaryCache
+from bot.summarize.brief import offline_brief
+from bot.summarize.cache import MemorySummaryCache, SummaryCache
 from bot.summarize.llm import LLMSummarizer
-from bot.summarize.offline import OfflineSummarizer
+from bot.summarize.offline import OfflineSummarizer, summarize_text
+from bot.summarize.sanitize import clean_summary, strip_unsafe
 
-__all__ = ["LLMSummarizer", "OfflineSummarizer", "SummaryCache", "build_summarizer"]
+__all__ = [
+    "LLMSummarizer",
+    "MemorySummaryCache",
+    "OfflineSummarizer",
+    "SummaryCache",
+    "build_summarizer",
+    "clean_summary",
+    "offline_brief",
+    "strip_unsafe",
+    "summarize_text",
+]
 
 
 def build_summarizer(settings: Settings, cache: SummaryCache | None = None,
                      cpu: CpuPool | None = None) -> LLMSummarizer | OfflineSummarizer:
-    """No OPENAI_API_KEY and no OPENAI_BASE_URL: the offline summarizer."""
+    """The LLM summarizer when OPENAI_API_KEY or OPENAI_BASE_URL is set, else the offline
+    one. Nothing connects here; the caller must ``await summarizer.aclose()``."""
     if settings.llm_configured:
         return LLMSummarizer(settings, cache, cpu)
     return OfflineSummarizer(cpu)

@@ -12,8 +12,6 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
-import random
-import time
 from collections.abc import Sequence
 
 import openai
@@ -22,19 +20,23 @@ from bot.config import Settings
 from bot.cpu import CpuPool
 from bot.errors import LLMUnavailable
 from bot.models import Article, BriefItem, Summary, SummaryPrefs, SummarySource
+from bot.summarize.breaker import MAX_PAUSE, RETRY_AFTER_CAP, Breaker, backoff_delay, retry_after
+from bot.summarize.brief import bullets_from_answer
 from bot.summarize.cache import SummaryCache
-from bot.summarize.offline import OfflineSummarizer, brief_emoji
-from bot.summarize.prompts import brief_messages, summary_messages
-from bot.summarize.sanitize import clean_summary, strip_unsafe
+from bot.summarize.offline import OfflineSummarizer
+from bot.summarize.prompts import PROMPT_VERSION, brief_messages, summary_messages, trim_to_tokens
+from bot.summarize.sanitize import clean_summary
 
 log = logging.getLogger(__name__)
 
-RETRY_AFTER_CAP = 10.0  # seconds we are willing to wait when the server asks us to
 MISCONFIGURED_PAUSE = 600.0  # seconds without LLM calls after a bad key, model or URL
 UNREACHABLE_PAUSE = 60.0
-CHARS_PER_TOKEN = 4
-_FATAL = (openai.AuthenticationError, openai.PermissionDeniedError, openai.NotFoundError,
-          openai.BadRequestError)
+FAILING_PAUSE = 60.0  # after FAILURES_TO_PAUSE summaries in a row failed (timeouts, 5xx)
+FAILURES_TO_PAUSE = 3
+PLACEHOLDER_KEY = "not-needed"  # Ollama, llama.cpp: no key, but the client insists on one
+_MISCONFIGURED = (openai.AuthenticationError, openai.PermissionDeniedError,
+                  openai.NotFoundError)
+_NOT_RETRIED = (400, 413, 422)  # this request is wrong; sending it again will not help
 
 
 class LLMSummarizer:
@@ -44,18 +46,21 @@ class LLMSummarizer:
                  cpu: CpuPool | None = None) -> None:
         key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else ""
         self._client = openai.AsyncOpenAI(
-            # Local servers (Ollama, llama.cpp) need no key but the client wants one.
-            api_key=key or "not-needed",
+            api_key=key or PLACEHOLDER_KEY,
             base_url=settings.openai_base_url or None,
             timeout=settings.llm_timeout,
             max_retries=0,  # retries are ours, so Retry-After and the breaker apply
         )
         self._model = settings.llm_model
-        self._retries = settings.llm_max_retries
-        self._max_input_chars = settings.llm_max_input_tokens * CHARS_PER_TOKEN
+        self._retries = max(0, settings.llm_max_retries)
+        self._max_input_tokens = settings.llm_max_input_tokens
         self._cache = cache
         self._offline = OfflineSummarizer(cpu)
-        self._paused_until = 0.0
+        self._breaker = Breaker(FAILURES_TO_PAUSE, FAILING_PAUSE)
+
+    @property
+    def model(self) -> str:
+        return self._model
 
     async def aclose(self) -> None:
         await self._client.close()
@@ -63,18 +68,18 @@ class LLMSummarizer:
     async def summarize(self, article: Article, prefs: SummaryPrefs) -> Summary:
         if article.flag is not None or not article.text.strip():
             return Summary("", SummarySource.NONE)
-        key = self._cache_key(article, prefs)
-        if self._cache is not None:
-            cached = await self._cache.get(key)
-            if cached is not None:
-                return cached
-        text = article.text[: self._max_input_chars]
+        text = trim_to_tokens(article.text, self._max_input_tokens)
+        key = self._cache_key(article, text, prefs)
+        cached = await self._cache_get(key)
+        if cached is not None:
+            return cached
+        messages = summary_messages(article.title, article.site_name, text, prefs,
+                                    article.language)
         try:
-            answer = await self._complete(
-                summary_messages(article.title, article.site_name, text, prefs,
-                                 article.language), max_tokens=prefs.max_words * 3)
+            answer = await self._complete(messages, max_tokens=max(64, prefs.max_words * 3))
         except LLMUnavailable as err:
-            log.warning("LLM summary failed, using the offline summary: %s", err)
+            log.warning("LLM summary of %s failed (%s); using the offline summary",
+                        article.url, err)
             return await self._fallback(article, prefs)
         cleaned = clean_summary(answer, prefs.max_words)
         if not cleaned:
@@ -82,8 +87,7 @@ class LLMSummarizer:
                         article.url)
             return await self._fallback(article, prefs)
         summary = Summary(cleaned, SummarySource.LLM, self._model)
-        if self._cache is not None:
-            await self._cache.put(key, summary)
+        await self._cache_put(key, summary)
         return summary
 
     async def brief(self, picks: Sequence[BriefItem], prefs: SummaryPrefs) -> tuple[str, ...]:
@@ -92,86 +96,103 @@ class LLMSummarizer:
         try:
             answer = await self._complete(brief_messages(picks[:10], prefs), max_tokens=400)
         except LLMUnavailable as err:
-            log.warning("LLM TL;DR failed, using the offline one: %s", err)
+            log.warning("LLM TL;DR failed (%s); using the offline one", err)
             return await self._offline.brief(picks, prefs)
-        bullets = []
-        for line in answer.splitlines():
-            bullet = strip_unsafe(line).lstrip("-*• ").strip()
-            if len(bullet.split()) >= 3:
-                words = bullet.split()[:30]
-                bullets.append(" ".join(words))
-        if not 3 <= len(bullets) <= 5 and len(bullets) < len(picks[:3]):
+        bullets = bullets_from_answer(answer, picks)
+        if bullets is None:
+            log.warning("LLM TL;DR was not usable; using the offline one")
             return await self._offline.brief(picks, prefs)
-        return tuple(_with_emoji(b, picks[min(i, len(picks) - 1)])
-                     for i, b in enumerate(bullets[:5]))
+        return bullets
 
     async def _fallback(self, article: Article, prefs: SummaryPrefs) -> Summary:
         offline = await self._offline.summarize(article, prefs)
         return Summary(offline.text, SummarySource.OFFLINE_FALLBACK)
 
-    def _cache_key(self, article: Article, prefs: SummaryPrefs) -> str:
+    def _cache_key(self, article: Article, text: str, prefs: SummaryPrefs) -> str:
         digest = hashlib.sha256()
-        for part in (self._model, prefs.language, prefs.instructions, str(prefs.max_words),
-                     article.title, article.site_name, article.text):
+        for part in (PROMPT_VERSION, self._model, prefs.language, prefs.instructions,
+                     str(prefs.max_words), article.language, article.title,
+                     article.site_name, text):
             digest.update(part.encode("utf-8", "replace") + b"\x00")
         return "llm:" + digest.hexdigest()
 
+    async def _cache_get(self, key: str) -> Summary | None:
+        if self._cache is None:
+            return None
+        try:
+            return await self._cache.get(key)
+        except Exception:  # a broken cache costs money, not summaries
+            log.exception("summary cache read failed")
+            return None
+
+    async def _cache_put(self, key: str, summary: Summary) -> None:
+        if self._cache is None:
+            return
+        try:
+            await self._cache.put(key, summary)
+        except Exception:
+            log.exception("summary cache write failed")
+
     async def _complete(self, messages: list[dict[str, str]], max_tokens: int) -> str:
-        if time.monotonic() < self._paused_until:
-            raise LLMUnavailable("the LLM is paused after an earlier configuration error")
+        """The model's answer. Raises LLMUnavailable after bounded retries, at once for a
+        misconfiguration, and without calling while the breaker is open."""
+        if self._breaker.is_open:
+            raise LLMUnavailable(f"LLM calls paused ({self._breaker.reason})")
         for attempt in range(self._retries + 1):
+            last = attempt == self._retries
             try:
                 response = await self._client.chat.completions.create(
                     model=self._model, messages=messages,  # type: ignore[arg-type]
                     max_tokens=max_tokens, temperature=0.2,
                 )
-            except _FATAL as err:
-                self._pause(MISCONFIGURED_PAUSE)
-                log.error("LLM request refused (HTTP %s): check OPENAI_API_KEY, "
-                          "DIGESTIF_LLM_MODEL and OPENAI_BASE_URL; pausing LLM calls for %ds",
-                          err.status_code, MISCONFIGURED_PAUSE)
+            except _MISCONFIGURED as err:
+                if self._breaker.open(MISCONFIGURED_PAUSE, f"HTTP {err.status_code}"):
+                    log.error(
+                        "LLM refused the request with HTTP %s (model %r at %s): check "
+                        "OPENAI_API_KEY, DIGESTIF_LLM_MODEL and OPENAI_BASE_URL. Offline "
+                        "summaries for the next %d s.", err.status_code, self._model,
+                        self._client.base_url, MISCONFIGURED_PAUSE)
                 raise LLMUnavailable(f"refused with HTTP {err.status_code}") from err
             except openai.APITimeoutError as err:
-                if attempt == self._retries:
+                if last:
+                    self._failed("timeouts")
                     raise LLMUnavailable("timed out") from err
-                await self._backoff(attempt, None)
+                await asyncio.sleep(backoff_delay(attempt, None))
             except openai.APIConnectionError as err:
-                self._pause(UNREACHABLE_PAUSE)
-                log.error("LLM server unreachable at %s: %s; pausing LLM calls for %ds",
-                          self._client.base_url, err, UNREACHABLE_PAUSE)
+                if self._breaker.open(UNREACHABLE_PAUSE, "unreachable"):
+                    log.error("LLM server unreachable at %s (%s): check OPENAI_BASE_URL. "
+                              "Offline summaries for the next %d s.", self._client.base_url,
+                              type(err.__cause__ or err).__name__, UNREACHABLE_PAUSE)
                 raise LLMUnavailable("the LLM server is unreachable") from err
             except openai.APIStatusError as err:
-                wait = _retry_after(err)
-                if attempt == self._retries or (wait is not None and wait > RETRY_AFTER_CAP):
+                if err.status_code in _NOT_RETRIED:
+                    self._failed(f"HTTP {err.status_code}")
                     raise LLMUnavailable(f"HTTP {err.status_code}") from err
-                await self._backoff(attempt, wait)
+                wait = retry_after(err.response.headers)
+                if wait is not None and wait > RETRY_AFTER_CAP:
+                    # Waiting inside one summary would stall the queue; the server has told
+                    # us when to come back, so nobody calls before then.
+                    if self._breaker.open(min(wait, MAX_PAUSE), f"HTTP {err.status_code}"):
+                        log.warning("LLM asked us to wait %.0f s (HTTP %s); offline "
+                                    "summaries meanwhile", wait, err.status_code)
+                    raise LLMUnavailable(f"HTTP {err.status_code}, retry after {wait:.0f}s"
+                                         ) from err
+                if last:
+                    self._failed(f"HTTP {err.status_code}")
+                    raise LLMUnavailable(f"HTTP {err.status_code}") from err
+                await asyncio.sleep(backoff_delay(attempt, wait))
+            except openai.OpenAIError as err:  # a malformed response, among others
+                raise LLMUnavailable(f"bad response: {type(err).__name__}") from err
             else:
+                self._breaker.success()
                 choices = response.choices or []
                 content = choices[0].message.content if choices else None
-                if not content:
+                if not content or not content.strip():
                     raise LLMUnavailable("the answer was empty")
                 return content
-        raise LLMUnavailable("no answer")  # unreachable: the loop returns or raises
+        raise AssertionError("unreachable: the last attempt returns or raises")
 
-    def _pause(self, seconds: float) -> None:
-        self._paused_until = time.monotonic() + seconds
-
-    @staticmethod
-    async def _backoff(attempt: int, retry_after: float | None) -> None:
-        delay = retry_after if retry_after is not None else 0.5 * 2**attempt
-        await asyncio.sleep(min(delay, RETRY_AFTER_CAP) + random.uniform(0, 0.1))
-
-
-def _retry_after(err: openai.APIStatusError) -> float | None:
-    raw = err.response.headers.get("retry-after")
-    try:
-        return max(0.0, float(raw)) if raw is not None else None
-    except ValueError:
-        return None
-
-
-def _with_emoji(bullet: str, pick: BriefItem) -> str:
-    first = bullet[:1]
-    if first and not first.isalnum() and not first.isspace():
-        return bullet  # the model already led with an emoji
-    return f"{brief_emoji(pick)} {bullet}"
+    def _failed(self, reason: str) -> None:
+        if self._breaker.failure(reason):
+            log.warning("LLM failed %d times in a row (%s); offline summaries for %d s",
+                        FAILURES_TO_PAUSE, reason, FAILING_PAUSE)
