@@ -8,7 +8,7 @@ from lxml import html as lxml_html
 
 
 def parse(text: str) -> Any:
-    return lxml_html.document_fromstring(text or "<html></html>")
+    return lxml_html.document_fromstring(text if text.strip() else "<html></html>")
 
 
 def meta(tree: Any, *names: str) -> list[str]:

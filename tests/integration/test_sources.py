@@ -9,39 +9,14 @@ from pathlib import Path
 import pytest
 
 from bot.config import Settings
-from bot.errors import ExtractError
+from bot.errors import ExtractError, FetchError, HttpStatus, TooLarge
 from bot.links import canonicalize
 from bot.models import SourceKind
 from bot.reader import Reader, build_reader
 from bot.sources import Endpoints
-from tests.fakes.web import PageServer
+from tests.fakes.web import FakeResolver, PageServer
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "sources"
-
-
-def make_pdf(title: str, author: str, lines: list[str]) -> bytes:
-    """A minimal valid PDF with an Info dictionary and one page of text."""
-    stream = "BT /F1 12 Tf 72 720 Td 14 TL " + " ".join(
-        f"({line}) Tj T*" for line in lines) + " ET"
-    objects = [
-        "<< /Type /Catalog /Pages 2 0 R >>",
-        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
-        "/Resources << /Font << /F1 5 0 R >> >> >>",
-        f"<< /Length {len(stream)} >>\nstream\n{stream}\nendstream",
-        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-        f"<< /Title ({title}) /Author ({author}) >>",
-    ]
-    out, offsets = b"%PDF-1.4\n", []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += f"{number} 0 obj\n{body}\nendobj\n".encode("latin-1")
-    xref = len(out)
-    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
-    out += b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
-    out += (f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R /Info 6 0 R >>\n"
-            f"startxref\n{xref}\n%%EOF\n").encode()
-    return out
 
 
 @pytest.fixture
@@ -52,15 +27,15 @@ async def site() -> AsyncIterator[tuple[PageServer, Reader]]:
         server.add("/watch", (FIXTURES / "youtube_watch.html").read_text())
         server.add("/oembed", body=(FIXTURES / "youtube_oembed.json").read_bytes(),
                    content_type="application/json")
-        server.add("/paper.pdf", body=make_pdf(
-            "Scaling Laws for Tiny Models", "Ada Byron",
-            ["Scaling Laws for Tiny Models", "We study how small models scale.",
-             "Loss falls as a power law in parameters."]), content_type="application/pdf")
+        for name in ("paper.pdf", "untitled.pdf", "encrypted.pdf"):
+            server.add(f"/{name}", body=(FIXTURES / name).read_bytes(),
+                       content_type="application/pdf")
         server.add("/broken.pdf", body=b"%PDF-1.4 garbage", content_type="application/pdf")
         base = server.url("")
         settings = Settings(fetch_allow_networks=(ipaddress.ip_network("127.0.0.0/8"),))
-        reader = build_reader(settings, endpoints=Endpoints(arxiv=base, github=base,
-                                                            youtube=base))
+        # Names are never looked up in real DNS: only numeric hosts resolve.
+        reader = build_reader(settings, resolver=FakeResolver(),
+                              endpoints=Endpoints(arxiv=base, github=base, youtube=base))
         async with reader:
             yield server, reader
 
@@ -116,5 +91,49 @@ async def test_pdf_links(site: tuple[PageServer, Reader]) -> None:
     assert (article.title, article.authors, article.kind) == (
         "Scaling Laws for Tiny Models", ("Ada Byron",), SourceKind.PAPER)
     assert "Loss falls as a power law in parameters." in article.text
-    with pytest.raises(ExtractError, match="PDF"):
-        await reader.read(server.url("/broken.pdf"))
+    untitled = await reader.read(server.url("/untitled.pdf"))
+    assert (untitled.title, untitled.authors) == ("A Field Guide to Tokenizers", ())
+    for path in ("/broken.pdf", "/encrypted.pdf"):
+        with pytest.raises(ExtractError, match="PDF"):
+            await reader.read(server.url(path))
+
+
+async def test_pdf_links_are_size_capped() -> None:
+    async with PageServer() as server:
+        server.add("/paper.pdf", body=(FIXTURES / "paper.pdf").read_bytes(),
+                   content_type="application/pdf")
+        settings = Settings(fetch_allow_networks=(ipaddress.ip_network("127.0.0.0/8"),),
+                            fetch_max_bytes=500)
+        async with build_reader(settings) as reader:
+            with pytest.raises(TooLarge):
+                await reader.read(server.url("/paper.pdf"))
+
+
+async def test_sources_on_their_real_names_through_a_fake_resolver() -> None:
+    """Without injected endpoints: the special-source hosts resolve (fake resolver) to a
+    local server that loopback is allowed for. Plain http stands in for their https."""
+    async with PageServer() as server:
+        server.add("/abs/2411.01234", (FIXTURES / "arxiv_abs.html").read_text())
+        resolver = FakeResolver(default="127.0.0.1")
+        settings = Settings(fetch_allow_networks=(ipaddress.ip_network("127.0.0.0/8"),))
+        endpoints = Endpoints(arxiv=f"http://arxiv.org:{server.port}")
+        async with build_reader(settings, resolver=resolver, endpoints=endpoints) as reader:
+            article = await reader.read("https://arxiv.org/pdf/2411.01234v3")
+    assert article.title.startswith("Sparse Routing") and resolver.lookups == ["arxiv.org"]
+    assert server.hosts == [f"arxiv.org:{server.port}"]
+
+
+async def test_github_pages_that_are_not_repositories_are_read_as_pages(
+    site: tuple[PageServer, Reader]
+) -> None:
+    server, reader = site
+    with pytest.raises(FetchError, match="could not be found"):  # the fake knows no names
+        await reader.read("https://github.com/topics/llm")
+    assert server.requests == []
+
+
+async def test_youtube_oembed_failure_is_a_fetch_error(site: tuple[PageServer, Reader]) -> None:
+    server, reader = site
+    server.add("/oembed", "Unauthorized", status=401)  # a private video
+    with pytest.raises(HttpStatus):
+        await reader.read("https://www.youtube.com/watch?v=private1")
