@@ -18,7 +18,13 @@ from bot.cpu import CpuPool
 from bot.models import Article, BriefItem, Summary, SummaryPrefs, SummarySource
 from bot.summarize.brief import brief_emoji, offline_brief
 from bot.summarize.sanitize import strip_unsafe
-from bot.summarize.sentences import split_sentences, tokens
+from bot.summarize.sentences import (
+    count_words,
+    first_words,
+    join_sentences,
+    split_sentences,
+    tokens,
+)
 
 __all__ = ["OfflineSummarizer", "brief_emoji", "offline_brief", "summarize_text"]
 
@@ -69,7 +75,7 @@ def summarize_text(text: str, max_words: int) -> str:
     if max_words <= 0:
         return ""
     budget = min(max_words,
-                 max(SHORT_TEXT_FLOOR, int(len(text.split()) * SHORT_TEXT_RATIO)))
+                 max(SHORT_TEXT_FLOOR, int(count_words(text[:MAX_CHARS]) * SHORT_TEXT_RATIO)))
     # The opening of an article carries its summary; a huge page must not cost more.
     text = _CHROME.sub("", text[:MAX_CHARS].lstrip())
     sentences = [s for s in (_compress(s) for s in split_sentences(text)) if s]
@@ -98,13 +104,12 @@ def summarize_text(text: str, max_words: int) -> str:
         if used >= budget - 3:
             break
     chosen = [best, *sorted(i for i in chosen if i != best)]
-    summary = " ".join(sentences[i] for i in chosen)
+    summary = join_sentences(sentences[i] for i in chosen)
     following = [i for i in range(max(chosen) + 1, len(sentences)) if scores[i] > -0.5]
     if used < budget and following:
-        fill = sentences[following[0]].split()[: budget - used]
-        if len(fill) >= 4:
-            summary += " " + _cut(" ".join(fill), len(fill), whole=len(fill) == _count(
-                sentences[following[0]]))
+        fill, cut = first_words(sentences[following[0]], budget - used)
+        if _count(fill) >= 4:
+            summary = join_sentences((summary, _ellipsis(fill) if cut else fill))
     return summary
 
 
@@ -154,15 +159,16 @@ def _content(sentence: str) -> list[str]:
 
 
 def _count(sentence: str) -> int:
-    return len(sentence.split())
+    return count_words(sentence)
 
 
-def _cut(sentence: str, max_words: int, whole: bool = False) -> str:
-    words = sentence.split()
-    if whole or (len(words) <= max_words and sentence.rstrip().endswith((".", "!", "?"))):
-        return sentence
-    kept = " ".join(words[:max_words]).rstrip(",;:–-")
-    return kept + "…"
+def _cut(sentence: str, max_words: int) -> str:
+    kept, cut = first_words(sentence, max_words)
+    return _ellipsis(kept) if cut else kept
+
+
+def _ellipsis(kept: str) -> str:
+    return kept.rstrip(",;:–-— ") + "…"
 
 
 class OfflineSummarizer:

@@ -12,6 +12,14 @@ import html
 import re
 import unicodedata
 
+from bot.summarize.sentences import (
+    count_words,
+    first_words,
+    join_sentences,
+    rough_sentences,
+    word_units,
+)
+
 # C0/C1 controls, soft hyphen, bidi marks/embeddings/overrides/isolates, zero-width and
 # invisible operators, BOM, interlinear annotations. ZWJ is handled apart (emoji need it).
 _CONTROL = re.compile(
@@ -55,7 +63,6 @@ _REFUSAL = re.compile(
 _CHATTER = re.compile(
     r"^(?:let me know|i hope|hope this|feel free|would you like|do you want|if you (?:want|"
     r"need|would)|please note|note:)", re.IGNORECASE)
-_SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s+")
 MIN_WORDS = 4
 MAX_SENTENCES = 3
 MAX_CHARS_PER_WORD = 40  # a 10,000-character "word" is not a word
@@ -106,7 +113,7 @@ def strip_preamble(text: str) -> str:
 def looks_like_summary(text: str, min_words: int = MIN_WORDS) -> bool:
     """Prose with enough words, mostly letters, not a question back to the user, and no
     trace of our own prompt."""
-    if len(text.split()) < min_words or any(mark in text for mark in _LEAKED_PROMPT):
+    if count_words(text) < min_words or any(mark in text for mark in _LEAKED_PROMPT):
         return False
     letters = sum(ch.isalpha() for ch in text)
     visible = sum(not ch.isspace() for ch in text)
@@ -120,35 +127,35 @@ def clean_summary(text: str, max_words: int, max_sentences: int = MAX_SENTENCES,
     text = strip_preamble(strip_unsafe(strip_preamble(text.strip())))
     if not text or is_refusal(text):
         return ""
-    sentences = [s for s in _SENTENCE_END.split(text) if s and not _CHATTER.match(s)]
-    text = " ".join(sentences[:max_sentences])
+    sentences = [s for s in rough_sentences(text) if not _CHATTER.match(s)]
+    text = join_sentences(sentences[:max_sentences])
     text = fit_words(text, max_words)
     return text if looks_like_summary(text, min_words) else ""
 
 
 def fit_words(text: str, max_words: int) -> str:
-    """At most ``max_words`` words: whole sentences when they fit, else cut at a word (and
-    grapheme) boundary with an ellipsis."""
+    """At most ``max_words`` words (CJK counted by length): whole sentences when they fit,
+    else cut at a word (and grapheme) boundary with an ellipsis."""
     if max_words <= 0:
         return ""
-    words = [_fit_word(w) for w in text.split()]
-    if len(words) <= max_words:
-        return " ".join(words)
+    text = " ".join(_fit_word(w) for w in text.split())
+    if count_words(text) <= max_words:
+        return text
     kept, count = [], 0
-    for sentence in _SENTENCE_END.split(" ".join(words)):
-        size = len(sentence.split())
+    for sentence in rough_sentences(text):
+        size = count_words(sentence)
         if count + size > max_words:
             break
         kept.append(sentence)
         count += size
     # Whole sentences, unless they would leave most of the budget unused.
     if kept and count >= max_words // 2:
-        return " ".join(kept)
-    return " ".join(words[:max_words]).rstrip(",;:–-") + "…"
+        return join_sentences(kept)
+    return first_words(text, max_words)[0].rstrip(",;:–-— ") + "…"
 
 
 def _fit_word(word: str) -> str:
-    if len(word) <= MAX_CHARS_PER_WORD:
+    if len(word) <= MAX_CHARS_PER_WORD or word_units(word) > 1:
         return word
     cut = MAX_CHARS_PER_WORD
     # Never split a grapheme: back off over combining marks, joiners and variation selectors.

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections.abc import Iterable
 
 _ABBREVIATIONS = frozenset({
     "mr", "mrs", "ms", "dr", "prof", "sr", "jr", "st", "vs", "etc", "e.g", "i.e", "al", "fig",
@@ -48,3 +50,69 @@ def _split_latin(text: str) -> list[str]:
 
 def tokens(text: str) -> list[str]:
     return [t.lower() for t in _WORD.findall(text)]
+
+
+# Chinese and Japanese put no spaces between words: a run of their characters counts as one
+# word per two characters, so a budget in words means about the same length in any script.
+_WIDE_CHAR = re.compile("[\u2e80-\u2fff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+WIDE_CHARS_PER_WORD = 2
+
+
+def word_units(token: str) -> int:
+    wide = len(_WIDE_CHAR.findall(token))
+    return max(1, -(-wide // WIDE_CHARS_PER_WORD)) if wide else 1
+
+
+def count_words(text: str) -> int:
+    """Whitespace words, with runs of CJK characters counted by length (never fewer than
+    ``len(text.split())``)."""
+    if not _WIDE_CHAR.search(text):
+        return len(text.split())
+    return sum(word_units(t) for t in text.split())
+
+
+def first_words(text: str, max_words: int) -> tuple[str, bool]:
+    """The longest start of ``text`` within ``max_words`` (as count_words counts), cut at a
+    word boundary, or between CJK characters but never inside a grapheme; and whether
+    anything was cut."""
+    kept: list[str] = []
+    left = max_words
+    for token in text.split():
+        units = word_units(token)
+        if units <= left:
+            kept.append(token)
+            left -= units
+            continue
+        if left > 0 and units > 1:
+            kept.append(_wide_prefix(token, left * WIDE_CHARS_PER_WORD))
+        return " ".join(k for k in kept if k), True
+    return " ".join(kept), False
+
+
+def _wide_prefix(token: str, max_wide: int) -> str:
+    wide, end = 0, 0
+    for i, ch in enumerate(token):
+        if _WIDE_CHAR.match(ch):
+            if wide == max_wide:
+                break
+            wide += 1
+        end = i + 1
+    while 0 < end < len(token) and unicodedata.category(token[end]).startswith("M"):
+        end -= 1
+    return token[:end]
+
+
+_CLAUSE_END = re.compile(r"(?<=[.!?])\s+|(?<=[。！？])\s*")
+
+
+def rough_sentences(text: str) -> list[str]:
+    """Sentences of already clean prose (a model's answer): split after end punctuation."""
+    return [s for s in _CLAUSE_END.split(text) if s]
+
+
+def join_sentences(parts: Iterable[str]) -> str:
+    # Chinese and Japanese sentences follow each other without a space.
+    out = ""
+    for part in parts:
+        out += part if not out or out.endswith(("。", "！", "？")) else " " + part
+    return out
