@@ -15,6 +15,7 @@ import logging
 from collections.abc import Sequence
 
 import openai
+from openai.types.chat import ChatCompletion
 
 from bot.config import Settings
 from bot.cpu import CpuPool
@@ -184,6 +185,9 @@ class LLMSummarizer:
             except openai.OpenAIError as err:  # a malformed response, among others
                 raise LLMUnavailable(f"bad response: {type(err).__name__}") from err
             else:
+                if not isinstance(response, ChatCompletion):
+                    # A proxy's HTML page served as 200 comes back as a plain string.
+                    raise LLMUnavailable("the server did not answer as an OpenAI API")
                 self._breaker.success()
                 choices = response.choices or []
                 content = choices[0].message.content if choices else None

@@ -35,10 +35,35 @@ def no_choices() -> Reply:
     return lambda request: web.json_response(completion("x", choices=False))
 
 
-def status(code: int, retry_after: str | None = None, message: str = "error") -> Reply:
-    headers = {"Retry-After": retry_after} if retry_after is not None else {}
+def status(code: int, retry_after: str | None = None, message: str = "error",
+           headers: dict[str, str] | None = None) -> Reply:
+    sent = dict(headers or {})
+    if retry_after is not None:
+        sent["Retry-After"] = retry_after
     body = {"error": {"message": message, "type": "error", "code": str(code)}}
-    return lambda request: web.json_response(body, status=code, headers=headers)
+    return lambda request: web.json_response(body, status=code, headers=sent)
+
+
+def model_not_found(request: dict[str, Any]) -> web.StreamResponse:
+    body = {"error": {"message": f"The model `{request.get('model')}` does not exist",
+                      "type": "invalid_request_error", "code": "model_not_found"}}
+    return web.json_response(body, status=404)
+
+
+def malformed() -> Reply:
+    """A proxy's HTML error page served as 200."""
+    return lambda request: web.Response(text="<html>Bad gateway</html>",
+                                        content_type="text/html")
+
+
+def echo_prompt() -> Reply:
+    """A model that obeys whatever it was given: it answers with the user message between
+    our fences (the article, or the TL;DR listing)."""
+    def reply(request: dict[str, Any]) -> web.StreamResponse:
+        user = request["messages"][-1]["content"]
+        body = user.split(">>>", 1)[-1].rsplit("<<<", 1)[0]
+        return web.json_response(completion(body.strip()))
+    return reply
 
 
 def echo_article() -> Reply:
@@ -56,7 +81,8 @@ HANG = None  # a reply of None: never answer (the client must time out)
 @dataclass
 class FakeOpenAI:
     """``async with FakeOpenAI([answer("..."), status(429, "0"), ...]) as llm``: replies are
-    used in order, the last one repeats. ``requests`` holds every request body."""
+    used in order, the last one repeats. ``requests`` holds every request body, ``auth``
+    every Authorization header."""
 
     replies: list[Reply | None]
     requests: list[dict[str, Any]] = field(default_factory=list)
