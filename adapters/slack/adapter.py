@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any
@@ -16,11 +17,17 @@ from slack_sdk.web.async_client import AsyncWebClient
 from adapters.slack import render
 from adapters.slack.commands import CommandDesk
 from adapters.slack.translate import (
+    Profile,
     api_error,
     community_key,
+    deleted_message,
     emoji,
+    error_code,
+    profile,
     reacted_message,
+    reaction_name,
     submitted_message,
+    ts_of,
 )
 from bot.app import App
 from bot.community import Community
@@ -33,7 +40,14 @@ from bot.ports import SeenReaction
 log = logging.getLogger(__name__)
 
 SEEN_EVENTS = 2000  # event ids remembered, so Slack's retries change nothing
+THREADS = 2000  # origin messages whose thread we remember, to answer in the right thread
+PROFILE_TTL = 3600.0  # seconds a users.info answer is trusted (admin flags change rarely)
 ACK = "eyes"  # the reaction that says "got it"
+RECOUNT_TRIES = 4
+MAX_RETRY_AFTER = 30.0
+# reactions.get errors that mean "this message has no reactions to count any more".
+GONE = frozenset({"message_not_found", "channel_not_found", "thread_not_found",
+                  "not_in_channel", "is_archived"})
 
 
 class SlackAdapter:
@@ -42,8 +56,10 @@ class SlackAdapter:
         self.client = client
         self.bolt = AsyncApp(client=client, signing_secret=signing_secret or "unused",
                              request_verification_enabled=signing_secret is not None)
-        self._members: dict[tuple[str, str], Member] = {}
+        self._profiles: dict[str, tuple[float, Profile]] = {}
         self._seen: OrderedDict[str, None] = OrderedDict()
+        self._threads: OrderedDict[str, str] = OrderedDict()
+        self._team_name: str | None = None
         self.commands = CommandDesk(self)
         self._listen()
         app.register_platform("slack", self, publisher=self, recounter=self)
@@ -73,38 +89,45 @@ class SlackAdapter:
         return True
 
     async def community(self, team_id: str) -> Community:
-        return await self.app.curator.community(community_key(team_id), "slack", team_id)
+        if self._team_name is None:
+            try:
+                self._team_name = str((await self.client.auth_test()).get("team") or "")
+            except SlackApiError as err:
+                log.warning("auth.test failed: %s", api_error(err))
+                self._team_name = ""
+        return await self.app.curator.community(community_key(team_id), "slack",
+                                                self._team_name or team_id)
 
     async def member(self, team_id: str, user_id: str) -> Member:
-        """Name, bot flag and moderator flag from users.info, cached."""
-        key = (team_id, user_id)
-        if key not in self._members:
-            community = await self.community(team_id)
+        """Name, bot flag and admin flag from users.info (cached); moderators also from the
+        community's list, read fresh so a config change applies at once."""
+        community = await self.community(team_id)
+        cached = self._profiles.get(user_id)
+        if cached is None or time.monotonic() - cached[0] > PROFILE_TTL:
             try:
                 user = (await self.client.users_info(user=user_id)).get("user") or {}
-            except SlackApiError as err:
+                cached = (time.monotonic(), profile(user_id, user))
+                self._profiles[user_id] = cached
+            except SlackApiError as err:  # not cached: the next event asks again
                 log.warning("users.info failed for %s: %s", user_id, api_error(err))
-                user = {}
-            profile = user.get("profile") or {}
-            name = profile.get("display_name") or user.get("real_name") or user.get("name")
-            self._members[key] = Member(
-                user_id, str(name or user_id), is_bot=bool(user.get("is_bot")),
-                is_moderator=bool(user.get("is_admin") or user.get("is_owner")
-                                  or user_id in community.settings.moderators),
-            )
-        return self._members[key]
+                cached = (0.0, Profile(user_id, is_bot=False, is_admin=False))
+        return cached[1].member(user_id, community.settings.moderators)
 
     async def _on_message(self, body: dict[str, Any], event: dict[str, Any]) -> None:
-        found = submitted_message(event)
-        if found is None or not self._first_time(body):
-            return
         team = str(body.get("team_id") or event.get("team") or "")
-        await self.community(team)
-        author = await self.member(team, found[0])
+        deleted = deleted_message(event)
+        if deleted is not None:
+            await self.app.curator.message_deleted(community_key(team), deleted)
+            return
+        posted = submitted_message(event)
+        if posted is None or not self._first_time(body):
+            return
+        author = await self.member(team, posted.user)
+        self.remember_thread(posted.ref, posted.thread_ts)
         outcomes = await self.app.curator.post_link(
-            LinkPosted(community_key(team), author, str(event["text"]), found[1]))
-        if any(o.created or o.submission for o in outcomes):
-            await self._react(found[1], ACK)
+            LinkPosted(community_key(team), author, posted.text, posted.ref))
+        if any(o.submission for o in outcomes):
+            await self._react(posted.ref, ACK)
 
     async def _on_reaction(self, body: dict[str, Any], event: dict[str, Any]) -> None:
         found = reacted_message(event)
@@ -113,19 +136,28 @@ class SlackAdapter:
         team = str(body.get("team_id") or "")
         user, message, reaction = found
         member = await self.member(team, user)
-        await self.community(team)
         await self.app.curator.react(ReactionChanged(
             community_key(team), message, member, reaction,
             event.get("type") == "reaction_added"))
 
+    def remember_thread(self, ref: MessageRef, thread_ts: str) -> None:
+        """A link posted in a thread is answered in that thread (Slack wants the parent ts)."""
+        if thread_ts != ts_of(ref):
+            self._threads[ref.message_id] = thread_ts
+            while len(self._threads) > THREADS:
+                self._threads.popitem(last=False)
+
+    def thread_of(self, ref: MessageRef) -> str:
+        return self._threads.get(ref.message_id) or ts_of(ref)
+
     # the core's ports -----------------------------------------------------------------
 
     async def _react(self, ref: MessageRef, name: str) -> None:
-        channel, _, ts = ref.message_id.partition(":")
         try:
-            await self.client.reactions_add(channel=channel, timestamp=ts, name=name)
+            await self.client.reactions_add(channel=ref.channel, timestamp=ts_of(ref), name=name)
         except SlackApiError as err:
-            log.warning("reactions.add failed: %s", api_error(err))
+            if error_code(err) != "already_reacted":
+                log.warning("reactions.add failed: %s", api_error(err))
 
     async def post(self, channel: str, text: str, blocks: list[render.Block] | None = None,
                    thread_ts: str | None = None) -> str | None:
@@ -143,67 +175,98 @@ class SlackAdapter:
                                origin: MessageRef | None) -> MessageRef | None:
         if origin is None:
             return None
-        text, blocks = render.card(submission)
-        thread = origin.message_id.partition(":")[2]
-        ts = await self.post(origin.channel, text, blocks, thread_ts=thread)
+        up = community.settings.up_emoji
+        vote = reaction_name(up[0]) if up else None
+        text, blocks = render.card(submission, vote)
+        ts = await self.post(origin.channel, text, blocks, thread_ts=self.thread_of(origin))
         if ts is None:
             return None
         card = MessageRef(origin.channel, f"{origin.channel}:{ts}")
-        await self._react(card, "+1")
+        if vote is not None:
+            await self._react(card, vote)  # one click to vote
         return card
 
     async def submission_failed(self, community: Community, submission: Submission,
                                 origin: MessageRef | None) -> None:
         if origin is not None:
-            await self.post(origin.channel, f"Couldn't read that link: "
+            await self.post(origin.channel, "Couldn't read that link: "
                             f"{render.escape(submission.failure_reason)}",
-                            thread_ts=origin.message_id.partition(":")[2])
+                            thread_ts=self.thread_of(origin))
 
     async def duplicate_found(self, community: Community, existing: Submission,
                               origin: MessageRef | None) -> None:
         if origin is not None:
             await self.post(origin.channel, f"Already queued as #{existing.number}: you are "
-                            "credited too.", thread_ts=origin.message_id.partition(":")[2])
+                            "credited too.", thread_ts=self.thread_of(origin))
 
     async def tell_moderators(self, community: Community, text: str) -> None:
+        # Slack has no moderators' channel to post in; the operator sees it in the log.
         log.warning("hint for the moderators of %s: %s", community.key, text)
 
-    async def publish_digest(self, community: Community, channel: str, digest: Digest) -> None:
+    async def publish_digest(self, community: Community, channel: str,
+                             digest: Digest) -> str | None:
+        """Every message in order; the first one's permalink for next week's digest."""
+        first = ""
         for text, blocks in render.digest_messages(digest):
             try:
-                await self.client.chat_postMessage(channel=channel, text=text, blocks=blocks,
-                                                   unfurl_links=False, unfurl_media=False)
+                response = await self.client.chat_postMessage(
+                    channel=channel, text=text, blocks=blocks, unfurl_links=False,
+                    unfurl_media=False)
             except SlackApiError as err:
-                raise PublishError(f"Slack refused the digest: "
-                                   f"{api_error(err)}") from err
+                raise PublishError(f"Slack refused the digest: {api_error(err)}") from err
+            first = first or str(response.get("ts") or "")
+        return await self._permalink(channel, first) if first else None
+
+    async def _permalink(self, channel: str, ts: str) -> str | None:
+        try:
+            link = (await self.client.chat_getPermalink(channel=channel, message_ts=ts)).get(
+                "permalink")
+        except SlackApiError as err:
+            log.info("chat.getPermalink failed: %s", api_error(err))
+            return None
+        return str(link) if link else None
 
     async def reactions(self, community: Community,
                         messages: Sequence[MessageRef]) -> list[SeenReaction] | None:
+        """Every vote reaction on the messages, read back with reactions.get."""
         team = community.key.removeprefix("slack:")
         seen: list[SeenReaction] = []
         for ref in messages:
-            channel, _, ts = ref.message_id.partition(":")
-            data = await self._reactions_get(channel, ts)
-            if data is None:
+            try:
+                data = await self._reactions_get(ref)
+            except SlackApiError as err:
+                if error_code(err) in GONE:
+                    continue  # deleted, or somewhere we can no longer read: nothing to count
+                log.warning("recount failed: %s", api_error(err))
                 return None
             for reaction in (data.get("message") or {}).get("reactions") or []:
+                vote = emoji(str(reaction.get("name")))
+                if community.settings.vote_direction(vote) == 0:
+                    continue
                 for user in reaction.get("users") or []:
-                    seen.append(SeenReaction(await self.member(team, str(user)),
-                                             emoji(str(reaction.get("name")))))
+                    seen.append(SeenReaction(await self.member(team, str(user)), vote))
         return seen
 
-    async def _reactions_get(self, channel: str, ts: str) -> dict[str, Any] | None:
-        for _ in range(3):
+    async def _reactions_get(self, ref: MessageRef) -> dict[str, Any]:
+        """reactions.get, waiting out 429s as Retry-After says (a few times, bounded)."""
+        for attempt in range(RECOUNT_TRIES):
             try:
-                return dict((await self.client.reactions_get(
-                    channel=channel, timestamp=ts, full=True)).data)  # type: ignore[arg-type]
+                response = await self.client.reactions_get(
+                    channel=ref.channel, timestamp=ts_of(ref), full=True)
+                return response.data if isinstance(response.data, dict) else {}
             except SlackApiError as err:
-                if err.response.status_code != 429:
-                    log.warning("reactions.get failed: %s", api_error(err))
-                    return None
-                delay = float(err.response.headers.get("Retry-After", "1"))
-                await asyncio.sleep(min(delay, 30.0))
-        return None
+                if err.response.status_code != 429 or attempt == RECOUNT_TRIES - 1:
+                    raise
+                await asyncio.sleep(_retry_after(err))
+        raise AssertionError("unreachable")
+
+
+def _retry_after(err: SlackApiError) -> float:
+    try:
+        delay = float(err.response.headers.get("Retry-After", "1"))
+    except (TypeError, ValueError):
+        delay = 1.0
+    return min(max(delay, 0.0), MAX_RETRY_AFTER)
 
 
 async def serve(app: App) -> None:

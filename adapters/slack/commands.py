@@ -9,7 +9,13 @@ from typing import TYPE_CHECKING, Any
 from slack_sdk.errors import SlackApiError
 
 from adapters.slack import render
-from adapters.slack.translate import api_error, community_key, message_id
+from adapters.slack.translate import (
+    api_error,
+    community_key,
+    error_code,
+    message_id,
+    setting_value,
+)
 from bot.editor import ACTIONS
 from bot.errors import UserError
 from bot.events import LinkPosted, MessageRef
@@ -19,6 +25,11 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 Ack = Any  # bolt's AsyncAck: awaitable, optionally with a response
+Respond = Any  # bolt's AsyncRespond: posts to the request's response_url
+# chat.postEphemeral errors that mean "not a channel the bot is in".
+NOT_HERE = frozenset({"channel_not_found", "not_in_channel", "user_not_in_channel",
+                      "is_archived", "cannot_dm_bot"})
+MAX_QUEUE_LINES = 40
 
 USAGE = ("Usage: /digest submit URL | queue | preview | post | pick N | unpick N | drop N | "
          "restore N | reject N [reason] | lock | unlock | intro TEXT | config NAME VALUE")
@@ -30,22 +41,32 @@ class CommandDesk:
         self._adapter = adapter
 
     async def _whisper(self, channel: str, user: str, text: str,
-                       blocks: list[render.Block] | None = None) -> None:
-        """A reply only the member sees. ``text`` is already safe mrkdwn."""
+                       blocks: list[render.Block] | None = None,
+                       respond: Respond | None = None) -> None:
+        """A reply only the member sees. ``text`` is already safe mrkdwn. Where the bot is not
+        in the channel (a DM, a private channel), the request's response_url still works."""
         try:
             await self._adapter.client.chat_postEphemeral(channel=channel, user=user, text=text,
                                                          blocks=blocks)
+            return
         except SlackApiError as err:
-            log.warning("chat.postEphemeral failed: %s", api_error(err))
+            if respond is None or error_code(err) not in NOT_HERE:
+                log.warning("chat.postEphemeral failed: %s", api_error(err))
+                return
+        try:
+            await respond(text=text, blocks=blocks, response_type="ephemeral",
+                          replace_original=False)
+        except (SlackApiError, OSError, ValueError) as err:
+            log.warning("response_url reply failed: %s", err)
 
-    async def on_command(self, ack: Ack, body: dict[str, Any]) -> None:
+    async def on_command(self, ack: Ack, body: dict[str, Any], respond: Respond) -> None:
         await ack()  # within 3 seconds; the work and the reply come after
         team, user = str(body.get("team_id")), str(body.get("user_id"))
         channel = str(body.get("channel_id"))
         words = str(body.get("text") or "").split()
         try:
             if words[:1] == ["preview"]:
-                await self._preview(team, user, channel)
+                await self._preview(team, user, channel, respond)
                 return
             reply = await self._run(team, user, channel, words)
         except UserError as err:
@@ -54,13 +75,14 @@ class CommandDesk:
             log.exception("/digest %s failed", " ".join(words[:1]))
             reply = "Something went wrong; the operator has the details."
         await self._whisper(channel, user, "\n".join(render.escape(line, 3000)
-                                                     for line in reply.splitlines()))
+                                                     for line in reply.splitlines()), None,
+                            respond)
 
-    async def _preview(self, team: str, user: str, channel: str) -> None:
+    async def _preview(self, team: str, user: str, channel: str, respond: Respond) -> None:
         member = await self._adapter.member(team, user)
         digest = await self._adapter.app.editor.preview(community_key(team), member)
         for text, blocks in render.digest_messages(digest):
-            await self._whisper(channel, user, text, blocks)
+            await self._whisper(channel, user, text, blocks, respond)
 
     async def _run(self, team: str, user: str, channel: str, words: list[str]) -> str:
         adapter = self._adapter
@@ -74,9 +96,12 @@ class CommandDesk:
             return " ".join(o.message for o in outcomes) or "No link found."
         if verb == "queue":
             entries = await curator.queue(key)
-            return "\n".join(f"#{e.submission.number} {e.tally.score:+d} "
-                             f"{e.submission.title or e.submission.url}"
-                             for e in entries) or "The queue is empty."
+            lines = [f"#{e.submission.number} {e.tally.score:+d} "
+                     f"{e.submission.title or e.submission.url}"
+                     for e in entries[:MAX_QUEUE_LINES]]
+            if len(entries) > MAX_QUEUE_LINES:
+                lines.append(f"… and {len(entries) - MAX_QUEUE_LINES} more (see the App Home)")
+            return "\n".join(lines) or "The queue is empty."
         if verb == "post":
             posted = await editor.post(key, member, channel)
             return "Digest posted." if posted else "This week's digest was already posted."
@@ -91,11 +116,12 @@ class CommandDesk:
             intro = await editor.set_intro(key, member, " ".join(args))
             return "Intro set." if intro else "Intro cleared."
         if verb == "config" and len(args) >= 2:
-            updated = await editor.configure(key, member, args[0], " ".join(args[1:]))
+            value = setting_value(args[0], " ".join(args[1:]))
+            updated = await editor.configure(key, member, args[0], value)
             return f"{args[0]} = {getattr(updated, args[0])}"
         return USAGE
 
-    async def on_shortcut(self, ack: Ack, body: dict[str, Any]) -> None:
+    async def on_shortcut(self, ack: Ack, body: dict[str, Any], respond: Respond) -> None:
         """"Submit to digest" on someone's message: credited to its author."""
         await ack()
         message = body.get("message") or {}
@@ -105,18 +131,24 @@ class CommandDesk:
         await self._adapter.community(team)
         invoker = await self._adapter.member(team, user)
         author = await self._adapter.member(team, str(message.get("user") or user))
-        ref = MessageRef(channel, message_id(channel, str(message.get("ts"))))
+        ts = str(message.get("ts") or "")
+        ref = MessageRef(channel, message_id(channel, ts))
+        self._adapter.remember_thread(ref, str(message.get("thread_ts") or ts))
         outcomes = await self._adapter.app.curator.post_link(LinkPosted(
             community_key(team), invoker, str(message.get("text") or ""), ref,
             credited_to=author))
-        await self._whisper(channel, user, " ".join(o.message for o in outcomes)
-                            or "That message has no link.")
+        await self._whisper(channel, user, render.escape(
+            " ".join(o.message for o in outcomes) or "That message has no link.", 3000),
+            None, respond)
 
-    async def on_vote_button(self, ack: Ack, body: dict[str, Any]) -> None:
+    async def on_vote_button(self, ack: Ack, body: dict[str, Any], respond: Respond) -> None:
         await ack()
         team = str((body.get("team") or {}).get("id") or "")
         user = str((body.get("user") or {}).get("id") or "")
-        number = int(str((body.get("actions") or [{}])[0].get("value") or "0"))
+        value = str((body.get("actions") or [{}])[0].get("value") or "")
+        if not value.isdecimal():
+            return
+        number = int(value)
         member = await self._adapter.member(team, user)
         settings = await self._adapter.app.curator.settings_for(community_key(team))
         try:
@@ -129,7 +161,7 @@ class CommandDesk:
             text = str(err)
         channel = str((body.get("channel") or {}).get("id") or "")
         if channel:
-            await self._whisper(channel, user, text)
+            await self._whisper(channel, user, render.escape(text, 3000), None, respond)
         else:
             await self.publish_home({"team_id": team}, {"user": user})
 
@@ -142,10 +174,7 @@ class CommandDesk:
         lines = [f"{p.get('rank')}. " + render.link(str(p.get("url", "")),
                                                     render.escape(str(p.get("title", "")), 150))
                  for p in picks] or ["(no picks)"]
-        return [{"type": "header", "text": {"type": "plain_text",
-                                            "text": f"Last digest ({period})"[:150]}},
-                {"type": "section", "text": {"type": "mrkdwn",
-                                             "text": "\n".join(lines)[:render.MAX_SECTION]}}]
+        return [render.header(f"Last digest ({period})"), *render.sections(lines)]
 
     async def publish_home(self, body: dict[str, Any], event: dict[str, Any]) -> None:
         """The App Home: the queue with scores and vote buttons, and the last digest."""
@@ -153,14 +182,13 @@ class CommandDesk:
         await self._adapter.community(team)
         key = community_key(team)
         entries = (await self._adapter.app.curator.queue(key))[:HOME_ITEMS]
-        blocks: list[render.Block] = [{"type": "header", "text": {
-            "type": "plain_text", "text": "This week's queue"}}]
+        blocks: list[render.Block] = [render.header("This week's queue")]
         for entry in entries:
             s = entry.submission
             title = render.link(s.final_url or s.url, render.escape(s.title or s.url, 150))
             blocks.append({"type": "section", "text": {
                 "type": "mrkdwn", "text": f"*#{s.number}* {title} · {entry.tally.score:+d}"},
-                "accessory": render.vote_button(s.number)["elements"][0]})
+                "accessory": render.vote_element(s.number)})
         if not entries:
             blocks.append({"type": "section", "text": {"type": "mrkdwn",
                                                        "text": "Nothing queued yet."}})

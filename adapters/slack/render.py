@@ -3,6 +3,7 @@ escaped so no page, member or model can write <!channel>, <!here> or <@U…>."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from bot.digest import Digest, DigestItem
@@ -14,6 +15,7 @@ MAX_SECTION = 3000
 MAX_HEADER = 150
 MAX_CONTEXT_ELEMENTS = 10
 MAX_MESSAGE_TEXT = 12_000
+MAX_FALLBACK = 300
 Block = dict[str, Any]
 
 
@@ -23,15 +25,36 @@ def escape(text: str, limit: int = 300) -> str:
 
 
 def link(url: str, text: str) -> str:
+    """<url|text> for an http(s) URL, else the (already escaped) text alone."""
     href = http_url(url).replace("|", "%7C").replace("<", "%3C").replace(">", "%3E")
     return f"<{href}|{text}>" if href else text
 
 
-def _section(text: str) -> Block:
+def section(text: str) -> Block:
     return {"type": "section", "text": {"type": "mrkdwn", "text": text[:MAX_SECTION]}}
 
 
-def _context(*texts: str) -> Block:
+def sections(lines: Iterable[str], heading: str = "") -> list[Block]:
+    """Lines packed into as few sections as fit, never cutting a line (a cut could split a
+    <url|text> link); a line too long for any section is the only thing ever truncated."""
+    out: list[Block] = []
+    current = heading
+    for line in lines:
+        if current and len(current) + 1 + len(line) > MAX_SECTION:
+            out.append(section(current))
+            current = ""
+        current = f"{current}\n{line}" if current else line
+    if current:
+        out.append(section(current))
+    return out
+
+
+def header(text: str) -> Block:
+    return {"type": "header", "text": {"type": "plain_text", "text": plain(text, MAX_HEADER),
+                                       "emoji": True}}
+
+
+def context(*texts: str) -> Block:
     return {"type": "context", "elements": [{"type": "mrkdwn", "text": t[:MAX_SECTION]}
                                             for t in texts[:MAX_CONTEXT_ELEMENTS]]}
 
@@ -42,8 +65,9 @@ def _byline(authors: tuple[str, ...], site: str) -> str:
     return " · ".join(parts)
 
 
-def card(submission: Submission) -> tuple[str, list[Block]]:
-    """The compact card posted in thread once a link is ready: (fallback text, blocks)."""
+def card(submission: Submission, vote: str | None = "+1") -> tuple[str, list[Block]]:
+    """The compact card posted in thread once a link is ready: (fallback text, blocks).
+    ``vote`` is the Slack name of the community's up-vote emoji, if Slack knows it."""
     title = escape(submission.title or submission.url, 200)
     head = f"*{link(submission.final_url or submission.url, title)}*"
     byline = _byline(submission.authors, submission.site_name)
@@ -52,20 +76,24 @@ def card(submission: Submission) -> tuple[str, list[Block]]:
         body.append(f"_{flag_note(submission.flag)}_")
     elif submission.summary:
         body.append(escape(submission.summary, 1200))
-    blocks = [_section("\n".join(body)), _context(f"#{submission.number} · react with :+1: "
-                                                  "to vote"), vote_button(submission.number)]
+    hint = f"react with :{vote}: or press the button to vote" if vote else "press to vote"
+    blocks = [section("\n".join(body)), context(f"#{submission.number} · {hint}"),
+              vote_button(submission.number)]
     return f"#{submission.number}: {title}", blocks
 
 
 def vote_button(number: int) -> Block:
-    return {"type": "actions", "elements": [{
-        "type": "button", "action_id": "vote", "value": str(number),
-        "text": {"type": "plain_text", "text": f"👍 Vote for #{number}"},
-    }]}
+    return {"type": "actions", "elements": [vote_element(number)]}
+
+
+def vote_element(number: int) -> Block:
+    return {"type": "button", "action_id": "vote", "value": str(number),
+            "text": {"type": "plain_text", "text": f"👍 Vote for #{number}", "emoji": True}}
 
 
 def _item(item: DigestItem) -> list[Block]:
-    title = f"*{item.rank}. {link(item.url, escape(item.title, 200))}*"
+    pin = " 📌" if item.pinned else ""
+    title = f"*{item.rank}. {link(item.url, escape(item.title, 200))}*{pin}"
     byline = _byline(item.authors, item.site)
     lines = [title] + ([f"_{byline}_"] if byline else [])
     if item.flag:
@@ -74,63 +102,71 @@ def _item(item: DigestItem) -> list[Block]:
         lines.append(escape(item.summary, 1200))
     shared = ", ".join(escape(n, 60) for n in item.submitters[:10])
     votes = "vote" if item.score == 1 else "votes"
-    return [_section("\n".join(lines)),
-            _context(f"Shared by {shared} · {item.score} {votes} · #{item.number}")]
+    return [section("\n".join(lines)),
+            context(f"Shared by {shared} · {item.score} {votes} · #{item.number}")]
 
 
-def digest_blocks(digest: Digest) -> list[Block]:
-    blocks: list[Block] = [{"type": "header", "text": {
-        "type": "plain_text", "text": plain(digest.title, MAX_HEADER)}}]
-    if digest.tldr:
-        blocks.append(_section("*TL;DR*\n" + "\n".join(f"• {escape(b, 400)}"
-                                                       for b in digest.tldr)))
-    if digest.intro:
-        blocks.append(_section(escape(digest.intro, 2000)))
-    if digest.empty:
-        blocks.append(_section("No picks this week: share some links and vote on them!"))
-    for section in digest.sections:
-        blocks.append({"type": "header", "text": {"type": "plain_text",
-                                                  "text": plain(section.title, MAX_HEADER)}})
-        for item in section.items:
-            blocks.extend(_item(item))
-    if digest.also_shared:
-        lines = [f"• {link(i.url, escape(i.title, 150))}" + (f" · {escape(i.site, 60)}"
-                                                             if i.site else "")
-                 for i in digest.also_shared]
-        blocks.append(_section("*Also shared*\n" + "\n".join(lines)))
+def _footer(digest: Digest) -> str:
     totals = digest.totals
     footer = (f"{totals.links} links shared by {totals.sharers} members · "
               f"{totals.votes} votes cast")
     if digest.previous_period:
-        footer += f" · last week: {escape(digest.previous_period, 20)}"
-    blocks.append(_context(footer))
+        footer += " · " + link(digest.previous_url,
+                               f"last week: {escape(digest.previous_period, 20)}")
+    return footer
+
+
+def digest_blocks(digest: Digest) -> list[Block]:
+    """The whole digest, TL;DR first, every block within its own limit."""
+    blocks: list[Block] = [header(digest.title)]
+    if digest.date_range:
+        blocks.append(context(escape(digest.date_range, 80)))
+    if digest.tldr:
+        blocks.extend(sections((f"• {escape(b, 400)}" for b in digest.tldr), "*TL;DR*"))
+    if digest.intro:
+        blocks.append(section(escape(digest.intro, 2000)))
+    if digest.empty:
+        blocks.append(section("No picks this week: share some links and vote on them!"))
+    for part in digest.sections:
+        blocks.append(header(part.title))
+        for item in part.items:
+            blocks.extend(_item(item))
+    if digest.also_shared:
+        blocks.extend(sections(
+            (f"• {link(i.url, escape(i.title, 150))}" + (f" · {escape(i.site, 60)}"
+                                                         if i.site else "")
+             for i in digest.also_shared), "*Also shared*"))
+    blocks.append(context(_footer(digest)))
     return blocks
 
 
-def _block_text(block: Block) -> int:
+def block_text(block: Block) -> int:
+    """Characters of text in a block, as Slack counts them toward a message's total."""
     if "text" in block:
         return len(str(block["text"].get("text", "")))
-    return sum(len(str(e.get("text", ""))) for e in block.get("elements", []))
+    return sum(len(str(e.get("text", ""))) for e in block.get("elements", [])
+               if isinstance(e.get("text", ""), str))
 
 
 def digest_messages(digest: Digest) -> list[tuple[str, list[Block]]]:
-    """The digest as messages in order, each within the block and text limits."""
-    messages: list[tuple[str, list[Block]]] = []
+    """The digest as messages in order, each within the block and text limits. A section
+    header never ends a message: it moves to the next one with its first item."""
+    messages: list[list[Block]] = []
     current: list[Block] = []
     size = 0
     for block in digest_blocks(digest):
-        length = _block_text(block)
+        length = block_text(block)
         if current and (len(current) == MAX_BLOCKS or size + length > MAX_MESSAGE_TEXT):
-            messages.append(current_message(digest, current, len(messages)))
-            current, size = [], 0
+            carried = [current.pop()] if current[-1]["type"] == "header" and current[:-1] else []
+            messages.append(current)
+            current, size = carried, sum(block_text(b) for b in carried)
         current.append(block)
         size += length
     if current:
-        messages.append(current_message(digest, current, len(messages)))
-    return messages
+        messages.append(current)
+    return [(_fallback(digest, i), blocks) for i, blocks in enumerate(messages)]
 
 
-def current_message(digest: Digest, blocks: list[Block], index: int) -> tuple[str, list[Block]]:
-    title = plain(digest.title, 200)
-    fallback = title if index == 0 else f"{title} (continued)"
-    return escape(fallback, 300), blocks
+def _fallback(digest: Digest, index: int) -> str:
+    title = escape(digest.title, MAX_FALLBACK - 20)
+    return title if index == 0 else f"{title} (continued, {index + 1})"

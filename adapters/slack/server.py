@@ -9,9 +9,14 @@ import logging
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+)
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.adapter import SlackAdapter
+from adapters.slack.translate import valid_timestamp
 from bot.app import App
 from bot.errors import ConfigError
 
@@ -27,8 +32,12 @@ def build(app: App) -> SlackAdapter:
         raise ConfigError("HTTP mode needs SLACK_SIGNING_SECRET (or set SLACK_APP_TOKEN for "
                           "Socket Mode)")
     base = settings.slack_api_url or SLACK_API
+    # Slack's 429s (chat.postMessage allows about one message a second per channel) are
+    # waited out as Retry-After says, a couple of times, before a call fails.
     client = AsyncWebClient(token=settings.slack_bot_token.get_secret_value(),
-                            base_url=base if base.endswith("/") else base + "/")
+                            base_url=base if base.endswith("/") else base + "/",
+                            retry_handlers=[AsyncConnectionErrorRetryHandler(),
+                                            AsyncRateLimitErrorRetryHandler(max_retry_count=2)])
     secret = settings.slack_signing_secret
     return SlackAdapter(app, client, secret.get_secret_value() if secret else None)
 
@@ -36,7 +45,7 @@ def build(app: App) -> SlackAdapter:
 def http_app(adapter: SlackAdapter) -> web.Application:
     async def events(request: web.Request) -> web.Response:
         # bolt answers a non-numeric timestamp with a 500; it is simply an unsigned request.
-        if not request.headers.get("X-Slack-Request-Timestamp", "").isdigit():
+        if not valid_timestamp(request.headers.get("X-Slack-Request-Timestamp", "")):
             return web.Response(status=401, text="invalid request")
         bolt_response = await adapter.bolt.async_dispatch(await to_bolt_request(request))
         return await to_aiohttp_response(bolt_response)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
 
 from bot.events import MessageRef
+from bot.models import Member
 
 # Slack reports reactions by name; the core's default vote emoji are Unicode.
 EMOJI = {
@@ -14,8 +17,12 @@ EMOJI = {
     "arrow_down": "⬇️", "heart": "❤️", "fire": "🔥", "star": "⭐", "tada": "🎉",
     "rocket": "🚀", "eyes": "👀", "100": "💯",
 }
+# The name to react with for each Unicode emoji above (the first name wins).
+NAMES = {char: name for name, char in reversed(EMOJI.items())}
 # Message subtypes that are a member saying something; edits, joins, bots and unfurls are not.
 MEMBER_SUBTYPES = frozenset({None, "file_share", "thread_broadcast"})
+VOTE_SETTINGS = frozenset({"up_emoji", "down_emoji"})
+_SHORTCODE = re.compile(r":([a-z0-9_+'-]+(?:::skin-tone-[2-6])?):")
 
 
 def community_key(team_id: str) -> str:
@@ -25,8 +32,25 @@ def community_key(team_id: str) -> str:
 def emoji(name: str) -> str:
     """A reaction name as the core sees it: skin tones dropped, known names as Unicode,
     custom emoji as :name:."""
-    base = name.split("::", 1)[0]
+    base = name.strip(":").split("::", 1)[0]
     return EMOJI.get(base, f":{base}:")
+
+
+def reaction_name(value: str) -> str | None:
+    """The Slack name to react with for a core emoji, or None when Slack would not know it."""
+    if value in NAMES:
+        return NAMES[value]
+    if len(value) > 2 and value.startswith(":") and value.endswith(":"):
+        return value.strip(":")
+    return None
+
+
+def setting_value(name: str, value: str) -> str:
+    """A `/digest config` value as the core stores it: Slack sends emoji as :shortcodes:,
+    which become the same values reactions translate to (so :+1: configures 👍)."""
+    if name not in VOTE_SETTINGS:
+        return value
+    return _SHORTCODE.sub(lambda m: f" {emoji(m.group(1))} ", value).strip()
 
 
 def message_id(channel: str, ts: str) -> str:
@@ -34,15 +58,44 @@ def message_id(channel: str, ts: str) -> str:
     return f"{channel}:{ts}"
 
 
-def submitted_message(event: dict[str, Any]) -> tuple[str, MessageRef] | None:
-    """(author id, message) of a member's new message, or None for anything else: edits
-    (message_changed, which is how link unfurls arrive), deletions, joins, bot posts."""
+def ts_of(ref: MessageRef) -> str:
+    return ref.message_id.partition(":")[2]
+
+
+def valid_timestamp(value: str) -> bool:
+    """X-Slack-Request-Timestamp as bolt can read it (bolt answers anything else with 500)."""
+    return 0 < len(value) <= 12 and value.isascii() and value.isdigit()
+
+
+@dataclass(frozen=True, slots=True)
+class Posted:
+    """A member's new message: who, where, and the thread to answer in."""
+
+    user: str
+    ref: MessageRef
+    thread_ts: str
+    text: str
+
+
+def submitted_message(event: dict[str, Any]) -> Posted | None:
+    """A member's new message, or None for anything else: edits (message_changed, which is
+    how link unfurls arrive), deletions, joins, bot posts, messages without text."""
     if event.get("subtype") not in MEMBER_SUBTYPES or event.get("bot_id"):
         return None
     user, channel, ts = event.get("user"), event.get("channel"), event.get("ts")
     if not (user and channel and ts and event.get("text")):
         return None
-    return str(user), MessageRef(str(channel), message_id(str(channel), str(ts)))
+    return Posted(str(user), MessageRef(str(channel), message_id(str(channel), str(ts))),
+                  str(event.get("thread_ts") or ts), str(event["text"]))
+
+
+def deleted_message(event: dict[str, Any]) -> str | None:
+    """The message id of a member's deleted message (subtype message_deleted), or None."""
+    if event.get("subtype") != "message_deleted":
+        return None
+    channel = event.get("channel")
+    ts = event.get("deleted_ts") or (event.get("previous_message") or {}).get("ts")
+    return message_id(str(channel), str(ts)) if channel and ts else None
 
 
 def reacted_message(event: dict[str, Any]) -> tuple[str, str, str] | None:
@@ -50,11 +103,42 @@ def reacted_message(event: dict[str, Any]) -> tuple[str, str, str] | None:
     item = event.get("item") or {}
     if item.get("type") != "message" or not event.get("user") or not event.get("reaction"):
         return None
-    return (str(event["user"]), message_id(str(item.get("channel")), str(item.get("ts"))),
+    if not item.get("channel") or not item.get("ts"):
+        return None
+    return (str(event["user"]), message_id(str(item["channel"]), str(item["ts"])),
             emoji(str(event["reaction"])))
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    """What users.info says about a member, as far as the core cares."""
+
+    name: str
+    is_bot: bool
+    is_admin: bool
+
+    def member(self, user_id: str, moderators: tuple[str, ...]) -> Member:
+        """Moderators: workspace admins and owners, or ids in the community's list."""
+        return Member(user_id, self.name, is_bot=self.is_bot,
+                      is_moderator=self.is_admin or user_id in moderators)
+
+
+def profile(user_id: str, user: dict[str, Any]) -> Profile:
+    """users.info's user: display name, else real name, else handle, else the id."""
+    details = user.get("profile") or {}
+    name = (details.get("display_name") or details.get("real_name") or user.get("real_name")
+            or user.get("name") or user_id)
+    return Profile(str(name), is_bot=bool(user.get("is_bot") or user_id == "USLACKBOT"),
+                   is_admin=bool(user.get("is_admin") or user.get("is_owner")
+                                 or user.get("is_primary_owner")))
 
 
 def api_error(err: SlackApiError) -> str:
     """Slack's error code for a log line (the body is not always JSON)."""
     data = err.response.data
     return str(data.get("error")) if isinstance(data, dict) else f"HTTP {err.response.status_code}"
+
+
+def error_code(err: SlackApiError) -> str:
+    data = err.response.data
+    return str(data.get("error") or "") if isinstance(data, dict) else ""
