@@ -124,6 +124,8 @@ def clean_summary(text: str, max_words: int, max_sentences: int = MAX_SENTENCES,
                   min_words: int = MIN_WORDS) -> str:
     """A model's answer as a postable summary, or "" when it is not a usable summary
     (empty, a refusal, a preamble only, chatter, a question, a leaked prompt)."""
+    if any(mark in text for mark in _LEAKED_PROMPT):
+        return ""
     text = strip_preamble(strip_unsafe(strip_preamble(text.strip())))
     if not text or is_refusal(text):
         return ""

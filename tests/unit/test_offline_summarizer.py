@@ -4,7 +4,7 @@ import pytest
 
 from bot.models import Article, BriefItem, PageFlag, SourceKind, SummaryPrefs, SummarySource
 from bot.summarize.offline import OfflineSummarizer, offline_brief, summarize_text
-from bot.summarize.sentences import split_sentences
+from bot.summarize.sentences import count_words, split_sentences
 
 NEWS = (
     "The city council approved a new budget for public transport on Monday. "
@@ -107,3 +107,47 @@ def test_brief_has_one_short_emoji_bullet_per_pick() -> None:
     assert bullets[0] == "🚀 Lab released an open-weights model today."
     assert bullets[1] == "📄 We propose a method."
     assert bullets[2].endswith("Long one")
+
+
+@pytest.mark.parametrize("budget", [3, 10, 27, 55])
+def test_chinese_without_spaces_respects_the_budget(budget: int) -> None:
+    text = "人工智能正在改变世界，许多公司正在投资新的模型和数据中心。" * 30
+    summary = summarize_text(text, budget)
+    assert summary and count_words(summary) <= budget
+    wide = sum("\u4e00" <= ch <= "\u9fff" for ch in summary)
+    assert wide <= 2 * budget, "two characters count as a word"
+
+
+def test_german_news_keeps_its_umlauts_and_order() -> None:
+    text = ("Die Stadt München hat am Montag einen neuen Haushalt für den Nahverkehr "
+            "beschlossen. Der Plan sieht vierzig Elektrobusse vor. Kritiker halten ihn für "
+            "zu teuer. Der Bau neuer Depots beginnt im Frühjahr.")
+    summary = summarize_text(text, 27)
+    assert summary.startswith("Die Stadt München hat am Montag")
+    assert len(summary.split()) <= 27
+
+
+def test_share_widgets_glued_to_the_first_sentence_are_dropped() -> None:
+    text = ("Share this withEmailFacebookTwitterCopy this linkThe council approved a new "
+            "budget for buses on Monday. It adds forty electric buses to six routes.")
+    assert summarize_text(text, 27).startswith("The council approved a new budget")
+
+
+async def test_page_text_cannot_ping_or_link_through_the_offline_summary() -> None:
+    text = ("Ping @everyone and <!channel> now, read https://evil.test/x for the details. "
+            "The council approved a new budget for buses on Monday.")
+    summary = await OfflineSummarizer().summarize(Article(url="u", title="t", text=text),
+                                                  SummaryPrefs(max_words=40))
+    assert summary.source is SummarySource.OFFLINE
+    assert not any(bad in summary.text for bad in ("@", "<", "http", "evil"))
+
+
+def test_brief_covers_every_pick_past_five_and_is_safe() -> None:
+    picks = [BriefItem(f"Story {i} @everyone", f"Summary number {i} <@&1> here.")
+             for i in range(8)]
+    bullets = offline_brief(picks)
+    assert len(bullets) == 5
+    assert bullets[-1].startswith("➕ Also: Story 4")
+    assert bullets[-1].endswith("and 1 more")
+    assert not any("@" in b or "<" in b for b in bullets)
+    assert offline_brief([]) == ()
