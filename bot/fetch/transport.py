@@ -59,8 +59,11 @@ def verifying_context(context: ssl.SSLContext | None = None) -> ssl.SSLContext:
 
 class GuardedTransport(httpx.AsyncHTTPTransport):
     def __init__(self, guard: Guard, context: ssl.SSLContext, *,
-                 max_connections: int = 100, max_keepalive: int = 20) -> None:
+                 max_connections: int = 100, max_keepalive: int = 0) -> None:
         super().__init__(verify=context, trust_env=False)
+        # No idle keep-alive connections: member links rarely repeat a host, httpcore scans
+        # every pooled connection for every request (a measured cost in benchmarks/ingest.py),
+        # and a fresh connection per hop means every hop is resolved and checked anew.
         self._pool = httpcore.AsyncConnectionPool(
             ssl_context=context,
             max_connections=max_connections,
