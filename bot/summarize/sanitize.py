@@ -63,6 +63,10 @@ _REFUSAL = re.compile(
 _CHATTER = re.compile(
     r"^(?:let me know|i hope|hope this|feel free|would you like|do you want|if you (?:want|"
     r"need|would)|please note|note:)", re.IGNORECASE)
+# A sentence that parrots an injection attempt says nothing about the article.
+_INJECTION = re.compile(
+    r"\b(?:ignore|disregard|forget) (?:all |any |the )?(?:previous|prior|above|earlier|your) "
+    r"(?:instructions|rules|prompts?)\b|\bsystem prompt\b", re.IGNORECASE)
 MIN_WORDS = 4
 MAX_SENTENCES = 3
 MAX_CHARS_PER_WORD = 40  # a 10,000-character "word" is not a word
@@ -129,7 +133,8 @@ def clean_summary(text: str, max_words: int, max_sentences: int = MAX_SENTENCES,
     text = strip_preamble(strip_unsafe(strip_preamble(text.strip())))
     if not text or is_refusal(text):
         return ""
-    sentences = [s for s in rough_sentences(text) if not _CHATTER.match(s)]
+    sentences = [s for s in rough_sentences(text)
+                 if not _CHATTER.match(s) and not _INJECTION.search(s)]
     text = join_sentences(sentences[:max_sentences])
     text = fit_words(text, max_words)
     return text if looks_like_summary(text, min_words) else ""

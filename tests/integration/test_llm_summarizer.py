@@ -147,6 +147,7 @@ async def test_a_page_cannot_make_the_model_ping_or_link() -> None:
                 "\u202e", "\u202c", "\u200b", "\u2060", "<b>", "](", "subteam"):
         assert bad not in text, bad
     assert "click here" in text
+    assert "instructions" not in text, "the sentence parroting the injection is dropped"
 
 
 async def test_the_cache_pays_once() -> None:
