@@ -1,5 +1,6 @@
 """A local fake of the Slack Web API, reached by the real AsyncWebClient via SLACK_API_URL,
-and signed requests for the bolt app's HTTP endpoint."""
+with a Socket Mode websocket that apps.connections.open points to, response_url endpoints,
+and signed requests for the bolt app's HTTP endpoint. It refuses what Slack would refuse."""
 
 from __future__ import annotations
 
@@ -18,9 +19,10 @@ from aiohttp import web
 
 from tests.fakes.web import start
 
-BOT_USER, BOT_ID, TEAM = "UBOT", "BBOT", "T1"
+BOT_USER, BOT_ID, TEAM, TEAM_NAME = "UBOT", "BBOT", "T1", "Test Team"
 WAIT = 10.0
 Call = tuple[str, dict[str, Any]]
+MESSAGE_METHODS = ("chat.postMessage", "chat.postEphemeral", "response_url")
 
 
 def sign(secret: str, body: str, timestamp: str | None = None) -> dict[str, str]:
@@ -30,37 +32,73 @@ def sign(secret: str, body: str, timestamp: str | None = None) -> dict[str, str]
     return {"X-Slack-Request-Timestamp": ts, "X-Slack-Signature": f"v0={digest}"}
 
 
-def _limit_errors(payload: dict[str, Any]) -> list[str]:
-    """What Slack would refuse in a message payload."""
+def _text(obj: Any) -> str:
+    return str(obj.get("text", "")) if isinstance(obj, dict) else ""
+
+
+def _block_errors(block: dict[str, Any]) -> list[str]:
+    kind, errors = block.get("type"), []
+    if kind == "header":
+        text = block.get("text") or {}
+        if text.get("type") != "plain_text" or not 0 < len(_text(text)) <= 150:
+            errors.append("header text must be plain_text of 1-150 characters")
+    elif kind == "section":
+        if not 0 < len(_text(block.get("text"))) <= 3000:
+            errors.append("section text must be 1-3000 characters")
+    elif kind == "context":
+        elements = block.get("elements") or []
+        if not 0 < len(elements) <= 10:
+            errors.append("context needs 1-10 elements")
+        errors += ["context element over 3000" for e in elements if len(_text(e)) > 3000]
+    elif kind == "actions":
+        elements = block.get("elements") or []
+        if not 0 < len(elements) <= 25:
+            errors.append("actions needs 1-25 elements")
+        errors += ["button text over 75" for e in elements if len(_text(e.get("text"))) > 75]
+        errors += ["button value over 2000" for e in elements if len(e.get("value", "")) > 2000]
+    else:
+        errors.append(f"unexpected block type {kind!r}")
+    accessory = block.get("accessory")
+    if accessory is not None and len(_text(accessory.get("text"))) > 75:
+        errors.append("accessory button text over 75")
+    return errors
+
+
+def limit_errors(payload: dict[str, Any], max_blocks: int = 50) -> list[str]:
+    """What Slack would refuse in a message (or view) payload."""
     blocks = payload.get("blocks") or []
     if isinstance(blocks, str):
         blocks = json.loads(blocks)
     errors = []
-    if len(blocks) > 50:
-        errors.append("more than 50 blocks")
+    if len(blocks) > max_blocks:
+        errors.append(f"more than {max_blocks} blocks")
+    if len(str(payload.get("text") or "")) > 40_000:
+        errors.append("text over 40,000")
+    if not blocks and not payload.get("text"):
+        errors.append("no_text")
     total = 0
     for block in blocks:
-        if block["type"] == "header" and len(block["text"]["text"]) > 150:
-            errors.append("header over 150")
-        if block["type"] == "section":
-            total += len(block["text"]["text"])
-            if len(block["text"]["text"]) > 3000:
-                errors.append("section over 3000")
-        if block["type"] == "context":
-            if len(block["elements"]) > 10:
-                errors.append("context over 10 elements")
-            total += sum(len(e.get("text", "")) for e in block["elements"])
+        errors += _block_errors(block)
+        total += len(_text(block.get("text"))) + sum(
+            len(_text(e)) for e in block.get("elements") or [] if block["type"] == "context")
     if total > 12_000:
         errors.append("message text over 12,000")
     return errors
+
+
+_limit_errors = limit_errors  # the first scenarios' name
 
 
 @dataclass
 class FakeSlack:
     users: dict[str, dict[str, Any]] = field(default_factory=dict)
     reactions: dict[tuple[str, str], list[dict[str, Any]]] = field(default_factory=dict)
+    missing: set[tuple[str, str]] = field(default_factory=set)  # deleted (channel, ts)
+    outside: set[str] = field(default_factory=set)  # channels the bot is not in
     rate_limit: dict[str, int] = field(default_factory=dict)  # method -> 429s to send first
+    hold: dict[str, asyncio.Event] = field(default_factory=dict)  # method -> answer when set
     calls: list[Call] = field(default_factory=list)
+    refused: list[Call] = field(default_factory=list)
     envelopes: asyncio.Queue[dict[str, Any]] = field(default_factory=asyncio.Queue)
     acks: list[dict[str, Any]] = field(default_factory=list)
     port: int = 0
@@ -72,22 +110,30 @@ class FakeSlack:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}/api/"
 
+    def response_url(self, name: str = "r1") -> str:
+        return f"http://127.0.0.1:{self.port}/respond/{name}"
+
     def of(self, method: str) -> list[dict[str, Any]]:
         return [args for name, args in self.calls if name == method]
 
     async def wait_for(self, method: str, match: Callable[[dict[str, Any]], bool] = bool,
                        count: int = 1) -> list[dict[str, Any]]:
-        """Wait until ``count`` calls of ``method`` matching ``match`` were made (callers
-        bound the wait with asyncio.timeout; the suite's timeout is the backstop)."""
+        """Wait until ``count`` calls of ``method`` matching ``match`` were made."""
         async with asyncio.timeout(WAIT), self._changed:
             await self._changed.wait_for(
                 lambda: len([a for a in self.of(method) if match(a)]) >= count)
         return [a for a in self.of(method) if match(a)]
 
-    async def wait_ack(self, envelope_id: str) -> None:
+    async def wait_ack(self, envelope_id: str) -> dict[str, Any]:
         async with asyncio.timeout(WAIT), self._changed:
             await self._changed.wait_for(
                 lambda: any(a.get("envelope_id") == envelope_id for a in self.acks))
+        return next(a for a in self.acks if a.get("envelope_id") == envelope_id)
+
+    async def _record(self, method: str, args: dict[str, Any]) -> None:
+        async with self._changed:
+            self.calls.append((method, args))
+            self._changed.notify_all()
 
     async def _socket(self, request: web.Request) -> web.WebSocketResponse:
         """Socket Mode: hello, then queued envelopes; the client's acks are recorded."""
@@ -111,6 +157,14 @@ class FakeSlack:
             pumping.cancel()
         return socket
 
+    async def _respond(self, request: web.Request) -> web.Response:
+        args = await request.json()
+        errors = limit_errors(args)
+        if errors:
+            return web.Response(status=400, text="invalid_blocks")
+        await self._record("response_url", args | {"name": request.match_info["name"]})
+        return web.Response(text="ok")
+
     async def _handle(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
         raw = await request.text()
@@ -118,41 +172,65 @@ class FakeSlack:
             args: dict[str, Any] = json.loads(raw or "{}")
         else:
             args = dict(parse_qsl(raw)) | dict(request.query)
+        if request.headers.get("Authorization", "") not in ("Bearer xoxb-test",
+                                                            "Bearer xapp-test"):
+            return web.json_response({"ok": False, "error": "not_authed"})
+        if method in self.hold:
+            await self.hold[method].wait()
         if self.rate_limit.get(method):
             self.rate_limit[method] -= 1
             return web.json_response({"ok": False, "error": "ratelimited"}, status=429,
                                      headers={"Retry-After": "0"})
-        async with self._changed:
-            self.calls.append((method, args))
-            self._changed.notify_all()
-        return web.json_response(self._reply(method, args))
+        reply = self._reply(method, args)
+        if reply.get("ok"):
+            await self._record(method, args)
+        else:
+            self.refused.append((method, args))
+        return web.json_response(reply)
 
     def _reply(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
+        channel = str(args.get("channel") or "")
+        if method in ("chat.postMessage", "chat.postEphemeral", "reactions.add",
+                      "reactions.get") and channel in self.outside:
+            return {"ok": False, "error": "not_in_channel"}
         if method == "apps.connections.open":
             return {"ok": True, "url": f"ws://127.0.0.1:{self.port}/link"}
         if method == "auth.test":
             return {"ok": True, "user_id": BOT_USER, "bot_id": BOT_ID, "team_id": TEAM,
-                    "user": "digestif", "team": "Test"}
+                    "user": "digestif", "team": TEAM_NAME}
         if method in ("chat.postMessage", "chat.postEphemeral"):
-            errors = _limit_errors(args)
+            errors = limit_errors(args)
             if errors:
                 return {"ok": False, "error": "invalid_blocks", "detail": errors}
             self._ts += 1
-            return {"ok": True, "channel": args.get("channel"), "ts": f"{self._ts}.000100",
+            return {"ok": True, "channel": channel, "ts": f"{self._ts}.000100",
                     "message_ts": f"{self._ts}.000100"}
+        if method == "chat.getPermalink":
+            ts = str(args.get("message_ts")).replace(".", "")
+            return {"ok": True, "permalink": f"https://test.slack.com/archives/{channel}/p{ts}"}
+        if method == "views.publish":
+            view = args.get("view") or {}
+            view = json.loads(view) if isinstance(view, str) else view
+            errors = limit_errors(view, max_blocks=100)
+            return {"ok": not errors, "error": "invalid_blocks" if errors else None}
         if method == "users.info":
-            user = self.users.get(str(args.get("user")), {"id": args.get("user"),
-                                                          "name": args.get("user")})
-            return {"ok": True, "user": user}
+            user = self.users.get(str(args.get("user")))
+            return {"ok": True, "user": user} if user else {"ok": False,
+                                                             "error": "user_not_found"}
         if method == "reactions.get":
-            key = (str(args.get("channel")), str(args.get("timestamp")))
-            return {"ok": True, "type": "message", "message": {
+            key = (channel, str(args.get("timestamp")))
+            if key in self.missing:
+                return {"ok": False, "error": "message_not_found"}
+            return {"ok": True, "type": "message", "channel": channel, "message": {
                 "ts": key[1], "reactions": self.reactions.get(key, [])}}
+        if method == "conversations.info":
+            return {"ok": True, "channel": {"id": channel, "name": channel.lower()}}
         return {"ok": True}
 
     async def __aenter__(self) -> FakeSlack:
         app = web.Application()
         app.router.add_route("*", "/api/{method}", self._handle)
+        app.router.add_post("/respond/{name}", self._respond)
         app.router.add_get("/link", self._socket)
         self._runner, self.port = await start(app)
         return self
