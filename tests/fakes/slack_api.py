@@ -116,7 +116,7 @@ class FakeSlack:
     def of(self, method: str) -> list[dict[str, Any]]:
         return [args for name, args in self.calls if name == method]
 
-    async def wait_for(self, method: str, match: Callable[[dict[str, Any]], bool] = bool,
+    async def wait_for(self, method: str, match: Callable[[dict[str, Any]], object] = bool,
                        count: int = 1) -> list[dict[str, Any]]:
         """Wait until ``count`` calls of ``method`` matching ``match`` were made."""
         async with asyncio.timeout(WAIT), self._changed:

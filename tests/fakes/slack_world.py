@@ -3,6 +3,7 @@ the fake Web API, local pages, and helpers that send signed events, commands and
 
 from __future__ import annotations
 
+import asyncio
 import ipaddress
 import json
 import time
@@ -25,7 +26,7 @@ from tests.fakes.slack_api import TEAM, FakeSlack, sign
 from tests.fakes.web import PageServer, start
 
 SECRET = "test-signing-secret"
-USERS = {
+USERS: dict[str, dict[str, Any]] = {
     "UADA": {"id": "UADA", "name": "ada", "profile": {"display_name": "Ada"}},
     "UGRACE": {"id": "UGRACE", "name": "grace"},
     "ULINUS": {"id": "ULINUS", "name": "linus"},
@@ -139,6 +140,14 @@ class World:
 
     async def settled(self, number: int, expected: int) -> None:
         await settled(self.app, COMMUNITY, number, expected)
+
+    async def queued(self, numbers: list[int]) -> None:
+        """Wait until the queue holds exactly these numbers (like votes, a withdrawal sends
+        nothing back to Slack, so the store is the only thing to wait on)."""
+        async with asyncio.timeout(10):
+            while [e.submission.number  # noqa: ASYNC110
+                   for e in await self.app.curator.queue(COMMUNITY)] != numbers:
+                await asyncio.sleep(0.01)
 
 
 @asynccontextmanager

@@ -1,0 +1,138 @@
+"""More Slack scenarios: threads, deletions, settings from Slack, replies where the bot is
+not a member, acknowledging before slow work, rate limits, and `serve` itself."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import socket
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import aiohttp
+import pytest
+
+from adapters.slack.adapter import serve
+from bot.app import open_app
+from tests.fakes.slack_api import TEAM, TEAM_NAME, FakeSlack
+from tests.fakes.slack_world import COMMUNITY, World, message, reaction, slack_settings, slack_world
+
+
+@pytest.fixture
+async def world(tmp_path: Path) -> AsyncIterator[World]:
+    async with slack_world(tmp_path) as world:
+        yield world
+
+
+async def test_a_link_in_a_thread_is_answered_in_that_thread(world: World) -> None:
+    card = await world.link("UADA", "/moe", "700.2", thread_ts="700.1")
+    assert card["thread_ts"] == "700.1"
+    assert {"channel": "CGEN", "timestamp": "700.2", "name": "eyes"} in world.slack.of(
+        "reactions.add")
+    community = await world.app.curator.known_community(COMMUNITY)
+    assert community.name == TEAM_NAME
+
+
+async def test_deleting_the_message_withdraws_an_unvoted_link(world: World) -> None:
+    await world.link("UADA", "/moe", "710.1")
+    await world.link("UGRACE", "/evals", "710.2")
+    await world.event(reaction("ULINUS", "710.2"))
+    await world.settled(2, 1)
+    for ts in ("710.1", "710.2"):
+        await world.event({"type": "message", "subtype": "message_deleted", "hidden": True,
+                           "channel": "CGEN", "ts": "710.9", "deleted_ts": ts,
+                           "previous_message": message("UADA", "x", ts)})
+    await world.queued([2])
+
+
+async def test_vote_emoji_configured_with_slack_shortcodes(world: World) -> None:
+    await world.command("UADMIN", "config up_emoji :fire: :+1::skin-tone-2:")
+    [reply] = await world.slack.wait_for("chat.postEphemeral")
+    assert "🔥" in reply["text"] and "👍" in reply["text"]
+    card = await world.link("UADA", "/moe", "720.1")
+    assert ":fire:" in json.dumps(card["blocks"])
+    await world.slack.wait_for("reactions.add", lambda a: a["name"] == "fire")
+    await world.event(reaction("UGRACE", "720.1", name="fire"))
+    await world.event(reaction("ULINUS", "720.1", name="thumbsup"))
+    await world.settled(1, 2)
+
+
+async def test_moderators_from_the_configured_list_and_refusals(world: World) -> None:
+    await world.link("UADA", "/moe", "730.1")
+    await world.command("UGRACE", "pick 1")
+    await world.slack.wait_for("chat.postEphemeral", lambda a: "Only moderators" in a["text"])
+    await world.command("UOWNER", "config moderators UGRACE")
+    await world.slack.wait_for("chat.postEphemeral", lambda a: a["user"] == "UOWNER")
+    await world.command("UGRACE", "lock")
+    await world.slack.wait_for("chat.postEphemeral", lambda a: "Voting locked" in a["text"])
+    await world.interactive({
+        "type": "block_actions", "team": {"id": TEAM}, "user": {"id": "ULINUS"},
+        "channel": {"id": "CGEN"}, "trigger_id": "2",
+        "actions": [{"action_id": "vote", "value": "1", "type": "button"}]})
+    await world.slack.wait_for("chat.postEphemeral", lambda a: "voting is locked" in a["text"])
+    await world.command("UGRACE", "unlock")
+    await world.slack.wait_for("chat.postEphemeral", lambda a: "Voting unlocked" in a["text"])
+    assert await world.score(1) == 0
+    await world.command("UGRACE", "frobnicate")
+    await world.slack.wait_for("chat.postEphemeral", lambda a: a["text"].startswith("Usage"))
+    await world.command("UGRACE", "submit <!channel> <@U1> nothing here")
+    [last] = await world.slack.wait_for("chat.postEphemeral",
+                                        lambda a: "No link found" in a["text"])
+    assert last["user"] == "UGRACE"
+
+
+async def test_replies_where_the_bot_is_not_a_member_use_the_response_url(world: World) -> None:
+    world.slack.outside.add("DSECRET")
+    await world.command("UGRACE", "queue", channel="DSECRET")
+    [reply] = await world.slack.wait_for("response_url")
+    assert reply["response_type"] == "ephemeral" and reply["text"] == "The queue is empty."
+    assert world.slack.of("chat.postEphemeral") == []
+
+
+async def test_requests_are_acknowledged_before_the_slow_work(world: World) -> None:
+    gate = world.slack.hold["users.info"] = asyncio.Event()
+    await world.command("UGRACE", "queue")  # returns 200 while users.info is held
+    await world.event(message("ULINUS", world.pages.url("/moe"), "740.1"))
+    assert world.slack.of("chat.postEphemeral") == [] and world.slack.of("reactions.add") == []
+    gate.set()
+    await world.slack.wait_for("chat.postEphemeral", lambda a: a["user"] == "UGRACE")
+    await world.slack.wait_for("chat.postMessage", lambda a: a["thread_ts"] == "740.1")
+
+
+async def test_a_rate_limited_digest_is_retried_and_posted(world: World) -> None:
+    await world.link("UADA", "/moe", "750.1")
+    await world.event(reaction("UGRACE", "750.1"))
+    await world.settled(1, 1)
+    world.slack.rate_limit["chat.postMessage"] = 2
+    await world.command("UADMIN", "post", channel="CNEWS")
+    await world.slack.wait_for("chat.postEphemeral", lambda a: a["text"] == "Digest posted.")
+    assert [p["channel"] for p in world.slack.of("chat.postMessage")][-1] == "CNEWS"
+    assert world.slack.rate_limit["chat.postMessage"] == 0, "both 429s were waited out"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+async def test_serve_runs_http_mode_until_cancelled(tmp_path: Path) -> None:
+    port = _free_port()
+    async with FakeSlack() as slack:
+        settings = slack_settings(tmp_path, slack, http_port=port)
+        async with open_app(settings) as app, aiohttp.ClientSession() as http:
+            running = asyncio.create_task(serve(app))
+            async with asyncio.timeout(10):
+                while True:
+                    with contextlib.suppress(aiohttp.ClientConnectionError):
+                        async with http.get(f"http://127.0.0.1:{port}/healthz") as health:
+                            assert health.status == 200
+                            break
+                    await asyncio.sleep(0.02)
+            running.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await running
+            with pytest.raises(aiohttp.ClientConnectionError):
+                async with http.get(f"http://127.0.0.1:{port}/healthz"):
+                    pass
