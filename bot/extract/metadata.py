@@ -44,6 +44,23 @@ def one_line(text: object) -> str:
     return " ".join(str(text or "").split())
 
 
+_SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " · ", " » ")
+
+
+def without_site(title: str, site: str) -> str:
+    """"Story | Site" -> "Story": a <title> often carries the site's name, which the
+    by-line already shows. Only the known site name is cut, never a part of the story."""
+    if not site:
+        return title
+    for separator in _SEPARATORS:
+        suffix, prefix = f"{separator}{site}", f"{site}{separator}"
+        if title.lower().endswith(suffix.lower()) and len(title) > len(suffix):
+            return title[: -len(suffix)].strip()
+        if title.lower().startswith(prefix.lower()) and len(title) > len(prefix):
+            return title[len(prefix):].strip()
+    return title
+
+
 def read_metadata(tree: Any, url: str) -> Metadata:
     meta = _meta_tags(tree)
     ld = list(_json_ld_objects(tree))
@@ -58,6 +75,7 @@ def read_metadata(tree: Any, url: str) -> Metadata:
         meta.get("og:site_name") or _ld_name(main.get("publisher"))
         or meta.get("application-name") or ""
     )
+    md.title = without_site(md.title, md.site_name)
     md.authors = _authors(tree, meta, main)
     md.published = _date(
         _ld_text(main.get("datePublished")) or meta.get("article:published_time")

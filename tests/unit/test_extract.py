@@ -88,3 +88,16 @@ def test_garbage_is_not_a_crash() -> None:
     for junk in ("\x00\x01\x02", "<<<>>>", "<html><body>" + "<div>" * 5000 + "x"):
         with contextlib.suppress(ExtractError):
             assert extract_article(junk, "https://t.test/").flag is PageFlag.EMPTY
+
+
+@pytest.mark.parametrize(("title", "expected"), [
+    ("Big Study | Tensor Times", "Big Study"),
+    ("Tensor Times - Big Study", "Big Study"),
+    ("Big Study — tensor times", "Big Study"),
+    ("Big Study: Tensor Times reports", "Big Study: Tensor Times reports"),
+    ("Tensor Times", "Tensor Times"),
+])
+def test_the_site_name_is_cut_from_titles(title: str, expected: str) -> None:
+    from bot.extract.metadata import without_site
+
+    assert without_site(title, "Tensor Times") == expected
