@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import json
 from pathlib import Path
+from typing import Any
 
 from pydantic import SecretStr
 
@@ -18,8 +19,8 @@ from tests.fakes.slack_world import USERS, slack_settings
 from tests.fakes.web import PageServer
 
 
-def _event(envelope_id: str, event: dict[str, object], event_id: str,
-           retry: int = 0) -> dict[str, object]:
+def _event(envelope_id: str, event: dict[str, Any], event_id: str,
+           retry: int = 0) -> dict[str, Any]:
     return {"envelope_id": envelope_id, "type": "events_api", "accepts_response_payload": False,
             "retry_attempt": retry, "retry_reason": "timeout" if retry else "",
             "payload": {"type": "event_callback", "team_id": TEAM, "event_id": event_id,
