@@ -60,6 +60,7 @@ class SlackAdapter:
         self._seen: OrderedDict[str, None] = OrderedDict()
         self._threads: OrderedDict[str, str] = OrderedDict()
         self._team_name: str | None = None
+        self._quiet_until = 0.0  # after a 429, every recount call waits until then
         self.commands = CommandDesk(self)
         self._listen()
         app.register_platform("slack", self, publisher=self, recounter=self)
@@ -165,7 +166,7 @@ class SlackAdapter:
         try:
             response = await self.client.chat_postMessage(
                 channel=channel, text=text, blocks=blocks, thread_ts=thread_ts,
-                unfurl_links=False, unfurl_media=False)
+                unfurl_links=False, unfurl_media=False, link_names=False)
         except SlackApiError as err:
             log.warning("chat.postMessage to %s failed: %s", channel, api_error(err))
             return None
@@ -211,7 +212,7 @@ class SlackAdapter:
             try:
                 response = await self.client.chat_postMessage(
                     channel=channel, text=text, blocks=blocks, unfurl_links=False,
-                    unfurl_media=False)
+                    unfurl_media=False, link_names=False)
             except SlackApiError as err:
                 raise PublishError(f"Slack refused the digest: {api_error(err)}") from err
             first = first or str(response.get("ts") or "")
@@ -248,8 +249,12 @@ class SlackAdapter:
         return seen
 
     async def _reactions_get(self, ref: MessageRef) -> dict[str, Any]:
-        """reactions.get, waiting out 429s as Retry-After says (a few times, bounded)."""
+        """reactions.get, waiting out 429s as Retry-After says (a few times, bounded). The
+        client already retries a 429 twice; this covers longer limits during a recount."""
         for attempt in range(RECOUNT_TRIES):
+            wait = self._quiet_until - time.monotonic()
+            if wait > 0:
+                await asyncio.sleep(wait)
             try:
                 response = await self.client.reactions_get(
                     channel=ref.channel, timestamp=ts_of(ref), full=True)
@@ -257,7 +262,9 @@ class SlackAdapter:
             except SlackApiError as err:
                 if err.response.status_code != 429 or attempt == RECOUNT_TRIES - 1:
                     raise
-                await asyncio.sleep(_retry_after(err))
+                # The limit is per method and workspace: the other recounts wait too.
+                self._quiet_until = max(self._quiet_until,
+                                        time.monotonic() + _retry_after(err))
         raise AssertionError("unreachable")
 
 

@@ -50,7 +50,7 @@ def setting_value(name: str, value: str) -> str:
     which become the same values reactions translate to (so :+1: configures 👍)."""
     if name not in VOTE_SETTINGS:
         return value
-    return _SHORTCODE.sub(lambda m: f" {emoji(m.group(1))} ", value).strip()
+    return " ".join(_SHORTCODE.sub(lambda m: f" {emoji(m.group(1))} ", value).split())
 
 
 def message_id(channel: str, ts: str) -> str:
