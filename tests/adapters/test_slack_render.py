@@ -7,6 +7,7 @@ import json
 import re
 from dataclasses import replace
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -166,3 +167,12 @@ def test_messages_deletions_profiles_and_timestamps() -> None:
 
 def test_escape_neutralizes_mentions() -> None:
     assert escape("<!channel> & <@U1>") == "&lt;!channel&gt; &amp; &lt;@U1&gt;"
+
+
+def test_the_manifest_declares_what_the_adapter_listens_to() -> None:
+    manifest = (Path(__file__).parents[2] / "slack" / "manifest.yaml").read_text()
+    for needed in ("command: /digest", "callback_id: submit_to_digest", "home_tab_enabled: true",
+                   "socket_mode_enabled: true", "- message.channels", "- reaction_added",
+                   "- reaction_removed", "- app_home_opened", "- reactions:read",
+                   "- reactions:write", "- users:read", "- chat:write", "- commands"):
+        assert needed in manifest, needed
