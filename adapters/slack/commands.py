@@ -30,6 +30,7 @@ Respond = Any  # bolt's AsyncRespond: posts to the request's response_url
 NOT_HERE = frozenset({"channel_not_found", "not_in_channel", "user_not_in_channel",
                       "is_archived", "cannot_dm_bot"})
 MAX_QUEUE_LINES = 40
+MAX_LINE = 400  # 40 lines of this stay far below chat.postEphemeral's text limit
 
 USAGE = ("Usage: /digest submit URL | queue | preview | post | pick N | unpick N | drop N | "
          "restore N | reject N [reason] | lock | unlock | intro TEXT | config NAME VALUE")
@@ -74,7 +75,7 @@ class CommandDesk:
         except Exception:
             log.exception("/digest %s failed", " ".join(words[:1]))
             reply = "Something went wrong; the operator has the details."
-        await self._whisper(channel, user, "\n".join(render.escape(line, 3000)
+        await self._whisper(channel, user, "\n".join(render.escape(line, MAX_LINE)
                                                      for line in reply.splitlines()), None,
                             respond)
 
@@ -179,6 +180,8 @@ class CommandDesk:
     async def publish_home(self, body: dict[str, Any], event: dict[str, Any]) -> None:
         """The App Home: the queue with scores and vote buttons, and the last digest."""
         team, user = str(body.get("team_id") or ""), str(event.get("user") or "")
+        if event.get("tab", "home") != "home" or not user:
+            return  # the Messages tab, which the manifest turns off
         await self._adapter.community(team)
         key = community_key(team)
         entries = (await self._adapter.app.curator.queue(key))[:HOME_ITEMS]
