@@ -214,7 +214,10 @@ class SlackAdapter:
                     channel=channel, text=text, blocks=blocks, unfurl_links=False,
                     unfurl_media=False, link_names=False)
             except SlackApiError as err:
-                raise PublishError(f"Slack refused the digest: {api_error(err)}") from err
+                if error_code(err) in GONE:
+                    raise PublishError("I can't post in that channel: invite me there "
+                                       "(/invite @digestif) or set digest_channel") from err
+                raise PublishError(f"Slack refused the digest ({api_error(err)})") from err
             first = first or str(response.get("ts") or "")
         return await self._permalink(channel, first) if first else None
 

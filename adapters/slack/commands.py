@@ -17,7 +17,7 @@ from adapters.slack.translate import (
     setting_value,
 )
 from bot.editor import ACTIONS
-from bot.errors import UserError
+from bot.errors import PublishError, UserError
 from bot.events import LinkPosted, MessageRef
 
 if TYPE_CHECKING:
@@ -70,7 +70,7 @@ class CommandDesk:
                 await self._preview(team, user, channel, respond)
                 return
             reply = await self._run(team, user, channel, words)
-        except UserError as err:
+        except (UserError, PublishError) as err:  # our own words, safe to show
             reply = str(err)
         except Exception:
             log.exception("/digest %s failed", " ".join(words[:1]))

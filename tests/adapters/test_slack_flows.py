@@ -88,6 +88,14 @@ async def test_replies_where_the_bot_is_not_a_member_use_the_response_url(world:
     [reply] = await world.slack.wait_for("response_url")
     assert reply["response_type"] == "ephemeral" and reply["text"] == "The queue is empty."
     assert world.slack.of("chat.postEphemeral") == []
+    await world.link("UADA", "/moe", "735.1")
+    await world.event(reaction("UGRACE", "735.1"))
+    await world.settled(1, 1)
+    await world.command("UADMIN", "post", channel="DSECRET")
+    [refused] = await world.slack.wait_for("response_url", lambda a: "invite me" in a["text"])
+    assert "/invite @digestif" in refused["text"]
+    await world.command("UADMIN", "post", channel="CNEWS")  # the period was not used up
+    await world.slack.wait_for("chat.postEphemeral", lambda a: a["text"] == "Digest posted.")
 
 
 async def test_requests_are_acknowledged_before_the_slow_work(world: World) -> None:
