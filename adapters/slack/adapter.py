@@ -45,6 +45,7 @@ PROFILE_TTL = 3600.0  # seconds a users.info answer is trusted (admin flags chan
 ACK = "eyes"  # the reaction that says "got it"
 RECOUNT_TRIES = 4
 MAX_RETRY_AFTER = 30.0
+DRAIN_SECONDS = 5.0
 # reactions.get errors that mean "this message has no reactions to count any more".
 GONE = frozenset({"message_not_found", "channel_not_found", "thread_not_found",
                   "not_in_channel", "is_archived"})
@@ -61,6 +62,7 @@ class SlackAdapter:
         self._threads: OrderedDict[str, str] = OrderedDict()
         self._team_name: str | None = None
         self._quiet_until = 0.0  # after a 429, every recount call waits until then
+        self._inflight: set[asyncio.Task[Any]] = set()
         self.commands = CommandDesk(self)
         self._listen()
         app.register_platform("slack", self, publisher=self, recounter=self)
@@ -74,6 +76,24 @@ class SlackAdapter:
         bolt.command("/digest")(self.commands.on_command)
         bolt.shortcut("submit_to_digest")(self.commands.on_shortcut)
         bolt.action("vote")(self.commands.on_vote_button)
+
+    def track(self) -> None:
+        """Remember the listener task bolt runs after its ack, so shutdown lets it finish."""
+        task = asyncio.current_task()
+        if task is not None and task not in self._inflight:
+            self._inflight.add(task)
+            task.add_done_callback(self._inflight.discard)
+
+    async def drain(self) -> None:
+        """On exit, after no more requests come in: let acknowledged work finish, briefly,
+        then cancel what is left (the core's state never depends on it finishing)."""
+        pending = set(self._inflight)
+        if not pending:
+            return
+        _, late = await asyncio.wait(pending, timeout=DRAIN_SECONDS)
+        for task in late:
+            task.cancel()
+        await asyncio.gather(*late, return_exceptions=True)
 
     # translating events -----------------------------------------------------------------
 
@@ -115,6 +135,7 @@ class SlackAdapter:
         return cached[1].member(user_id, community.settings.moderators)
 
     async def _on_message(self, body: dict[str, Any], event: dict[str, Any]) -> None:
+        self.track()
         team = str(body.get("team_id") or event.get("team") or "")
         deleted = deleted_message(event)
         if deleted is not None:
@@ -131,6 +152,7 @@ class SlackAdapter:
             await self._react(posted.ref, ACK)
 
     async def _on_reaction(self, body: dict[str, Any], event: dict[str, Any]) -> None:
+        self.track()
         found = reacted_message(event)
         if found is None or not self._first_time(body):
             return

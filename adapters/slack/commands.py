@@ -61,6 +61,7 @@ class CommandDesk:
             log.warning("response_url reply failed: %s", err)
 
     async def on_command(self, ack: Ack, body: dict[str, Any], respond: Respond) -> None:
+        self._adapter.track()
         await ack()  # within 3 seconds; the work and the reply come after
         team, user = str(body.get("team_id")), str(body.get("user_id"))
         channel = str(body.get("channel_id"))
@@ -124,6 +125,7 @@ class CommandDesk:
 
     async def on_shortcut(self, ack: Ack, body: dict[str, Any], respond: Respond) -> None:
         """"Submit to digest" on someone's message: credited to its author."""
+        self._adapter.track()
         await ack()
         message = body.get("message") or {}
         channel = str((body.get("channel") or {}).get("id") or "")
@@ -143,6 +145,7 @@ class CommandDesk:
             None, respond)
 
     async def on_vote_button(self, ack: Ack, body: dict[str, Any], respond: Respond) -> None:
+        self._adapter.track()
         await ack()
         team = str((body.get("team") or {}).get("id") or "")
         user = str((body.get("user") or {}).get("id") or "")
@@ -179,6 +182,7 @@ class CommandDesk:
 
     async def publish_home(self, body: dict[str, Any], event: dict[str, Any]) -> None:
         """The App Home: the queue with scores and vote buttons, and the last digest."""
+        self._adapter.track()
         team, user = str(body.get("team_id") or ""), str(event.get("user") or "")
         if event.get("tab", "home") != "home" or not user:
             return  # the Messages tab, which the manifest turns off

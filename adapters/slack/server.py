@@ -69,6 +69,7 @@ async def run(app: App) -> None:
             await handler.start_async()
         finally:
             await handler.close_async()
+            await adapter.drain()
         return
     runner = web.AppRunner(http_app(adapter), access_log=None)
     await runner.setup()
@@ -79,3 +80,4 @@ async def run(app: App) -> None:
         await asyncio.Event().wait()
     finally:
         await runner.cleanup()
+        await adapter.drain()

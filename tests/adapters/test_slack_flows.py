@@ -15,8 +15,19 @@ import pytest
 
 from adapters.slack.adapter import serve
 from bot.app import open_app
-from tests.fakes.slack_api import TEAM, TEAM_NAME, FakeSlack
-from tests.fakes.slack_world import COMMUNITY, World, message, reaction, slack_settings, slack_world
+from tests.e2e.pages import article
+from tests.fakes.slack_api import TEAM, TEAM_NAME, FakeSlack, sign
+from tests.fakes.slack_world import (
+    COMMUNITY,
+    SECRET,
+    USERS,
+    World,
+    message,
+    reaction,
+    slack_settings,
+    slack_world,
+)
+from tests.fakes.web import PageServer
 
 
 @pytest.fixture
@@ -125,22 +136,35 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-async def test_serve_runs_http_mode_until_cancelled(tmp_path: Path) -> None:
+async def test_serve_runs_http_mode_until_cancelled_and_finishes_acked_work(
+    tmp_path: Path
+) -> None:
     port = _free_port()
-    async with FakeSlack() as slack:
+    async with FakeSlack(users=dict(USERS)) as slack, PageServer() as pages:
+        pages.add("/moe", article("moe"))
         settings = slack_settings(tmp_path, slack, http_port=port)
+        base = f"http://127.0.0.1:{port}"
         async with open_app(settings) as app, aiohttp.ClientSession() as http:
             running = asyncio.create_task(serve(app))
             async with asyncio.timeout(10):
                 while True:
                     with contextlib.suppress(aiohttp.ClientConnectionError):
-                        async with http.get(f"http://127.0.0.1:{port}/healthz") as health:
+                        async with http.get(f"{base}/healthz") as health:
                             assert health.status == 200
                             break
                     await asyncio.sleep(0.02)
-            running.cancel()
+            gate = slack.hold["users.info"] = asyncio.Event()
+            body = json.dumps({"type": "event_callback", "team_id": "T1", "event_id": "Ev1",
+                               "event": message("UADA", pages.url("/moe"), "760.1")})
+            async with http.post(f"{base}/slack/events", data=body, headers={
+                    **sign(SECRET, body), "Content-Type": "application/json"}) as response:
+                assert response.status == 200
+            running.cancel()  # shutting down while the acknowledged message is being handled
+            gate.set()
             with contextlib.suppress(asyncio.CancelledError):
                 await running
+            assert {"channel": "CGEN", "timestamp": "760.1", "name": "eyes"} in slack.of(
+                "reactions.add"), "the acknowledged work finished before serve returned"
             with pytest.raises(aiohttp.ClientConnectionError):
-                async with http.get(f"http://127.0.0.1:{port}/healthz"):
+                async with http.get(f"{base}/healthz"):
                     pass
