@@ -22,6 +22,7 @@ NAMES = {char: name for name, char in reversed(EMOJI.items())}
 # Message subtypes that are a member saying something; edits, joins, bots and unfurls are not.
 MEMBER_SUBTYPES = frozenset({None, "file_share", "thread_broadcast"})
 VOTE_SETTINGS = frozenset({"up_emoji", "down_emoji"})
+_NAME = re.compile(r"[a-z0-9_+'-]{1,100}")
 _SHORTCODE = re.compile(r":([a-z0-9_+'-]+(?:::skin-tone-[2-6])?):")
 
 
@@ -40,9 +41,8 @@ def reaction_name(value: str) -> str | None:
     """The Slack name to react with for a core emoji, or None when Slack would not know it."""
     if value in NAMES:
         return NAMES[value]
-    if len(value) > 2 and value.startswith(":") and value.endswith(":"):
-        return value.strip(":")
-    return None
+    name = value[1:-1] if len(value) > 2 and value[0] == value[-1] == ":" else ""
+    return name if _NAME.fullmatch(name) else None
 
 
 def setting_value(name: str, value: str) -> str:

@@ -139,7 +139,7 @@ def test_reaction_names(name: str, expected: str) -> None:
 
 def test_names_back_and_config_values() -> None:
     assert reaction_name("👍") == "+1" and reaction_name(":party_parrot:") == "party_parrot"
-    assert reaction_name("🦄") is None
+    assert reaction_name("🦄") is None and reaction_name(":<!channel>:") is None
     assert setting_value("up_emoji", ":+1::skin-tone-2: :fire:, :shipit:") == "👍 🔥 , :shipit:"
     assert setting_value("digest_channel", ":C1:") == ":C1:"
 
