@@ -168,3 +168,27 @@ async def test_serve_runs_http_mode_until_cancelled_and_finishes_acked_work(
             with pytest.raises(aiohttp.ClientConnectionError):
                 async with http.get(f"{base}/healthz"):
                     pass
+
+
+HOSTILE_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8">
+<title>&lt;!channel&gt; Big news &lt;@U123&gt; &amp; more</title></head><body><article>
+<h1>&lt;!channel&gt; Big news &lt;@U123&gt; &amp; more</h1>
+<p>&lt;!here&gt; Everyone should read this because the results changed how teams plan their
+budgets, and &lt;!everyone&gt; agreed the method was sound after careful review.</p>
+<p>Engineers measured the effect across several open models and many tasks, and the results
+held up well in production settings with real traffic and real budgets.</p>
+<p>The approach is not free: it needs careful calibration, good tooling and a clear idea of
+which workloads matter most before anything is changed in a deployed system.</p>
+</article></body></html>"""
+
+
+async def test_hostile_page_title_is_shown_escaped_and_failures_are_told(world: World) -> None:
+    world.pages.add("/hostile", HOSTILE_PAGE)
+    card = await world.link("UADA", "/hostile", "770.1")
+    text = json.dumps(card["blocks"]) + card["text"]
+    for mention in ("<!channel>", "<!here>", "<!everyone>", "<@U123>"):
+        assert mention not in text
+    assert "&lt;!channel&gt; Big news &lt;@U123&gt; &amp;" in text, "escaped, not stripped"
+    await world.event(message("UGRACE", world.pages.url("/missing"), "770.2"))
+    [told] = await world.slack.wait_for("chat.postMessage", lambda a: a["thread_ts"] == "770.2")
+    assert told["text"].startswith("Couldn't read that link") and told["unfurl_links"] is False
