@@ -15,6 +15,7 @@ import pytest
 
 from adapters.slack.adapter import serve
 from bot.app import open_app
+from bot.errors import ConfigError
 from tests.e2e.pages import article
 from tests.fakes.slack_api import TEAM, TEAM_NAME, FakeSlack, sign
 from tests.fakes.slack_world import (
@@ -192,3 +193,12 @@ async def test_hostile_page_title_is_shown_escaped_and_failures_are_told(world: 
     await world.event(message("UGRACE", world.pages.url("/missing"), "770.2"))
     [told] = await world.slack.wait_for("chat.postMessage", lambda a: a["thread_ts"] == "770.2")
     assert told["text"].startswith("Couldn't read that link") and told["unfurl_links"] is False
+
+
+async def test_http_mode_without_a_signing_secret_refuses_to_start(tmp_path: Path) -> None:
+    async with FakeSlack() as slack:
+        settings = slack_settings(tmp_path, slack, slack_signing_secret=None)
+        async with open_app(settings) as app:
+            with pytest.raises(ConfigError, match="SLACK_SIGNING_SECRET"):
+                await serve(app)
+        assert slack.calls == []
