@@ -14,13 +14,20 @@ import yarl
 
 from adapters.discord import render
 from adapters.discord.commands import register_commands
-from adapters.discord.translate import community_key, emoji, member, ref
+from adapters.discord.translate import (
+    community_key,
+    emoji,
+    member,
+    message_link,
+    ref,
+    route_emoji,
+)
 from bot.app import App
 from bot.community import Community
 from bot.digest import Digest
-from bot.errors import PublishError
+from bot.errors import ConfigError, PublishError
 from bot.events import LinkPosted, MessageRef, ReactionChanged, ReactionsCleared
-from bot.models import Submission
+from bot.models import Member, Submission
 from bot.ports import SeenReaction
 
 log = logging.getLogger(__name__)
@@ -41,22 +48,37 @@ def intents() -> discord.Intents:
     return chosen
 
 
+class _Client(discord.AutoShardedClient):
+    """The auto-sharded client, with the start-up work done once per login."""
+
+    def __init__(self, adapter: DiscordAdapter, guild_ready_timeout: float) -> None:
+        super().__init__(intents=intents(), allowed_mentions=NONE,
+                         guild_ready_timeout=guild_ready_timeout)
+        self.adapter = adapter
+
+    async def setup_hook(self) -> None:
+        log.info("Discord: invite the bot with %s", invite_url(self.application_id or 0))
+        await self.adapter.tree.sync()
+
+
+def invite_url(application_id: int) -> str:
+    """Exactly the permissions the bot uses, and the bot + slash commands scopes."""
+    return discord.utils.oauth_url(application_id, permissions=PERMISSIONS,
+                                   scopes=("bot", "applications.commands"))
+
+
 class DiscordAdapter:
     def __init__(self, app: App, guild_ready_timeout: float = 2.0) -> None:
         self.app = app
-        self.client = discord.AutoShardedClient(intents=intents(), allowed_mentions=NONE,
-                                                guild_ready_timeout=guild_ready_timeout)
+        self.client = _Client(self, guild_ready_timeout)
         self.tree = discord.app_commands.CommandTree(self.client)
         register_commands(self)
         client = self.client
-        client.event(self.on_ready)
-        client.event(self.on_message)
-        client.event(self.on_raw_reaction_add)
-        client.event(self.on_raw_reaction_remove)
-        client.event(self.on_raw_reaction_clear)
-        client.event(self.on_raw_reaction_clear_emoji)
-        client.event(self.on_raw_message_delete)
-        client.event(self.on_raw_message_edit)
+        for listener in (self.on_guild_available, self.on_guild_join, self.on_message,
+                         self.on_raw_reaction_add, self.on_raw_reaction_remove,
+                         self.on_raw_reaction_clear, self.on_raw_reaction_clear_emoji,
+                         self.on_raw_message_delete, self.on_raw_message_edit):
+            client.event(listener)
         app.register_platform("discord", self, publisher=self, recounter=self)
 
     async def community(self, guild: discord.Guild | None, guild_id: int | None = None
@@ -65,14 +87,11 @@ class DiscordAdapter:
         name = guild.name if guild is not None else str(gid)
         return await self.app.curator.community(community_key(gid), "discord", name)
 
-    async def on_ready(self) -> None:
-        app_id = self.client.application_id
-        log.info("Discord adapter ready as %s; invite: %s", self.client.user,
-                 discord.utils.oauth_url(app_id or 0, permissions=PERMISSIONS,
-                                         scopes=("bot", "applications.commands")))
-        for guild in self.client.guilds:
-            await self.community(guild)
-        await self.tree.sync()
+    async def on_guild_available(self, guild: discord.Guild) -> None:
+        await self.community(guild)
+
+    async def on_guild_join(self, guild: discord.Guild) -> None:
+        await self.community(guild)
 
     async def on_message(self, message: discord.Message) -> None:
         if message.author.bot or message.guild is None:
@@ -89,12 +108,13 @@ class DiscordAdapter:
                                         payload.user_id == self.client.user.id):
             return
         community = await self.community(None, payload.guild_id)
-        user = payload.member or await self._user(payload.user_id)
-        if user is None:
-            return
+        settings = community.settings
+        # Discord sends the member with an add only; a removal needs no more than the id.
+        who = (member(payload.member, settings.moderators) if payload.member is not None
+               else Member(str(payload.user_id), str(payload.user_id)))
         await self.app.curator.react(ReactionChanged(
-            community.key, str(payload.message_id),
-            member(user, community.settings.moderators), emoji(payload.emoji), added))
+            community.key, str(payload.message_id), who,
+            emoji(payload.emoji, settings.up_emoji + settings.down_emoji), added))
 
     async def on_raw_reaction_add(self, payload: discord.RawReactionActionEvent) -> None:
         await self._reaction(payload, True)
@@ -110,8 +130,10 @@ class DiscordAdapter:
     async def on_raw_reaction_clear_emoji(self,
                                           payload: discord.RawReactionClearEmojiEvent) -> None:
         if payload.guild_id is not None:
+            settings = (await self.community(None, payload.guild_id)).settings
             await self.app.curator.clear_reactions(ReactionsCleared(
-                community_key(payload.guild_id), str(payload.message_id), emoji(payload.emoji)))
+                community_key(payload.guild_id), str(payload.message_id),
+                emoji(payload.emoji, settings.up_emoji + settings.down_emoji)))
 
     async def on_raw_message_edit(self, payload: discord.RawMessageUpdateEvent) -> None:
         """An edit that adds a link submits it; links already queued are left as they are
@@ -129,21 +151,15 @@ class DiscordAdapter:
             await self.app.curator.message_deleted(community_key(payload.guild_id),
                                                    str(payload.message_id))
 
-    async def _user(self, user_id: int) -> discord.User | None:
+    async def _react(self, channel_id: int, message_id: int, core_emoji: str) -> None:
         try:
-            return self.client.get_user(user_id) or await self.client.fetch_user(user_id)
-        except discord.HTTPException:
-            return None
-
-    async def _react(self, channel_id: int, message_id: int, emoji_: str) -> None:
-        try:
-            await self.client.http.add_reaction(channel_id, message_id, emoji_)
+            await self.client.http.add_reaction(channel_id, message_id, route_emoji(core_emoji))
         except discord.HTTPException as err:
             log.warning("adding a reaction failed: %s", err)
 
     async def send(self, channel_id: int, *, content: str | None = None,
                    embeds: Sequence[discord.Embed] = (), reply_to: int | None = None
-                   ) -> int | None:
+                   ) -> int:
         """Post with no mentions parsed and a nonce Discord enforces, so a retried request
         cannot post twice. Returns the message id."""
         payload: dict[str, Any] = {"content": content, "embeds": [e.to_dict() for e in embeds],
@@ -160,6 +176,12 @@ class DiscordAdapter:
             raise PublishError(f"Discord refused the message: {err.text}") from err
         return int(data["id"])
 
+    async def delete(self, channel_id: int, message_id: int) -> None:
+        try:
+            await self.client.http.delete_message(channel_id, message_id)
+        except discord.HTTPException as err:
+            log.warning("deleting a message failed: %s", err)
+
     # the core's ports -----------------------------------------------------------------
 
     async def submission_ready(self, community: Community, submission: Submission,
@@ -172,10 +194,10 @@ class DiscordAdapter:
                                       reply_to=int(origin.message_id))
         except PublishError:
             return None
-        if card_id is None:
-            return None
-        for up in community.settings.up_emoji[:1]:
-            await self._react(channel, card_id, up)
+        settings = community.settings
+        for vote in settings.up_emoji[:1] + (settings.down_emoji[:1] if settings.downvotes
+                                             else ()):
+            await self._react(channel, card_id, vote)
         return ref(channel, card_id)
 
     async def _reply(self, origin: MessageRef | None, text: str) -> None:
@@ -196,36 +218,53 @@ class DiscordAdapter:
     async def tell_moderators(self, community: Community, text: str) -> None:
         log.warning("hint for the moderators of %s: %s", community.key, text)
 
-    async def publish_digest(self, community: Community, channel: str, digest: Digest) -> None:
+    async def publish_digest(self, community: Community, channel: str,
+                             digest: Digest) -> str | None:
+        """Posts the digest's messages in order; returns the link to the first one."""
+        first: int | None = None
         for embeds in render.digest_messages(digest):
-            await self.send(int(channel), embeds=embeds)
+            posted = await self.send(int(channel), embeds=embeds)
+            first = first or posted
+        return message_link(community.key, channel, str(first)) if first else None
 
     async def reactions(self, community: Community,
                         messages: Sequence[MessageRef]) -> list[SeenReaction] | None:
-        """Every reaction on the messages, read back from Discord. Skin-tone variants are
+        """Every vote reaction on the messages, read back from Discord (discord.py waits out
+        429s itself, honouring retry_after and the per-route buckets). Skin-tone variants are
         separate reactions there, so each one present is listed and normalized."""
+        settings = community.settings
+        configured = settings.up_emoji + settings.down_emoji
         seen: list[SeenReaction] = []
-        moderators = community.settings.moderators
         for message in messages:
             channel, message_id = int(message.channel), int(message.message_id)
             try:
-                # discord.py waits out 429s itself (it honours retry_after).
                 data = await self.client.http.get_message(channel, message_id)
                 for reaction in data.get("reactions") or []:
                     raw = discord.PartialEmoji.from_dict(reaction["emoji"])
-                    if community.settings.vote_direction(emoji(raw)) == 0:
+                    core = emoji(raw, configured)
+                    if settings.vote_direction(core) == 0:
                         continue
-                    users = await self.client.http.get_reaction_users(
-                        channel, message_id, _route_emoji(raw), 100)
-                    seen.extend(SeenReaction(member(discord.User(
-                        state=self.client._connection, data=u), moderators), emoji(raw))
-                        for u in users)
+                    seen.extend(SeenReaction(member(user, settings.moderators), core)
+                                for user in await self._reactors(channel, message_id, raw))
             except discord.NotFound:
                 continue  # the message is gone: its reactions are too
             except discord.HTTPException as err:
                 log.warning("recount failed: %s", err)
                 return None
         return seen
+
+    async def _reactors(self, channel: int, message_id: int,
+                        raw: discord.PartialEmoji) -> list[discord.User]:
+        """Everyone who reacted with ``raw``, page by page (100 is the most per request)."""
+        users: list[discord.User] = []
+        after: int | None = None
+        while True:
+            page = await self.client.http.get_reaction_users(
+                channel, message_id, _route_emoji(raw), 100, after=after)
+            users.extend(discord.User(state=self.client._connection, data=u) for u in page)
+            if len(page) < 100:
+                return users
+            after = int(page[-1]["id"])
 
 
 def _route_emoji(value: discord.PartialEmoji) -> str:
@@ -240,10 +279,19 @@ def configure_endpoints(api_base: str | None, gateway: str | None) -> None:
         discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway)
 
 
-async def serve(app: App) -> None:
+async def serve(app: App, *, guild_ready_timeout: float = 2.0) -> None:
+    """Run the Discord bot until cancelled; the client is closed on the way out."""
     settings = app.settings
-    assert settings.discord_token is not None
+    if settings.discord_token is None:
+        raise ConfigError("DISCORD_TOKEN is not set.")
     configure_endpoints(settings.discord_api_base, settings.discord_gateway_url)
-    adapter = DiscordAdapter(app)
+    adapter = DiscordAdapter(app, guild_ready_timeout)
     async with adapter.client:
-        await adapter.client.start(settings.discord_token.get_secret_value())
+        try:
+            await adapter.client.start(settings.discord_token.get_secret_value())
+        except discord.LoginFailure as err:
+            raise ConfigError("Discord refused DISCORD_TOKEN: copy the bot's token again "
+                              "from the Developer Portal (Bot > Reset Token).") from err
+        except discord.PrivilegedIntentsRequired as err:
+            raise ConfigError("Discord refused the Message Content intent: turn it on in the "
+                              "Developer Portal (Bot > Privileged Gateway Intents).") from err

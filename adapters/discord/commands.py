@@ -1,18 +1,22 @@
-"""The `/digest` slash command family and the "Submit to digest" message context menu."""
+"""The `/digest` slash command family and the "Submit to digest" message context menu.
+
+Every reply is ephemeral except the public note a `/digest submit` leaves in the channel (so
+the link's card has a message to answer and members something to react to)."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Callable, Coroutine
 from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
 
 from adapters.discord import render
-from adapters.discord.translate import community_key, member, ref
-from bot.errors import UserError
+from adapters.discord.translate import community_key, member, ref, setting_value
+from bot.errors import PublishError, UserError
 from bot.events import LinkPosted
+from bot.links import find_urls
 from bot.models import Member
 
 if TYPE_CHECKING:
@@ -20,135 +24,218 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 NONE = discord.AllowedMentions.none()
+GENERIC = "Something went wrong; the bot's operator has the details."
+NUMBERED = (("pick", "Make a submission an editor's pick (moderators)"),
+            ("unpick", "Take back an editor's pick (moderators)"),
+            ("drop", "Take a submission out of the digest (moderators)"),
+            ("restore", "Bring a dropped submission back (moderators)"),
+            ("reject", "Reject a submission, telling its submitter why (moderators)"))
+SETTINGS = {
+    "submission_channels": "Submission channels (#channels, or none for all)",
+    "digest_channel": "Digest channel (#channel, or none for where /digest post runs)",
+    "digest_weekday": "Digest day (monday…sunday)", "digest_time": "Digest time (HH:MM)",
+    "timezone": "Time zone (e.g. Europe/Paris)", "up_emoji": "Up-vote emoji",
+    "down_emoji": "Down-vote emoji", "downvotes": "Down-votes (on/off)",
+    "picks": "Picks per digest", "min_score": "Minimum score",
+    "self_votes": "Self-votes count (on/off)", "moderators": "Moderator roles (@roles)",
+    "summary_language": "Summary language", "summary_instructions": "Summary instructions",
+}
+
+Handler = Callable[..., Coroutine[Any, Any, None]]
 
 
-def register_commands(adapter: DiscordAdapter) -> None:
-    group = app_commands.Group(name="digest", description="The weekly digest of shared links",
-                               guild_only=True)
+class Desk:
+    """The command handlers: translate the interaction, make one core call, reply."""
 
-    async def reply(interaction: discord.Interaction, text: str) -> None:
-        content = render.escape(text, 1900)
+    def __init__(self, adapter: DiscordAdapter) -> None:
+        self.adapter = adapter
+
+    async def reply(self, interaction: discord.Interaction, text: str) -> None:
+        """An ephemeral reply; ``text`` is already safe Discord markdown."""
+        content = render.bounded(text)
         if interaction.response.is_done():
             await interaction.followup.send(content, ephemeral=True, allowed_mentions=NONE)
         else:
             await interaction.response.send_message(content, ephemeral=True,
                                                     allowed_mentions=NONE)
 
-    async def who(interaction: discord.Interaction) -> tuple[str, Member]:
-        community = await adapter.community(interaction.guild, interaction.guild_id)
+    async def who(self, interaction: discord.Interaction) -> tuple[str, Member]:
+        community = await self.adapter.community(interaction.guild, interaction.guild_id)
         return community.key, member(interaction.user, community.settings.moderators)
 
-    async def run(interaction: discord.Interaction, action: str, number: int | None = None,
-                  text: str = "") -> None:
-        key, someone = await who(interaction)
-        editor, curator = adapter.app.editor, adapter.app.curator
+    async def on_error(self, interaction: discord.Interaction,
+                       error: app_commands.AppCommandError) -> None:
+        original = getattr(error, "original", error)
+        if isinstance(original, UserError | PublishError):
+            text = render.escape(str(original), 1500)
+        else:
+            log.error("/digest failed", exc_info=original)
+            text = GENERIC
+        if interaction.type is discord.InteractionType.autocomplete:
+            return
         try:
-            if action == "preview":
-                await interaction.response.defer(ephemeral=True, thinking=True)
-                digest = await editor.preview(key, someone)
-                for embeds in render.digest_messages(digest):
-                    await interaction.followup.send(embeds=embeds, ephemeral=True,
-                                                    allowed_mentions=NONE)
-                return
-            if action == "post":
-                await interaction.response.defer(ephemeral=True, thinking=True)
-                posted = await editor.post(key, someone, str(interaction.channel_id))
-                await reply(interaction, "Digest posted." if posted
-                            else "This week's digest was already posted.")
-                return
-            if action == "queue":
-                entries = await curator.queue(key)
-                await reply(interaction, "\n".join(
-                    f"#{e.submission.number} {e.tally.score:+d} "
-                    f"{e.submission.title or e.submission.url}" for e in entries[:30])
-                    or "The queue is empty.")
-                return
-            if action in ("lock", "unlock"):
-                period = await editor.lock(key, someone, action == "lock")
-                await reply(interaction, f"Voting {action}ed for {period}.")
-                return
-            if action == "intro":
-                intro = await editor.set_intro(key, someone, text)
-                await reply(interaction, "Intro set." if intro else "Intro cleared.")
-                return
-            if action == "config":
-                name, _, value = text.partition(" ")
-                updated = await editor.configure(key, someone, name, value)
-                await reply(interaction, f"{name} = {getattr(updated, name)}")
-                return
-            assert number is not None
-            done = await editor.moderate(key, someone, number, action, text)
-            await reply(interaction, f"#{done.number}: {action} done.")
-        except UserError as err:
-            await reply(interaction, str(err))
+            await self.reply(interaction, text)
+        except discord.HTTPException as err:
+            log.warning("could not tell the member about an error: %s", err)
 
-    async def numbers(interaction: discord.Interaction,
+    async def submit(self, interaction: discord.Interaction, url: str, note: str = "") -> None:
+        key, someone = await self.who(interaction)
+        if not find_urls(url, 1) or interaction.channel_id is None:
+            await self.reply(interaction, "That is not a link I can submit.")
+            return
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        channel = interaction.channel_id
+        posted = await self.adapter.send(channel, content=render.submitted(someone.name, url,
+                                                                           note))
+        outcomes = await self.adapter.app.curator.post_link(
+            LinkPosted(key, someone, url, ref(channel, posted)))
+        if not any(o.created for o in outcomes):
+            await self.adapter.delete(channel, posted)  # no card will answer it
+        await self.reply(interaction, render.escape(" ".join(o.message for o in outcomes)
+                                                    or "This channel takes no submissions."))
+
+    async def submit_message(self, interaction: discord.Interaction,
+                             message: discord.Message) -> None:
+        key, invoker = await self.who(interaction)
+        community = await self.adapter.community(interaction.guild, interaction.guild_id)
+        outcomes = await self.adapter.app.curator.post_link(LinkPosted(
+            key, invoker, message.content, ref(message.channel.id, message.id),
+            credited_to=member(message.author, community.settings.moderators)))
+        await self.reply(interaction, render.escape(" ".join(o.message for o in outcomes)
+                                                    or "That message has no link."))
+
+    async def queue(self, interaction: discord.Interaction) -> None:
+        key, _ = await self.who(interaction)
+        await self.reply(interaction, render.queue(await self.adapter.app.curator.queue(key)))
+
+    async def preview(self, interaction: discord.Interaction) -> None:
+        key, someone = await self.who(interaction)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        digest = await self.adapter.app.editor.preview(key, someone)
+        for embeds in render.digest_messages(digest):
+            await interaction.followup.send(embeds=embeds, ephemeral=True, allowed_mentions=NONE)
+
+    async def post(self, interaction: discord.Interaction) -> None:
+        key, someone = await self.who(interaction)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        posted = await self.adapter.app.editor.post(key, someone, str(interaction.channel_id))
+        await self.reply(interaction, "Digest posted." if posted
+                         else "This week's digest was already posted.")
+
+    async def lock(self, interaction: discord.Interaction, locked: bool) -> None:
+        key, someone = await self.who(interaction)
+        period = await self.adapter.app.editor.lock(key, someone, locked)
+        await self.reply(interaction, f"Voting {'locked' if locked else 'unlocked'} for "
+                                      f"{render.escape(period, 40)}.")
+
+    async def intro(self, interaction: discord.Interaction, text: str = "") -> None:
+        key, someone = await self.who(interaction)
+        intro = await self.adapter.app.editor.set_intro(key, someone, text)
+        await self.reply(interaction, "Intro set." if intro else "Intro cleared.")
+
+    async def moderate(self, interaction: discord.Interaction, action: str, number: int,
+                       reason: str = "") -> None:
+        key, someone = await self.who(interaction)
+        done = await self.adapter.app.editor.moderate(key, someone, number, action, reason)
+        because = f" Reason: {render.escape(done.reject_reason, 300)}" if (
+            action == "reject" and done.reject_reason) else ""
+        await self.reply(interaction, f"#{done.number}: {action} done.{because}")
+
+    async def config(self, interaction: discord.Interaction, setting: str,
+                     value: str | None = None) -> None:
+        key, someone = await self.who(interaction)
+        if value is None:
+            settings = await self.adapter.app.curator.settings_for(key)
+        else:
+            settings = await self.adapter.app.editor.configure(
+                key, someone, setting, setting_value(setting, value))
+        await self.reply(interaction, render.setting(setting, getattr(settings, setting)))
+
+    async def numbers(self, interaction: discord.Interaction,
                       current: str) -> list[app_commands.Choice[int]]:
         if interaction.guild_id is None:
             return []
-        entries = await adapter.app.curator.queue(community_key(interaction.guild_id))
-        return [app_commands.Choice(
-            name=f"#{e.submission.number} {(e.submission.title or e.submission.url)[:80]}",
-            value=e.submission.number) for e in entries
-            if current in str(e.submission.number) or current.lower() in
-            (e.submission.title or "").lower()][:25]
+        entries = await self.adapter.app.curator.queue(community_key(interaction.guild_id))
+        wanted = current.strip().lstrip("#").lower()
+        return [app_commands.Choice(name=render.choice(e), value=e.submission.number)
+                for e in entries if wanted in str(e.submission.number)
+                or wanted in (e.submission.title or e.submission.url).lower()][:25]
 
-    @group.command(name="submit", description="Submit a link")
+
+def register_commands(adapter: DiscordAdapter) -> None:
+    desk = Desk(adapter)
+    adapter.tree.error(desk.on_error)
+    group = app_commands.Group(name="digest", description="The weekly digest of shared links",
+                               guild_only=True)
+    add = group.command
+
+    @add(name="submit", description="Submit a link, with an optional note")
+    @app_commands.describe(url="The link", note="Why it is worth reading")
     async def submit(interaction: discord.Interaction, url: str, note: str = "") -> None:
-        key, someone = await who(interaction)
-        outcomes = await adapter.app.curator.post_link(LinkPosted(key, someone, url))
-        await reply(interaction, " ".join(o.message for o in outcomes) or "No link found.")
+        await desk.submit(interaction, url, note)
 
-    for name, description in (("queue", "Show the queue"),
-                              ("preview", "Preview this week's digest (only you see it)"),
-                              ("post", "Post this week's digest (moderators)"),
-                              ("lock", "Lock voting for this week (moderators)"),
-                              ("unlock", "Unlock voting for this week (moderators)")):
-        group.command(name=name, description=description)(_simple(run, name))
+    @add(name="queue", description="Show the queue")
+    async def queue(interaction: discord.Interaction) -> None:
+        await desk.queue(interaction)
 
-    for name, description in (("pick", "Make a submission an editor's pick"),
-                              ("drop", "Take a submission out of the digest"),
-                              ("reject", "Reject a submission, telling its submitter why")):
-        command: app_commands.Command[app_commands.Group, ..., None] = group.command(
-            name=name, description=description)(_numbered(run, name))
+    @add(name="preview", description="Preview this week's digest (only you see it)")
+    async def preview(interaction: discord.Interaction) -> None:
+        await desk.preview(interaction)
+
+    @add(name="post", description="Post this week's digest (moderators)")
+    async def post(interaction: discord.Interaction) -> None:
+        await desk.post(interaction)
+
+    @add(name="lock", description="Lock voting for this week (moderators)")
+    async def lock(interaction: discord.Interaction) -> None:
+        await desk.lock(interaction, True)
+
+    @add(name="unlock", description="Unlock voting for this week (moderators)")
+    async def unlock(interaction: discord.Interaction) -> None:
+        await desk.lock(interaction, False)
+
+    @add(name="intro", description="Set this week's intro; empty clears it (moderators)")
+    @app_commands.describe(text="A short paragraph shown above the picks")
+    async def intro(interaction: discord.Interaction, text: str = "") -> None:
+        await desk.intro(interaction, text)
+
+    async def numbers(interaction: discord.Interaction,
+                      current: str) -> list[app_commands.Choice[int]]:
+        return await desk.numbers(interaction, current)
+
+    for name, description in NUMBERED:
+        command: app_commands.Command[Any, ..., None] = add(
+            name=name, description=description)(_numbered(desk, name))
         command.autocomplete("number")(numbers)
 
-    @group.command(name="intro", description="Set this week's intro (moderators)")
-    async def intro(interaction: discord.Interaction, text: str = "") -> None:
-        await run(interaction, "intro", text=text)
-
-    @group.command(name="config", description="Change a setting (moderators)")
-    async def config(interaction: discord.Interaction, name: str, value: str) -> None:
-        await run(interaction, "config", text=f"{name} {value}")
+    @add(name="config", description="Show or change a setting (moderators change)")
+    @app_commands.describe(setting="Which setting", value="The new value; leave out to show")
+    @app_commands.choices(setting=[app_commands.Choice(name=label, value=name)
+                                   for name, label in SETTINGS.items()])
+    async def config(interaction: discord.Interaction, setting: str,
+                     value: str | None = None) -> None:
+        await desk.config(interaction, setting, value)
 
     @app_commands.context_menu(name="Submit to digest")
+    @app_commands.guild_only()
     async def submit_message(interaction: discord.Interaction,
                              message: discord.Message) -> None:
-        key, invoker = await who(interaction)
-        community = await adapter.community(interaction.guild, interaction.guild_id)
-        outcomes = await adapter.app.curator.post_link(LinkPosted(
-            key, invoker, message.content, ref(message.channel.id, message.id),
-            credited_to=member(message.author, community.settings.moderators)))
-        await reply(interaction, " ".join(o.message for o in outcomes)
-                    or "That message has no link.")
+        await desk.submit_message(interaction, message)
 
-    del submit, intro, config
+    del submit, queue, preview, post, lock, unlock, intro, config
     adapter.tree.add_command(group)
     adapter.tree.add_command(submit_message)
 
 
-Run = Callable[..., Awaitable[None]]
+def _numbered(desk: Desk, action: str) -> Handler:
+    if action == "reject":
+        @app_commands.describe(number="The submission's number", reason="Told to its submitter")
+        async def reject(interaction: discord.Interaction, number: int,
+                         reason: str = "") -> None:
+            await desk.moderate(interaction, action, number, reason)
+        return reject
 
-
-def _simple(run: Run, action: str) -> Callable[[discord.Interaction],
-                                               Coroutine[Any, Any, None]]:
-    async def command(interaction: discord.Interaction) -> None:
-        await run(interaction, action)
-    return command
-
-
-def _numbered(run: Run, action: str) -> Callable[[discord.Interaction, int, str],
-                                                  Coroutine[Any, Any, None]]:
-    async def command(interaction: discord.Interaction, number: int, reason: str = "") -> None:
-        await run(interaction, action, number, reason)
+    @app_commands.describe(number="The submission's number")
+    async def command(interaction: discord.Interaction, number: int) -> None:
+        await desk.moderate(interaction, action, number)
     return command

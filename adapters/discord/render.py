@@ -8,6 +8,7 @@ from urllib.parse import quote
 
 import discord
 
+from bot.curator import QueueEntry
 from bot.digest import Digest, DigestItem
 from bot.models import Submission
 from bot.render.text import flag_note, http_url, plain
@@ -15,6 +16,8 @@ from bot.render.text import flag_note, http_url, plain
 CONTENT, TITLE, DESCRIPTION, FIELDS, FIELD, FOOTER = 2000, 256, 4096, 25, 1024, 2048
 MESSAGE_TOTAL, EMBEDS = 6000, 10
 COLOR = 0x1D4ED8
+QUEUE_LINES = 25
+CHANNEL_SETTINGS = ("submission_channels", "digest_channel")
 
 
 def link_target(url: str) -> str:
@@ -110,3 +113,55 @@ def digest_messages(digest: Digest) -> list[list[discord.Embed]]:
         messages[-1].append(embed)
         size += length
     return messages
+
+
+def bounded(text: str, limit: int = CONTENT) -> str:
+    """Safe text cut at a line so it fits one message (a cut never splits an escape)."""
+    if len(text) <= limit:
+        return text
+    kept = text[: limit - 1].rsplit("\n", 1)[0]
+    return kept + "\n…"
+
+
+def submitted(name: str, url: str, note: str) -> str:
+    """The public note a `/digest submit` leaves: the link without a preview (the card
+    follows), and the member's note quoted."""
+    link = http_url(url)
+    head = f"📎 {escape(name, 80)} submitted " + (f"<{link}>" if link else escape(url, 300))
+    return head + (f"\n> {escape(note, 500)}" if note.strip() else "")
+
+
+def queue(entries: list[QueueEntry]) -> str:
+    if not entries:
+        return "The queue is empty."
+    lines = [f"**#{e.submission.number}** {e.tally.score:+d} · "
+             f"{escape(e.submission.title or e.submission.url, 150)}"
+             for e in entries[:QUEUE_LINES]]
+    if len(entries) > QUEUE_LINES:
+        lines.append(f"… and {len(entries) - QUEUE_LINES} more")
+    return "\n".join(lines)
+
+
+def choice(entry: QueueEntry) -> str:
+    """An autocomplete choice's name: plain text (Discord shows it raw), at most 100."""
+    return plain(f"#{entry.submission.number} {entry.submission.title or entry.submission.url}",
+                 100)
+
+
+def setting(name: str, value: object) -> str:
+    """A setting as a moderator reads it back."""
+    if isinstance(value, tuple):
+        shown = " ".join(_setting_part(name, str(v)) for v in value) or "(none)"
+    elif isinstance(value, bool):
+        shown = "on" if value else "off"
+    else:
+        shown = _setting_part(name, str(value)) if str(value) else "(none)"
+    return f"`{name}` = {shown}"
+
+
+def _setting_part(name: str, value: str) -> str:
+    if name in CHANNEL_SETTINGS and value.isdecimal():
+        return f"<#{value}>"  # a channel link; it pings nobody
+    if value.startswith("<:") and re.fullmatch(r"<:\w+:\d+>", value):
+        return value  # a custom emoji, shown as itself
+    return escape(value, 300)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 import discord
 
@@ -10,19 +11,63 @@ from bot.events import MessageRef
 from bot.models import Member
 
 _SKIN_TONES = re.compile("[\U0001F3FB-\U0001F3FF]")
+# A custom emoji as Discord's client writes it in text (slash options included), animated or not.
+_CUSTOM = re.compile(r"<a?:(\w{1,32}):(\d{1,20})>")
+# Channel, role and member mentions: settings store the bare ids.
+_MENTION = re.compile(r"<(?:#|@&|@!?)(\d{1,20})>")
+VOTE_SETTINGS = frozenset({"up_emoji", "down_emoji"})
+ID_SETTINGS = frozenset({"submission_channels", "digest_channel", "moderators"})
+# Slash options cannot be empty: these words clear a list or a text setting.
+CLEARABLE = ID_SETTINGS | {"summary_language", "summary_instructions"}
+CLEAR_WORDS = frozenset({"none", "-", "off", "all"})
 
 
 def community_key(guild_id: int) -> str:
     return f"discord:{guild_id}"
 
 
-def emoji(value: discord.PartialEmoji | discord.Emoji | str) -> str:
-    """A reaction as the core sees it: Unicode without skin tones, custom as <:name:id>."""
+def guild_id(community_key: str) -> str:
+    return community_key.partition(":")[2]
+
+
+def emoji(value: discord.PartialEmoji | discord.Emoji | str,
+          configured: Iterable[str] = ()) -> str:
+    """A reaction as the core sees it: Unicode without skin tones, custom as <:name:id>.
+    A custom emoji is matched to the configured ones by id, so renaming it on the server
+    (or Discord leaving its name out) keeps the votes counting."""
     if isinstance(value, str):
-        return _SKIN_TONES.sub("", value)
-    if value.id is not None:
-        return f"<:{value.name}:{value.id}>"
-    return _SKIN_TONES.sub("", value.name or "")
+        custom = _CUSTOM.fullmatch(value.strip())
+        if custom is None:
+            return _SKIN_TONES.sub("", value.strip())
+        name, emoji_id = custom.groups()
+    elif value.id is not None:
+        name, emoji_id = value.name or "_", str(value.id)
+    else:
+        return _SKIN_TONES.sub("", value.name or "")
+    for known in configured:
+        match = _CUSTOM.fullmatch(known)
+        if match is not None and match.group(2) == emoji_id:
+            return known
+    return f"<:{name}:{emoji_id}>"
+
+
+def route_emoji(core: str) -> str:
+    """A core emoji as the reactions endpoints take it: Unicode as is, custom as name:id."""
+    custom = _CUSTOM.fullmatch(core)
+    return f"{custom.group(1)}:{custom.group(2)}" if custom else core
+
+
+def setting_value(name: str, value: str) -> str:
+    """A `/digest config` value as the core stores it: emoji as reactions translate to (any
+    skin tone, animated or not), channels, roles and members as bare ids; "none" clears."""
+    if name in CLEARABLE and value.strip().lower() in CLEAR_WORDS:
+        return ""
+    if name in VOTE_SETTINGS:
+        spaced = _CUSTOM.sub(lambda m: f" <:{m.group(1)}:{m.group(2)}> ", value)
+        return " ".join(emoji(part) for part in spaced.replace(",", " ").split())
+    if name in ID_SETTINGS:
+        return " ".join(_MENTION.sub(r" \1 ", value).replace(",", " ").split())
+    return value
 
 
 def member(user: discord.abc.User, moderator_roles: tuple[str, ...] = ()) -> Member:
@@ -39,3 +84,7 @@ def member(user: discord.abc.User, moderator_roles: tuple[str, ...] = ()) -> Mem
 
 def ref(channel_id: int, message_id: int) -> MessageRef:
     return MessageRef(str(channel_id), str(message_id))
+
+
+def message_link(community_key: str, channel: str, message_id: str) -> str:
+    return f"https://discord.com/channels/{guild_id(community_key)}/{channel}/{message_id}"

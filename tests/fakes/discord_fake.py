@@ -1,8 +1,11 @@
 """A local Discord: REST under /api/v10 and a gateway websocket, for the real discord.py.
 
 Replies carry exactly `application/json`; gateway frames are one zlib stream flushed per
-message (what discord.py asks for with compress=zlib-stream). Messages over Discord's limits
-are refused with 400, so a limit bug fails loudly. Every REST call is recorded.
+message (what discord.py asks for with compress=zlib-stream; without the query, plain text
+frames). REST checks the bot token, refuses messages over Discord's limits with 400 (so a
+limit bug fails loudly), can answer 429 with retry_after, and records every call. The gateway
+checks the token and the message content intent, answers heartbeats, resumes sessions, and
+dispatches what tests script.
 """
 
 from __future__ import annotations
@@ -10,19 +13,24 @@ from __future__ import annotations
 import asyncio
 import json
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import TracebackType
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import unquote
 
-from aiohttp import WSMsgType, web
+from aiohttp import WSCloseCode, WSMsgType, web
 
+from tests.fakes.discord_limits import mentions_parsed, message_errors
 from tests.fakes.web import start
 
 TOKEN = "test-discord-token"
 BOT_ID, APP_ID, GUILD, CHANNEL = "1000", "1001", "2000", "3000"
+CURATORS = "2100"  # a role the tests configure as moderators
 MESSAGE_CONTENT = 1 << 15
 NOW = "2026-11-24T12:00:00.000000+00:00"
+Call = tuple[str, str, Any]
+_T = TypeVar("_T")
 
 
 def user(uid: str, name: str, bot: bool = False) -> dict[str, Any]:
@@ -36,40 +44,32 @@ def member(uid: str, name: str, bot: bool = False, roles: list[str] | None = Non
             "deaf": False, "mute": False, "flags": 0, "permissions": permissions}
 
 
-def _embed_errors(payload: dict[str, Any]) -> list[str]:
-    errors = []
-    if len(payload.get("content") or "") > 2000:
-        errors.append("content over 2000")
-    embeds = payload.get("embeds") or []
-    if len(embeds) > 10:
-        errors.append("more than 10 embeds")
-    total = 0
-    for embed in embeds:
-        sizes = {"title": 256, "description": 4096}
-        for key, cap in sizes.items():
-            total += len(embed.get(key) or "")
-            if len(embed.get(key) or "") > cap:
-                errors.append(f"{key} over {cap}")
-        footer = (embed.get("footer") or {}).get("text") or ""
-        total += len(footer)
-        if len(footer) > 2048:
-            errors.append("footer over 2048")
-        fields = embed.get("fields") or []
-        if len(fields) > 25 or any(len(f.get("value", "")) > 1024 for f in fields):
-            errors.append("fields over limit")
-        total += sum(len(f.get("name", "")) + len(f.get("value", "")) for f in fields)
-    if total > 6000:
-        errors.append("embeds over 6000 characters")
-    return errors
+def message(mid: str, author: dict[str, Any], content: str, channel: str = CHANNEL,
+            embeds: list[Any] | None = None, flags: int = 0) -> dict[str, Any]:
+    return {"id": mid, "channel_id": channel, "guild_id": GUILD, "author": author,
+            "content": content, "timestamp": NOW, "edited_timestamp": None, "tts": False,
+            "mention_everyone": False, "mentions": [], "mention_roles": [], "attachments": [],
+            "embeds": embeds or [], "pinned": False, "type": 0, "flags": flags}
+
+
+def _emoji(route: str) -> dict[str, Any]:
+    name, _, emoji_id = unquote(route).partition(":")
+    return {"id": emoji_id or None, "name": name}
 
 
 @dataclass
 class FakeDiscord:
     members: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # (channel, message, emoji as in a route: "👍" or "name:id") -> user ids, oldest first
     reactions: dict[tuple[str, str, str], list[str]] = field(default_factory=dict)
+    messages: dict[str, dict[str, Any]] = field(default_factory=dict)
     rate_limit: dict[str, int] = field(default_factory=dict)  # "POST messages" -> 429s first
-    calls: list[tuple[str, str, Any]] = field(default_factory=list)
+    calls: list[Call] = field(default_factory=list)
     identified: list[dict[str, Any]] = field(default_factory=list)
+    unsafe: list[Any] = field(default_factory=list)  # sends that could have pinged someone
+    resumed: int = 0
+    heartbeats: int = 0
+    heartbeat_interval: int = 45_000
     port: int = 0
     _sockets: list[tuple[web.WebSocketResponse, Any]] = field(default_factory=list)
     _seq: int = 0
@@ -85,48 +85,81 @@ class FakeDiscord:
     def gateway(self) -> str:
         return f"ws://127.0.0.1:{self.port}/gateway"
 
-    async def react(self, who: str, channel: str, message: str, name: str,
+    def next_id(self) -> str:
+        self._ids += 1
+        return str(self._ids)
+
+    # what tests script -----------------------------------------------------------------
+
+    async def react(self, who: str, channel: str, message_id: str, name: str,
                     added: bool = True) -> None:
         """A member reacts (or un-reacts) as on real Discord: the state changes and the
-        gateway dispatches the raw event."""
-        users = self.reactions.setdefault((channel, message, name), [])
+        gateway dispatches the raw event. ``name`` is Unicode or "name:id"."""
+        users = self.reactions.setdefault((channel, message_id, name), [])
         if added and who not in users:
             users.append(who)
         elif not added and who in users:
             users.remove(who)
         payload: dict[str, Any] = {
-            "user_id": who, "channel_id": channel, "message_id": message, "guild_id": GUILD,
-            "emoji": {"id": None, "name": name}, "burst": False, "type": 0,
-            "burst_colors": []}
+            "user_id": who, "channel_id": channel, "message_id": message_id, "guild_id": GUILD,
+            "emoji": _emoji(name), "burst": False, "type": 0, "burst_colors": []}
         if added:
             payload["member"] = self.members[who]
         await self.dispatch("MESSAGE_REACTION_ADD" if added else "MESSAGE_REACTION_REMOVE",
                             payload)
 
-    async def clear(self, channel: str, message: str) -> None:
-        for key in [k for k in self.reactions if k[:2] == (channel, message)]:
+    async def clear(self, channel: str, message_id: str, name: str | None = None) -> None:
+        """Remove all reactions (a moderator's "Remove All Reactions"), or all of one emoji."""
+        for key in [k for k in self.reactions
+                    if k[:2] == (channel, message_id) and name in (None, k[2])]:
             del self.reactions[key]
-        await self.dispatch("MESSAGE_REACTION_REMOVE_ALL", {
-            "channel_id": channel, "message_id": message, "guild_id": GUILD})
+        data: dict[str, Any] = {"channel_id": channel, "message_id": message_id,
+                                "guild_id": GUILD}
+        if name is None:
+            await self.dispatch("MESSAGE_REACTION_REMOVE_ALL", data)
+        else:
+            await self.dispatch("MESSAGE_REACTION_REMOVE_EMOJI", {**data, "emoji": _emoji(name)})
 
-    def next_id(self) -> str:
-        self._ids += 1
-        return str(self._ids)
+    async def dispatch(self, event: str, data: dict[str, Any]) -> None:
+        """Send an event to every connected session (none: the bot misses it, as offline)."""
+        self._seq += 1
+        for socket, deflate in list(self._sockets):
+            await self._send(socket, deflate, {"op": 0, "t": event, "s": self._seq, "d": data})
+
+    async def drop_connections(self) -> None:
+        """Close every session with a resumable code; the client comes back and resumes."""
+        sockets, self._sockets = self._sockets, []
+        for socket, _ in sockets:
+            await socket.close(code=4000, message=b"Unknown error")
+
+    # what tests assert -------------------------------------------------------------------
 
     async def _record(self, method: str, path: str, body: Any) -> None:
         async with self._changed:
             self.calls.append((method, path, body))
             self._changed.notify_all()
 
-    def of(self, method: str, suffix: str) -> list[Any]:
-        return [b for m, p, b in self.calls if m == method and p.endswith(suffix)]
+    def of(self, method: str, contains: str) -> list[Any]:
+        return [b for m, p, b in self.calls if m == method and contains in p]
 
     async def wait_for(self, method: str, contains: str, count: int = 1) -> list[Any]:
-        def found() -> list[Any]:
-            return [b for m, p, b in self.calls if m == method and contains in p]
+        """Bodies of the calls so far once at least ``count`` match (15 s at most)."""
+        return await self.wait_until(lambda: len(self.of(method, contains)) >= count,
+                                     lambda: self.of(method, contains))
+
+    async def wait_until(self, ready: Callable[[], bool], result: Callable[[], _T]) -> _T:
         async with asyncio.timeout(15), self._changed:
-            await self._changed.wait_for(lambda: len(found()) >= count)
-        return found()
+            await self._changed.wait_for(ready)
+        return result()
+
+    def reply_to(self, message_id: str) -> str | None:
+        """The id of the bot's message answering ``message_id``, if any."""
+        return next((mid for mid, m in self.messages.items() if str(
+            (m.get("message_reference") or {}).get("message_id")) == message_id), None)
+
+    async def wait_sessions(self, count: int = 1) -> None:
+        """Until ``count`` sessions have identified (READY and GUILD_CREATE sent)."""
+        await self.wait_until(lambda: len(self.identified) >= count, lambda: None)
 
     # REST ----------------------------------------------------------------------------
 
@@ -135,31 +168,51 @@ class FakeDiscord:
         return web.Response(status=status, body=json.dumps(data).encode(),
                             headers={"Content-Type": "application/json"})
 
-    def _message(self, channel: str, body: dict[str, Any], author: dict[str, Any]
-                 ) -> dict[str, Any]:
-        return {"id": self.next_id(), "channel_id": channel, "guild_id": GUILD,
-                "author": author, "content": body.get("content") or "", "timestamp": NOW,
-                "edited_timestamp": None, "tts": False, "mention_everyone": False,
-                "mentions": [], "mention_roles": [], "attachments": [],
-                "embeds": body.get("embeds") or [], "pinned": False, "type": 0,
-                "flags": body.get("flags") or 0}
+    def _post(self, channel: str, body: dict[str, Any], author: dict[str, Any]
+              ) -> dict[str, Any]:
+        posted = message(self.next_id(), author, body.get("content") or "", channel,
+                         body.get("embeds"), body.get("flags") or 0)
+        if body.get("message_reference"):
+            posted["message_reference"] = body["message_reference"]
+        self.messages[posted["id"]] = posted
+        return posted
+
+    def _reactions_of(self, channel: str, message_id: str) -> list[dict[str, Any]]:
+        return [{"emoji": _emoji(name), "count": len(users), "me": False, "me_burst": False,
+                 "burst_colors": [], "count_details": {"burst": 0, "normal": len(users)}}
+                for (c, m, name), users in self.reactions.items()
+                if (c, m) == (channel, message_id) and users]
+
+    def _reactors(self, request: web.Request, key: tuple[str, str, str]) -> list[Any]:
+        limit = int(request.query.get("limit", "25"))
+        assert 1 <= limit <= 100, limit
+        after = int(request.query.get("after", "0"))
+        ids = sorted(int(u) for u in self.reactions.get(key, []) if int(u) > after)[:limit]
+        return [self.members[str(u)]["user"] for u in ids]
 
     async def _rest(self, request: web.Request) -> web.StreamResponse:
         path = "/" + request.match_info["tail"]
         raw = await request.read()
         body = json.loads(raw) if raw else None
         await self._record(request.method, path, body)
+        if request.headers.get("Authorization") != f"Bot {TOKEN}" and not path.startswith(
+                ("/interactions/", "/webhooks/")):
+            return self._json({"message": "401: Unauthorized", "code": 0}, status=401)
         key = f"{request.method} {path.rsplit('/', 1)[-1]}"
         if self.rate_limit.get(key):
             self.rate_limit[key] -= 1
             # discord.py retries a 429 only when it came through Discord's proxies (Via);
             # without it, it assumes a Cloudflare ban and gives up.
             response = self._json({"message": "You are being rate limited.",
-                                   "retry_after": 0.01, "global": False}, status=429)
-            response.headers["Via"] = "1.1 google"
+                                   "retry_after": 0.05, "global": False}, status=429)
+            response.headers.update({"Via": "1.1 google", "Retry-After": "1",
+                                     "X-RateLimit-Scope": "user"})
             return response
-        me = user(BOT_ID, "digestif", bot=True)
-        parts = path.strip("/").split("/")
+        return self._route(request, path, body or {}, path.strip("/").split("/"))
+
+    def _route(self, request: web.Request, path: str, body: Any, parts: list[str]
+               ) -> web.Response:
+        me, method = user(BOT_ID, "digestif", bot=True), request.method
         if path == "/users/@me":
             return self._json(me)
         if path == "/gateway/bot":
@@ -170,74 +223,81 @@ class FakeDiscord:
                                "description": "", "bot_public": True,
                                "bot_require_code_grant": False, "verify_key": "k",
                                "flags": 0, "owner": user("1", "owner")})
-        if parts[:1] == ["applications"] and request.method == "PUT":
+        if parts[:1] == ["applications"] and method == "PUT":
             return self._json([{"description": "", **c, "id": self.next_id(),
-                                "application_id": APP_ID,
-                                "version": "1", "default_member_permissions": None,
-                                "dm_permission": False, "nsfw": False}
-                               for c in body or []])
-        if parts[:1] == ["channels"] and parts[2:3] == ["messages"] and len(parts) == 3:
-            errors = _embed_errors(body or {})
-            if errors:
-                return self._json({"message": "Invalid Form Body", "code": 50035,
-                                   "errors": errors}, status=400)
-            return self._json(self._message(parts[1], body or {}, me))
-        if "reactions" in parts and request.method == "PUT":
-            return web.Response(status=204)
-        if "reactions" in parts and request.method == "GET":
-            channel, message, name = parts[1], parts[3], unquote(parts[5])
-            users = self.reactions.get((channel, message, name), [])
-            return self._json([self.members[u]["user"] for u in users])
-        if parts[:1] == ["channels"] and len(parts) == 4 and request.method == "GET":
-            message = self._message(parts[1], {}, user("11", "ada"))
-            message["id"] = parts[3]
-            message["reactions"] = [
-                {"emoji": {"id": None, "name": name}, "count": len(users), "me": False,
-                 "me_burst": False, "burst_colors": [],
-                 "count_details": {"burst": 0, "normal": len(users)}}
-                for (c, m, name), users in self.reactions.items()
-                if (c, m) == (parts[1], parts[3]) and users]
-            return self._json(message)
+                                "application_id": APP_ID, "version": "1"} for c in body])
         if parts[:1] == ["interactions"]:
-            # discord.py 2.7 asks ?with_response=true and reads the callback's result.
-            kind, data = (body or {}).get("type", 4), (body or {}).get("data") or {}
-            flags = data.get("flags") or 0
-            reply = self._message(CHANNEL, data, me)
-            return self._json({
-                "interaction": {"id": parts[1], "type": 2, "activity_instance_id": None,
-                                "response_message_id": reply["id"],
-                                "response_message_loading": kind == 5,
-                                "response_message_ephemeral": bool(flags & 64)},
-                "resource": {"type": kind, "message": reply if kind == 4 else None}})
+            return self._callback(parts[1], body)
         if parts[:1] == ["webhooks"]:
-            errors = _embed_errors(body or {})
-            if errors:
-                return self._json({"message": "Invalid Form Body", "errors": errors}, 400)
-            return self._json(self._message(CHANNEL, body or {}, me))
+            return self._checked(body) or self._json(self._post(CHANNEL, body, me))
         if parts[:1] == ["users"]:
             return self._json(self.members.get(parts[1], member(parts[1], parts[1]))["user"])
-        return self._json({"message": "Unknown", "code": 0}, status=404)
+        if parts[:1] != ["channels"] or parts[2:3] != ["messages"]:
+            return self._json({"message": "404: Not Found", "code": 0}, status=404)
+        channel = parts[1]
+        if len(parts) == 3 and method == "POST":
+            return self._checked(body) or self._json(self._post(channel, body, me))
+        if len(parts) >= 6 and parts[4] == "reactions":
+            emoji = unquote(parts[5])
+            if method == "GET":
+                return self._json(self._reactors(request, (channel, parts[3], emoji)))
+            return web.Response(status=204)  # PUT @me: the bot's own reaction
+        found = self.messages.get(parts[3])
+        if found is None:
+            return self._json({"message": "Unknown Message", "code": 10008}, status=404)
+        if method == "DELETE":
+            del self.messages[parts[3]]
+            return web.Response(status=204)
+        if method == "PATCH":
+            return self._checked(body) or self._json(found | body)
+        return self._json({**found, "reactions": self._reactions_of(channel, parts[3])})
+
+    def _checked(self, body: dict[str, Any]) -> web.Response | None:
+        if mentions_parsed(body):
+            self.unsafe.append(body)
+        errors = message_errors(body)
+        if not errors:
+            return None
+        return self._json({"message": "Invalid Form Body", "code": 50035,
+                           "errors": errors}, status=400)
+
+    def _callback(self, interaction_id: str, body: dict[str, Any]) -> web.Response:
+        # discord.py 2.7 asks ?with_response=true and reads the callback's result.
+        kind, data = body.get("type", 4), body.get("data") or {}
+        refused = self._checked(data) if kind == 4 else None
+        if refused is not None:
+            return refused
+        reply = self._post(CHANNEL, data, user(BOT_ID, "digestif", bot=True))
+        return self._json({
+            "interaction": {"id": interaction_id, "type": 2, "activity_instance_id": None,
+                            "response_message_id": reply["id"],
+                            "response_message_loading": kind == 5,
+                            "response_message_ephemeral": bool((data.get("flags") or 0) & 64)},
+            "resource": {"type": kind, "message": reply if kind == 4 else None}})
 
     # gateway -------------------------------------------------------------------------
 
-    async def _send(self, socket: web.WebSocketResponse, deflate: Any,
+    @staticmethod
+    async def _send(socket: web.WebSocketResponse, deflate: Any,
                     payload: dict[str, Any]) -> None:
-        data = deflate.compress(json.dumps(payload).encode()) + deflate.flush(zlib.Z_SYNC_FLUSH)
-        await socket.send_bytes(data)
+        if socket.closed:
+            return
+        raw = json.dumps(payload)
+        if deflate is None:
+            await socket.send_str(raw)
+        else:
+            await socket.send_bytes(deflate.compress(raw.encode())
+                                    + deflate.flush(zlib.Z_SYNC_FLUSH))
 
-    async def dispatch(self, event: str, data: dict[str, Any]) -> None:
-        self._seq += 1
-        for socket, deflate in list(self._sockets):
-            await self._send(socket, deflate, {"op": 0, "t": event, "s": self._seq, "d": data})
-
-    def _guild(self) -> dict[str, Any]:
+    def guild(self) -> dict[str, Any]:
         everyone = {"id": GUILD, "name": "@everyone", "permissions": "1024", "position": 0,
                     "color": 0, "hoist": False, "managed": False, "mentionable": False,
                     "flags": 0}
+        curators = {**everyone, "id": CURATORS, "name": "curators", "position": 1}
         channel = {"id": CHANNEL, "type": 0, "name": "general", "position": 0,
                    "guild_id": GUILD, "permission_overwrites": [], "nsfw": False}
         return {"id": GUILD, "name": "Test Guild", "icon": None, "owner_id": "1",
-                "roles": [everyone], "emojis": [], "stickers": [], "features": [],
+                "roles": [everyone, curators], "emojis": [], "stickers": [], "features": [],
                 "member_count": len(self.members) + 1, "large": False, "unavailable": False,
                 "members": [member(BOT_ID, "digestif", bot=True)], "channels": [channel],
                 "threads": [], "presences": [], "voice_states": [], "joined_at": NOW,
@@ -246,40 +306,56 @@ class FakeDiscord:
                 "system_channel_flags": 0, "stage_instances": [],
                 "guild_scheduled_events": [], "soundboard_sounds": []}
 
+    async def _identify(self, socket: web.WebSocketResponse, deflate: Any,
+                        identify: dict[str, Any]) -> bool:
+        if identify.get("token") != TOKEN:
+            await socket.close(code=4004, message=b"Authentication failed.")
+            return False
+        if not identify["intents"] & MESSAGE_CONTENT:
+            await socket.close(code=4014, message=b"Disallowed intent(s).")
+            return False
+        self._sockets.append((socket, deflate))
+        self._seq += 1
+        await self._send(socket, deflate, {"op": 0, "t": "READY", "s": self._seq, "d": {
+            "v": 10, "user": {**user(BOT_ID, "digestif", bot=True), "verified": True,
+                              "mfa_enabled": False, "flags": 0},
+            "guilds": [{"id": GUILD, "unavailable": True}], "session_id": "session",
+            "resume_gateway_url": self.gateway, "shard": identify.get("shard", [0, 1]),
+            "application": {"id": APP_ID, "flags": 0}, "private_channels": [],
+            "relationships": []}})
+        await self.dispatch("GUILD_CREATE", self.guild())
+        async with self._changed:
+            self.identified.append(identify)
+            self._changed.notify_all()
+        return True
+
     async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
-        assert request.query.get("compress") == "zlib-stream", request.query
+        compress = request.query.get("compress")
+        assert compress in (None, "zlib-stream"), f"unsupported compression {compress}"
+        assert request.query.get("v") == "10" and request.query.get("encoding") == "json"
         socket = web.WebSocketResponse()
         await socket.prepare(request)
-        deflate = zlib.compressobj()
-        await self._send(socket, deflate, {"op": 10, "d": {"heartbeat_interval": 45000}})
+        deflate = zlib.compressobj() if compress else None
+        await self._send(socket, deflate, {"op": 10, "d": {
+            "heartbeat_interval": self.heartbeat_interval}})
         async for frame in socket:
             if frame.type != WSMsgType.TEXT:
                 continue
-            message = json.loads(frame.data)
-            if message["op"] == 1:
+            op, data = json.loads(frame.data)["op"], json.loads(frame.data)["d"]
+            if op == 1:
+                self.heartbeats += 1
                 await self._send(socket, deflate, {"op": 11})
-            elif message["op"] == 2:
-                identify = message["d"]
-                if identify["token"] != TOKEN:
-                    await socket.close(code=4004, message=b"Authentication failed")
+            elif op == 2 and not await self._identify(socket, deflate, data):
+                break
+            elif op == 6:
+                if data.get("token") != TOKEN or data.get("session_id") != "session":
+                    await socket.close(code=4004, message=b"Authentication failed.")
                     break
-                if not identify["intents"] & MESSAGE_CONTENT:
-                    await socket.close(code=4014, message=b"Disallowed intents")
-                    break
-                self.identified.append(identify)
-                self._sockets.append((socket, deflate))
-                self._seq += 1
-                await self._send(socket, deflate, {"op": 0, "t": "READY", "s": self._seq, "d": {
-                    "v": 10, "user": {**user(BOT_ID, "digestif", bot=True), "verified": True,
-                                      "mfa_enabled": False, "flags": 0},
-                    "guilds": [{"id": GUILD, "unavailable": True}],
-                    "session_id": "session", "resume_gateway_url": self.gateway,
-                    "shard": [0, 1], "application": {"id": APP_ID, "flags": 0},
-                    "private_channels": [], "relationships": []}})
-                await self.dispatch("GUILD_CREATE", self._guild())
-            elif message["op"] == 6:
                 self._sockets.append((socket, deflate))
                 await self.dispatch("RESUMED", {})
+                async with self._changed:
+                    self.resumed += 1
+                    self._changed.notify_all()
         self._sockets = [(s, d) for s, d in self._sockets if s is not socket]
         return socket
 
@@ -293,6 +369,6 @@ class FakeDiscord:
     async def __aexit__(self, *exc: type[BaseException] | BaseException | TracebackType | None
                         ) -> None:
         for socket, _ in self._sockets:
-            await socket.close()
+            await socket.close(code=WSCloseCode.GOING_AWAY)
         if self._runner is not None:
             await self._runner.cleanup()
