@@ -16,7 +16,9 @@ from bot.render.text import flag_note, http_url, plain
 CONTENT, TITLE, DESCRIPTION, FIELDS, FIELD, FOOTER = 2000, 256, 4096, 25, 1024, 2048
 MESSAGE_TOTAL, EMBEDS = 6000, 10
 COLOR = 0x1D4ED8
+_BRACKET = re.compile(r"(\\*)([\[\]])")
 QUEUE_LINES = 25
+BLOCK = 3500  # an embed's description is filled up to this, well below its limit
 CHANNEL_SETTINGS = ("submission_channels", "digest_channel")
 
 
@@ -26,10 +28,19 @@ def link_target(url: str) -> str:
 
 
 def escape(text: str, limit: int = 300) -> str:
-    """Untrusted text: markdown escaped, and no mention syntax left intact (<@1>, <@&1>,
-    <#1>, @everyone, @here), whatever the id length."""
-    text = discord.utils.escape_mentions(discord.utils.escape_markdown(plain(text, limit)))
-    return re.sub(r"<([@#])", "<\u200b\\1", text)
+    """Untrusted text as one line of at most ``limit`` characters (escapes included):
+    markdown escaped, and no mention syntax left intact (<@1>, <@&1>, <#1>, @everyone,
+    @here), whatever the id length."""
+    budget = limit
+    while True:
+        flat = discord.utils.escape_markdown(plain(text, budget))
+        # Brackets too, so nothing closes the label of a link we wrap the text in.
+        flat = _BRACKET.sub(lambda m: m.group(1) + ("\\" if len(m.group(1)) % 2 == 0 else "")
+                            + m.group(2), flat)
+        out = re.sub(r"<([@#])", "<\u200b\\1", discord.utils.escape_mentions(flat))
+        if len(out) <= limit or budget <= 1:
+            return out[:limit]
+        budget = max(1, min(budget - 1, budget * limit // len(out)))
 
 
 def _byline(authors: tuple[str, ...], site: str) -> str:
@@ -53,50 +64,62 @@ def card(submission: Submission) -> discord.Embed:
 
 
 def _item(item: DigestItem) -> str:
+    """One pick: always within an embed description, however long its URL or summary."""
     link = link_target(item.url)
     title = escape(item.title, 200)
     head = f"**{item.rank}. [{title}]({link})**" if link else f"**{item.rank}. {title}**"
     byline = _byline(item.authors, item.site)
+    votes = "vote" if item.score == 1 else "votes"
+    shared = ", ".join(escape(n, 60) for n in item.submitters[:10])
+    tail = f"Shared by {shared} · {item.score} {votes} · #{item.number}"
     lines = [head] + ([f"*{byline}*"] if byline else [])
     if item.flag:
         lines.append(f"*{flag_note(item.flag)}*")
     elif item.summary:
-        lines.append(escape(item.summary, 1200))
-    votes = "vote" if item.score == 1 else "votes"
-    shared = ", ".join(escape(n, 60) for n in item.submitters[:10])
-    lines.append(f"Shared by {shared} · {item.score} {votes} · #{item.number}")
-    return "\n".join(lines)
+        room = BLOCK - sum(len(line) + 1 for line in [*lines, tail])
+        lines.append(escape(item.summary, max(100, min(1200, room))))
+    return "\n".join([*lines, tail])
+
+
+def _also(item: DigestItem) -> str:
+    link = link_target(item.url)
+    title = escape(item.title, 150)
+    return f"• [{title}]({link})" if link else f"• {title}"
+
+
+def _head(digest: Digest) -> str:
+    """The intro, then the TL;DR: what a reader sees first."""
+    lines = [escape(digest.intro, 1000), ""] if digest.intro.strip() else []
+    if digest.tldr:
+        lines += ["**TL;DR**", *(f"• {escape(b, 300)}" for b in digest.tldr[:6])]
+    elif digest.empty:
+        lines.append("No picks this week.")
+    previous = link_target(digest.previous_url)
+    if previous and digest.previous_period:
+        lines += ["", f"Last week's digest: [{escape(digest.previous_period, 40)}]({previous})"]
+    return "\n".join(lines) or escape(digest.date_range, 80) or "This week's digest"
 
 
 def _embeds(digest: Digest) -> list[discord.Embed]:
-    """One embed per block of text, each description within its limit, TL;DR first."""
-    blocks: list[tuple[str, str]] = []
-    head = [escape(b, 400) for b in digest.tldr]
-    intro = escape(digest.intro, 2000)
-    blocks.append((plain(digest.title, TITLE), "\n".join(
-        ([intro, ""] if intro else []) + (["**TL;DR**", *(f"• {b}" for b in head)] if head
-                                          else ["No picks this week."] if digest.empty
-                                          else []))))
+    """The head first, then one block per pick and per also-shared line; consecutive
+    blocks of one section share an embed while they fit."""
+    blocks: list[tuple[str, str, str]] = [(escape(digest.title, TITLE), _head(digest), "")]
     for section in digest.sections:
-        for item in section.items:
-            blocks.append((plain(section.title, TITLE), _item(item)))
-    if digest.also_shared:
-        also = [f"• [{escape(i.title, 150)}]({link_target(i.url)})" if http_url(i.url)
-                else f"• {escape(i.title, 150)}" for i in digest.also_shared]
-        blocks.append(("Also shared", "\n".join(also)))
+        title = escape(section.title, TITLE)
+        blocks += [(title, _item(item), "\n\n") for item in section.items]
+    blocks += [("Also shared", _also(item), "\n") for item in digest.also_shared]
     embeds: list[discord.Embed] = []
-    for title, text in blocks:
-        if embeds and embeds[-1].title == title and len(
-                embeds[-1].description or "") + len(text) + 2 <= 3500:
-            embeds[-1].description = f"{embeds[-1].description}\n\n{text}"
+    for title, text, joiner in blocks:
+        last = embeds[-1] if embeds else None
+        if last is not None and joiner and last.title == title and len(
+                last.description or "") + len(joiner) + len(text) <= BLOCK:
+            last.description = f"{last.description}{joiner}{text}"
         else:
-            embeds.append(discord.Embed(title=title, description=text[:DESCRIPTION] or None,
+            embeds.append(discord.Embed(title=title, description=text[:DESCRIPTION],
                                         color=COLOR))
     totals = digest.totals
     footer = (f"{totals.links} links shared by {totals.sharers} members · "
               f"{totals.votes} votes cast")
-    if digest.previous_period:
-        footer += f" · last week: {digest.previous_period}"
     embeds[-1].set_footer(text=footer[:FOOTER])
     return embeds
 
@@ -132,13 +155,20 @@ def submitted(name: str, url: str, note: str) -> str:
 
 
 def queue(entries: list[QueueEntry]) -> str:
+    """The queue as one reply: as many lines as fit, then how many more there are."""
     if not entries:
         return "The queue is empty."
-    lines = [f"**#{e.submission.number}** {e.tally.score:+d} · "
-             f"{escape(e.submission.title or e.submission.url, 150)}"
-             for e in entries[:QUEUE_LINES]]
-    if len(entries) > QUEUE_LINES:
-        lines.append(f"… and {len(entries) - QUEUE_LINES} more")
+    lines: list[str] = []
+    size = 0
+    for e in entries[:QUEUE_LINES]:
+        line = (f"**#{e.submission.number}** {e.tally.score:+d} · "
+                f"{escape(e.submission.title or e.submission.url, 100)}")
+        if size + len(line) + 1 > CONTENT - 40:
+            break
+        lines.append(line)
+        size += len(line) + 1
+    if len(entries) > len(lines):
+        lines.append(f"… and {len(entries) - len(lines)} more")
     return "\n".join(lines)
 
 

@@ -1,0 +1,171 @@
+"""`/digest` slash commands, the "Submit to digest" context menu and digests on a local
+Discord, through the real discord.py client started by `serve`."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from storage.sqlite import SqliteStore
+from tests.digest_helpers import seed
+from tests.fakes.discord_fake import message
+from tests.fakes.discord_limits import message_errors
+from tests.fakes.discord_world import COMMUNITY, MEMBERS, POSTS, World, discord_world
+
+EPHEMERAL = 64
+
+
+@pytest.fixture
+async def world(tmp_path: Path) -> AsyncIterator[World]:
+    async with discord_world(tmp_path) as world:
+        yield world
+
+
+def _callbacks(world: World) -> list[dict[str, object]]:
+    return [b for m, p, b in world.discord.calls if m == "POST" and p.endswith("/callback")]
+
+
+async def test_preview_is_ephemeral_post_needs_a_moderator(world: World) -> None:
+    message_id, _ = await world.link("11", "/moe")
+    await world.react("12", message_id)
+    await world.settled(1, 1)
+    await world.slash("12", "post")
+    [refusal] = await world.replies(1)
+    assert refusal["flags"] & EPHEMERAL and "Only moderators" in refusal["content"]
+    assert all(b["data"]["flags"] & EPHEMERAL for b in _callbacks(world)), "deferred ephemeral"
+    await world.slash("12", "preview")
+    [_, preview] = await world.replies(2)
+    assert preview["flags"] & EPHEMERAL, "only the member sees the preview"
+    assert "mixture-of-experts" in json.dumps(preview["embeds"])
+    assert len(world.discord.of("POST", POSTS)) == 1, "nothing posted in the channel"
+    await world.slash("14", "post")
+    [*_, done] = await world.replies(3)
+    assert done["content"] == "Digest posted."
+    posts = world.discord.of("POST", POSTS)
+    assert len(posts) == 2 and "TL;DR" in posts[1]["embeds"][0]["description"]
+    assert posts[1]["allowed_mentions"] == {"parse": []} and posts[1]["enforce_nonce"]
+    await world.slash("14", "post")
+    [*_, again] = await world.replies(4)
+    assert again["content"] == "This week's digest was already posted."
+    assert len(world.discord.of("POST", POSTS)) == 2, "a week is never posted twice"
+
+
+async def test_a_big_hostile_digest_is_split_within_limits(world: World) -> None:
+    await world.slash("14", "config", setting="picks", value="30")
+    await world.replies(1)
+    for i in range(30):
+        await seed(world.app.store, COMMUNITY, datetime.now(UTC),
+                   f"@everyone <@&1> story {i} " + "y" * 300, votes=1,
+                   summary="@here <@123> " + "A long sentence about models. " * 40)
+    await world.slash("14", "intro", text="@everyone read this **now** " * 40)
+    await world.replies(2)
+    await world.slash("14", "post")
+    [*_, done] = await world.replies(3)
+    assert done["content"] == "Digest posted."
+    posts = world.discord.of("POST", POSTS)
+    assert len(posts) >= 3, "split over several messages"
+    assert "TL;DR" in posts[0]["embeds"][0]["description"], "the TL;DR comes first"
+    ranks = []
+    for post in posts:
+        assert message_errors(post) == [] and post["allowed_mentions"] == {"parse": []}
+        text = json.dumps(post["embeds"], ensure_ascii=False)
+        assert "@everyone" not in text and "@here" not in text and "<@&1>" not in text
+        ranks += [int(line.split(".")[0].strip("*")) for e in post["embeds"]
+                  for line in (e.get("description") or "").splitlines()
+                  if line.startswith("**") and "." in line.split(" ")[0]]
+    assert ranks == sorted(ranks) and len(ranks) == 30, "every pick, in order"
+
+
+async def test_a_hostile_title_pings_nobody(world: World) -> None:
+    world.pages.add("/hostile", "<html><head><title>@everyone &lt;@&amp;1&gt; big news</title>"
+                    "</head><body><article><h1>@everyone &lt;@&amp;1&gt; big news</h1>"
+                    + "<p>Ping everyone, this is huge news about models and costs.</p>" * 8
+                    + "</article></body></html>")
+    await world.say("11", world.pages.url("/hostile"))
+    [card] = await world.discord.wait_for("POST", POSTS)
+    title = card["embeds"][0]["title"]
+    assert "@everyone" not in title and "<@&1>" not in title
+    assert "everyone" in title and "big news" in title, "escaped, not stripped"
+    assert card["allowed_mentions"] == {"parse": []}
+    await world.slash("11", "queue")
+    [queue] = await world.replies(1)
+    assert "@everyone" not in queue["content"] and "#1" in queue["content"]
+
+
+async def test_context_menu_credits_the_author_and_numbers_autocomplete(world: World) -> None:
+    target = world.next_id()
+    author = MEMBERS["11"]["user"]
+    await world.interaction("12", 2, {
+        "id": "78", "name": "Submit to digest", "type": 3, "target_id": target,
+        "resolved": {"messages": {target: message(
+            target, author, f"this one {world.pages.url('/evals')}")}}})
+    [reply] = await world.replies(1)
+    assert reply["flags"] & EPHEMERAL and "Queued as #1." in reply["content"]
+    card = await world.discord.wait_for("POST", POSTS)
+    assert card[0]["message_reference"]["message_id"] == int(target)
+    [entry] = await world.app.curator.queue(COMMUNITY)
+    assert entry.submitter_names == ("ada",), "credited to the message's author"
+    await world.interaction("14", 4, {"id": "77", "name": "digest", "type": 1, "options": [{
+        "name": "pick", "type": 1, "options": [
+            {"name": "number", "type": 4, "value": "ev", "focused": True}]}]})
+    await world.discord.wait_until(lambda: any(b["type"] == 8 for b in _callbacks(world)),
+                                   lambda: None)
+    [choices] = [b for b in _callbacks(world) if b["type"] == 8]
+    assert choices["data"]["choices"] == [{"name": "#1 Evals are the new unit tests",
+                                           "value": 1}]
+
+
+async def test_slash_submit_leaves_a_note_the_card_answers(world: World) -> None:
+    await world.slash("12", "submit", url=world.pages.url("/quantization"),
+                      note="@everyone worth it")
+    [reply] = await world.replies(1)
+    assert "Queued as #1." in reply["content"]
+    note, card = await world.discord.wait_for("POST", POSTS, count=2)
+    assert "grace" in note["content"] and "@everyone" not in note["content"]
+    assert card["message_reference"]["message_id"] == int(max(
+        (m for m in world.discord.messages if world.discord.messages[m]["content"] ==
+         note["content"]), key=int))
+    await world.slash("13", "submit", url=world.pages.url("/quantization"))
+    [_, again] = await world.replies(2)
+    assert "Already queued as #1." in again["content"]
+    deleted = [p for m, p, _ in world.discord.calls if m == "DELETE"]
+    assert len(deleted) == 1, "the second note had no card to answer it"
+    await world.slash("13", "submit", url="not a link")
+    [*_, refused] = await world.replies(3)
+    assert refused["content"] == "That is not a link I can submit."
+
+
+async def test_moderation_lock_and_errors(world: World) -> None:
+    await world.link("11", "/moe")
+    await world.slash("14", "reject", number=1, reason="off topic <@&1>")
+    [reply] = await world.replies(1)
+    assert reply["content"].startswith("#1: reject done. Reason: off topic")
+    assert "<@&1>" not in reply["content"]
+    await world.slash("14", "pick", number=7)
+    [*_, unknown] = await world.replies(2)
+    assert unknown["content"] == "There is no submission #7 here."
+    await world.slash("14", "lock")
+    [*_, locked] = await world.replies(3)
+    assert locked["content"].startswith("Voting locked for ")
+    await world.slash("14", "config", setting="timezone", value="Mars/Olympus")
+    [*_, invalid] = await world.replies(4)
+    assert invalid["flags"] & EPHEMERAL and "Mars" in invalid["content"]
+    await world.slash("14", "config", setting="digest_weekday")
+    [*_, shown] = await world.replies(5)
+    assert shown["content"] == "`digest_weekday` = 0"
+
+
+async def test_an_unexpected_failure_gets_a_short_generic_reply(
+        world: World, caplog: pytest.LogCaptureFixture) -> None:
+    store = world.app.store
+    assert isinstance(store, SqliteStore)
+    await store.close()  # the database goes away under the bot
+    await world.slash("14", "queue")
+    [reply] = await world.replies(1)
+    assert reply["flags"] & EPHEMERAL
+    assert reply["content"] == "Something went wrong; the bot's operator has the details."
+    assert any(r.message == "/digest failed" and r.exc_info for r in caplog.records)
