@@ -17,6 +17,7 @@ from adapters.discord.commands import register_commands
 from adapters.discord.translate import (
     community_key,
     emoji,
+    guild_id,
     member,
     message_link,
     ref,
@@ -216,7 +217,15 @@ class DiscordAdapter:
         await self._reply(origin, f"Already queued as #{existing.number}: you are credited too.")
 
     async def tell_moderators(self, community: Community, text: str) -> None:
-        log.warning("hint for the moderators of %s: %s", community.key, text)
+        """In the server's moderators-only channel (Community servers have one), else the
+        log for the operator."""
+        guild = self.client.get_guild(int(guild_id(community.key) or 0))
+        channel = guild.public_updates_channel if guild is not None else None
+        if channel is None:
+            log.warning("hint for the moderators of %s: %s", community.key, text)
+            return
+        with contextlib.suppress(PublishError):  # already logged
+            await self.send(channel.id, content=render.escape(text, 1900))
 
     async def publish_digest(self, community: Community, channel: str,
                              digest: Digest) -> str | None:

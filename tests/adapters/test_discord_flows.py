@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.fakes.discord_fake import CHANNEL, TOKEN
+from tests.fakes.discord_fake import CHANNEL, MODS, TOKEN
 from tests.fakes.discord_world import COMMUNITY, POSTS, World, discord_world
 
 
@@ -144,3 +144,11 @@ async def test_a_429_is_waited_out_and_the_retry_keeps_its_nonce(world: World) -
     first, retry = world.discord.of("POST", POSTS)
     assert first["nonce"] == retry["nonce"] and retry["enforce_nonce"] is True
     assert len(world.discord.messages) == 2, "one link, one card"
+
+
+async def test_hints_for_moderators_go_to_the_moderators_channel(world: World) -> None:
+    await world.link("11", "/moe")  # the community exists once the bot has seen the server
+    await world.app.curator.tell_moderators(COMMUNITY, "No digest channel is set @everyone.")
+    [hint] = await world.discord.wait_for("POST", f"/channels/{MODS}/messages")
+    assert hint["content"] == "No digest channel is set @\u200beveryone."
+    assert hint["allowed_mentions"] == {"parse": []}

@@ -26,6 +26,7 @@ from tests.fakes.web import start
 
 TOKEN = "test-discord-token"
 BOT_ID, APP_ID, GUILD, CHANNEL = "1000", "1001", "2000", "3000"
+MODS = "3001"  # the server's moderators-only channel (Community servers have one)
 CURATORS = "2100"  # a role the tests configure as moderators
 MESSAGE_CONTENT = 1 << 15
 NOW = "2026-11-24T12:00:00.000000+00:00"
@@ -70,6 +71,7 @@ class FakeDiscord:
     resumed: int = 0
     heartbeats: int = 0
     heartbeat_interval: int = 45_000
+    privileged_intents: bool = True  # the portal's Message Content toggle
     port: int = 0
     _sockets: list[tuple[web.WebSocketResponse, Any]] = field(default_factory=list)
     _seq: int = 0
@@ -296,10 +298,12 @@ class FakeDiscord:
         curators = {**everyone, "id": CURATORS, "name": "curators", "position": 1}
         channel = {"id": CHANNEL, "type": 0, "name": "general", "position": 0,
                    "guild_id": GUILD, "permission_overwrites": [], "nsfw": False}
+        mods = {**channel, "id": MODS, "name": "moderators", "position": 1}
         return {"id": GUILD, "name": "Test Guild", "icon": None, "owner_id": "1",
-                "roles": [everyone, curators], "emojis": [], "stickers": [], "features": [],
+                "roles": [everyone, curators], "emojis": [], "stickers": [],
+                "features": ["COMMUNITY"], "public_updates_channel_id": MODS,
                 "member_count": len(self.members) + 1, "large": False, "unavailable": False,
-                "members": [member(BOT_ID, "digestif", bot=True)], "channels": [channel],
+                "members": [member(BOT_ID, "digestif", bot=True)], "channels": [channel, mods],
                 "threads": [], "presences": [], "voice_states": [], "joined_at": NOW,
                 "premium_tier": 0, "preferred_locale": "en-US", "nsfw_level": 0,
                 "mfa_level": 0, "verification_level": 0, "afk_timeout": 300,
@@ -311,7 +315,7 @@ class FakeDiscord:
         if identify.get("token") != TOKEN:
             await socket.close(code=4004, message=b"Authentication failed.")
             return False
-        if not identify["intents"] & MESSAGE_CONTENT:
+        if not identify["intents"] & MESSAGE_CONTENT or not self.privileged_intents:
             await socket.close(code=4014, message=b"Disallowed intent(s).")
             return False
         self._sockets.append((socket, deflate))
@@ -343,8 +347,10 @@ class FakeDiscord:
                 continue
             op, data = json.loads(frame.data)["op"], json.loads(frame.data)["d"]
             if op == 1:
-                self.heartbeats += 1
                 await self._send(socket, deflate, {"op": 11})
+                async with self._changed:
+                    self.heartbeats += 1
+                    self._changed.notify_all()
             elif op == 2 and not await self._identify(socket, deflate, data):
                 break
             elif op == 6:
