@@ -138,9 +138,11 @@ class DiscordAdapter:
 
     async def on_raw_message_edit(self, payload: discord.RawMessageUpdateEvent) -> None:
         """An edit that adds a link submits it; links already queued are left as they are
-        (the edit of a link already submitted changes nothing)."""
+        (the edit of a link already submitted changes nothing). Updates without an edit
+        time are Discord's own (link previews unfurling), not the member's."""
         message = payload.message
-        if payload.guild_id is None or message.author.bot or "content" not in payload.data:
+        if (payload.guild_id is None or message.author.bot
+                or not payload.data.get("edited_timestamp")):
             return
         community = await self.community(None, payload.guild_id)
         await self.app.curator.post_link(LinkPosted(

@@ -75,12 +75,16 @@ async def test_removing_all_of_one_emoji_and_custom_emoji_votes(world: World) ->
 
 
 async def test_an_edit_that_adds_a_link_submits_it(world: World) -> None:
+    unfurled, _ = await world.link("11", "/moe")
+    update = dict(world.discord.messages[unfurled], embeds=[{"type": "link", "title": "x"}])
+    await world.discord.dispatch("MESSAGE_UPDATE", update)  # Discord's unfurl, not an edit
     message = await world.say("12", "what do you all think of this")
     await world.say("12", f"what do you all think of this {world.pages.url('/evals')}",
                     message_id=message, event="MESSAGE_UPDATE")
-    [card] = await world.discord.wait_for("POST", POSTS)
+    [_, card] = await world.discord.wait_for("POST", POSTS, count=2)
     assert card["message_reference"]["message_id"] == int(message)
     assert card["embeds"][0]["title"] == "Evals are the new unit tests"
+    assert len(world.discord.of("PUT", f"/{unfurled}/reactions/")) == 1, "acked once"
 
 
 async def test_a_deleted_message_withdraws_a_submission_without_votes(world: World) -> None:

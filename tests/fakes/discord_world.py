@@ -25,6 +25,7 @@ from tests.fakes.discord_fake import (
     CHANNEL,
     CURATORS,
     GUILD,
+    NOW,
     TOKEN,
     FakeDiscord,
     member,
@@ -97,6 +98,8 @@ class World:
         data = MEMBERS[author]
         payload = message(message_id, data["user"], content)
         payload["member"] = {k: v for k, v in data.items() if k != "user"}
+        if event == "MESSAGE_UPDATE":
+            payload["edited_timestamp"] = NOW
         self.discord.messages[message_id] = payload
         await self.discord.dispatch(event, payload)
         return message_id
