@@ -85,6 +85,7 @@ class DiscordAdapter:
     async def community(self, guild: discord.Guild | None, guild_id: int | None = None
                         ) -> Community:
         gid = guild.id if guild is not None else guild_id or 0
+        guild = guild or self.client.get_guild(gid)  # raw events carry only the id
         name = guild.name if guild is not None else str(gid)
         return await self.app.curator.community(community_key(gid), "discord", name)
 
