@@ -210,6 +210,12 @@ class DiscordAdapter:
                 await self.send(int(origin.channel), content=text,
                                 reply_to=int(origin.message_id))
 
+    async def tell_submitter(self, submission: Submission, text: str) -> None:
+        """A reply to the message that shared the link (not a DM: members may refuse those)."""
+        origins = [r for r, role in await self.app.store.messages_for(submission.id)
+                   if role == "origin"]
+        await self._reply(origins[0] if origins else None, text)
+
     async def submission_failed(self, community: Community, submission: Submission,
                                 origin: MessageRef | None) -> None:
         await self._reply(origin, "Couldn't read that link: "

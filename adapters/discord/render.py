@@ -195,3 +195,10 @@ def _setting_part(name: str, value: str) -> str:
     if value.startswith("<:") and re.fullmatch(r"<:\w+:\d+>", value):
         return value  # a custom emoji, shown as itself
     return escape(value, 300)
+
+
+def rejected(submission: Submission) -> str:
+    """The answer to the member's message when a moderator rejects their link."""
+    reason = escape(submission.reject_reason, 300)
+    return f"#{submission.number} won't be in the digest." + (f" Reason: {reason}" if reason
+                                                               else "")

@@ -140,11 +140,14 @@ async def test_slash_submit_leaves_a_note_the_card_answers(world: World) -> None
 
 
 async def test_moderation_lock_and_errors(world: World) -> None:
-    await world.link("11", "/moe")
+    shared, _ = await world.link("11", "/moe")
     await world.slash("14", "reject", number=1, reason="off topic <@&1>")
     [reply] = await world.replies(1)
     assert reply["content"].startswith("#1: reject done. Reason: off topic")
     assert "<@&1>" not in reply["content"]
+    [_, told] = await world.discord.wait_for("POST", POSTS, count=2)
+    assert told["message_reference"]["message_id"] == int(shared), "the submitter is told"
+    assert told["content"].startswith("#1 won't be in the digest. Reason: off topic")
     await world.slash("14", "pick", number=7)
     [*_, unknown] = await world.replies(2)
     assert unknown["content"] == "There is no submission #7 here."
