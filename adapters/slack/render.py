@@ -3,7 +3,7 @@ escaped so no page, member or model can write <!channel>, <!here> or <@U…>."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from bot.digest import Digest, DigestItem
@@ -69,17 +69,25 @@ def card(submission: Submission, vote: str | None = "+1") -> tuple[str, list[Blo
     """The compact card posted in thread once a link is ready: (fallback text, blocks).
     ``vote`` is the Slack name of the community's up-vote emoji, if Slack knows it."""
     title = escape(submission.title or submission.url, 200)
-    head = f"*{link(submission.final_url or submission.url, title)}*"
-    byline = _byline(submission.authors, submission.site_name)
-    body = [head] + ([f"_{byline}_"] if byline else [])
-    if submission.flag:
-        body.append(f"_{flag_note(submission.flag)}_")
-    elif submission.summary:
-        body.append(escape(submission.summary, 1200))
+    body = _pick_lines(f"*{link(submission.final_url or submission.url, title)}*",
+                       submission.authors, submission.site_name, submission.flag,
+                       submission.summary)
     hint = f"react with :{vote}: or press the button to vote" if vote else "press to vote"
     blocks = [section("\n".join(body)), context(f"#{submission.number} · {hint}"),
               vote_button(submission.number)]
     return f"#{submission.number}: {title}", blocks
+
+
+def _pick_lines(head: str, authors: Sequence[str], site: str, flag: str | None,
+                summary: str) -> list[str]:
+    """Headline, by-line, then the summary or why there is none: a card and a digest item."""
+    byline = _byline(tuple(authors), site)
+    lines = [head] + ([f"_{byline}_"] if byline else [])
+    if flag:
+        lines.append(f"_{flag_note(flag)}_")
+    elif summary:
+        lines.append(escape(summary, 1200))
+    return lines
 
 
 def vote_button(number: int) -> Block:
@@ -94,12 +102,7 @@ def vote_element(number: int) -> Block:
 def _item(item: DigestItem) -> list[Block]:
     pin = " 📌" if item.pinned else ""
     title = f"*{item.rank}. {link(item.url, escape(item.title, 200))}*{pin}"
-    byline = _byline(item.authors, item.site)
-    lines = [title] + ([f"_{byline}_"] if byline else [])
-    if item.flag:
-        lines.append(f"_{flag_note(item.flag)}_")
-    elif item.summary:
-        lines.append(escape(item.summary, 1200))
+    lines = _pick_lines(title, item.authors, item.site, item.flag, item.summary)
     shared = ", ".join(escape(n, 60) for n in item.submitters[:10])
     votes = "vote" if item.score == 1 else "votes"
     return [section("\n".join(lines)),

@@ -30,14 +30,15 @@ def main_text(tree: Any, url: str, *, elements: int = 0) -> str:
     return "\n".join(_lines(body))
 
 
-def _lines(body: Any) -> list[str]:
+def _lines(node: Any) -> list[str]:
+    """A container's own text, each child's lines, and the text after each child."""
     out: list[str] = []
-    lead = _norm(body.text or "")
+    lead = _norm(node.text or "")
     if lead:
         out.append(lead)
-    for el in body:
-        out.extend(_block_lines(el))
-        tail = _norm(el.tail or "")
+    for child in node:
+        out.extend(_block_lines(child))
+        tail = _norm(child.tail or "")
         if tail:
             out.append(tail)
     return out
@@ -46,16 +47,7 @@ def _lines(body: Any) -> list[str]:
 def _block_lines(el: Any) -> list[str]:
     tag = el.tag
     if tag in ("list", "table", "quote", "div") and any(c.tag in _BLOCKS for c in el):
-        lines: list[str] = []
-        lead = _norm(el.text or "")
-        if lead:
-            lines.append(lead)
-        for child in el:
-            lines.extend(_block_lines(child))
-            tail = _norm(child.tail or "")
-            if tail:
-                lines.append(tail)
-        return lines
+        return _lines(el)
     if tag == "row":
         cells = [_norm(_text(c)) for c in el]
         line = " | ".join(c for c in cells if c)
