@@ -13,6 +13,7 @@ from bot.models import SummaryPrefs
 
 @dataclass(frozen=True, slots=True)
 class CommunitySettings:
+    name: str = ""  # the newsletter's name; "" means the server or workspace name + " digest"
     up_emoji: tuple[str, ...] = ("👍",)
     down_emoji: tuple[str, ...] = ("👎",)
     downvotes: bool = False
@@ -89,3 +90,8 @@ class Community:
     platform: str
     name: str
     settings: CommunitySettings = field(default_factory=CommunitySettings)
+
+    @property
+    def newsletter_name(self) -> str:
+        """The digest's title: the `name` setting, else the server or workspace name + " digest"."""
+        return self.settings.name or f"{self.name} digest"
