@@ -15,6 +15,7 @@ from bot.config import Settings
 from bot.errors import DigestifError, UserError
 from bot.events import LinkPosted
 from bot.ingest import IngestResult
+from bot.lifecycle import all_of, until_stopped
 from bot.models import Member, SubmissionState
 from bot.render.text import flag_note
 
@@ -70,12 +71,20 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
             log.error("a %s token is set, but this version of digestif has no %s adapter yet",
                       name.capitalize(), name.capitalize())
             return 1
-    async with open_app(settings, schedule=True) as app:
-        await asyncio.gather(*(adapter.serve(app) for adapter in adapters))
-    return 0
+
+    async def serve() -> int:
+        async with open_app(settings, schedule=True) as app:
+            await all_of([adapter.serve(app) for adapter in adapters])
+        return 0
+
+    return await until_stopped(serve())
 
 
 async def console(args: argparse.Namespace, settings: Settings) -> int:
+    return await until_stopped(_console(args, settings))
+
+
+async def _console(args: argparse.Namespace, settings: Settings) -> int:
     from adapters.console.adapter import ConsoleAdapter, stdin_lines
 
     async with open_app(settings, schedule=True) as app:

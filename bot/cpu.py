@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextlib
 import multiprocessing
+import signal
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -18,6 +20,8 @@ class CpuPool:
     def __init__(self, workers: int) -> None:
         self._workers = workers
         self._pool: concurrent.futures.ProcessPoolExecutor | None = None
+        self._warming: asyncio.Task[None] | None = None
+        self._creating = asyncio.Lock()
 
     def _executor(self) -> concurrent.futures.ProcessPoolExecutor:
         if self._pool is None:
@@ -25,28 +29,51 @@ class CpuPool:
             # process with its threads and open connections.
             context = multiprocessing.get_context("forkserver")
             context.set_forkserver_preload(PRELOAD)
-            self._pool = concurrent.futures.ProcessPoolExecutor(self._workers,
-                                                                mp_context=context)
+            self._pool = concurrent.futures.ProcessPoolExecutor(
+                self._workers, mp_context=context, initializer=_ignore_sigint)
         return self._pool
 
     async def start(self) -> None:
-        """Start the workers off the event loop (starting them blocks for a moment)."""
-        if self._workers > 0:
-            executor = await asyncio.to_thread(self._executor)
-            loop = asyncio.get_running_loop()
-            await asyncio.gather(*(loop.run_in_executor(executor, _ready)
-                                   for _ in range(self._workers)))
+        """Start the workers in the background: the first fetch need not wait for them (a
+        page takes longer to arrive than the forkserver takes to start)."""
+        if self._workers > 0 and self._warming is None:
+            self._warming = asyncio.create_task(self._warm(), name="cpu-pool-start")
+
+    async def _ensure(self) -> concurrent.futures.ProcessPoolExecutor:
+        async with self._creating:  # one executor, however many callers arrive at once
+            if self._pool is None:
+                # Creating it starts the forkserver, which blocks: off the event loop.
+                await asyncio.to_thread(self._executor)
+        return self._executor()
+
+    async def _warm(self) -> None:
+        executor = await self._ensure()
+        loop = asyncio.get_running_loop()
+        await asyncio.gather(*(loop.run_in_executor(executor, _ready)
+                               for _ in range(self._workers)))
 
     async def run(self, fn: Callable[..., T], *args: object) -> T:
         if self._workers <= 0:
             return await asyncio.to_thread(fn, *args)
+        executor = self._pool or await self._ensure()
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._executor(), fn, *args)
+        return await loop.run_in_executor(executor, fn, *args)
 
     async def aclose(self) -> None:
+        if self._warming is not None:
+            warming, self._warming = self._warming, None
+            warming.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await warming
         if self._pool is not None:
             pool, self._pool = self._pool, None
             await asyncio.to_thread(pool.shutdown, True, cancel_futures=True)
+
+
+def _ignore_sigint() -> None:
+    """Workers share the terminal's process group, so Ctrl-C reaches them too: they ignore
+    it (no KeyboardInterrupt traceback per worker) and the parent shuts them down."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _ready() -> bool:

@@ -1,5 +1,9 @@
 """The ingest worker: pending -> fetching -> ready | failed, with bounded concurrency.
 
+``concurrency`` bounds the fetches in flight (the reader's fetcher holds that limit); the
+worker runs a few times as many links at once, so links whose page has arrived and now waits
+for a parser process do not keep the network idle.
+
 Every step's outcome is stored, so after a restart ``start`` resumes whatever was pending or
 in flight. Notifications go out after the state is stored and never decide it.
 """
@@ -20,6 +24,9 @@ from bot.models import Article, Submission, SubmissionState
 from bot.ports import PageReader, Store, Summarizer
 
 log = logging.getLogger(__name__)
+# Links in progress per fetch slot: enough that parsing and summarizing (waiting for a CPU
+# worker) overlap the next fetches, few enough that pages held in memory stay bounded.
+LINKS_PER_FETCH_SLOT = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +48,7 @@ class IngestWorker:
         self._summarizer = summarizer
         self._clock = clock
         self._concurrency = concurrency
+        self._links = max(1, concurrency) * LINKS_PER_FETCH_SLOT
         self._queue: asyncio.Queue[int] = asyncio.Queue()
         self._tasks: list[asyncio.Task[None]] = []
         self._listeners: list[Listener] = []
@@ -56,7 +64,7 @@ class IngestWorker:
         for submission_id in resumed:
             self._queue.put_nowait(submission_id)
         self._tasks = [
-            asyncio.create_task(self._run(), name=f"ingest-{i}") for i in range(self._concurrency)
+            asyncio.create_task(self._run(), name=f"ingest-{i}") for i in range(self._links)
         ]
 
     def enqueue(self, submission_id: int) -> None:

@@ -115,5 +115,6 @@ def build_reader(settings: Settings, resolver: Resolver | None = None,
         read_timeout=settings.fetch_read_timeout,
         max_redirects=settings.fetch_max_redirects,
         per_host=settings.fetch_per_host,
+        max_in_flight=settings.ingest_concurrency,
         ssl_context=ssl_context,
     ), endpoints, cpu)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import logging
 import sys
+import threading
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import TextIO
 
@@ -244,11 +246,31 @@ class ConsoleAdapter:
 
 
 async def stdin_lines(stream: TextIO = sys.stdin, prompt: bool = False) -> AsyncIterator[str]:
-    """Lines from a terminal or a pipe, read off the event loop."""
+    """Lines from a terminal or a pipe. A blocking read cannot be interrupted, so it runs in
+    a daemon thread: on Ctrl-C or SIGTERM the process exits without waiting for Enter."""
+    loop = asyncio.get_running_loop()
     while True:
         if prompt:
             print("> ", end="", flush=True)
-        line = await asyncio.to_thread(stream.readline)
+        arrived: asyncio.Future[str] = loop.create_future()
+        threading.Thread(target=_read_line, args=(stream, loop, arrived), daemon=True,
+                         name="console-stdin").start()
+        line = await arrived
         if not line:
             return
         yield line
+
+
+def _read_line(stream: TextIO, loop: asyncio.AbstractEventLoop,
+               arrived: asyncio.Future[str]) -> None:
+    try:
+        line = stream.readline()
+    except (OSError, ValueError):  # stdin closed under us: the same as end of input
+        line = ""
+
+    def settle() -> None:
+        if not arrived.done():
+            arrived.set_result(line)
+
+    with contextlib.suppress(RuntimeError):  # the loop closed while we were blocked
+        loop.call_soon_threadsafe(settle)

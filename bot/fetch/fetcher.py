@@ -60,11 +60,15 @@ class Fetcher:
         max_redirects: int = 5,
         accept: Sequence[str] = HTML_TYPES + PDF_TYPES,
         per_host: int = 4,
+        max_in_flight: int = 16,
         failure_ttl: float = 300.0,
         ssl_context: ssl.SSLContext | None = None,
     ) -> None:
         self._guard = Guard(resolver or SystemResolver(), allow)
         self._hosts = HostSlots(per_host)
+        # Requests in flight across all hosts. Only the network part of a read holds one:
+        # a page waiting for a parser process does not keep the next fetch from starting.
+        self._slots = asyncio.Semaphore(max(1, max_in_flight))
         self._failures = FailureCache(failure_ttl)
         self._in_flight: dict[tuple[str, tuple[str, ...]], asyncio.Future[FetchedPage]] = {}
         self._max_bytes = max_bytes
@@ -131,7 +135,7 @@ class Fetcher:
             host = _checked_host(current)
             # Waiting for the politeness slot is not the site's time: the deadline counts
             # only from the moment this fetch may talk to the site.
-            async with self._hosts.slot(host):
+            async with self._hosts.slot(host), self._slots:
                 started = time.monotonic()
                 try:
                     async with asyncio.timeout(budget):
