@@ -11,7 +11,7 @@ import asyncio
 import contextlib
 import logging
 import signal
-from collections.abc import Awaitable, Coroutine, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Iterable, Iterator, Sequence
 from typing import Any, TypeVar
 
 log = logging.getLogger(__name__)
@@ -67,3 +67,62 @@ async def _cancel(task: asyncio.Future[Any]) -> None:
         current = asyncio.current_task()
         if current is not None and current.cancelling():
             raise  # we are being cancelled ourselves: that must not be swallowed
+
+
+# Network faults: one line each, retried with growing, capped pauses --------------------
+
+Sleep = Callable[[float], Awaitable[None]]
+
+
+def backoff(first: float = 1.0, cap: float = 60.0, factor: float = 2.0) -> Iterator[float]:
+    """Pauses between reconnection attempts: 1, 2, 4 ... seconds, then ``cap`` for ever (a
+    bot outlives a network outage; it should neither hammer the service nor give up)."""
+    delay = first
+    while True:
+        yield min(delay, cap)
+        delay *= factor
+
+
+def describe(err: BaseException, limit: int = 200) -> str:
+    """An exception as one short line for the operator (no traceback, no newlines)."""
+    text = " ".join(str(err).split()) or type(err).__name__
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+async def retrying(what: str, attempt: Callable[[], Awaitable[T]],
+                   transient: tuple[type[BaseException], ...], *,
+                   delays: Iterable[float] | None = None, sleep: Sleep | None = None,
+                   explain: Callable[[BaseException], str] = describe) -> T:
+    """``attempt()`` until it does not fail with a ``transient`` error; each failure is one
+    warning line, then a pause from ``delays`` (default: backoff())."""
+    pauses = iter(delays if delays is not None else backoff())
+    pause = sleep or asyncio.sleep
+    while True:
+        try:
+            return await attempt()
+        except transient as err:
+            delay = next(pauses)
+            log.warning("%s: %s; retrying in %gs", what, explain(err), delay)
+            await pause(delay)
+
+
+class OneLine(logging.Filter):
+    """Chat SDKs log their own reconnection attempts with a full traceback each time; this
+    keeps the record and its reason on one line (attach to the SDK's logger)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and record.exc_info[1] is not None:
+            reason = describe(record.exc_info[1])
+            record.msg = f"{record.getMessage()} ({reason})"
+            record.args = None
+            record.exc_info = None
+            record.exc_text = None
+        return True
+
+
+def one_line_logs(*names: str) -> None:
+    """Attach OneLine to the named loggers, once."""
+    for name in names:
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, OneLine) for f in logger.filters):
+            logger.addFilter(OneLine())

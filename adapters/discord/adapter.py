@@ -6,9 +6,10 @@ from __future__ import annotations
 import contextlib
 import logging
 import secrets
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
+import aiohttp
 import discord
 import yarl
 
@@ -28,6 +29,7 @@ from bot.community import Community
 from bot.digest import Digest
 from bot.errors import ConfigError, PublishError
 from bot.events import LinkPosted, MessageRef, ReactionChanged, ReactionsCleared
+from bot.lifecycle import Sleep, one_line_logs, retrying
 from bot.models import Member, Submission
 from bot.ports import SeenReaction
 
@@ -297,19 +299,51 @@ def configure_endpoints(api_base: str | None, gateway: str | None) -> None:
         discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway)
 
 
-async def serve(app: App, *, guild_ready_timeout: float = 2.0) -> None:
-    """Run the Discord bot until cancelled; the client is closed on the way out."""
+async def serve(app: App, *, guild_ready_timeout: float = 2.0,
+                delays: Iterable[float] | None = None, sleep: Sleep | None = None) -> None:
+    """Run the Discord bot until cancelled; the client is closed on the way out. Discord out
+    of reach (no network, DNS, an outage) is one log line per attempt, retried with growing
+    pauses (``delays``, default lifecycle.backoff()); a refused token or intent stops."""
     settings = app.settings
     if settings.discord_token is None:
         raise ConfigError("DISCORD_TOKEN is not set.")
+    token = settings.discord_token.get_secret_value()
     configure_endpoints(settings.discord_api_base, settings.discord_gateway_url)
-    adapter = DiscordAdapter(app, guild_ready_timeout)
-    async with adapter.client:
-        try:
-            await adapter.client.start(settings.discord_token.get_secret_value())
-        except discord.LoginFailure as err:
-            raise ConfigError("Discord refused DISCORD_TOKEN: copy the bot's token again "
-                              "from the Developer Portal (Bot > Reset Token).") from err
-        except discord.PrivilegedIntentsRequired as err:
-            raise ConfigError("Discord refused the Message Content intent: turn it on in the "
-                              "Developer Portal (Bot > Privileged Gateway Intents).") from err
+    # discord.py retries gateway connections itself, logging a traceback each time.
+    one_line_logs("discord.client", "discord.shard", "discord.gateway", "discord.http")
+    _quiet_voice()
+
+    async def attempt() -> None:
+        adapter = DiscordAdapter(app, guild_ready_timeout)  # a closed client is not reusable
+        async with adapter.client:
+            try:
+                await adapter.client.start(token)
+            except discord.LoginFailure as err:
+                raise ConfigError("Discord refused DISCORD_TOKEN: copy the bot's token again "
+                                  "from the Developer Portal (Bot > Reset Token).") from err
+            except discord.PrivilegedIntentsRequired as err:
+                raise ConfigError("Discord refused the Message Content intent: turn it on in "
+                                  "the Developer Portal (Bot > Privileged Gateway Intents)."
+                                  ) from err
+
+    where = yarl.URL(discord.http.Route.BASE).host or "Discord"
+    await retrying(f"Discord ({where}) is out of reach", attempt, UNREACHABLE,
+                   delays=delays, sleep=sleep)
+
+
+def _quiet_voice() -> None:
+    """discord.py warns at every client start that voice libraries are missing; the bot
+    never uses voice, so that is noise for the operator (and repeats on each reconnect)."""
+    logger = logging.getLogger("discord.client")
+    if not any(isinstance(f, _NoVoiceWarning) for f in logger.filters):
+        logger.addFilter(_NoVoiceWarning())
+
+
+class _NoVoiceWarning(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "voice will NOT be supported" not in str(record.msg)
+
+
+# Failures that say "not now" rather than "never": the network, DNS, Discord's own outages.
+UNREACHABLE = (aiohttp.ClientError, OSError, TimeoutError, discord.GatewayNotFound,
+               discord.DiscordServerError)

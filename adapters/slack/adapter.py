@@ -301,8 +301,9 @@ def _retry_after(err: SlackApiError) -> float:
     return min(max(delay, 0.0), MAX_RETRY_AFTER)
 
 
-async def serve(app: App) -> None:
-    """Run the Slack adapter until cancelled: Socket Mode with SLACK_APP_TOKEN, else HTTP."""
+async def serve(app: App, **retry: Any) -> None:
+    """Run the Slack adapter until cancelled: Socket Mode with SLACK_APP_TOKEN, else HTTP.
+    ``retry`` (delays=, sleep=) tunes reconnection pauses, for tests."""
     from adapters.slack.server import run
 
-    await run(app)
+    await run(app, **retry)

@@ -4,11 +4,15 @@ secret on DIGESTIF_HTTP_HOST:DIGESTIF_HTTP_PORT at /slack/events, with /healthz 
 from __future__ import annotations
 
 import asyncio
+import errno
 import logging
+from collections.abc import Iterable
 
+import aiohttp
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
     AsyncRateLimitErrorRetryHandler,
@@ -16,9 +20,10 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.adapter import SlackAdapter
-from adapters.slack.translate import valid_timestamp
+from adapters.slack.translate import api_error, error_code, valid_timestamp
 from bot.app import App
 from bot.errors import ConfigError
+from bot.lifecycle import Sleep, describe, one_line_logs, retrying
 
 log = logging.getLogger(__name__)
 SLACK_API = "https://slack.com/api/"
@@ -59,25 +64,74 @@ def http_app(adapter: SlackAdapter) -> web.Application:
     return application
 
 
-async def run(app: App) -> None:
+async def run(app: App, *, delays: Iterable[float] | None = None,
+              sleep: Sleep | None = None) -> None:
     adapter = build(app)
     settings = app.settings
     if settings.slack_app_token is not None:
-        handler = AsyncSocketModeHandler(adapter.bolt, settings.slack_app_token.get_secret_value())
-        log.info("Slack adapter running in Socket Mode")
-        try:
-            await handler.start_async()
-        finally:
-            await handler.close_async()
-            await adapter.drain()
+        await _socket_mode(adapter, settings.slack_app_token.get_secret_value(), delays, sleep)
         return
     runner = web.AppRunner(http_app(adapter), access_log=None)
     await runner.setup()
-    await web.TCPSite(runner, settings.http_host, settings.http_port).start()
+    try:
+        await web.TCPSite(runner, settings.http_host, settings.http_port).start()
+    except OSError as err:
+        await runner.cleanup()
+        raise ConfigError(f"cannot listen on {settings.http_host}:{settings.http_port} "
+                          f"({_bind_error(err)}): set DIGESTIF_HTTP_HOST / DIGESTIF_HTTP_PORT"
+                          ) from err
     log.info("Slack adapter listening on http://%s:%d/slack/events", settings.http_host,
              settings.http_port)
     try:
         await asyncio.Event().wait()
     finally:
         await runner.cleanup()
+        await adapter.drain()
+
+
+def _bind_error(err: OSError) -> str:
+    if err.errno == errno.EADDRINUSE:
+        return "the port is already in use"
+    if err.errno == errno.EACCES:
+        return "permission denied"
+    if err.errno == errno.EADDRNOTAVAIL:
+        return "no such address on this machine"
+    return describe(err)
+
+
+# Token errors that no retry will fix.
+REFUSED = frozenset({"invalid_auth", "not_authed", "not_allowed_token_type", "token_revoked",
+                     "account_inactive", "token_expired"})
+
+
+async def _socket_mode(adapter: SlackAdapter, app_token: str,
+                       delays: Iterable[float] | None, sleep: Sleep | None) -> None:
+    """Open the first connection ourselves, so Slack out of reach is one line per attempt with
+    growing pauses (the SDK's own loop retries every few seconds with a traceback each time;
+    it still handles reconnections later, logged on one line)."""
+    handler = AsyncSocketModeHandler(adapter.bolt, app_token)
+    client = handler.client
+    one_line_logs(client.logger.name)
+
+    async def open_connection() -> str:
+        try:
+            return str((await adapter.client.apps_connections_open(app_token=app_token))["url"])
+        except SlackApiError as err:
+            if error_code(err) in REFUSED:
+                raise ConfigError(f"Slack refused SLACK_APP_TOKEN ({error_code(err)}): create "
+                                  "an app-level token with connections:write") from err
+            raise
+
+    def explain(err: BaseException) -> str:
+        return api_error(err) if isinstance(err, SlackApiError) else describe(err)
+
+    try:
+        client.wss_uri = await retrying(
+            "Slack Socket Mode is out of reach", open_connection,
+            (SlackApiError, aiohttp.ClientError, OSError, TimeoutError),
+            delays=delays, sleep=sleep, explain=explain)
+        log.info("Slack adapter running in Socket Mode")
+        await handler.start_async()
+    finally:
+        await handler.close_async()
         await adapter.drain()

@@ -97,6 +97,7 @@ class FakeSlack:
     outside: set[str] = field(default_factory=set)  # channels the bot is not in
     rate_limit: dict[str, int] = field(default_factory=dict)  # method -> 429s to send first
     hold: dict[str, asyncio.Event] = field(default_factory=dict)  # method -> answer when set
+    unavailable: dict[str, int] = field(default_factory=dict)  # method -> 503s to send first
     calls: list[Call] = field(default_factory=list)
     refused: list[Call] = field(default_factory=list)
     envelopes: asyncio.Queue[dict[str, Any]] = field(default_factory=asyncio.Queue)
@@ -177,6 +178,10 @@ class FakeSlack:
             return web.json_response({"ok": False, "error": "not_authed"})
         if method in self.hold:
             await self.hold[method].wait()
+        if self.unavailable.get(method):
+            self.unavailable[method] -= 1
+            self.refused.append((method, args))
+            return web.json_response({"ok": False, "error": "service_unavailable"}, status=503)
         if self.rate_limit.get(method):
             self.rate_limit[method] -= 1
             return web.json_response({"ok": False, "error": "ratelimited"}, status=429,
