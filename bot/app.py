@@ -71,7 +71,7 @@ async def open_app(settings: Settings, clock: Clock = system_clock,
         await worker.start()
         stack.push_async_callback(worker.close)
         digests = DigestService(store, summarizer, clock)
-        editor = Editor(curator, digests)
+        editor = Editor(curator, digests, worker)
         scheduler = Scheduler(store, editor, digests, clock,
                               timedelta(hours=settings.schedule_grace_hours),
                               hint=curator.tell_moderators)

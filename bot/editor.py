@@ -12,7 +12,8 @@ from bot.curator import Curator
 from bot.digest import Digest
 from bot.digests import DigestService, Publication
 from bot.errors import InvalidSetting, PermissionDenied, UserError
-from bot.models import Member, ModerationStatus, Submission
+from bot.ingest import IngestWorker
+from bot.models import Member, ModerationStatus, Submission, SubmissionState
 from bot.period import Period, Schedule, weekday
 from bot.ports import DigestPublisher, VoteRecounter
 from bot.render.text import plain
@@ -20,13 +21,18 @@ from bot.render.text import plain
 log = logging.getLogger(__name__)
 
 ACTIONS = ("drop", "restore", "pick", "unpick", "reject")
+PENDING_WAIT = 30.0  # seconds /digest post waits for the week's links still being read
 MAX_REASON = 300
 
 
 class Editor:
-    def __init__(self, curator: Curator, digests: DigestService) -> None:
+    def __init__(self, curator: Curator, digests: DigestService,
+                 ingest: IngestWorker | None = None, pending_wait: float = PENDING_WAIT
+                 ) -> None:
         self._curator = curator
         self._digests = digests
+        self._ingest = ingest
+        self.pending_wait = pending_wait
         self._publishers: dict[str, DigestPublisher] = {}
 
     def add_publisher(self, platform: str, publisher: DigestPublisher) -> None:
@@ -48,11 +54,39 @@ class Editor:
     async def post(self, community_key: str, member: Member, channel: str,
                    which: str = "this") -> Digest | None:
         """Post a period's digest ('this', 'last' or 'YYYY-Www') to the configured digest
-        channel, else ``channel``. Returns None when the period was already posted."""
+        channel, else ``channel``. Returns None when the period was already posted.
+
+        Links of that week still being read are waited for (``pending_wait`` seconds); if
+        some still are, nothing is posted and the moderator is told how many, and that
+        ``which='now'`` posts this week's digest without them."""
         self.require_moderator(member, "post the digest")
         community = await self._curator.known_community(community_key)
-        return await self.publish(community, self._digests.period(community, which),
+        wait = which.strip().lower() != "now"
+        period = self._digests.period(community, which if wait else "this")
+        if wait:
+            await self._wait_for_links(community, period, which)
+        return await self.publish(community, period,
                                   community.settings.digest_channel or channel)
+
+    async def _wait_for_links(self, community: Community, period: Period, which: str) -> None:
+        async def still_reading() -> list[Submission]:
+            found = await self._curator.store.list_submissions(
+                community.key, states=[SubmissionState.PENDING, SubmissionState.FETCHING])
+            return [s for s in found if period.contains(s.submitted_at)]
+
+        pending = await still_reading()
+        if pending and self._ingest is not None and self.pending_wait > 0:
+            await self._ingest.wait_for([s.id for s in pending], self.pending_wait)
+            pending = await still_reading()
+        if pending:
+            n = len(pending)
+            week = "this week" if which == "this" else "that week"
+            reading = (f"{n} link{'s' if n != 1 else ''} of {week} {'are' if n != 1 else 'is'}"
+                       " still being read")
+            if which == "this":
+                raise UserError(f"{reading}. Try again in a minute, or post without "
+                                f"{'them' if n != 1 else 'it'}: /digest post now")
+            raise UserError(f"{reading}: try again in a minute.")
 
     async def publish(self, community: Community, period: Period,
                       channel: str) -> Digest | None:

@@ -11,8 +11,10 @@ in flight. Notifications go out after the state is stored and never decide it.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
-from collections.abc import Awaitable, Callable
+from collections import Counter
+from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -52,6 +54,8 @@ class IngestWorker:
         self._queue: asyncio.Queue[int] = asyncio.Queue()
         self._tasks: list[asyncio.Task[None]] = []
         self._listeners: list[Listener] = []
+        self._unfinished: Counter[int] = Counter()  # ids queued or being read
+        self._finished = asyncio.Condition()
 
     def subscribe(self, listener: Listener) -> None:
         self._listeners.append(listener)
@@ -62,13 +66,21 @@ class IngestWorker:
         if resumed:
             log.info("resuming %d unfinished submission(s)", len(resumed))
         for submission_id in resumed:
-            self._queue.put_nowait(submission_id)
+            self.enqueue(submission_id)
         self._tasks = [
             asyncio.create_task(self._run(), name=f"ingest-{i}") for i in range(self._links)
         ]
 
     def enqueue(self, submission_id: int) -> None:
+        self._unfinished[submission_id] += 1
         self._queue.put_nowait(submission_id)
+
+    async def wait_for(self, ids: Collection[int], within: float) -> None:
+        """Until none of ``ids`` is queued or being read here, or ``within`` seconds."""
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(within), self._finished:
+                await self._finished.wait_for(
+                    lambda: not any(self._unfinished[i] for i in ids))
 
     async def drain(self) -> None:
         """Wait until every queued submission is ready or failed."""
@@ -92,6 +104,11 @@ class IngestWorker:
                 log.exception("ingest of submission %d crashed", submission_id)
             finally:
                 self._queue.task_done()
+                self._unfinished[submission_id] -= 1
+                if self._unfinished[submission_id] <= 0:
+                    del self._unfinished[submission_id]
+                async with self._finished:
+                    self._finished.notify_all()
 
     async def _process(self, submission_id: int) -> None:
         submission = await self._store.claim(submission_id)

@@ -115,10 +115,11 @@ class Desk:
         for embeds in render.digest_messages(digest):
             await interaction.followup.send(embeds=embeds, ephemeral=True, allowed_mentions=NONE)
 
-    async def post(self, interaction: discord.Interaction) -> None:
+    async def post(self, interaction: discord.Interaction, now: bool = False) -> None:
         key, someone = await self.who(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
-        posted = await self.adapter.app.editor.post(key, someone, str(interaction.channel_id))
+        posted = await self.adapter.app.editor.post(key, someone, str(interaction.channel_id),
+                                                    "now" if now else "this")
         await self.reply(interaction, "Digest posted." if posted
                          else "This week's digest was already posted.")
 
@@ -185,8 +186,9 @@ def register_commands(adapter: DiscordAdapter) -> None:
         await desk.preview(interaction)
 
     @add(name="post", description="Post this week's digest (moderators)")
-    async def post(interaction: discord.Interaction) -> None:
-        await desk.post(interaction)
+    @app_commands.describe(now="Post at once, without the links still being read")
+    async def post(interaction: discord.Interaction, now: bool = False) -> None:
+        await desk.post(interaction, now)
 
     @add(name="lock", description="Lock voting for this week (moderators)")
     async def lock(interaction: discord.Interaction) -> None:

@@ -104,8 +104,8 @@ class CommandDesk:
             if len(entries) > MAX_QUEUE_LINES:
                 lines.append(f"… and {len(entries) - MAX_QUEUE_LINES} more (see the App Home)")
             return "\n".join(lines) or "The queue is empty."
-        if verb == "post":
-            posted = await editor.post(key, member, channel)
+        if verb == "post":  # "post now": without the links still being read
+            posted = await editor.post(key, member, channel, *args[:1])
             return "Digest posted." if posted else "This week's digest was already posted."
         if verb in ACTIONS and args and args[0].lstrip("#").isdigit():
             done = await editor.moderate(key, member, int(args[0].lstrip("#")), verb,
