@@ -1,132 +1,224 @@
-"""Ingest throughput: 500 links against a local server that answers each after 200 ms, through
-the real ingest worker (guarded fetch, extraction, offline summary, SQLite).
+"""Ingest throughput of the whole `digestif submit` command on real article pages.
 
-Prints wall time, the ideal time (500 x 0.2 s / concurrency), their ratio, links/s, peak RSS,
-and the event loop's longest stall. Goals: ratio <= 1.25 at the default concurrency, peak RSS
-<= 300 MB.   Run: .venv/bin/python benchmarks/ingest.py
+The dev extraction pages (../shared/bench/extraction/html, 100 real articles of 25-600 KB)
+are served by a local server in its own process, as 20 virtual sites (127.0.0.1 to
+127.0.0.20, one site per address: the fetcher's per-host limit applies per site) that each
+answer after 200 ms. 200 links (every page twice, under different paths) are submitted with
+one `digestif submit` command, run as a subprocess; its wall time runs from start to exit.
 
-The links spread over 50 host names that a local resolver maps to 127.0.0.1, as real links
-spread over many sites: the fetcher's per-host politeness limit (4) applies per name, so
-16 workers are never throttled by it, while every request still goes through the guard
-(resolve, check against DIGESTIF_FETCH_ALLOW_NETWORKS=127.0.0.0/8, connect to the checked
-address). The page server runs in its own process, as remote sites would.
+  concurrent  the command as shipped (DIGESTIF_INGEST_CONCURRENCY default, 16)
+  sequential  the same command with DIGESTIF_INGEST_CONCURRENCY=1: one request in flight
+              at a time, so every page's 200 ms is waited for in turn
+  speedup     sequential wall time / concurrent wall time          (goal >= 10x)
+
+Also printed: time from start to the server's first request, the most requests the server
+saw in flight at once, CPU time of the whole process tree, and the largest process's RSS.
+Timing figures are noisy on a shared machine. Run: .venv/bin/python benchmarks/ingest.py
+(--skip-sequential for the concurrent run only; LINKS / LATENCY environment to vary).
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
-import ipaddress
+import gzip
+import json
 import multiprocessing
+import os
 import resource
+import socket
+import subprocess
+import sys
 import tempfile
+import threading
 import time
+import urllib.request
+from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
 
 from aiohttp import web
 
-from bot.clock import system_clock
-from bot.config import Settings
-from bot.cpu import CpuPool
-from bot.curator import Curator
-from bot.events import LinkPosted
-from bot.fetch.guard import Address
-from bot.ingest import IngestWorker
-from bot.models import Member, SubmissionState
-from bot.reader import build_reader
-from bot.summarize.offline import OfflineSummarizer
-from storage.sqlite import SqliteStore
-
-LINKS, LATENCY, HOSTS = 500, float(__import__("os").environ.get("LATENCY", "0.2")), 50
-PARAGRAPH = ("Researchers released a new open model this week, and early tests suggest it "
-             "matches larger systems on reasoning tasks while costing far less to run. ")
+REPO = Path(__file__).resolve().parents[1]
+# ../shared next to the checkout (or next to a folder above it, for git worktrees).
+PAGES = next((d / "shared" / "bench" / "extraction" / "html" for d in REPO.parents
+              if (d / "shared" / "bench" / "extraction" / "html").is_dir()),
+             REPO.parent / "shared" / "bench" / "extraction" / "html")
+LINKS = int(os.environ.get("LINKS", "200"))
+LATENCY = float(os.environ.get("LATENCY", "0.2"))
+SITES = 20
 
 
-def page(n: int) -> str:
-    body = "".join(f"<p>{PARAGRAPH * 3} Item {n}, paragraph {i}.</p>" for i in range(12))
-    nav = "".join(f'<li><a href="/s{i}">Section {i}</a></li>' for i in range(30))
-    return (f"<html lang='en'><head><title>Story {n}</title><meta name='author' content='A. "
-            f"Writer'></head><body><nav><ul>{nav}</ul></nav><article><h1>Story {n}</h1>"
-            f"{body}</article><footer>About · Privacy</footer></body></html>")
+def load_pages() -> list[bytes]:
+    return [gzip.decompress(p.read_bytes()) for p in sorted(PAGES.glob("*.html.gz"))]
 
 
-class LocalNames:
-    async def resolve(self, host: str, port: int) -> list[Address]:
-        return [ipaddress.ip_address("127.0.0.1")]
+def serve(port: int, ready: Connection) -> None:
+    """The remote sites, in their own process (their CPU is not the bot's)."""
+    pages = load_pages()
+    state = {"in_flight": 0, "max_in_flight": 0, "requests": 0, "first": 0.0, "last": 0.0}
 
+    async def page(request: web.Request) -> web.Response:
+        state["requests"] += 1
+        state["first"] = state["first"] or time.time()
+        state["in_flight"] += 1
+        state["max_in_flight"] = max(state["max_in_flight"], state["in_flight"])
+        try:
+            await asyncio.sleep(LATENCY)  # the remote site's latency
+            body = pages[int(request.match_info["n"]) % len(pages)]
+            return web.Response(body=body, content_type="text/html", charset="utf-8")
+        finally:
+            state["in_flight"] -= 1
+            state["last"] = time.time()
 
-def serve(port_out: Connection) -> None:
-    """The remote sites, in their own process as they would be: their CPU is not ours."""
-    async def handler(request: web.Request) -> web.Response:
-        await asyncio.sleep(LATENCY)  # the remote site's latency, simulated
-        return web.Response(text=page(int(request.match_info["n"])), content_type="text/html")
+    async def stats(request: web.Request) -> web.Response:
+        if request.method == "DELETE":
+            state.update(in_flight=0, max_in_flight=0, requests=0, first=0.0, last=0.0)
+        return web.json_response(state)
 
     async def run() -> None:
         app = web.Application()
-        app.router.add_get("/story/{n}", handler)
+        app.router.add_get("/{copy}/{n}", page)
+        app.router.add_route("*", "/stats", stats)
         runner = web.AppRunner(app, access_log=None)
         await runner.setup()
-        await web.TCPSite(runner, "127.0.0.1", 0, backlog=1024).start()
-        port_out.send(runner.addresses[0][1])
+        for site in range(1, SITES + 1):
+            await web.TCPSite(runner, f"127.0.0.{site}", port, backlog=1024).start()
+        ready.send(len(pages))
         await asyncio.Event().wait()
 
     asyncio.run(run())
 
 
-async def main() -> None:
+class TreeCpu:
+    """CPU seconds of a process and all its descendants, sampled from /proc (Linux): the
+    CPU pool's workers are the forkserver's children, which getrusage never counts."""
+
+    def __init__(self, root: int) -> None:
+        self._root = root
+        self._seen: dict[int, float] = {}
+        self._stop = threading.Event()
+        self._tick = os.sysconf("SC_CLK_TCK")
+        self._thread = threading.Thread(target=self._watch, daemon=True)
+        self._thread.start()
+
+    def _watch(self) -> None:
+        while not self._stop.wait(0.05):
+            self._sample()
+
+    def _sample(self) -> None:
+        parents: dict[int, int] = {}
+        times: dict[int, float] = {}
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            parents[int(entry.name)] = int(fields[1])
+            times[int(entry.name)] = (int(fields[11]) + int(fields[12])) / self._tick
+        tree, grown = {self._root}, True
+        while grown:
+            more = {pid for pid, parent in parents.items() if parent in tree} - tree
+            tree |= more
+            grown = bool(more)
+        for pid in tree & times.keys():
+            self._seen[pid] = max(self._seen.get(pid, 0.0), times[pid])
+
+    def stop(self) -> tuple[float, float]:
+        """(the whole tree's CPU seconds, the root process's)."""
+        self._stop.set()
+        self._thread.join()
+        return sum(self._seen.values()), self._seen.get(self._root, 0.0)
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    wall: float
+    first_request: float
+    last_answer: float
+    max_in_flight: int
+    requests: int
+    ready: int
+    cpu: float
+    main_cpu: float
+    peak_mb: float
+
+
+def stats(port: int, method: str = "GET") -> dict[str, float]:
+    request = urllib.request.Request(f"http://127.0.0.1:{port}/stats", method=method)
+    with urllib.request.urlopen(request, timeout=10) as answer:
+        return dict(json.loads(answer.read()))
+
+
+def submit(port: int, urls: list[str], tmp: Path, concurrency: int | None) -> Run:
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("DIGESTIF_", "OPENAI_", "DISCORD_", "SLACK_"))}
+    env.update(DIGESTIF_DB=str(tmp / f"bench-{concurrency}.sqlite3"),
+               DIGESTIF_FETCH_ALLOW_NETWORKS="127.0.0.0/8", DIGESTIF_LOG_LEVEL="WARNING")
+    if concurrency is not None:
+        env["DIGESTIF_INGEST_CONCURRENCY"] = str(concurrency)
+    stats(port, "DELETE")
+    started = time.time()
+    process = subprocess.Popen([sys.executable, "-m", "bot.cli", "submit", *urls], env=env,
+                               cwd=tmp, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True)
+    tree = TreeCpu(process.pid)
+    stdout, stderr = process.communicate()
+    wall = time.time() - started
+    cpu, main_cpu = tree.stop()
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if process.returncode != 0:
+        raise SystemExit(f"digestif submit failed ({process.returncode}):\n{stderr[-3000:]}")
+    seen = stats(port)
+    ready = sum(1 for line in stdout.splitlines() if " ready " in line)
+    return Run(wall, seen["first"] - started if seen["first"] else float("nan"),
+               seen["last"] - started if seen["last"] else float("nan"),
+               int(seen["max_in_flight"]), int(seen["requests"]), ready, cpu, main_cpu,
+               after.ru_maxrss / 1024)
+
+
+def show(name: str, run: Run) -> None:
+    print(f"{name:<11} wall {run.wall:6.2f} s   first request after {run.first_request:5.2f} s"
+          f"   last answer after {run.last_answer:5.2f} s   max in flight "
+          f"{run.max_in_flight:3d}\n{'':<11} {run.requests} requests, {run.ready} ready   "
+          f"CPU {run.cpu:5.2f} s (process tree; {run.main_cpu:.2f} s the bot's event loop "
+          f"process)   largest process {run.peak_mb:.0f} MB")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--skip-sequential", action="store_true")
+    args = parser.parse_args()
+    if not PAGES.is_dir():
+        print(f"no pages at {PAGES}; nothing to measure")
+        return 0
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = int(probe.getsockname()[1])
     parent, child = multiprocessing.Pipe()
-    server = multiprocessing.Process(target=serve, args=(child,), daemon=True)
+    server = multiprocessing.Process(target=serve, args=(port, child), daemon=True)
     server.start()
-    port = parent.recv()
-    settings = Settings(fetch_allow_networks=(ipaddress.ip_network("127.0.0.0/8"),))
-    concurrency = settings.ingest_concurrency
-    stall = 0.0
-
-    async def watch_loop() -> None:
-        nonlocal stall
-        while True:
-            before = time.perf_counter()
-            await asyncio.sleep(0.005)
-            stall = max(stall, time.perf_counter() - before - 0.005)
-
-    with tempfile.TemporaryDirectory() as tmp:
-        cpu = CpuPool(settings.cpu_workers)
-        await cpu.start()
-        async with SqliteStore(Path(tmp) / "ingest.sqlite3") as store, \
-                build_reader(settings, resolver=LocalNames(), cpu=cpu) as reader:
-            worker = IngestWorker(store, reader, OfflineSummarizer(cpu), system_clock,
-                                  concurrency)
-            curator = Curator(store, worker, system_clock)
-            await curator.community("bench", "console")
-            await worker.start()
-            watcher = asyncio.create_task(watch_loop())
-            member = Member("m", "m")
-            start = time.perf_counter()
-            for n in range(LINKS):
-                url = f"http://site{n % HOSTS}.bench:{port}/story/{n}"
-                await curator.post_link(LinkPosted("bench", member, url))
-            await curator.wait_idle()
-            wall = time.perf_counter() - start
-            watcher.cancel()
-            ready = len(await store.list_submissions("bench", states=[SubmissionState.READY]))
-            await worker.close()
-        await cpu.aclose()
-    server.terminate()
-    server.join()
-    ideal = max(LINKS * LATENCY / concurrency, 1e-9)
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    worker_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    print(f"links: {LINKS} ({ready} ready), server latency {LATENCY * 1000:.0f} ms, "
-          f"concurrency {concurrency}")
-    print(f"wall time:     {wall:6.2f} s")
-    print(f"ideal time:    {ideal:6.2f} s")
-    print(f"ratio:         {wall / ideal:6.2f}   (goal <= 1.25)")
-    print(f"throughput:    {LINKS / wall:6.1f} links/s")
-    total_mb = peak_mb + worker_mb * settings.cpu_workers
-    print(f"peak RSS:      {total_mb:6.0f} MB = {peak_mb:.0f} MB bot + {worker_mb:.0f} MB per "
-          f"worker process x {settings.cpu_workers}   (goal <= 300 MB)")
-    print(f"longest event-loop stall: {stall * 1000:.1f} ms")
+    count = parent.recv()
+    urls = [f"http://127.0.0.{n % SITES + 1}:{port}/c{n // count}/{n % count}"
+            for n in range(LINKS)]
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            print(f"{LINKS} links to {count} real pages on {SITES} sites answering after "
+                  f"{LATENCY * 1000:.0f} ms; whole `digestif submit` command, start to exit")
+            fast = submit(port, urls, Path(tmp), None)
+            show("concurrent", fast)
+            if not args.skip_sequential:
+                slow = submit(port, urls, Path(tmp), 1)
+                show("sequential", slow)
+                print(f"speedup     {slow.wall / fast.wall:5.1f}x   (goal >= 10x; sequential = "
+                      "the same command with DIGESTIF_INGEST_CONCURRENCY=1)")
+    finally:
+        server.terminate()
+        server.join()
+    return 0
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    raise SystemExit(main())

@@ -48,13 +48,17 @@ class CpuPool:
 
     async def _warm(self) -> None:
         executor = await self._ensure()
-        loop = asyncio.get_running_loop()
-        await asyncio.gather(*(loop.run_in_executor(executor, _ready)
-                               for _ in range(self._workers)))
+        # The executor starts a worker process inside submit(), which waits for the
+        # forkserver: that happens in a thread here, never on the event loop.
+        started = await asyncio.to_thread(
+            lambda: [executor.submit(_ready) for _ in range(self._workers)])
+        await asyncio.gather(*(asyncio.wrap_future(f) for f in started))
 
     async def run(self, fn: Callable[..., T], *args: object) -> T:
         if self._workers <= 0:
             return await asyncio.to_thread(fn, *args)
+        if self._warming is not None and not self._warming.done():
+            await asyncio.shield(self._warming)  # so submit() below starts no process
         executor = self._pool or await self._ensure()
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(executor, fn, *args)

@@ -19,14 +19,13 @@ from lxml import etree
 from bot.config import Settings
 from bot.cpu import CpuPool
 from bot.errors import ExtractError, FetchError, InvalidLink
-from bot.extract import extract_article
 from bot.fetch import JSON_TYPES, Fetcher, Resolver
 from bot.links import canonicalize
 from bot.models import Article
+from bot.parsers import extract_article, parse_pdf  # lazy: the CPU workers parse
 from bot.sources import Endpoints
 from bot.sources.arxiv import ABS_PATH, parse_abs
 from bot.sources.github import REPO_PATH, is_repository, parse_repo
-from bot.sources.pdf import parse_pdf
 from bot.sources.youtube import parse_oembed
 
 T = TypeVar("T")

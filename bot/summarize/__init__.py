@@ -6,13 +6,17 @@ millisecond per article, bounded input) runs in the CPU pool when one is given, 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from bot.config import Settings
 from bot.cpu import CpuPool
 from bot.summarize.brief import offline_brief
 from bot.summarize.cache import MemorySummaryCache, SummaryCache
-from bot.summarize.llm import LLMSummarizer
 from bot.summarize.offline import OfflineSummarizer, summarize_text
 from bot.summarize.sanitize import clean_summary, strip_unsafe
+
+if TYPE_CHECKING:
+    from bot.summarize.llm import LLMSummarizer
 
 __all__ = [
     "LLMSummarizer",
@@ -32,5 +36,17 @@ def build_summarizer(settings: Settings, cache: SummaryCache | None = None,
     """The LLM summarizer when OPENAI_API_KEY or OPENAI_BASE_URL is set, else the offline
     one. Nothing connects here; the caller must ``await summarizer.aclose()``."""
     if settings.llm_configured:
+        from bot.summarize.llm import LLMSummarizer
+
         return LLMSummarizer(settings, cache, cpu)
     return OfflineSummarizer(cpu)
+
+
+def __getattr__(name: str) -> object:
+    """LLMSummarizer on first use: importing the OpenAI SDK takes most of a second, which
+    every command would otherwise pay before its first fetch, LLM configured or not."""
+    if name == "LLMSummarizer":
+        from bot.summarize.llm import LLMSummarizer
+
+        return LLMSummarizer
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
