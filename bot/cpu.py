@@ -30,7 +30,7 @@ class CpuPool:
             context = multiprocessing.get_context("forkserver")
             context.set_forkserver_preload(PRELOAD)
             self._pool = concurrent.futures.ProcessPoolExecutor(
-                self._workers, mp_context=context, initializer=_ignore_sigint)
+                self._workers, mp_context=context, initializer=_leave_signals_to_parent)
         return self._pool
 
     async def start(self) -> None:
@@ -74,10 +74,12 @@ class CpuPool:
             await asyncio.to_thread(pool.shutdown, True, cancel_futures=True)
 
 
-def _ignore_sigint() -> None:
-    """Workers share the terminal's process group, so Ctrl-C reaches them too: they ignore
-    it (no KeyboardInterrupt traceback per worker) and the parent shuts them down."""
+def _leave_signals_to_parent() -> None:
+    """Workers share the terminal's process group (and a service's cgroup), so Ctrl-C and a
+    group-wide SIGTERM reach them too. They ignore both (no KeyboardInterrupt traceback per
+    worker, no pool broken under a task): the parent shuts them down on its way out."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
 
 
 def _ready() -> bool:

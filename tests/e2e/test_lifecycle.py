@@ -79,13 +79,10 @@ def _read_until(fd: int, marker: bytes, timeout: float = 60.0) -> bytes:
 
 
 def _stop(process: subprocess.Popen[bytes], how: signal.Signals) -> tuple[int, float]:
-    """Send ``how`` (to the process group for SIGINT, like a terminal); the exit code and
-    how long the process took to exit."""
+    """Send ``how`` to the whole process group, as a terminal does for Ctrl-C and systemd
+    does for SIGTERM; the exit code and how long the process took to exit."""
     started = time.monotonic()
-    if how is signal.SIGINT:
-        os.killpg(process.pid, signal.SIGINT)
-    else:
-        process.send_signal(how)
+    os.killpg(process.pid, how)
     try:
         code = process.wait(timeout=STOP_WITHIN)
     except subprocess.TimeoutExpired:
