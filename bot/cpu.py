@@ -50,8 +50,7 @@ class CpuPool:
         executor = await self._ensure()
         # The executor starts a worker process inside submit(), which waits for the
         # forkserver: that happens in a thread here, never on the event loop.
-        started = await asyncio.to_thread(
-            lambda: [executor.submit(_ready) for _ in range(self._workers)])
+        started = await asyncio.to_thread(_start_workers, executor, self._workers)
         await asyncio.gather(*(asyncio.wrap_future(f) for f in started))
 
     async def run(self, fn: Callable[..., T], *args: object) -> T:
@@ -72,6 +71,19 @@ class CpuPool:
         if self._pool is not None:
             pool, self._pool = self._pool, None
             await asyncio.to_thread(pool.shutdown, True, cancel_futures=True)
+
+
+def _start_workers(executor: concurrent.futures.ProcessPoolExecutor, count: int
+                   ) -> list[concurrent.futures.Future[bool]]:
+    """Start the forkserver and the workers with Ctrl-C and SIGTERM blocked: the mask is
+    inherited through fork and exec, so a signal arriving while the forkserver is still
+    importing (before it can ignore it) cannot kill it mid-start with a traceback. (This
+    thread never runs Python signal handlers anyway; those run in the main thread.)"""
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    try:
+        return [executor.submit(_ready) for _ in range(count)]
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def _leave_signals_to_parent() -> None:

@@ -3,6 +3,7 @@ commands, and the core's Notifier, DigestPublisher and VoteRecounter on the REST
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import secrets
@@ -37,6 +38,7 @@ log = logging.getLogger(__name__)
 
 NONE = discord.AllowedMentions.none()
 ACK = "👀"
+STOP_SECONDS = 5.0  # for the client to close on shutdown
 PERMISSIONS = discord.Permissions(
     view_channel=True, send_messages=True, send_messages_in_threads=True, embed_links=True,
     add_reactions=True, read_message_history=True)
@@ -315,9 +317,16 @@ async def serve(app: App, *, guild_ready_timeout: float = 2.0,
 
     async def attempt() -> None:
         adapter = DiscordAdapter(app, guild_ready_timeout)  # a closed client is not reusable
-        async with adapter.client:
+        client = adapter.client
+        async with client:
+            running = asyncio.ensure_future(client.start(token))
             try:
-                await adapter.client.start(token)
+                # shield: a cancel sent into discord.py can be lost there (Python 3.11's
+                # wait_for drops one that races a shard connecting); caught here, it cannot.
+                await asyncio.shield(running)
+            except asyncio.CancelledError:
+                await _stop(client, running)
+                raise
             except discord.LoginFailure as err:
                 raise ConfigError("Discord refused DISCORD_TOKEN: copy the bot's token again "
                                   "from the Developer Portal (Bot > Reset Token).") from err
@@ -329,6 +338,17 @@ async def serve(app: App, *, guild_ready_timeout: float = 2.0,
     where = yarl.URL(discord.http.Route.BASE).host or "Discord"
     await retrying(f"Discord ({where}) is out of reach", attempt, UNREACHABLE,
                    delays=delays, sleep=sleep)
+
+
+async def _stop(client: discord.Client, running: asyncio.Future[None]) -> None:
+    """Close the client (shards, HTTP session) and end its start() task, within bounds."""
+    with contextlib.suppress(Exception):
+        async with asyncio.timeout(STOP_SECONDS):
+            await client.close()
+    running.cancel()
+    await asyncio.wait({running}, timeout=STOP_SECONDS)
+    if running.done() and not running.cancelled():
+        running.exception()  # retrieved: a late error here is not worth a log line
 
 
 def _quiet_voice() -> None:
