@@ -8,11 +8,13 @@ import asyncio
 import concurrent.futures
 import contextlib
 import multiprocessing
+import os
 import signal
 from collections.abc import Callable
 from typing import TypeVar
 
 T = TypeVar("T")
+WORKER_NICENESS = 5
 PRELOAD = ["bot.extract", "bot.summarize.offline", "bot.sources.pdf"]
 
 
@@ -30,7 +32,7 @@ class CpuPool:
             context = multiprocessing.get_context("forkserver")
             context.set_forkserver_preload(PRELOAD)
             self._pool = concurrent.futures.ProcessPoolExecutor(
-                self._workers, mp_context=context, initializer=_leave_signals_to_parent)
+                self._workers, mp_context=context, initializer=_worker_setup)
         return self._pool
 
     async def start(self) -> None:
@@ -86,12 +88,18 @@ def _start_workers(executor: concurrent.futures.ProcessPoolExecutor, count: int
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
-def _leave_signals_to_parent() -> None:
-    """Workers share the terminal's process group (and a service's cgroup), so Ctrl-C and a
+def _worker_setup() -> None:
+    """Workers run a little below the bot's own priority: when cores are short, the event
+    loop (chat events, fetches in flight) goes first and parsing takes what is left, so
+    the network stays busy while pages queue for a parser.
+
+    Workers share the terminal's process group (and a service's cgroup), so Ctrl-C and a
     group-wide SIGTERM reach them too. They ignore both (no KeyboardInterrupt traceback per
     worker, no pool broken under a task): the parent shuts them down on its way out."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    with contextlib.suppress(OSError, AttributeError):  # not on every platform
+        os.nice(WORKER_NICENESS)
 
 
 def _ready() -> bool:
