@@ -23,7 +23,7 @@ from adapters.slack.adapter import serve as serve_slack
 from bot.app import open_app
 from bot.config import Settings
 from bot.errors import ConfigError
-from bot.lifecycle import Sleep, backoff
+from bot.lifecycle import Sleep, backoff, one_line_logs
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.slack_world import slack_settings
 
@@ -148,3 +148,19 @@ async def test_http_mode_port_in_use_is_a_clear_error(tmp_path: Path) -> None:
     message = str(raised.value)
     assert f"127.0.0.1:{port}" in message and "already in use" in message
     assert "\n" not in message
+
+
+def test_sdk_retry_tracebacks_become_one_line(caplog: pytest.LogCaptureFixture) -> None:
+    """discord.py logs each failed shard connection with logger.exception; after
+    one_line_logs (which serve() calls) the operator sees the reason, not the traceback."""
+    one_line_logs("tests.sdk.shard")
+    logger = logging.getLogger("tests.sdk.shard")
+    try:
+        raise ConnectionRefusedError(111, "Connect call failed ('127.0.0.1', 9)")
+    except OSError:
+        logger.exception("Failed to connect for shard_id: %s. Retrying...", 0)
+    [record] = caplog.records
+    assert record.exc_info is None
+    assert record.getMessage() == ("Failed to connect for shard_id: 0. Retrying... "
+                                   "([Errno 111] Connect call failed ('127.0.0.1', 9))")
+    assert "Traceback" not in caplog.text
