@@ -86,19 +86,6 @@ async def test_discord_out_of_reach_is_one_line_per_attempt(
     _no_tracebacks(caplog)
 
 
-async def test_discord_unresolvable_name_is_one_line(
-        tmp_path: Path, discord_base: None, caplog: pytest.LogCaptureFixture) -> None:
-    settings = Settings(db_path=tmp_path / "d.sqlite3", discord_token=SecretStr("abc"),
-                        discord_api_base="http://discord.invalid/api/v10", cpu_workers=0)
-    pauses: list[float] = []
-    async with open_app(settings) as app:
-        with pytest.raises(Enough):
-            await serve_discord(app, sleep=recording_sleep(pauses, 1), delays=[0.5])
-    [line] = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
-    assert "discord.invalid" in line and line.endswith("retrying in 0.5s")
-    _no_tracebacks(caplog)
-
-
 async def test_socket_mode_retries_apps_connections_open_with_backoff(
         tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.INFO)
