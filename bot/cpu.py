@@ -44,8 +44,7 @@ class CpuPool:
     async def _ensure(self) -> concurrent.futures.ProcessPoolExecutor:
         async with self._creating:  # one executor, however many callers arrive at once
             if self._pool is None:
-                # Creating it starts the forkserver, which blocks: off the event loop.
-                await asyncio.to_thread(self._executor)
+                await asyncio.to_thread(self._executor)  # imports and pipes: off the loop
         return self._executor()
 
     async def _warm(self) -> None:
@@ -58,8 +57,12 @@ class CpuPool:
     async def run(self, fn: Callable[..., T], *args: object) -> T:
         if self._workers <= 0:
             return await asyncio.to_thread(fn, *args)
+        if self._warming is None:
+            await self.start()  # lazily, when the caller did not start the pool
         if self._warming is not None and not self._warming.done():
-            await asyncio.shield(self._warming)  # so submit() below starts no process
+            # So submit() below starts no process; if starting failed, submit says why.
+            with contextlib.suppress(Exception):
+                await asyncio.shield(self._warming)
         executor = self._pool or await self._ensure()
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(executor, fn, *args)
