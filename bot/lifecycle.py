@@ -72,6 +72,7 @@ async def _cancel(task: asyncio.Future[Any]) -> None:
 # Network faults: one line each, retried with growing, capped pauses --------------------
 
 Sleep = Callable[[float], Awaitable[None]]
+RESET_AFTER = 300.0  # seconds connected after which a failure starts the pauses over
 
 
 def backoff(first: float = 1.0, cap: float = 60.0, factor: float = 2.0) -> Iterator[float]:
@@ -95,12 +96,19 @@ async def retrying(what: str, attempt: Callable[[], Awaitable[T]],
                    explain: Callable[[BaseException], str] = describe) -> T:
     """``attempt()`` until it does not fail with a ``transient`` error; each failure is one
     warning line, then a pause from ``delays`` (default: backoff())."""
-    pauses = iter(delays if delays is not None else backoff())
+    def schedule() -> Iterator[float]:
+        return iter(delays if delays is not None else backoff())
+
+    pauses = schedule()
     pause = sleep or asyncio.sleep
+    loop = asyncio.get_running_loop()
     while True:
+        began = loop.time()
         try:
             return await attempt()
         except transient as err:
+            if loop.time() - began > RESET_AFTER:
+                pauses = schedule()  # it ran for a while: a new outage starts over at 1 s
             delay = next(pauses)
             log.warning("%s: %s; retrying in %gs", what, explain(err), delay)
             await pause(delay)
