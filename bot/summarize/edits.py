@@ -17,6 +17,7 @@ __all__ = ["drop_asides", "drop_lead_in", "edit", "refers_back"]
 # A short aside: at most 60 characters, after a space, with no bracket inside (a nested or
 # unbalanced one is left alone), followed by a space, punctuation or the end.
 _ASIDE = re.compile(r"\s\([^()]{1,60}\)(?=[\s,.;:!?\"'”’]|$)")
+_NESTED = re.compile(r"\([^()]*\(")
 # Leading clauses that only connect to what came before or frame the sentence. A clause that
 # carries a condition or a fact ("If it rains, ...", "On Monday, ...") is never dropped.
 _LEAD_IN = re.compile(
@@ -45,8 +46,8 @@ _REFERS_BACK = re.compile(
 
 def drop_asides(sentence: str) -> str:
     """``sentence`` without its short asides in parentheses."""
-    if sentence.count("(") != sentence.count(")"):
-        return sentence  # an unbalanced bracket: we cannot tell an aside from a formula
+    if sentence.count("(") != sentence.count(")") or _NESTED.search(sentence):
+        return sentence  # unbalanced or nested brackets: we cannot tell an aside from a formula
     kept = _ASIDE.sub("", sentence)
     return kept if kept.strip() else sentence
 

@@ -81,6 +81,7 @@ QUOTE = 0.5  # cost of a quotation: someone's words, not the article's point
 # Chosen on the dev sources; benchmarks/summaries.py re-chooses them leaving each source out.
 COVER = 0.5
 WEXP = 0.5
+PICK_COST = 1.0  # each sentence must earn its place: a reader prefers fewer
 MAX_CHARS = 20_000
 
 
@@ -128,7 +129,7 @@ def central_sentence(text: str) -> str:
     if not units:
         return ""
     whole = [u for u in units if _ENDS.search(u.text) and u.words >= MIN_WORDS] or units
-    return max(whole, key=lambda u: u.score - (DANGLING if u.leans and not u.first else 0)).text
+    return max(whole, key=lambda u: u.score - (DANGLING if _dangles(u) else 0)).text
 
 
 def _units(text: str) -> list[_Unit]:
@@ -184,12 +185,17 @@ def _best_set(units: list[_Unit], budget: int, picks: int = MAX_PICKS) -> list[_
     best_value = -math.inf
     for n in range(1, min(picks, len(top)) + 1):
         for combo in combinations(top, n):
-            if sum(u.words for u in combo) > budget:
+            if sum(u.words for u in combo) > budget or _dangles(combo[0]):
                 continue
             value = _value(combo, weights)
             if value > best_value:
                 best, best_value = list(combo), value
     return best
+
+
+def _dangles(unit: _Unit) -> bool:
+    """Whether ``unit`` refers back to a sentence before it in the article."""
+    return unit.leans and not unit.first
 
 
 def _value(combo: tuple[_Unit, ...], weights: Counter[str]) -> float:
@@ -198,8 +204,8 @@ def _value(combo: tuple[_Unit, ...], weights: Counter[str]) -> float:
     said: set[str] = set()
     value = 0.0
     for k, unit in enumerate(combo):
-        value += unit.bonus
-        if unit.leans and not unit.first and (k == 0 or combo[k - 1].index != unit.index - 1):
+        value += unit.bonus - PICK_COST
+        if k and _dangles(unit) and combo[k - 1].index != unit.index - 1:
             value -= DANGLING  # "It ..." with its "it" left out of the summary
         said |= unit.content
     # A word the article uses once weighs nothing; the weight grows slowly with its count.

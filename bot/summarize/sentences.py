@@ -13,7 +13,8 @@ _ABBREVIATIONS = frozenset({
     "sec", "vol", "mt", "ft", "z.b", "bzw", "ca", "cf",
 })
 _END = re.compile(r"([.!?。！？…]+[\"'”’)\]»]*)(\s+|(?=[A-Z\"“‘(«]))")
-_CJK_END = re.compile(r"(?<=[。！？])")
+# A CJK full stop ends a sentence together with the closing quotes or brackets after it.
+_CJK_END = re.compile(r"[。！？]+[”’」』）】\"')]*")
 _LAST_WORD = re.compile(r"[\w.]+$")
 _WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -24,9 +25,18 @@ def split_sentences(text: str) -> list[str]:
     sentences: list[str] = []
     for paragraph in text.splitlines():
         paragraph = " ".join(paragraph.split())
-        for chunk in _CJK_END.split(paragraph):
+        for chunk in _split_cjk(paragraph):
             sentences.extend(_split_latin(chunk))
     return [s for s in sentences if s]
+
+
+def _split_cjk(text: str) -> list[str]:
+    out, start = [], 0
+    for match in _CJK_END.finditer(text):
+        out.append(text[start:match.end()])
+        start = match.end()
+    out.append(text[start:])
+    return out
 
 
 def _split_latin(text: str) -> list[str]:
