@@ -60,6 +60,7 @@ _BOILERPLATE = re.compile(
 # Share widgets and player notices that extraction can leave glued to the first sentence.
 _CHROME = re.compile(r"^(?:share this with.{0,120}?copy this link|media playback is (?:not |un)?"
                      r"supported on (?:this|your) device)\s*", re.IGNORECASE)
+_FIRST_PERSON = re.compile(r"\b(?:I|I'm|I've|I'd|I'll|me|my|you|your)\b")
 _QUOTE_END = re.compile(r"[\"'”’]$")
 # A sentence a summary can end on: final punctuation, then closing quotes or brackets.
 _ENDS = re.compile(r"[.!?。！？][\"'”’)\]»]*$")
@@ -76,6 +77,7 @@ LEAD = 1.5  # bonus of the first sentence; the n-th gets LEAD / n ** LEAD_DECAY
 LEAD_DECAY = 0.6
 STRONG = 3.0  # bonus of a sentence stating the contribution ("we propose", "this paper")
 CONTRIB = 1.5  # ... or reporting one ("we show", "our method")
+SPEECH = 1.0  # cost of a sentence in the first person: a quote, not the report
 QUOTE = 0.5  # cost of a quotation: someone's words, not the article's point
 # The set's value: COVER x the sum over the distinct words it covers of log(count) ** WEXP.
 # Chosen on the dev sources; benchmarks/summaries.py re-chooses them leaving each source out.
@@ -140,13 +142,26 @@ def _units(text: str) -> list[_Unit]:
     kept = [(i, s) for i, s in enumerate(sentences) if s and not _BOILERPLATE.search(s)]
     if not kept:
         return []
-    content = [[w for w in tokens(s) if w not in _STOP and not w.isdigit()] for _, s in kept]
+    content = [[_stem(w) for w in tokens(s) if w not in _STOP and not w.isdigit()] for _, s in kept]
     frequency = Counter(w for words in content for w in words)
-    return [
-        _Unit(i, s, count_words(s), _score(s, i, words, frequency), _bonus(s, i),
-              frozenset(words), refers_back(s), i == 0 and stripped is raw)
-        for (i, s), words in zip(kept, content, strict=True)
-    ]
+    units, rank = [], 0
+    for (i, s), words in zip(kept, content, strict=True):
+        # The lead prior counts sentences, not the captions and headings between them.
+        units.append(_Unit(i, s, count_words(s), _score(s, rank, words, frequency),
+                           _bonus(s, rank), frozenset(words), refers_back(s),
+                           i == 0 and stripped is raw))
+        rank += _ENDS.search(s) is not None and count_words(s) >= MIN_WORDS
+    return units
+
+
+def _stem(word: str) -> str:
+    """A crude stem, enough to count "layer" and "layers" as one word."""
+    if len(word) < 5 or not word.isascii():
+        return word
+    for suffix in ("ing", "ies", "es", "ed", "s"):
+        if word.endswith(suffix) and not word.endswith("ss"):
+            return word[: -len(suffix)]
+    return word
 
 
 def _score(sentence: str, index: int, words: list[str], frequency: Counter[str]) -> float:
@@ -172,6 +187,8 @@ def _bonus(sentence: str, index: int) -> float:
         score -= 1.0
     if sentence.startswith(("\"", "“", "'")) or _QUOTE_END.search(sentence):
         score -= QUOTE
+    if _FIRST_PERSON.search(sentence):
+        score -= SPEECH
     return score
 
 
