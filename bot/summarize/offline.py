@@ -130,7 +130,7 @@ def central_sentence(text: str) -> str:
     units = _units(text)
     if not units:
         return ""
-    whole = [u for u in units if _ENDS.search(u.text) and u.words >= MIN_WORDS] or units
+    whole = [u for u in units if _stands_alone(u)] or units
     return max(whole, key=lambda u: u.score - (DANGLING if _dangles(u) else 0)).text
 
 
@@ -149,7 +149,7 @@ def _units(text: str) -> list[_Unit]:
         # The lead prior counts sentences, not the captions and headings between them.
         units.append(_Unit(i, s, count_words(s), _score(s, rank, words, frequency),
                            _bonus(s, rank), frozenset(words), refers_back(s),
-                           i == 0 and stripped is raw))
+                           i == 0 and len(stripped) == len(raw)))
         rank += _ENDS.search(s) is not None and count_words(s) >= MIN_WORDS
     return units
 
