@@ -60,7 +60,7 @@ _BOILERPLATE = re.compile(
 # Share widgets and player notices that extraction can leave glued to the first sentence.
 _CHROME = re.compile(r"^(?:share this with.{0,120}?copy this link|media playback is (?:not |un)?"
                      r"supported on (?:this|your) device)\s*", re.IGNORECASE)
-_FIRST_PERSON = re.compile(r"\b(?:I|I'm|I've|I'd|I'll|me|my|you|your)\b")
+_FIRST_PERSON = re.compile(r"\b(?:I|I'm|I've|I'd|I'll|(?i:me|my|you|your))\b")
 _QUOTE_END = re.compile(r"[\"'”’]$")
 # A sentence a summary can end on: final punctuation, then closing quotes or brackets.
 _ENDS = re.compile(r"[.!?。！？][\"'”’)\]»]*$")
@@ -83,6 +83,7 @@ QUOTE = 0.5  # cost of a quotation: someone's words, not the article's point
 # Chosen on the dev sources; benchmarks/summaries.py re-chooses them leaving each source out.
 COVER = 0.5
 WEXP = 0.5
+QUOTED_SHARE = 0.3  # past this share of quoted sentences a text speaks in the first person
 PICK_COST = 1.0  # each sentence must earn its place: a reader prefers fewer
 MAX_CHARS = 20_000
 
@@ -112,8 +113,12 @@ def summarize_text(text: str, max_words: int) -> str:
     target = min(max_words, max(SHORT_TEXT_FLOOR,
                                 int(count_words(text[:MAX_CHARS]) * SHORT_TEXT_RATIO)))
     whole = [u for u in units if _stands_alone(u)]
+    # In a report, a sentence in the first person is a quote: an editor would not make it the
+    # summary, and a longer sentence of the report's own is better. A blog written in the
+    # first person keeps its sentences.
+    told = [u for u in whole if not _quoted(u)]
     # Text without sentence punctuation (a list, a transcript) still has lines to quote.
-    pool = whole or units
+    pool = (told if len(told) >= (1 - QUOTED_SHARE) * len(whole) else whole) or whole or units
     chosen = (_best_set(pool, target) or _best_set(pool, max_words)
               or _best_set(pool, int(max_words * OVERRUN), picks=1))
     return join_sentences(u.text for u in chosen)
@@ -122,6 +127,12 @@ def summarize_text(text: str, max_words: int) -> str:
 def _stands_alone(unit: _Unit) -> bool:
     """Whether a sentence can be a summary's sentence: it ends, and is no caption or heading."""
     return bool(_ENDS.search(unit.text)) and unit.words >= MIN_WORDS
+
+
+def _quoted(unit: _Unit) -> bool:
+    """Whether a sentence is someone's words: in the first or second person, or in quotes."""
+    return bool(_FIRST_PERSON.search(unit.text)) or (
+        unit.text.startswith(("\"", "“", "'", "‘")) and bool(_QUOTE_END.search(unit.text)))
 
 
 def central_sentence(text: str) -> str:

@@ -145,3 +145,25 @@ def test_central_sentence_is_a_whole_quotable_sentence() -> None:
     assert central.startswith("We propose a state-space layer")
     assert central in quoted_forms(ABSTRACT)
     assert central_sentence("") == ""
+
+
+def test_a_quote_is_not_the_summary_of_a_report_but_a_blog_keeps_its_voice() -> None:
+    report = (
+        "The regional transit agency will replace every diesel bus on its northern routes "
+        "with battery models by the end of next year, its director said on Tuesday. "
+        "I think riders will love it. "
+        "The agency expects fuel savings of about four million a year once the fleet runs. "
+        "Drivers will be trained on the new buses over the winter months at the depot."
+    )
+    for budget in (10, 20):
+        summary = summarize_text(report, budget)
+        assert summary and "I think" not in summary
+    blog = (
+        "I rewrote my static site generator in Rust over the holidays. "
+        "I wanted faster builds for my notes. "
+        "My old Python version took a minute to build four thousand pages. "
+        "I now build the same pages in three seconds on my laptop. "
+        "The theme stays the same."
+    )
+    summary = summarize_text(blog, 14)
+    assert summary in split_sentences(blog) and summary != "The theme stays the same."
