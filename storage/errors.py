@@ -76,7 +76,7 @@ def explain(err: sqlite3.Error, path: str, lock_wait: float) -> str:
     if is_busy(err):
         return f"database is locked by another process (waited {lock_wait:g} s): {where}"
     if name.startswith("SQLITE_READONLY"):
-        return f"database {where} is read-only ({err})"
+        return f"database {where} is read-only"
     if name.startswith("SQLITE_CANTOPEN"):
         return f"cannot open database {where}: {_why_cannot_open(path) or err}"
     if name.startswith(("SQLITE_NOTADB", "SQLITE_CORRUPT")):
