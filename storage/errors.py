@@ -37,13 +37,15 @@ def driver_errors(path: str, lock_wait: float) -> Iterator[None]:
 
 
 def is_busy(err: BaseException) -> bool:
-    """Another connection holds a lock we need (SQLITE_BUSY / SQLITE_LOCKED and their variants)."""
+    """Another connection holds a lock we need (SQLITE_BUSY and its variants). SQLITE_LOCKED is
+    left out: without a shared cache it is a conflict inside our own connection, which waiting
+    does not resolve."""
     if not isinstance(err, sqlite3.OperationalError):
         return False
     name = getattr(err, "sqlite_errorname", "") or ""
     if name:
-        return name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED"))
-    return "locked" in str(err)
+        return name.startswith("SQLITE_BUSY")
+    return "database is locked" in str(err)
 
 
 async def retry_locked(op: Callable[[], Awaitable[T]], lock_wait: float, path: str) -> T:

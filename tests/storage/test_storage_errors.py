@@ -160,3 +160,22 @@ async def test_a_write_waits_past_the_busy_timeout_until_the_lock_is_released(
     finally:
         logger.removeHandler(handler)
         logger.setLevel(old_level)
+
+
+async def test_a_full_database_is_reported_and_keeps_what_it_had(tmp_path: Path) -> None:
+    path = tmp_path / "full.sqlite3"
+    async with SqliteStore(path) as store:
+        await store.ensure_community("c1", "console", "One")
+        # A size cap makes SQLite fail exactly as a full disk does (SQLITE_FULL).
+        pages = next(iter(await store.db.execute_fetchall("PRAGMA page_count")))[0]
+        await store.db.execute(f"PRAGMA max_page_count = {pages + 2}")
+        added = 0
+        with pytest.raises(StorageError) as caught:
+            for n in range(1000):
+                await store.add_submission("c1", f"https://x.test/{n}/{'x' * 1500}", "raw",
+                                           ADA, NOW)
+                added += 1
+        assert str(caught.value) == f"the disk is full: cannot write database {path}"
+        assert isinstance(caught.value.__cause__, sqlite3.OperationalError)
+        assert 0 < added < 1000
+        assert len(await store.list_submissions("c1")) == added
