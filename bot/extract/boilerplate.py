@@ -23,10 +23,12 @@ TAIL_MAX_WORDS = 35
 LINE_MAX_WORDS = 8
 
 
-def drop_boilerplate(text: str) -> str:
-    lines = [line for line in text.splitlines()
-             if len(line.split()) > LINE_MAX_WORDS or not BOILERPLATE_LINE.match(line)]
-    trimmed = 0
+def drop_boilerplate(text: str, rules: frozenset[str]) -> str:
+    lines = text.splitlines()
+    if "boilerplate_lines" in rules:
+        lines = [line for line in lines
+                 if len(line.split()) > LINE_MAX_WORDS or not BOILERPLATE_LINE.match(line)]
+    trimmed = 0 if "tail_trim" in rules else TAIL_LINES
     while lines and trimmed < TAIL_LINES:
         last = lines[-1]
         if len(last.split()) > TAIL_MAX_WORDS or not _TAIL_LINE.search(last):

@@ -24,8 +24,10 @@ _WRAPPER_NAME = re.compile(r"social|embed|tweet|twitter|instagram", re.IGNORECAS
 _INLINE = frozenset({"span", "a", "em", "strong", "b", "i", "u", "small", "sup", "sub", "font"})
 
 
-def clean_tree(tree: Any) -> int:
-    """Prepare ``tree`` in place for trafilatura; returns how many elements it had."""
+def clean_tree(tree: Any, rules: frozenset[str]) -> int:
+    """Prepare ``tree`` in place for the extractors; returns how many elements it had.
+
+    ``rules`` names the rules (bot.extract.rules) to apply."""
     doomed: list[Any] = []
     embeds: list[Any] = []
     count = 0
@@ -35,19 +37,21 @@ def clean_tree(tree: Any) -> int:
         if not isinstance(tag, str):
             continue
         cls = el.get("class") or ""
-        if tag in _INLINE and _is_popup(el, cls) and _inside_paragraph(el):
+        if "popups" in rules and tag in _INLINE and _is_popup(el, cls) and _inside_paragraph(el):
             doomed.append(el)
-        elif tag == "blockquote" and _EMBED_CLASS.search(cls):
+        elif "embeds" in rules and tag == "blockquote" and _EMBED_CLASS.search(cls):
             embeds.append(el)
     # the tree is only changed after the walk: lxml iterators do not survive moves
     for el in doomed:
         _drop(el)
     for el in embeds:
         _flatten_links(el)
-    _drop_nested_articles(tree)
-    for lst in tree.xpath("//ul | //ol"):
-        if _is_link_list(lst):
-            _drop(lst)
+    if "nested_articles" in rules:
+        _drop_nested_articles(tree)
+    if "link_lists" in rules:
+        for lst in tree.xpath("//ul | //ol"):
+            if _is_link_list(lst):
+                _drop(lst)
     return count
 
 
