@@ -12,20 +12,20 @@ from lxml import html as lxml_html
 
 from bot.errors import ExtractError
 from bot.extract.agree import AGREE, choose, overlap
-from bot.extract.body import BIG_TREE, Focus, main_text
-from bot.extract.boilerplate import drop_boilerplate
-from bot.extract.clean import clean_tree
+from bot.extract.body import Focus, main_text
+from bot.extract.boilerplate import trim_tail
 from bot.extract.flags import detect_flag
-from bot.extract.language import guess_language
+from bot.extract.language import article_language
+from bot.extract.meta_fallback import fill_gaps
 from bot.extract.metadata import Metadata, one_line, read_metadata
 from bot.extract.readable import readable_text
 from bot.extract.rules import ON
 from bot.models import Article, PageFlag
 
 _PARSER = lxml_html.HTMLParser(collect_ids=False, default_doctype=False)
-_PARSER_NO_COMMENTS = lxml_html.HTMLParser(collect_ids=False, default_doctype=False,
-                                           remove_comments=True, remove_pis=True)
-LD_BODY_MIN_WORDS = 80
+# Past this many elements readability's scoring costs seconds; the 100 dev pages have at most
+# ~1,700 elements, so only the primary reading is made.
+BIG_TREE = 15_000
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 
 
@@ -53,12 +53,14 @@ def extract_article(html: str, url: str) -> Article:
 def extract_with(html: str, url: str, config: Config) -> Article:
     if not html or not html.strip():
         return Article(url=url, title="", text="", flag=detect_flag(None, "", ""))
-    tree = parse(html, no_comments="no_comments" in config.rules)
+    tree = parse(html)
     if tree is None:
         return Article(url=url, title="", text="", flag=PageFlag.EMPTY)
     md = read_metadata(tree, url)
-    elements = clean_tree(tree, config.rules)
+    elements = sum(1 for _ in tree.iter())
     text = _finish(_body(tree, url, config, elements), md, config.rules)
+    flag = detect_flag(tree, html, text, not_free=md.not_free)
+    fill_gaps(md, tree, url)
     return Article(
         url=url,
         title=md.title,
@@ -66,11 +68,11 @@ def extract_with(html: str, url: str, config: Config) -> Article:
         authors=md.authors,
         site_name=md.site_name,
         published=md.published,
-        language=md.language or guess_language(text),
+        language=article_language(md.language, text),
         description=md.description,
         image=md.image,
         canonical_url=md.canonical_url,
-        flag=detect_flag(tree, html, text, not_free=md.not_free),
+        flag=flag,
     )
 
 
@@ -78,19 +80,18 @@ def _body(tree: Any, url: str, config: Config, elements: int) -> str:
     """The primary reading, unless a recall-mode reading disagrees with it; then whichever of
     the primary and readability's reading agrees better with the recall one."""
     focus: Focus = "precision" if "precision" in config.rules else "balanced"
-    links = "include_links" in config.rules
-    primary = _safe_text(tree, url, focus, links, elements)
+    primary = _safe_text(tree, url, focus)
     if not config.agreement or elements > BIG_TREE:
-        return primary  # on huge pages a second and third pass cost more than they can add
-    recall = _safe_text(tree, url, "recall", links, elements)
+        return primary
+    recall = _safe_text(tree, url, "recall")
     if overlap(primary, recall) >= config.threshold:
         return primary
     return choose(primary, recall, readable_text(tree, url)).text
 
 
-def _safe_text(tree: Any, url: str, focus: Focus, links: bool, elements: int) -> str:
+def _safe_text(tree: Any, url: str, focus: Focus) -> str:
     try:
-        return main_text(tree, url, focus=focus, include_links=links, elements=elements)
+        return main_text(tree, url, focus=focus)
     except (ValueError, TypeError, etree.LxmlError):
         # trafilatura gives up on some degenerate trees; that reading is then empty
         return ""
@@ -99,19 +100,15 @@ def _safe_text(tree: Any, url: str, focus: Focus, links: bool, elements: int) ->
 def _finish(text: str, md: Metadata, rules: frozenset[str]) -> str:
     if "title_line" in rules:
         text = _drop_title_line(text, md.title)
-    # Pages rendered by JavaScript often ship the whole story in JSON-LD while the markup holds
-    # a shell; the publisher's articleBody is then the best text there is.
-    ld_words = len(md.body.split())
-    if "ld_body" in rules and ld_words >= LD_BODY_MIN_WORDS and len(text.split()) * 2 < ld_words:
-        text = "\n".join(" ".join(line.split()) for line in md.body.splitlines() if line.strip())
-    return drop_boilerplate(text, rules)
+    if "tail_trim" in rules:
+        text = trim_tail(text)
+    return text
 
 
-def parse(html: str, *, no_comments: bool = True) -> Any:
+def parse(html: str) -> Any:
     """The document tree, or None when the markup holds no elements at all (a lone comment)."""
-    parser = _PARSER_NO_COMMENTS if no_comments else _PARSER
     try:
-        return lxml_html.document_fromstring(_XML_DECL.sub("", html, count=1), parser=parser)
+        return lxml_html.document_fromstring(_XML_DECL.sub("", html, count=1), parser=_PARSER)
     except etree.ParserError as err:
         if "empty" in str(err).lower():
             return None

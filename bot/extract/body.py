@@ -8,25 +8,23 @@ from typing import Any, Literal
 import trafilatura
 
 Focus = Literal["precision", "balanced", "recall"]
-BIG_TREE = 15_000
 _SPACE = re.compile(r"\s+")
 # soft hyphens and zero-width characters would split words in two
 _INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _BLOCKS = frozenset({"p", "head", "item", "quote", "code", "row", "list", "table"})
 
 
-def main_text(tree: Any, url: str, *, focus: Focus = "balanced", include_links: bool = False,
-              elements: int = 0) -> str:
+def main_text(tree: Any, url: str, *, focus: Focus = "balanced", fast: bool = True) -> str:
     """trafilatura's main text of ``tree`` (which it copies, never changes), one block a line.
 
-    Past BIG_TREE elements trafilatura's own fallback extractors cost seconds (a 5 MB page:
-    7 s -> 3.5 s); the 100 dev pages have at most ~1,700 elements.
+    fast: without trafilatura's own fallback extractors (its bundled readability and justext),
+    which cost as much as the main pass; the agreement check in article.py replaces them.
     """
     doc = trafilatura.bare_extraction(
         tree, url=url or None, with_metadata=False, include_comments=False,
-        include_tables=True, include_links=include_links,
+        include_tables=True, include_links=False,
         favor_precision=focus == "precision", favor_recall=focus == "recall",
-        deduplicate=False, fast=elements > BIG_TREE,
+        deduplicate=False, fast=fast,
     )
     body = getattr(doc, "body", None)
     if body is None:

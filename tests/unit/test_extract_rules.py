@@ -1,4 +1,4 @@
-"""Extraction: metadata sources, the DOM rules around trafilatura, and odd input."""
+"""Extraction: metadata sources, the rules kept around the extractors, and odd input."""
 
 from __future__ import annotations
 
@@ -72,34 +72,6 @@ def test_language_is_guessed_when_the_page_does_not_say() -> None:
     assert got.language == "de"
 
 
-def test_embedded_posts_are_part_of_the_article() -> None:
-    tweet = ('<div class="social-media-embed"><blockquote class="twitter-tweet"><p>Forty buses '
-             'is a start, now fix the timetable <a href="https://t.co/x">https://t.co/x</a></p>'
-             '— Rider (@rider) <a href="https://twitter.com/rider/status/1">March 5</a>'
-             '</blockquote><script src="https://platform.twitter.com/widgets.js"></script></div>')
-    got = extract_article(page(f"<article>{BODY[:600]}{tweet}{BODY[600:]}</article>"),
-                          "https://city.test/b")
-    assert "now fix the timetable" in got.text
-
-
-def test_teasers_link_lists_and_popups_are_not_text() -> None:
-    teaser = ("<article class='post teaser'><h2>Other story</h2><p>" + "A teaser about parks "
-              "and gardens in the south of the city, written for another day. " * 4
-              + "</p></article>")
-    links = ("<h3>Don't miss</h3><ul><li><a href='/1'>Tram line closes for a week</a></li>"
-             "<li><a href='/2'>Bridge works start in May</a></li>"
-             "<li><a href='/3'>Bike lanes on the ring road</a></li></ul>")
-    popup = ("<p>Mayor <span class='tooltip'><a href='/p/m'>Jo Smith</a><span>Jo Smith "
-             "POPUP CARD latest stories</span></span> signed it.</p>")
-    body = f"<article>{BODY}{popup}{links}<div>{teaser}{teaser}</div></article>"
-    got = extract_article(page(body), "https://city.test/c")
-    assert "Paragraph 5 ends here." in got.text
-    assert "Mayor" in got.text and "signed it." in got.text
-    assert "POPUP CARD" not in got.text
-    assert "Bridge works" not in got.text
-    assert "teaser about parks" not in got.text
-
-
 def test_tail_chrome_is_trimmed_but_not_the_story() -> None:
     tail = ("<p>Email the reporter at reporter@city.test or follow her on Twitter.</p>"
             "<p>Sign up for our morning newsletter.</p>")
@@ -137,11 +109,3 @@ def test_broken_json_ld_is_ignored() -> None:
     head = '<script type="application/ld+json">{"@type": "NewsArticle", "headline": </script>'
     got = extract_article(page(f"<article>{BODY}</article>", head), "https://c.test/")
     assert got.title == "Budget vote | City Paper" and got.flag is None
-
-
-def test_json_ld_article_body_stands_in_for_a_javascript_shell() -> None:
-    story = " ".join([SENTENCE] * 8)
-    head = ld({"@type": "NewsArticle", "headline": "Budget", "articleBody": story})
-    got = extract_article(page("<div id='app'></div><noscript>Enable JavaScript.</noscript>",
-                               head), "https://c.test/js")
-    assert got.text.startswith("The city council approved") and got.flag is None
