@@ -37,6 +37,7 @@ EVAL = SHARED / "bench" / "extraction_eval.py"
 DATA = SHARED / "bench" / "extraction"
 sys.path.insert(0, str(REPO))
 
+import bot.extract.preload  # noqa: E402, F401  # the language model loads before any timing
 from bot.extract.agree import AGREE  # noqa: E402
 from bot.extract.article import DEFAULT, Config, extract_with  # noqa: E402
 from bot.extract.rules import ON, RULES  # noqa: E402

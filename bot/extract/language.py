@@ -68,3 +68,8 @@ def _identifier() -> Any:
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
     return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+
+
+def warm() -> None:
+    """Load the detector's model now rather than on the first page that needs it."""
+    _identifier()

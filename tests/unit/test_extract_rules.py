@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 from bot.extract import extract_article
+from bot.extract.article import DEFAULT, Config, extract_with
 from bot.models import PageFlag
 
 SENTENCE = ("The city council approved a new budget for public transport on Tuesday, adding "
@@ -73,6 +75,7 @@ def test_language_is_guessed_when_the_page_does_not_say() -> None:
 
 
 def test_tail_chrome_is_trimmed_but_not_the_story() -> None:
+    # the "tail_trim" rule
     tail = ("<p>Email the reporter at reporter@city.test or follow her on Twitter.</p>"
             "<p>Sign up for our morning newsletter.</p>")
     mid = "<p>Riders said a monthly subscription would help families with children.</p>"
@@ -109,3 +112,32 @@ def test_broken_json_ld_is_ignored() -> None:
     head = '<script type="application/ld+json">{"@type": "NewsArticle", "headline": </script>'
     got = extract_article(page(f"<article>{BODY}</article>", head), "https://c.test/")
     assert got.title == "Budget vote | City Paper" and got.flag is None
+
+
+def without(rule: str) -> Config:
+    return replace(DEFAULT, rules=DEFAULT.rules - {rule})
+
+
+def test_teaser_headlines_inside_the_article_are_left_out() -> None:
+    # the "precision" rule: deal boxes and other stories' headlines sit between paragraphs
+    teasers = "".join(f"<h3><a href='/d{i}'>Deal {i}: a cheap lamp for the desk</a></h3>"
+                      f"<p>This lamp is cheap today only.</p>" for i in range(3))
+    half = BODY.index("<p>", len(BODY) // 2)
+    html = ("<html><head><title>Budget vote</title></head><body><div id='main'><article>"
+            f"{BODY[:half]}{teasers}{BODY[half:]}</article></div><footer>City Paper</footer>"
+            "</body></html>")
+    got = extract_article(html, "https://city.test/p")
+    assert "Paragraph 0 ends here." in got.text and "Paragraph 5 ends here." in got.text
+    assert "cheap lamp" not in got.text
+    assert "cheap lamp" in extract_with(html, "https://city.test/p", without("precision")).text
+
+
+def test_only_a_first_line_that_repeats_the_headline_is_dropped() -> None:
+    head = '<meta property="og:title" content="Council approves transport budget">'
+    titled = page(f"<article><h1>Council approves transport budget</h1>{BODY}</article>", head)
+    got = extract_article(titled, "https://city.test/t")
+    assert got.text.startswith("The city council approved")
+    kept = extract_with(titled, "https://city.test/t", without("title_line")).text
+    assert kept.startswith("Council approves transport budget")
+    lead = page(f"<article><p>Forty buses, six night lines.</p>{BODY}</article>", head)
+    assert extract_article(lead, "https://city.test/t").text.startswith("Forty buses")
