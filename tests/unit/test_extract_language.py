@@ -15,8 +15,8 @@ PASSAGES = {
           "haben tausende Bücher in die neuen Regale gestellt, und die Kinder durften zuerst "
           "ausleihen.",
     "fr": "La bibliothèque du village a rouvert cette semaine après de longs travaux. Des "
-          "bénévoles ont rangé des milliers de livres sur les nouvelles étagères, et les enfants ont été les "
-          "premiers à emprunter.",
+          "bénévoles ont rangé des milliers de livres sur les nouvelles étagères, et les "
+          "enfants ont été les premiers à emprunter.",
     "es": "La biblioteca del pueblo volvió a abrir esta semana tras una larga reforma. Los "
           "voluntarios colocaron miles de libros en las estanterías nuevas y los niños fueron los "
           "primeros en llevarse alguno.",
