@@ -16,12 +16,14 @@ from bot.extract.metadata import Metadata, date_of, one_line, without_site
 logging.getLogger("trafilatura.metadata").setLevel(logging.ERROR)
 logging.getLogger("htmldate").setLevel(logging.ERROR)
 FIELDS = ("title", "authors", "site_name", "published", "description", "image")
-# By-lines run into the date beside them ("Jeff Foust Monday, November 18"); those words
-# and what follows them are not part of a name.
+# By-lines run into the date beside them ("Jeff Foust Monday, November 18"); the date is not
+# part of the name. A month name alone ends a name only where it cannot be one ("Theresa May").
+_MONTH = (r"(?:january|february|march|april|may|june|july|august|september|october|november|"
+          r"december)")
 _DATE_WORDS = re.compile(
-    r"\s+\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b.*$|"
-    r"\s+\b(?:january|february|march|april|may|june|july|august|september|october|november|"
-    r"december)\b.*$|\s+\b(?:published|updated|posted)\b.*$", re.IGNORECASE)
+    r"(?:^|\s+)(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|published|updated|posted)\b.*$|"
+    rf"(?:^|\s+){_MONTH}\s*\d.*$|^{_MONTH}$", re.IGNORECASE)
+_TRAILING_MONTH = re.compile(rf"^(\S+\s+\S+.*?)\s+{_MONTH}$", re.IGNORECASE)
 MAX_NAME = 80
 
 
@@ -52,6 +54,7 @@ def _names(raw: str) -> tuple[str, ...]:
     out: list[str] = []
     for part in raw.split(";"):
         name = _DATE_WORDS.sub("", one_line(part)).strip(" ,.|")
+        name = _TRAILING_MONTH.sub(r"\1", name)  # "Carrie Arnold November", not "Theresa May"
         if name and len(name) <= MAX_NAME and not any(ch.isdigit() for ch in name):
             out.append(name)
     return tuple(dict.fromkeys(out))[:8]
