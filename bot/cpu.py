@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 T = TypeVar("T")
-PRELOAD = ["bot.extract", "bot.extract.preload", "bot.summarize.offline", "bot.sources.pdf"]
+PRELOAD = ["bot.extract", "bot.summarize.offline", "bot.sources.pdf"]
 
 
 class CpuPool:
