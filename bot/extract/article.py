@@ -1,4 +1,10 @@
-"""extract_article: parse once, read metadata, extract the main text by agreement, flag stubs."""
+"""extract_article: parse once, read metadata, extract the main text by agreement, flag stubs.
+
+The text comes from agreement between extractors rather than from site-shaped rules:
+trafilatura reads the page twice (precision and recall focus); when the readings agree, the
+precision one is kept; when they do not, readability-lxml gives a second opinion and the text
+closer to the recall reading wins. Only rules with broad dev-set evidence remain (rules.py).
+"""
 
 from __future__ import annotations
 

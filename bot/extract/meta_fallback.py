@@ -33,7 +33,7 @@ def fill_gaps(md: Metadata, tree: Any, url: str) -> None:
         return
     try:
         found = extract_metadata(tree, default_url=url or None, extensive=False)
-    except (ValueError, TypeError, AttributeError):
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError):
         return  # a page odd enough to break the fallback keeps what it had
     if not md.site_name:
         md.site_name = one_line(found.sitename)

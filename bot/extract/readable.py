@@ -32,7 +32,8 @@ def readable_text(tree: Any, url: str) -> str:
         # readability drops hidden nodes from the tree it is given, so it gets a copy
         summary = Document(copy.deepcopy(tree), url=url or None).summary(html_partial=True)
         root = lxml_html.fragment_fromstring(summary, create_parent="div")
-    except (ValueError, TypeError, etree.LxmlError, AttributeError):
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError,
+            etree.LxmlError):
         # readability raises its own Unparseable (a ValueError) and stumbles on odd trees
         return ""
     parts: list[str] = []
