@@ -31,9 +31,10 @@ def readable_text(tree: Any, url: str) -> str:
     try:
         # readability drops hidden nodes from the tree it is given, so it gets a copy
         summary = Document(copy.deepcopy(tree), url=url or None).summary(html_partial=True)
-        root = lxml_html.fragment_fromstring(summary, create_parent="div")
-    except (ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError,
-            etree.LxmlError):
+        # a whole document at times, not the fragment asked for: parse it as one either way
+        root = lxml_html.document_fromstring(summary)
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError, AssertionError,
+            RecursionError, etree.LxmlError):
         # readability raises its own Unparseable (a ValueError) and stumbles on odd trees
         return ""
     parts: list[str] = []

@@ -79,3 +79,11 @@ def test_choose_keeps_the_text_closer_to_the_recall_reading() -> None:
     # a tie goes to the primary
     verdict = choose(story_only, recall, story_only + " ")
     assert verdict.source == "primary" and verdict.text == story_only
+
+
+def test_a_second_opinion_on_broken_markup_is_not_a_crash() -> None:
+    # readability answers this with a whole document where a fragment was asked for
+    junk = ("<meta name='author' content=''><article>é<body><?xml version='1.0'?><title>"
+            "<p><!--<title></script></script>")
+    got = extract_article(junk, "https://town.test/")
+    assert got.url == "https://town.test/" and got.flag is not None
