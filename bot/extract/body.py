@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from typing import Any, Literal
 
 import trafilatura
+
+# "discarding data" on every short page, once per reading: the reader logs its own one line
+logging.getLogger("trafilatura.core").setLevel(logging.ERROR)
 
 Focus = Literal["precision", "balanced", "recall"]
 _SPACE = re.compile(r"\s+")
