@@ -22,7 +22,7 @@ def shingles(text: str) -> Counter[tuple[str, ...]]:
         return Counter()
     if len(words) < SHINGLE:
         return Counter([tuple(words)])
-    return Counter(tuple(words[i:i + SHINGLE]) for i in range(len(words) - SHINGLE + 1))
+    return Counter(zip(*(words[i:] for i in range(SHINGLE)), strict=False))
 
 
 def overlap(a: str, b: str) -> float:
