@@ -39,6 +39,10 @@ SETTINGS = {
     "picks": "Picks per digest", "min_score": "Minimum score",
     "self_votes": "Self-votes count (on/off)", "moderators": "Moderator roles (@roles)",
     "summary_language": "Summary language", "summary_instructions": "Summary instructions",
+    "summary_words": "Summary length in words (10-200)", "name": "Newsletter name",
+    "also_shared_cap": "Also-shared links (0-100)",
+    "carry_over_weeks": "Weeks a voted link carries over (0-12)",
+    "group_by_kind": "Group picks by kind (on/off)",
 }
 
 Handler = Callable[..., Coroutine[Any, Any, None]]
@@ -151,7 +155,7 @@ class Desk:
         else:
             settings = await self.adapter.app.editor.configure(
                 key, someone, setting, setting_value(setting, value))
-        await self.reply(interaction, render.setting(setting, getattr(settings, setting)))
+        await self.reply(interaction, render.setting(settings, setting))
 
     async def numbers(self, interaction: discord.Interaction,
                       current: str) -> list[app_commands.Choice[int]]:

@@ -8,6 +8,7 @@ from urllib.parse import quote
 
 import discord
 
+from bot.community import CommunitySettings
 from bot.curator import QueueEntry
 from bot.digest import Digest, DigestItem
 from bot.models import Submission
@@ -178,23 +179,23 @@ def choice(entry: QueueEntry) -> str:
                  100)
 
 
-def setting(name: str, value: object) -> str:
-    """A setting as a moderator reads it back."""
-    if isinstance(value, tuple):
-        shown = " ".join(_setting_part(name, str(v)) for v in value) or "(none)"
-    elif isinstance(value, bool):
-        shown = "on" if value else "off"
+def setting(settings: CommunitySettings, name: str) -> str:
+    """A setting as a moderator reads it back: the same text as on every platform
+    (``name = value``), escaped, with channels as links and custom emoji as themselves."""
+    def part(value: str) -> str:
+        if name in CHANNEL_SETTINGS and value.isdecimal():
+            return f"<#{value}>"  # a channel link; it pings nobody
+        if re.fullmatch(r"<:\w+:\d+>", value):
+            return value  # a custom emoji, shown as itself
+        return escape(value, 300)
+
+    value = getattr(settings, name)
+    if isinstance(value, tuple | str) and name not in ("name", "summary_language",
+                                                       "summary_instructions") and value:
+        shown = ", ".join(part(v) for v in ((value,) if isinstance(value, str) else value))
     else:
-        shown = _setting_part(name, str(value)) if str(value) else "(none)"
-    return f"`{name}` = {shown}"
-
-
-def _setting_part(name: str, value: str) -> str:
-    if name in CHANNEL_SETTINGS and value.isdecimal():
-        return f"<#{value}>"  # a channel link; it pings nobody
-    if value.startswith("<:") and re.fullmatch(r"<:\w+:\d+>", value):
-        return value  # a custom emoji, shown as itself
-    return escape(value, 300)
+        shown = escape(settings.shown(name), 600)
+    return f"{escape(name, 40)} = {shown}"
 
 
 def rejected(submission: Submission) -> str:

@@ -159,7 +159,7 @@ async def test_moderation_lock_and_errors(world: World) -> None:
     assert invalid["flags"] & EPHEMERAL and "Mars" in invalid["content"]
     await world.slash("14", "config", setting="digest_weekday")
     [*_, shown] = await world.replies(5)
-    assert shown["content"] == "`digest_weekday` = 0"
+    assert shown["content"] == "digest\\_weekday = Monday"
 
 
 async def test_an_unexpected_failure_gets_a_short_generic_reply(

@@ -104,7 +104,7 @@ async def test_submit_vote_and_digest(tmp_path: Path, pages: PageServer) -> None
     assert "You already voted on #2." in text
     assert "Not counted: votes on your own submission don't count here." in text
     assert "Vote withdrawn on #1." in text
-    assert "Not counted: 👎 is not a vote here." in text
+    assert "Not counted: down-votes are off here." in text
     queue = [line for line in transcript if line.startswith("#") and "shared by" in line]
     assert [line.split()[:2] for line in queue] == [["#1", "+1"], ["#2", "+1"], ["#3", "+0"]]
     assert "shared by ada, grace" in queue[0]
