@@ -37,8 +37,9 @@ class ReactionChanged:
     community: str
     message_id: str
     member: Member
-    emoji: str
+    emoji: str  # as the core compares it: skin tones dropped, aliases resolved
     added: bool
+    reaction: str = ""  # the platform's own reaction ("👍🏽"), when it differs from ``emoji``
 
 
 @dataclass(frozen=True, slots=True)

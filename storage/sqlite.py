@@ -21,7 +21,7 @@ from bot.models import (
 )
 from bot.ports import Tally, VoteRecord
 from storage.connection import iso
-from storage.digests import DigestRecords
+from storage.digests import DigestRecords, both_ways
 from storage.rows import submission_from_row
 
 log = logging.getLogger(__name__)
@@ -35,6 +35,10 @@ _SUBMISSION_COLUMNS = """
         (SELECT member_id FROM submitters WHERE submission_id = s.id ORDER BY position))
 """
 _SELECT = f"SELECT {_SUBMISSION_COLUMNS} FROM submissions s"
+# A vote cast by reaction whose reactions are all gone (votes cast by number have none).
+_REACTIONS_GONE = (
+    "NOT direct AND NOT EXISTS (SELECT 1 FROM reactions r WHERE r.submission_id = "
+    "votes.submission_id AND r.member_id = votes.member_id AND r.emoji = votes.emoji)")
 
 
 class SqliteStore(DigestRecords):
@@ -240,8 +244,14 @@ class SqliteStore(DigestRecords):
                 (existing_id, duplicate_id),
             )
             await db.execute(
-                "INSERT INTO votes (submission_id, member_id, emoji, direction, created_at) "
-                "SELECT ?, member_id, emoji, direction, created_at FROM votes "
+                "INSERT INTO votes (submission_id, member_id, emoji, direction, created_at, "
+                "direct) SELECT ?, member_id, emoji, direction, created_at, direct FROM votes "
+                "WHERE submission_id = ? ON CONFLICT DO NOTHING",
+                (existing_id, duplicate_id),
+            )
+            await db.execute(
+                "INSERT INTO reactions (submission_id, member_id, emoji, message_id, reaction) "
+                "SELECT ?, member_id, emoji, message_id, reaction FROM reactions "
                 "WHERE submission_id = ? ON CONFLICT DO NOTHING",
                 (existing_id, duplicate_id),
             )
@@ -256,61 +266,113 @@ class SqliteStore(DigestRecords):
         )
 
     # votes -----------------------------------------------------------------------------
+    # A vote row is a member's vote with one emoji; the reactions table holds the live
+    # reactions behind it. A vote cast by reaction ends when its last reaction is gone.
 
     async def add_vote(self, submission_id: int, member_id: str, emoji: str, direction: int,
-                       now: datetime) -> bool:
-        changed = await self._write(
-            "INSERT INTO votes (submission_id, member_id, emoji, direction, created_at) "
-            "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-            (submission_id, member_id, emoji, direction, iso(now)),
+                       now: datetime, *, direct: bool = False) -> bool:
+        inserted = await self._write(
+            "INSERT INTO votes (submission_id, member_id, emoji, direction, created_at, direct) "
+            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            (submission_id, member_id, emoji, direction, iso(now), int(direct)),
         )
-        return changed > 0
+        if inserted or not direct:
+            return inserted > 0
+        # Cast by number on top of a reaction: the vote no longer depends on the reaction.
+        await self._write(
+            "UPDATE votes SET direct = 1 WHERE submission_id = ? AND member_id = ? AND "
+            "emoji = ?", (submission_id, member_id, emoji))
+        return False
 
     async def remove_vote(self, submission_id: int, member_id: str, emoji: str) -> bool:
-        changed = await self._write(
-            "DELETE FROM votes WHERE submission_id = ? AND member_id = ? AND emoji = ?",
-            (submission_id, member_id, emoji),
-        )
-        return changed > 0
+        async with self._tx() as db:
+            # Withdrawn by number: the member means the whole vote, reactions included.
+            await db.execute(
+                "DELETE FROM reactions WHERE submission_id = ? AND member_id = ? AND emoji = ?",
+                (submission_id, member_id, emoji))
+            cursor = await db.execute(
+                "DELETE FROM votes WHERE submission_id = ? AND member_id = ? AND emoji = ?",
+                (submission_id, member_id, emoji),
+            )
+        return cursor.rowcount > 0
 
     async def add_vote_on_message(self, community: str, message_id: str, member_id: str,
                                   emoji: str, direction: int, now: datetime, *,
-                                  allow_self: bool) -> bool:
-        # One statement, so the rule check and the write cannot be split by a moderator.
-        changed = await self._write(
-            "INSERT INTO votes (submission_id, member_id, emoji, direction, created_at) "
-            "SELECT s.id, ?, ?, ?, ? FROM messages m JOIN submissions s ON s.id = m.submission_id "
-            "WHERE m.community = ? AND m.message_id = ? AND s.status = 'queued' AND (? OR NOT "
-            "EXISTS (SELECT 1 FROM submitters WHERE submission_id = s.id AND member_id = ?)) "
-            "ON CONFLICT DO NOTHING",
-            (member_id, emoji, direction, iso(now), community, message_id, int(allow_self),
-             member_id),
-        )
-        return changed > 0
+                                  allow_self: bool, reaction: str = "") -> bool:
+        async with self._tx() as db:
+            # The rule check and the write in one transaction, so a moderator cannot split them.
+            rows = list(await db.execute_fetchall(
+                "SELECT s.id FROM messages m JOIN submissions s ON s.id = m.submission_id "
+                "WHERE m.community = ? AND m.message_id = ? AND s.status = 'queued' AND (? OR "
+                "NOT EXISTS (SELECT 1 FROM submitters WHERE submission_id = s.id AND "
+                "member_id = ?))",
+                (community, message_id, int(allow_self), member_id),
+            ))
+            if not rows:
+                return False
+            submission_id = rows[0][0]
+            added = await db.execute(
+                "INSERT INTO reactions (submission_id, member_id, emoji, message_id, reaction) "
+                "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                (submission_id, member_id, emoji, message_id, reaction or emoji))
+            voted = await db.execute(
+                "INSERT INTO votes (submission_id, member_id, emoji, direction, created_at) "
+                "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                (submission_id, member_id, emoji, direction, iso(now)),
+            )
+        return added.rowcount > 0 or voted.rowcount > 0
 
     async def remove_vote_on_message(self, community: str, message_id: str, member_id: str,
-                                     emoji: str) -> bool:
-        changed = await self._write(
-            "DELETE FROM votes WHERE member_id = ? AND emoji = ? AND submission_id = "
-            "(SELECT submission_id FROM messages WHERE community = ? AND message_id = ?)",
-            (member_id, emoji, community, message_id),
-        )
-        return changed > 0
+                                     emoji: str, reaction: str = "") -> bool:
+        async with self._tx() as db:
+            rows = list(await db.execute_fetchall(
+                "SELECT submission_id FROM messages WHERE community = ? AND message_id = ?",
+                (community, message_id)))
+            if not rows:
+                return False
+            submission_id = rows[0][0]
+            removed = await db.execute(
+                "DELETE FROM reactions WHERE submission_id = ? AND member_id = ? AND emoji = ? "
+                "AND message_id = ? AND reaction = ?",
+                (submission_id, member_id, emoji, message_id, reaction or emoji))
+            ended = await db.execute(
+                f"DELETE FROM votes WHERE submission_id = ? AND member_id = ? AND emoji = ? "
+                f"AND {_REACTIONS_GONE}",
+                (submission_id, member_id, emoji))
+        return removed.rowcount > 0 or ended.rowcount > 0
 
-    async def clear_votes(self, submission_id: int, emoji: str | None = None) -> int:
-        if emoji is None:
-            return await self._write("DELETE FROM votes WHERE submission_id = ?", (submission_id,))
-        return await self._write(
-            "DELETE FROM votes WHERE submission_id = ? AND emoji = ?", (submission_id, emoji)
-        )
+    async def clear_votes(self, submission_id: int, emoji: str | None = None, *,
+                          message_id: str | None = None) -> int:
+        """Without ``message_id``: every vote (of ``emoji``). With it: the reactions on that
+        message (a moderator's "remove all reactions"), and the votes they leave behind."""
+        where = "submission_id = ?" + ("" if emoji is None else " AND emoji = ?")
+        params: tuple[Any, ...] = (submission_id,) if emoji is None else (submission_id, emoji)
+        async with self._tx() as db:
+            if message_id is None:
+                await db.execute(f"DELETE FROM reactions WHERE {where}", params)
+                cursor = await db.execute(f"DELETE FROM votes WHERE {where}", params)
+                return cursor.rowcount
+            await db.execute(f"DELETE FROM reactions WHERE {where} AND message_id = ?",
+                             (*params, message_id))
+            cursor = await db.execute(
+                f"DELETE FROM votes WHERE {where} AND {_REACTIONS_GONE}", params)
+            return cursor.rowcount
 
     async def replace_votes(self, submission_id: int, votes: Sequence[VoteRecord],
                             now: datetime) -> None:
         keep = {(v.member_id, v.emoji) for v in votes}
         async with self._tx() as db:
-            # Votes that stay keep their time, so a recount does not move them into this week.
+            # The reactions are exactly those seen; votes that stay keep their time, so a
+            # recount does not move them into this week. Votes cast by number stay.
+            await db.execute("DELETE FROM reactions WHERE submission_id = ?", (submission_id,))
+            await db.executemany(
+                "INSERT INTO reactions (submission_id, member_id, emoji, message_id, reaction) "
+                "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                [(submission_id, v.member_id, v.emoji, v.message_id, v.reaction or v.emoji)
+                 for v in votes if v.message_id])
             stored = await db.execute_fetchall(
-                "SELECT member_id, emoji FROM votes WHERE submission_id = ?", (submission_id,))
+                "SELECT member_id, emoji FROM votes WHERE submission_id = ? AND NOT direct",
+                (submission_id,))
             await db.executemany(
                 "DELETE FROM votes WHERE submission_id = ? AND member_id = ? AND emoji = ?",
                 [(submission_id, m, e) for m, e in stored if (m, e) not in keep],
@@ -328,8 +390,9 @@ class SqliteStore(DigestRecords):
         rows = await self._fetch(
             "SELECT submission_id, "
             "count(DISTINCT CASE WHEN direction = 1 THEN member_id END), "
-            "count(DISTINCT CASE WHEN direction = -1 THEN member_id END) "
-            f"FROM votes WHERE submission_id IN ({marks}) GROUP BY submission_id",
+            "count(DISTINCT CASE WHEN direction = -1 THEN member_id END), "
+            f"{both_ways('v.submission_id')} FROM votes v "
+            f"WHERE submission_id IN ({marks}) GROUP BY submission_id",
             submission_ids,
         )
-        return {row[0]: Tally(up=row[1], down=row[2]) for row in rows}
+        return {row[0]: Tally(up=row[1], down=row[2], both=row[3]) for row in rows}

@@ -51,6 +51,12 @@ def emoji(value: discord.PartialEmoji | discord.Emoji | str,
     return f"<:{name}:{emoji_id}>"
 
 
+def reaction_key(value: discord.PartialEmoji) -> str:
+    """A reaction as Discord keeps it apart from others: Unicode with its skin tone (👍 and
+    👍🏽 are two reactions), a custom emoji by id (its name may change)."""
+    return str(value.id) if value.id is not None else (value.name or "")
+
+
 def route_emoji(core: str) -> str:
     """A core emoji as the reactions endpoints take it: Unicode as is, custom as name:id."""
     custom = _CUSTOM.fullmatch(core)

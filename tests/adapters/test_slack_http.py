@@ -173,7 +173,8 @@ async def test_restart_recount_counts_votes_cast_offline(world: World) -> None:
     assert await world.score(1) == 2, "Grace and Owen; not Ada (self), bots, or 🎉"
     assert {a["timestamp"] for a in world.slack.of("reactions.get")} == {"400.1", card_ts}
     assert world.slack.rate_limit["reactions.get"] == 0
-    await world.event(reaction("UOWNER", "400.1", added=False))  # Owen's vote is stored
+    # Owen's vote is stored with the reaction behind it: taking that one back ends it.
+    await world.event(reaction("UOWNER", "400.1", "+1::skin-tone-2", added=False))
     await world.settled(1, 1)
     world.slack.missing.add(("CGEN", card_ts))
     world.slack.reactions[("CGEN", "400.1")] = []
