@@ -267,7 +267,8 @@ class Curator:
         if submission is None:
             return 0
         return await self._store.clear_votes(submission.id, event.emoji,
-                                             message_id=event.message_id)
+                                             message_id=event.message_id,
+                                             reaction=event.reaction)
 
     # queue -----------------------------------------------------------------------------
 

@@ -49,3 +49,4 @@ class ReactionsCleared:
     community: str
     message_id: str
     emoji: str | None = None
+    reaction: str | None = None  # the platform's own reaction, when only that one went

@@ -205,9 +205,10 @@ class Store(Protocol):
         ...
 
     async def clear_votes(self, submission_id: int, emoji: str | None = None, *,
-                          message_id: str | None = None) -> int:
+                          message_id: str | None = None, reaction: str | None = None) -> int:
         """Remove every vote (of ``emoji``); with ``message_id``, only the reactions on that
-        message and the votes left without any. Returns how many votes ended."""
+        message (only ``reaction``, when given: 👍 and not 👍🏽) and the votes left without
+        any. Returns how many votes ended."""
         ...
 
     async def replace_votes(self, submission_id: int, votes: Sequence[VoteRecord],

@@ -342,7 +342,7 @@ class SqliteStore(DigestRecords):
         return removed.rowcount > 0 or ended.rowcount > 0
 
     async def clear_votes(self, submission_id: int, emoji: str | None = None, *,
-                          message_id: str | None = None) -> int:
+                          message_id: str | None = None, reaction: str | None = None) -> int:
         """Without ``message_id``: every vote (of ``emoji``). With it: the reactions on that
         message (a moderator's "remove all reactions"), and the votes they leave behind."""
         where = "submission_id = ?" + ("" if emoji is None else " AND emoji = ?")
@@ -352,8 +352,9 @@ class SqliteStore(DigestRecords):
                 await db.execute(f"DELETE FROM reactions WHERE {where}", params)
                 cursor = await db.execute(f"DELETE FROM votes WHERE {where}", params)
                 return cursor.rowcount
-            await db.execute(f"DELETE FROM reactions WHERE {where} AND message_id = ?",
-                             (*params, message_id))
+            only = "" if reaction is None else " AND reaction = ?"
+            await db.execute(f"DELETE FROM reactions WHERE {where} AND message_id = ?{only}",
+                             (*params, message_id) + (() if reaction is None else (reaction,)))
             cursor = await db.execute(
                 f"DELETE FROM votes WHERE {where} AND {_REACTIONS_GONE}", params)
             return cursor.rowcount

@@ -141,7 +141,8 @@ class DiscordAdapter:
             settings = (await self.community(None, payload.guild_id)).settings
             await self.app.curator.clear_reactions(ReactionsCleared(
                 community_key(payload.guild_id), str(payload.message_id),
-                emoji(payload.emoji, settings.up_emoji + settings.down_emoji)))
+                emoji(payload.emoji, settings.up_emoji + settings.down_emoji),
+                reaction_key(payload.emoji)))
 
     async def on_raw_message_edit(self, payload: discord.RawMessageUpdateEvent) -> None:
         """An edit that adds a link submits it; links already queued are left as they are

@@ -18,7 +18,7 @@ _MENTION = re.compile(r"<(?:#|@&|@!?)(\d{1,20})>")
 VOTE_SETTINGS = frozenset({"up_emoji", "down_emoji"})
 ID_SETTINGS = frozenset({"submission_channels", "digest_channel", "moderators"})
 # Slash options cannot be empty: these words clear a list or a text setting.
-CLEARABLE = ID_SETTINGS | {"summary_language", "summary_instructions"}
+CLEARABLE = ID_SETTINGS | {"summary_language", "summary_instructions", "name"}
 CLEAR_WORDS = frozenset({"none", "-", "off", "all"})
 
 

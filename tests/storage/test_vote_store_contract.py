@@ -95,6 +95,9 @@ async def test_clearing_one_message_keeps_votes_from_the_other(store: Store) -> 
     await _up(store, "m2", "u3")
     assert await store.clear_votes(sub, message_id="m2") == 1, "u3's vote ends"
     assert await _tally(store, sub) == Tally(up=1)
+    await _up(store, "m1", "u2", "👍🏽")
+    assert await store.clear_votes(sub, "👍", message_id="m1", reaction="👍") == 0
+    assert await _tally(store, sub) == Tally(up=1), "👍🏽 is a reaction of its own"
     assert await store.clear_votes(sub, "👍", message_id="m1") == 1
     assert await _tally(store, sub) == Tally()
 
