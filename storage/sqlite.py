@@ -35,10 +35,6 @@ _SUBMISSION_COLUMNS = """
         (SELECT member_id FROM submitters WHERE submission_id = s.id ORDER BY position))
 """
 _SELECT = f"SELECT {_SUBMISSION_COLUMNS} FROM submissions s"
-# A vote cast by reaction whose reactions are all gone (votes cast by number have none).
-_REACTIONS_GONE = (
-    "NOT direct AND NOT EXISTS (SELECT 1 FROM reactions r WHERE r.submission_id = "
-    "votes.submission_id AND r.member_id = votes.member_id AND r.emoji = votes.emoji)")
 
 
 class SqliteStore(DigestRecords):
@@ -250,9 +246,10 @@ class SqliteStore(DigestRecords):
                 (existing_id, duplicate_id),
             )
             await db.execute(
-                "INSERT INTO reactions (submission_id, member_id, emoji, message_id, reaction) "
-                "SELECT ?, member_id, emoji, message_id, reaction FROM reactions "
-                "WHERE submission_id = ? ON CONFLICT DO NOTHING",
+                "INSERT INTO reactions (submission_id, member_id, emoji, message_id, reaction, "
+                "direction, created_at) SELECT ?, member_id, emoji, message_id, reaction, "
+                "direction, created_at FROM reactions WHERE submission_id = ? "
+                "ON CONFLICT DO NOTHING",
                 (existing_id, duplicate_id),
             )
             await db.execute("DELETE FROM submissions WHERE id = ?", (duplicate_id,))
@@ -267,79 +264,66 @@ class SqliteStore(DigestRecords):
 
     # votes -----------------------------------------------------------------------------
     # A vote row is a member's vote with one emoji; the reactions table holds the live
-    # reactions behind it. A vote cast by reaction ends when its last reaction is gone.
+    # reactions behind it, and its triggers (V4) cast the vote with the first reaction and
+    # end it with the last, in the same statement.
 
     async def add_vote(self, submission_id: int, member_id: str, emoji: str, direction: int,
                        now: datetime, *, direct: bool = False) -> bool:
+        if not direct:  # a reaction on a message not known: any matching removal ends it
+            return await self._write(
+                "INSERT INTO reactions (submission_id, member_id, emoji, message_id, reaction, "
+                "direction, created_at) VALUES (?, ?, ?, '', '', ?, ?) ON CONFLICT DO NOTHING",
+                (submission_id, member_id, emoji, direction, iso(now))) > 0
         inserted = await self._write(
             "INSERT INTO votes (submission_id, member_id, emoji, direction, created_at, direct) "
-            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-            (submission_id, member_id, emoji, direction, iso(now), int(direct)),
+            "VALUES (?, ?, ?, ?, ?, 1) ON CONFLICT DO NOTHING",
+            (submission_id, member_id, emoji, direction, iso(now)),
         )
-        if inserted or not direct:
-            return inserted > 0
-        # Cast by number on top of a reaction: the vote no longer depends on the reaction.
-        await self._write(
-            "UPDATE votes SET direct = 1 WHERE submission_id = ? AND member_id = ? AND "
-            "emoji = ?", (submission_id, member_id, emoji))
-        return False
+        if not inserted:
+            # Cast by number on top of a reaction: the vote no longer depends on it.
+            await self._write(
+                "UPDATE votes SET direct = 1 WHERE submission_id = ? AND member_id = ? AND "
+                "emoji = ?", (submission_id, member_id, emoji))
+        return inserted > 0
 
     async def remove_vote(self, submission_id: int, member_id: str, emoji: str) -> bool:
+        key = (submission_id, member_id, emoji)
         async with self._tx() as db:
             # Withdrawn by number: the member means the whole vote, reactions included.
+            cursor = await db.execute(
+                "DELETE FROM votes WHERE submission_id = ? AND member_id = ? AND emoji = ?", key)
             await db.execute(
                 "DELETE FROM reactions WHERE submission_id = ? AND member_id = ? AND emoji = ?",
-                (submission_id, member_id, emoji))
-            cursor = await db.execute(
-                "DELETE FROM votes WHERE submission_id = ? AND member_id = ? AND emoji = ?",
-                (submission_id, member_id, emoji),
-            )
+                key)
         return cursor.rowcount > 0
 
     async def add_vote_on_message(self, community: str, message_id: str, member_id: str,
                                   emoji: str, direction: int, now: datetime, *,
                                   allow_self: bool, reaction: str = "") -> bool:
-        async with self._tx() as db:
-            # The rule check and the write in one transaction, so a moderator cannot split them.
-            rows = list(await db.execute_fetchall(
-                "SELECT s.id FROM messages m JOIN submissions s ON s.id = m.submission_id "
-                "WHERE m.community = ? AND m.message_id = ? AND s.status = 'queued' AND (? OR "
-                "NOT EXISTS (SELECT 1 FROM submitters WHERE submission_id = s.id AND "
-                "member_id = ?))",
-                (community, message_id, int(allow_self), member_id),
-            ))
-            if not rows:
-                return False
-            submission_id = rows[0][0]
-            added = await db.execute(
-                "INSERT INTO reactions (submission_id, member_id, emoji, message_id, reaction) "
-                "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                (submission_id, member_id, emoji, message_id, reaction or emoji))
-            voted = await db.execute(
-                "INSERT INTO votes (submission_id, member_id, emoji, direction, created_at) "
-                "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                (submission_id, member_id, emoji, direction, iso(now)),
-            )
-        return added.rowcount > 0 or voted.rowcount > 0
+        # One statement, so the rule check and the write cannot be split by a moderator.
+        changed = await self._write(
+            "INSERT INTO reactions (submission_id, member_id, emoji, message_id, reaction, "
+            "direction, created_at) "
+            "SELECT s.id, ?, ?, ?, ?, ?, ? FROM messages m "
+            "JOIN submissions s ON s.id = m.submission_id "
+            "WHERE m.community = ? AND m.message_id = ? AND s.status = 'queued' AND (? OR NOT "
+            "EXISTS (SELECT 1 FROM submitters WHERE submission_id = s.id AND member_id = ?)) "
+            "ON CONFLICT DO NOTHING",
+            (member_id, emoji, message_id, reaction or emoji, direction, iso(now), community,
+             message_id, int(allow_self), member_id),
+        )
+        return changed > 0
 
     async def remove_vote_on_message(self, community: str, message_id: str, member_id: str,
                                      emoji: str, reaction: str = "") -> bool:
-        async with self._tx() as db:
-            rows = list(await db.execute_fetchall(
-                "SELECT submission_id FROM messages WHERE community = ? AND message_id = ?",
-                (community, message_id)))
-            if not rows:
-                return False
-            submission_id = rows[0][0]
-            removed = await db.execute(
-                "DELETE FROM reactions WHERE submission_id = ? AND member_id = ? AND emoji = ? "
-                "AND message_id = ? AND reaction = ?",
-                (submission_id, member_id, emoji, message_id, reaction or emoji))
-            ended = await db.execute(
-                f"DELETE FROM votes WHERE submission_id = ? AND member_id = ? AND emoji = ? "
-                f"AND {_REACTIONS_GONE}",
-                (submission_id, member_id, emoji))
-        return removed.rowcount > 0 or ended.rowcount > 0
+        # The reaction, and one whose message is unknown (an older vote): the trigger ends
+        # the vote if no other reaction of the member's holds it.
+        removed = await self._write(
+            "DELETE FROM reactions WHERE submission_id = (SELECT submission_id FROM messages "
+            "WHERE community = ? AND message_id = ?) AND member_id = ? AND emoji = ? AND "
+            "((message_id = ? AND reaction = ?) OR message_id = '')",
+            (community, message_id, member_id, emoji, message_id, reaction or emoji))
+        return removed > 0
 
     async def clear_votes(self, submission_id: int, emoji: str | None = None, *,
                           message_id: str | None = None, reaction: str | None = None) -> int:
@@ -347,41 +331,53 @@ class SqliteStore(DigestRecords):
         message (a moderator's "remove all reactions"), and the votes they leave behind."""
         where = "submission_id = ?" + ("" if emoji is None else " AND emoji = ?")
         params: tuple[Any, ...] = (submission_id,) if emoji is None else (submission_id, emoji)
+        count = f"SELECT count(*) FROM votes WHERE {where}"
         async with self._tx() as db:
+            before = next(iter(await db.execute_fetchall(count, params)))[0]
             if message_id is None:
                 await db.execute(f"DELETE FROM reactions WHERE {where}", params)
-                cursor = await db.execute(f"DELETE FROM votes WHERE {where}", params)
-                return cursor.rowcount
-            only = "" if reaction is None else " AND reaction = ?"
-            await db.execute(f"DELETE FROM reactions WHERE {where} AND message_id = ?{only}",
-                             (*params, message_id) + (() if reaction is None else (reaction,)))
-            cursor = await db.execute(
-                f"DELETE FROM votes WHERE {where} AND {_REACTIONS_GONE}", params)
-            return cursor.rowcount
+                await db.execute(f"DELETE FROM votes WHERE {where}", params)
+            else:
+                only = "" if reaction is None else " AND reaction = ?"
+                await db.execute(
+                    f"DELETE FROM reactions WHERE {where} AND ((message_id = ?{only}) OR "
+                    "message_id = '')",
+                    (*params, message_id) + (() if reaction is None else (reaction,)))
+            after = next(iter(await db.execute_fetchall(count, params)))[0]
+        return int(before - after)
 
     async def replace_votes(self, submission_id: int, votes: Sequence[VoteRecord],
                             now: datetime) -> None:
         keep = {(v.member_id, v.emoji) for v in votes}
+        rows = {(v.member_id, v.emoji, v.message_id, v.message_id and (v.reaction or v.emoji),
+                 v.direction) for v in votes}
+        seen = {row[:4] for row in rows}
+        insert_votes = (
+            "INSERT INTO votes (submission_id, member_id, emoji, direction, created_at) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")
+        vote_rows = [(submission_id, v.member_id, v.emoji, v.direction, iso(now))
+                     for v in votes]
         async with self._tx() as db:
-            # The reactions are exactly those seen; votes that stay keep their time, so a
-            # recount does not move them into this week. Votes cast by number stay.
-            await db.execute("DELETE FROM reactions WHERE submission_id = ?", (submission_id,))
+            # Votes that stay keep their time, so a recount does not move them into this
+            # week; the reactions become exactly those seen. Votes cast by number stay.
+            await db.executemany(insert_votes, vote_rows)
             await db.executemany(
-                "INSERT INTO reactions (submission_id, member_id, emoji, message_id, reaction) "
-                "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                [(submission_id, v.member_id, v.emoji, v.message_id, v.reaction or v.emoji)
-                 for v in votes if v.message_id])
+                "INSERT INTO reactions (submission_id, member_id, emoji, message_id, reaction, "
+                "direction, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                [(submission_id, *row, iso(now)) for row in rows])
+            stored = await db.execute_fetchall(
+                "SELECT member_id, emoji, message_id, reaction FROM reactions "
+                "WHERE submission_id = ?", (submission_id,))
+            await db.executemany(
+                "DELETE FROM reactions WHERE submission_id = ? AND member_id = ? AND emoji = ? "
+                "AND message_id = ? AND reaction = ?",
+                [(submission_id, *row) for row in stored if tuple(row) not in seen])
             stored = await db.execute_fetchall(
                 "SELECT member_id, emoji FROM votes WHERE submission_id = ? AND NOT direct",
                 (submission_id,))
             await db.executemany(
                 "DELETE FROM votes WHERE submission_id = ? AND member_id = ? AND emoji = ?",
                 [(submission_id, m, e) for m, e in stored if (m, e) not in keep],
-            )
-            await db.executemany(
-                "INSERT INTO votes (submission_id, member_id, emoji, direction, created_at) "
-                "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                [(submission_id, v.member_id, v.emoji, v.direction, iso(now)) for v in votes],
             )
 
     async def tallies(self, submission_ids: Sequence[int]) -> dict[int, Tally]:

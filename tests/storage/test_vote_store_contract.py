@@ -4,6 +4,7 @@ implementation runs this same suite."""
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -16,6 +17,7 @@ from bot.events import MessageRef
 from bot.models import Member
 from bot.ports import Store, Tally, VoteRecord
 from bot.ranking import rank
+from storage.connection import _statements, migrations
 from storage.sqlite import SqliteStore
 from tests.digest_helpers import seed
 
@@ -157,3 +159,26 @@ async def test_settings_stored_badly_by_an_older_version_load_as_defaults(
     assert found is not None
     assert found.settings == CommunitySettings(picks=3)
     assert found.settings.vote_direction("👍") == 1
+
+
+async def test_votes_stored_before_reactions_were_end_as_they_did(tmp_path: Path) -> None:
+    path = tmp_path / "v3.sqlite3"
+    with sqlite3.connect(path) as db:  # a database of the version before reactions
+        for version, sql in migrations():
+            if version <= 3:
+                for statement in _statements(sql):
+                    db.execute(statement)
+                db.execute(f"PRAGMA user_version = {version}")
+        db.execute("INSERT INTO communities (key, platform, name) VALUES ('c1', 'x', 'One')")
+        db.execute("INSERT INTO submissions (id, community, number, url, original_url, "
+                   "submitted_by, submitted_at) VALUES (7, 'c1', 1, 'u', 'u', 'u1', 'now')")
+        db.execute("INSERT INTO messages VALUES ('c1', 'ch', 'm1', 7, 'origin')")
+        db.executemany("INSERT INTO votes VALUES (7, ?, '👍', 1, '2026-11-20T00:00:00+00:00')",
+                       [("u2",), ("u3",)])
+    async with SqliteStore(path) as store:
+        assert await _tally(store, 7) == Tally(up=2)
+        assert await _off(store, "m1", "u2", "👍🏽"), "any matching removal, as before"
+        assert await _tally(store, 7) == Tally(up=1)
+        assert await _up(store, "m1", "u3", "👍🏽")
+        assert await _off(store, "m1", "u3")
+        assert await _tally(store, 7) == Tally(up=1), "u3's 👍🏽 holds the vote now"
