@@ -19,8 +19,9 @@ _TIME = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
 _CUSTOM = re.compile(r"<:\w{1,32}:\d{1,20}>|:[a-z0-9_+'-]{1,100}:")
 # Joiners and modifiers that appear inside a Unicode emoji sequence.
 _EMOJI_PARTS = {"\u200d", "\ufe0f", "\ufe0e", "\u20e3"}
-# Channel, role and member ids as platforms write them (Discord snowflakes, Slack C…/U…/S…).
-_ID = re.compile(r"[A-Za-z0-9_.:-]{1,80}")
+# Channel, role and member ids as platforms write them (Discord snowflakes, Slack C…/U…/S…,
+# console channel names): one word, nothing that is a mention or markup.
+_ID = re.compile(r"[^\s<>@`*|\\]{1,80}")
 # Characters that would be markup or a mention on some platform.
 _MARKUP = set("<>@`*_~|[]\\")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")

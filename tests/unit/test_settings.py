@@ -68,6 +68,7 @@ def test_bad_values_are_refused_with_a_clear_message(name: str, value: str,
     ("self_votes", "off", False),
     ("name", "  The   Friday  read ", "The Friday read"),
     ("submission_channels", "C1, 3999", ("C1", "3999")),
+    ("submission_channels", "#links", ("#links",)),
     ("moderators", "", ()),
     ("summary_language", "", ""),
     ("summary_language", "English\u202e\n", "English"),
@@ -89,8 +90,9 @@ def test_emoji_tokens() -> None:
 
 def test_bad_stored_values_fall_back_to_defaults_with_one_log_line(
         caplog: pytest.LogCaptureFixture) -> None:
-    stored = json.dumps({"up_emoji": [], "down_emoji": ["", ""], "summary_words": -5,
-                         "picks": "10", "downvotes": "yes", "timezone": "Mars/Olympus",
+    # Values no other test stores: the log line is once per process and value.
+    stored = json.dumps({"up_emoji": ["()"], "down_emoji": ["", ""], "summary_words": -55,
+                         "picks": "10", "downvotes": "yes", "timezone": "Mars/Settings",
                          "self_votes": True, "name": "Friday read", "retired_setting": 1})
     with caplog.at_level(logging.WARNING, logger="bot.community"):
         settings = CommunitySettings.from_json(stored)
