@@ -147,9 +147,15 @@ class Desk:
         if action == "reject":
             await self.adapter.tell_submitter(done, render.rejected(done))
 
-    async def config(self, interaction: discord.Interaction, setting: str,
+    async def config(self, interaction: discord.Interaction, setting: str | None,
                      value: str | None = None) -> None:
         key, someone = await self.who(interaction)
+        if setting is None:
+            if value is not None:
+                raise UserError("Pick the setting to change.")
+            settings = await self.adapter.app.curator.settings_for(key)
+            await self.reply(interaction, render.settings(settings))
+            return
         if value is None:
             settings = await self.adapter.app.curator.settings_for(key)
         else:
@@ -214,11 +220,12 @@ def register_commands(adapter: DiscordAdapter) -> None:
             name=name, description=description)(_numbered(desk, name))
         command.autocomplete("number")(numbers)
 
-    @add(name="config", description="Show or change a setting (moderators change)")
-    @app_commands.describe(setting="Which setting", value="The new value; leave out to show")
+    @add(name="config", description="Show the settings, or change one (moderators change)")
+    @app_commands.describe(setting="Which setting; leave out to list them all",
+                           value="The new value; leave out to show")
     @app_commands.choices(setting=[app_commands.Choice(name=label, value=name)
                                    for name, label in SETTINGS.items()])
-    async def config(interaction: discord.Interaction, setting: str,
+    async def config(interaction: discord.Interaction, setting: str | None = None,
                      value: str | None = None) -> None:
         await desk.config(interaction, setting, value)
 

@@ -13,6 +13,7 @@ from bot.curator import QueueEntry
 from bot.digest import Digest, DigestItem
 from bot.models import Submission
 from bot.render.text import flag_note, http_url, plain
+from bot.setting_types import TYPES
 
 CONTENT, TITLE, DESCRIPTION, FIELDS, FIELD, FOOTER = 2000, 256, 4096, 25, 1024, 2048
 MESSAGE_TOTAL, EMBEDS = 6000, 10
@@ -196,6 +197,11 @@ def setting(settings: CommunitySettings, name: str) -> str:
     else:
         shown = escape(settings.shown(name), 600)
     return f"{escape(name, 40)} = {shown}"
+
+
+def settings(values: CommunitySettings) -> str:
+    """Every setting, one line each, in name order: the console's and Slack's text."""
+    return "\n".join(setting(values, name) for name in sorted(TYPES))
 
 
 def rejected(submission: Submission) -> str:
