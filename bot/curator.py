@@ -106,6 +106,8 @@ class Curator:
         return await self.known_community(key)
 
     async def remember(self, community: str, member: Member) -> None:
+        if not member.name:
+            return  # not known yet (a platform's cold start): never replaces a known name
         if self._members.get((community, member.id)) != member:
             await self._store.upsert_member(community, member)
             self._members[(community, member.id)] = member

@@ -116,9 +116,12 @@ class DiscordAdapter:
                                          str(payload.user_id)):
             community = await self.community(None, payload.guild_id)
             settings = community.settings
-            # Discord sends the member with an add only; a removal needs no more than the id.
-            who = (member(payload.member, settings.moderators) if payload.member is not None
-                   else Member(str(payload.user_id), str(payload.user_id)))
+            # Discord sends the member with an add only (and not before the server is ready,
+            # at a cold start); a removal needs no more than the id. A name not known stays
+            # empty, so it never replaces the member's stored name with their id.
+            user = payload.member or self.client.get_user(payload.user_id)
+            who = (member(user, settings.moderators) if user is not None
+                   else Member(str(payload.user_id), ""))
             await self.app.curator.react(ReactionChanged(
                 community.key, str(payload.message_id), who,
                 emoji(payload.emoji, settings.up_emoji + settings.down_emoji), added,
