@@ -365,15 +365,19 @@ class SqliteStore(DigestRecords):
                 "INSERT INTO reactions (submission_id, member_id, emoji, message_id, reaction, "
                 "direction, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
                 [(submission_id, *row, iso(now)) for row in rows])
+            # A reaction added after ``now`` (while the platform was being read) is newer
+            # than what the recount saw: it stays.
             stored = await db.execute_fetchall(
                 "SELECT member_id, emoji, message_id, reaction FROM reactions "
-                "WHERE submission_id = ?", (submission_id,))
+                "WHERE submission_id = ? AND created_at <= ?", (submission_id, iso(now)))
             await db.executemany(
                 "DELETE FROM reactions WHERE submission_id = ? AND member_id = ? AND emoji = ? "
                 "AND message_id = ? AND reaction = ?",
                 [(submission_id, *row) for row in stored if tuple(row) not in seen])
             stored = await db.execute_fetchall(
-                "SELECT member_id, emoji FROM votes WHERE submission_id = ? AND NOT direct",
+                "SELECT member_id, emoji FROM votes v WHERE submission_id = ? AND NOT direct "
+                "AND NOT EXISTS (SELECT 1 FROM reactions r WHERE r.submission_id = "
+                "v.submission_id AND r.member_id = v.member_id AND r.emoji = v.emoji)",
                 (submission_id,))
             await db.executemany(
                 "DELETE FROM votes WHERE submission_id = ? AND member_id = ? AND emoji = ?",

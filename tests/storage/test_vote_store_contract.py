@@ -182,3 +182,15 @@ async def test_votes_stored_before_reactions_were_end_as_they_did(tmp_path: Path
         assert await _up(store, "m1", "u3", "👍🏽")
         assert await _off(store, "m1", "u3")
         assert await _tally(store, 7) == Tally(up=1), "u3's 👍🏽 holds the vote now"
+
+
+async def test_a_reaction_added_while_the_recount_reads_stays(store: Store) -> None:
+    sub = await _submission(store)
+    started = NOW  # the recount reads the platform from here on
+    assert await store.add_vote_on_message("c1", "m2", "u4", "👍", 1,
+                                           NOW + timedelta(seconds=2), allow_self=False)
+    await store.replace_votes(sub, [VoteRecord("u2", "👍", 1, "m1", "👍")], started)
+    assert await _tally(store, sub) == Tally(up=2), "u4's reaction came after the reading"
+    await store.replace_votes(sub, [VoteRecord("u2", "👍", 1, "m1", "👍")],
+                              NOW + timedelta(seconds=3))
+    assert await _tally(store, sub) == Tally(up=1), "the next recount did not see it"
