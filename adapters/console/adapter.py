@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import logging
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -19,6 +18,7 @@ from bot.events import LinkPosted, MessageRef
 from bot.links import find_urls
 from bot.models import Member, Submission
 from bot.render.markdown import render_markdown
+from bot.setting_types import TYPES
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +36,7 @@ Moderators:
   /drop N, /restore N   take #N out of the digest, or put it back
   /reject N [REASON] reject #N, telling the submitter why
   /lock, /unlock     lock or unlock voting for this week
-  /config [NAME VALUE]  show or change a community setting
+  /config [NAME [VALUE]]  show the settings, or change one
   /help              this help"""
 
 Handler = Callable[[list[str]], Awaitable[None]]
@@ -235,16 +235,20 @@ class ConsoleAdapter:
         self.say(f"Voting is open again for {period}.")
 
     async def _config(self, args: list[str]) -> None:
+        settings = await self._app.curator.settings_for(self._community)
         if not args:
-            settings = await self._app.curator.settings_for(self._community)
-            for name, value in sorted(dataclasses.asdict(settings).items()):
-                self.say(f"{name} = {value}")
+            for line in settings.lines():
+                self.say(clean(line, 600))
             return
-        if len(args) < 2:
-            raise UserError("Usage: /config NAME VALUE")
+        if len(args) == 1:
+            if args[0] not in TYPES:
+                raise UserError(f"Unknown setting {clean(args[0], 40)!r}. Type /config to "
+                                "list them.")
+            self.say(clean(f"{args[0]} = {settings.shown(args[0])}", 600))
+            return
         updated = await self._app.editor.configure(
             self._community, self._member, args[0], " ".join(args[1:]))
-        self.say(f"{args[0]} = {getattr(updated, args[0])}")
+        self.say(clean(f"{args[0]} = {updated.shown(args[0])}", 600))
 
 
 async def stdin_lines(stream: TextIO = sys.stdin, prompt: bool = False) -> AsyncIterator[str]:

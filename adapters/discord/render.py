@@ -8,10 +8,12 @@ from urllib.parse import quote
 
 import discord
 
+from bot.community import CommunitySettings
 from bot.curator import QueueEntry
 from bot.digest import Digest, DigestItem
 from bot.models import Submission
 from bot.render.text import flag_note, http_url, plain
+from bot.setting_types import TYPES
 
 CONTENT, TITLE, DESCRIPTION, FIELDS, FIELD, FOOTER = 2000, 256, 4096, 25, 1024, 2048
 MESSAGE_TOTAL, EMBEDS = 6000, 10
@@ -178,23 +180,28 @@ def choice(entry: QueueEntry) -> str:
                  100)
 
 
-def setting(name: str, value: object) -> str:
-    """A setting as a moderator reads it back."""
-    if isinstance(value, tuple):
-        shown = " ".join(_setting_part(name, str(v)) for v in value) or "(none)"
-    elif isinstance(value, bool):
-        shown = "on" if value else "off"
+def setting(settings: CommunitySettings, name: str) -> str:
+    """A setting as a moderator reads it back: the same text as on every platform
+    (``name = value``), escaped, with channels as links and custom emoji as themselves."""
+    def part(value: str) -> str:
+        if name in CHANNEL_SETTINGS and value.isdecimal():
+            return f"<#{value}>"  # a channel link; it pings nobody
+        if re.fullmatch(r"<:\w+:\d+>", value):
+            return value  # a custom emoji, shown as itself
+        return escape(value, 300)
+
+    value = getattr(settings, name)
+    if isinstance(value, tuple | str) and name not in ("name", "summary_language",
+                                                       "summary_instructions") and value:
+        shown = ", ".join(part(v) for v in ((value,) if isinstance(value, str) else value))
     else:
-        shown = _setting_part(name, str(value)) if str(value) else "(none)"
-    return f"`{name}` = {shown}"
+        shown = escape(settings.shown(name), 600)
+    return f"{escape(name, 40)} = {shown}"
 
 
-def _setting_part(name: str, value: str) -> str:
-    if name in CHANNEL_SETTINGS and value.isdecimal():
-        return f"<#{value}>"  # a channel link; it pings nobody
-    if value.startswith("<:") and re.fullmatch(r"<:\w+:\d+>", value):
-        return value  # a custom emoji, shown as itself
-    return escape(value, 300)
+def settings(values: CommunitySettings) -> str:
+    """Every setting, one line each, in name order: the console's and Slack's text."""
+    return "\n".join(setting(values, name) for name in sorted(TYPES))
 
 
 def rejected(submission: Submission) -> str:

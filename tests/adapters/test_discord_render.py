@@ -22,6 +22,7 @@ from adapters.discord.render import (
     submitted,
 )
 from adapters.discord.translate import emoji, route_emoji, setting_value
+from bot.community import CommunitySettings
 from bot.curator import QueueEntry
 from bot.digest import DigestSection, Untrusted
 from bot.models import ModerationStatus, PageFlag, Submission, SubmissionState
@@ -149,7 +150,10 @@ def test_config_values_become_what_the_core_stores() -> None:
     assert setting_value("moderators", "<@&5> <@!6> <@7>") == "5 6 7"
     assert setting_value("digest_channel", "none") == ""
     assert setting_value("timezone", "Europe/Paris") == "Europe/Paris"
-    assert setting("submission_channels", ("1", "2")) == "`submission_channels` = <#1> <#2>"
-    assert setting("up_emoji", ("👍", "<:parrot:42>")) == "`up_emoji` = 👍 <:parrot:42>"
-    assert setting("downvotes", False) == "`downvotes` = off"
-    assert setting("summary_language", "@everyone") == "`summary_language` = @\u200beveryone"
+    shown = CommunitySettings(submission_channels=("1", "C2"), up_emoji=("👍", "<:parrot:42>"),
+                              summary_language="@everyone")
+    assert setting(shown, "submission_channels") == "submission\\_channels = <#1>, C2"
+    assert setting(shown, "up_emoji") == "up\\_emoji = 👍, <:parrot:42>"
+    assert setting(shown, "downvotes") == "downvotes = off"
+    assert setting(shown, "digest_channel") == "digest\\_channel = (none)"
+    assert setting(shown, "summary_language") == "summary\\_language = @\u200beveryone"

@@ -104,7 +104,7 @@ async def test_submit_vote_and_digest(tmp_path: Path, pages: PageServer) -> None
     assert "You already voted on #2." in text
     assert "Not counted: votes on your own submission don't count here." in text
     assert "Vote withdrawn on #1." in text
-    assert "Not counted: 👎 is not a vote here." in text
+    assert "Not counted: down-votes are off here." in text
     queue = [line for line in transcript if line.startswith("#") and "shared by" in line]
     assert [line.split()[:2] for line in queue] == [["#1", "+1"], ["#2", "+1"], ["#3", "+0"]]
     assert "shared by ada, grace" in queue[0]
@@ -175,3 +175,27 @@ def test_run_without_tokens_is_the_console(tmp_path: Path) -> None:
     refused = subprocess.run([sys.executable, "-m", "bot.cli", "run"], input="", text=True,
                              capture_output=True, env=env, cwd=tmp_path, timeout=60)
     assert refused.returncode == 1 and "SLACK_SIGNING_SECRET" in refused.stderr
+
+
+async def test_config_refuses_bad_values_and_reads_back_as_people_write(
+        tmp_path: Path, pages: PageServer) -> None:
+    transcript = await _chat(tmp_path, [
+        "/as mo --mod",
+        "/config up_emoji ,", "/config down_emoji , ,", "/config summary_words -5",
+        "/config summary_words 0", "/config up_emoji 👍, ⭐", "/config downvotes on",
+        f"{pages.url('/posts/moe')}",
+        "/as grace", "+1 1", "-1 1", "/config summary_words 80",
+        "/as mo --mod", "/config downvotes off", "/as linus", "-1 1",
+        "/config", "/config up_emoji",
+    ])
+    text = "\n".join(transcript)
+    assert text.count("up_emoji not changed: Give at least one emoji") == 1
+    assert "down_emoji not changed: Give at least one emoji" in text
+    assert text.count("summary_words not changed: Use a number between 10 and 200.") == 2
+    assert "Only moderators can change settings." in text
+    assert "Vote recorded on #1." in text and "Not counted: down-votes are off here." in text
+    listed = [line for line in transcript if " = " in line]
+    assert "up_emoji = 👍, ⭐" in listed and "downvotes = off" in listed
+    assert "summary_words = 55" in listed and "self_votes = off" in listed
+    assert transcript[-1] == "up_emoji = 👍, ⭐"
+    assert not any(("(" in line and "'" in line) or "True" in line for line in listed)

@@ -188,6 +188,25 @@ async def test_down_votes_count_only_when_on(desk: Desk) -> None:
     assert [(i.number, i.score) for i in digest.picks] == [(1, 1), (2, 1)]
 
 
+async def test_the_queue_and_the_digest_count_votes_alike(desk: Desk) -> None:
+    await desk.editor.configure(C, MOD, "downvotes", "on")
+    for member in (GRACE, LINUS):
+        assert await desk.core.react(member, "m1")
+    assert await desk.core.react(MOD, "m1", "👎")
+    assert await desk.core.react(GRACE, "m2")
+
+    async def both() -> tuple[dict[int, int], dict[int, int]]:
+        queue = {e.submission.number: e.tally.score for e in await desk.core.curator.queue(C)}
+        digest = await desk.editor.preview(C, GRACE)
+        return {n: queue[n] for n in (1, 2)}, {i.number: i.score for i in digest.picks}
+
+    assert await both() == ({1: 1, 2: 1}, {1: 1, 2: 1})
+    await desk.editor.configure(C, MOD, "downvotes", "off")
+    assert await both() == ({1: 2, 2: 1}, {1: 2, 2: 1}), "stored down-votes no longer count"
+    outcome = await desk.core.curator.vote_on(C, 2, LINUS, "👎")
+    assert not outcome.counted and outcome.reason == "down-votes are off here"
+
+
 async def test_ties_go_to_more_voters_then_the_earlier_link(desk: Desk) -> None:
     for message in ("m4", "m3"):
         assert await desk.core.react(GRACE, message)
