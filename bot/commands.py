@@ -66,6 +66,8 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
         log.info("no platform token set: starting the console")
         args.community, args.member, args.mod = None, "you", False
         return await console(args, settings)
+    # Relative to the working directory by default: say which file this process uses.
+    log.info("database: %s", settings.database.resolve())
     adapters = []
     for name in platforms:
         try:
@@ -77,7 +79,6 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
             log.error("a %s token is set, but this version of digestif has no %s adapter yet",
                       name.capitalize(), name.capitalize())
             return 1
-    log.info("database: %s", settings.database.resolve())
     async with open_app(settings, schedule=True) as app:
         await asyncio.gather(*(adapter.serve(app) for adapter in adapters))
     return 0
