@@ -124,7 +124,6 @@ def configure_logging(settings: Settings, command: str) -> None:
         level=getattr(logging, level),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
-        force=True,
     )
     if level != "DEBUG":
         # One INFO line per HTTP request drowns everything else; DEBUG brings it back.

@@ -31,7 +31,8 @@ class Settings(BaseSettings):
     # storage and identity
     data_dir: Path = Field(Path("data"), validation_alias=_env("DIGESTIF_DATA_DIR"))
     db_path: Path | None = Field(None, validation_alias=_env("DIGESTIF_DB"))
-    community: str = Field("local", validation_alias=_env("DIGESTIF_COMMUNITY"))
+    community: str = Field("local", min_length=1, max_length=200,
+                           validation_alias=_env("DIGESTIF_COMMUNITY"))
     # None: WARNING for the interactive commands, INFO for `run` with chat platforms.
     log_level: str | None = Field(None, validation_alias=_env("DIGESTIF_LOG_LEVEL"))
 

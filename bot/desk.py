@@ -31,8 +31,7 @@ FAILED_SHOWN_FOR = timedelta(days=7)
 PERIOD_HELP = "this, last, or an ISO week like 2026-W48"
 # The fetch guard's refusal, as a member sees it; the operator is also told the way out.
 PRIVATE_ADDRESS = "that link points to a private or reserved address"
-ALLOW_HINT = ("to let the bot read a private network, add it to DIGESTIF_FETCH_ALLOW_NETWORKS "
-              "(comma-separated CIDRs)")
+ALLOW_HINT = "to let the bot read a private network, add it to DIGESTIF_FETCH_ALLOW_NETWORKS"
 GENERIC_ERROR = "Sorry, something went wrong with that command. Nothing else was affected."
 
 # ASCII digits only: str.isdigit() also accepts '²' and other digits int() refuses.
