@@ -30,8 +30,8 @@ Paste any line with links to submit them as the current member.
   +1 N  /  -1 N      vote for / against submission #N
   /unvote N          withdraw your votes on #N
   /queue             list the queue with scores
-  /digest [last]     preview this week's (or last week's) digest
-  /digest post [last]   post this week's (or last week's) digest (moderators)
+  /digest [WEEK]     preview this week's digest (WEEK: this, last, or like 2026-W48)
+  /digest post [WEEK]   post this week's (or that week's) digest (moderators)
 Moderators:
   /intro TEXT        set this week's intro paragraph (/intro alone clears it)
   /pick N, /unpick N make #N an editor's pick, or not

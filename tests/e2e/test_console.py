@@ -181,6 +181,7 @@ def test_run_without_tokens_is_the_console(tmp_path: Path) -> None:
     refused = subprocess.run([sys.executable, "-m", "bot.cli", "run"], input="", text=True,
                              capture_output=True, env=env, cwd=tmp_path, timeout=60)
     assert refused.returncode == 1 and "SLACK_SIGNING_SECRET" in refused.stderr
+    assert f"database: {tmp_path / 'run.sqlite3'}" in refused.stderr  # which file, at INFO
 
 
 HUGE = "9" * 21  # beyond SQLite's INTEGER
