@@ -115,3 +115,12 @@ async def test_piped_console_keeps_logs_off_stdout(digestif: Digestif,
     assert run.code == 0, run.err
     assert "HTTP Request" not in run.out + run.err and run.err == ""
     assert "#1 ready" in run.out and "Usage: +1 N" in run.out
+
+
+async def test_summarize_names_the_setting_that_allows_a_private_address(
+    digestif: Digestif,
+) -> None:
+    run = await digestif("summarize", "http://10.0.0.1/admin")
+    assert run.code == 1 and run.out == ""
+    assert run.err == ("digestif: that link points to a private or reserved address (to let the "
+                       "bot read a private network, add it to DIGESTIF_FETCH_ALLOW_NETWORKS)\n")
