@@ -44,6 +44,11 @@ async def dispatch(args: argparse.Namespace, settings: Settings) -> int:
     except DigestifError as err:
         log.error("%s", err)
         return 1
+    except Exception:
+        # A bug, not bad input: one log record with the traceback, and a failing exit code.
+        # (KeyboardInterrupt and cancellation are BaseExceptions and pass through.)
+        log.exception("digestif %s failed unexpectedly", args.command)
+        return 1
 
 
 def _community(args: argparse.Namespace, settings: Settings) -> str:

@@ -16,6 +16,7 @@ import os
 import tempfile
 import threading
 from collections.abc import Iterator
+from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -28,10 +29,12 @@ from adapters.console.adapter import ConsoleAdapter, stdin_lines
 from bot import desk
 from bot.app import open_app
 from bot.cli import main
+from bot.community import CommunitySettings
 from bot.config import Settings
 from bot.fetch.guard import is_public
 from bot.links import canonicalize, find_urls
 from bot.models import SubmissionState
+from bot.period import period_by_key
 from storage.sqlite import SqliteStore
 from tests.e2e.pages import TOPICS, article
 
@@ -179,11 +182,13 @@ def _environment(values: dict[str, str]) -> Iterator[None]:
 @given(env=st.dictionaries(SETTING_NAMES, SETTING_VALUES, max_size=3), argv=ARGV)
 def test_cli_answers_any_arguments_and_settings_with_an_exit_code(
     site: str, env: dict[str, str], argv: list[str], capsys: pytest.CaptureFixture[str],
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     assume(all("\x00" not in value for value in env.values()))  # the OS refuses these
     if "DIGESTIF_FETCH_ALLOW_NETWORKS" in env:  # keep the page server reachable
         env["DIGESTIF_FETCH_ALLOW_NETWORKS"] += ",127.0.0.1/32"
     good = f"{site}{PATHS[0]}"
+    caplog.clear()
     with tempfile.TemporaryDirectory() as tmp, _environment({
         "DIGESTIF_DB": str(Path(tmp) / "c.sqlite3"), "DIGESTIF_CPU_WORKERS": "0",
         "DIGESTIF_FETCH_ALLOW_NETWORKS": "127.0.0.1/32", **env,
@@ -198,6 +203,34 @@ def test_cli_answers_any_arguments_and_settings_with_an_exit_code(
         err = capsys.readouterr().err
         assert code in (0, 1, 2), (argv, env, err)
         assert "Traceback" not in err
+        assert not [r for r in caplog.records if r.levelname in ("ERROR", "CRITICAL")]
         if usable != 2:  # the link submitted first is still there, once
             assert main(["submit", good]) == usable
             assert "(already queued)" in capsys.readouterr().out
+
+
+@given(st.integers(-(2**80), 2**80), st.booleans(), st.sampled_from(["", "0", "00"]))
+def test_a_number_is_an_ascii_submission_number_in_range(value: int, hashed: bool,
+                                                        zeros: str) -> None:
+    text = ("#" if hashed else "") + (zeros + str(value) if value >= 0 else str(value))
+    expected = value if 1 <= value <= desk.MAX_NUMBER else None
+    assert desk.number(text) == expected
+    assert desk.number(text.translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"))) is None
+
+
+@given(st.text(max_size=30))
+def test_any_text_is_a_number_or_none_never_an_error(text: str) -> None:
+    value = desk.number(text)
+    assert value is None or (1 <= value <= desk.MAX_NUMBER and text.strip().lstrip("#").isascii())
+
+
+@given(st.dates(), st.sampled_from(["{y}-W{w:02d}", "{y}-w{w}", " {y}-W{w} "]))
+def test_a_period_is_a_week_the_calendar_can_compute(day: date, spelling: str) -> None:
+    year, week, _ = day.isocalendar()
+    text = spelling.format(y=f"{year:04d}", w=week)
+    if desk.MIN_YEAR <= year <= desk.MAX_YEAR:
+        assert desk.period(text, "/digest") == f"{year}-W{week:02d}"
+        period_by_key(text, CommunitySettings())  # and the calendar computes it
+    else:
+        with pytest.raises(desk.Usage):
+            desk.period(text, "/digest")
