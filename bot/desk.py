@@ -129,7 +129,8 @@ def operator_reason(reason: str) -> str:
 
 
 def unknown_community(key: str) -> str:
-    return f"There is no community {key!r} yet (check --community)."
+    return (f"There is no community {key!r} yet: check the name (--community or "
+            "DIGESTIF_COMMUNITY), or share a link there first.")
 
 
 @dataclass(frozen=True, slots=True)
