@@ -26,9 +26,6 @@ exit codes:
   3    storage error: the database or an output file could not be used
   130  interrupted"""
 
-# Commands a person watches: logs stay quiet so they don't break the prompt or progress bar.
-INTERACTIVE = {"console", "submit", "queue", "digest", "summarize", "demo"}
-
 
 def _version() -> str:
     try:
@@ -118,8 +115,10 @@ def configure_logging(settings: Settings, command: str) -> None:
 
     level = settings.log_level
     if level is None:
+        # A person watches the interactive commands (and `run` without a platform is the
+        # console): quiet logs keep the prompt and the progress bar readable.
         serving = command == "run" and bool(configured_platforms(settings))
-        level = "INFO" if serving and command not in INTERACTIVE else "WARNING"
+        level = "INFO" if serving else "WARNING"
     logging.basicConfig(
         level=getattr(logging, level),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",

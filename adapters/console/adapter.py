@@ -205,7 +205,7 @@ class ConsoleAdapter:
 
     async def _digest(self, args: list[str]) -> None:
         editor = self._app.editor
-        post = args[:1] == ["post"]
+        post = [a.lower() for a in args[:1]] == ["post"]
         which = (args[1:] if post else args) or ["this"]
         usage = "/digest [post] [this|last|YYYY-Www]"
         if len(which) != 1:
