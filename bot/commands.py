@@ -92,6 +92,8 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
 async def console(args: argparse.Namespace, settings: Settings) -> int:
     from adapters.console.adapter import ConsoleAdapter, stdin_lines
 
+    desk.member_switch([args.member], "digestif console --as NAME")
+
     # Bytes that are not UTF-8 become U+FFFD instead of ending the console.
     for stream in (sys.stdin, sys.stdout):
         if isinstance(stream, io.TextIOWrapper):
@@ -111,9 +113,10 @@ async def submit(args: argparse.Namespace, settings: Settings) -> int:
     from rich.progress import Progress
 
     key = _community(args, settings)
+    name, _ = desk.member_switch([args.member], "digestif submit --as NAME")
     async with open_app(settings) as app:
         await app.curator.community(key, "console")
-        member = Member(args.member, args.member)
+        member = Member(name, name)
         merged: dict[int, Submission] = {}
         with Progress(transient=True, console=_stderr_console()) as progress:
             task = progress.add_task("Fetching", total=len(args.urls))

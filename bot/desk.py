@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
 # SQLite INTEGER is a signed 64-bit number.
 MAX_NUMBER = 2**63 - 1
+MAX_NAME = 80
 # Weeks the bot can talk about. Far enough on both sides for any real digest, and far from
 # the limits of ``date`` (year 1 and 9999), where period arithmetic overflows.
 MIN_YEAR, MAX_YEAR = 2000, 2999
@@ -64,6 +65,14 @@ def one_number(args: Sequence[str], usage: str) -> int:
     return value
 
 
+def member_switch(args: Sequence[str], usage: str = "/as NAME [--mod]") -> tuple[str, bool]:
+    """``NAME [--mod]``: one name of at most MAX_NAME printable characters, and the flag."""
+    names = [a for a in args if a != "--mod"]
+    if len(names) != 1 or len(names[0]) > MAX_NAME or not names[0].isprintable():
+        raise Usage(f"{usage} (a name is at most {MAX_NAME} printable characters)")
+    return names[0], "--mod" in args
+
+
 def iso_week(text: str) -> tuple[int, int] | None:
     """(year, week) of an existing ISO week 'YYYY-Www' within the years the bot knows."""
     match = _WEEK.fullmatch(text.strip())
@@ -86,7 +95,7 @@ def period(text: str, usage: str) -> str:
         return word
     week = iso_week(text)
     if week is None:
-        raise Usage(f"{usage}  (a period is {PERIOD_HELP}, years {MIN_YEAR}-{MAX_YEAR})")
+        raise Usage(f"{usage} (a period is {PERIOD_HELP}, years {MIN_YEAR}-{MAX_YEAR})")
     return f"{week[0]}-W{week[1]:02d}"
 
 

@@ -155,12 +155,10 @@ class ConsoleAdapter:
             self.say(f"{clean(outcome.url, 100)}: {outcome.message}")
 
     async def _as(self, args: list[str]) -> None:
-        names = [a for a in args if a != "--mod"]
-        if len(names) != 1:
-            raise desk.Usage("/as NAME [--mod]")
-        self._member = Member(names[0], names[0], is_moderator="--mod" in args)
-        role = " (moderator)" if self._member.is_moderator else ""
-        self.say(f"You are now {clean(names[0], 40)}{role}.")
+        name, moderator = desk.member_switch(args)
+        self._member = Member(name, name, is_moderator=moderator)
+        role = " (moderator)" if moderator else ""
+        self.say(f"You are now {clean(name, 40)}{role}.")
 
     async def _vote(self, args: list[str], up: bool) -> None:
         number = desk.one_number(args, "+1 N" if up else "-1 N")

@@ -231,11 +231,14 @@ async def test_cancellation_is_not_swallowed(tmp_path: Path) -> None:
 async def test_replies_fit_the_command(tmp_path: Path, pages: PageServer) -> None:
     link = pages.url("/posts/quantization")
     transcript = await _chat(tmp_path, [
+        "/as " + "x" * 81, "/as two names", "/as bell\x07", "/as",
         "/unlock", "/lock",
         link, "/as mod --mod", "/reject 1 off topic", "/as ada", link,
         "/as mod --mod", "/drop 2",
     ])
     text = "\n".join(transcript)
+    assert transcript[:4] == ["Usage: /as NAME [--mod] (a name is at most 80 printable "
+                              "characters)"] * 4
     assert "Only moderators can unlock voting." in text
     assert "Only moderators can lock voting." in text
     assert "Not queued: that link was rejected by a moderator as #1: off topic." in text
