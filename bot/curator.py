@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from bot.clock import Clock
 from bot.community import Community, CommunitySettings
+from bot.desk import submit_reply
 from bot.errors import InvalidLink, UnknownSubmission
 from bot.events import LinkPosted, MessageRef, ReactionChanged, ReactionsCleared
 from bot.ingest import IngestResult, IngestWorker
@@ -33,11 +34,7 @@ class SubmitOutcome:
 
     @property
     def message(self) -> str:
-        if self.submission is None:
-            return f"Not queued: {self.error}"
-        if self.created:
-            return f"Queued as #{self.submission.number}."
-        return f"Already queued as #{self.submission.number}."
+        return submit_reply(self.submission, self.created, self.error)
 
 
 @dataclass(frozen=True, slots=True)

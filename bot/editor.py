@@ -110,7 +110,7 @@ class Editor:
 
     async def lock(self, community_key: str, member: Member, locked: bool) -> str:
         """Lock or unlock voting for this period. Returns the period key."""
-        self.require_moderator(member, "lock voting")
+        self.require_moderator(member, "lock voting" if locked else "unlock voting")
         community = await self._curator.known_community(community_key)
         period = self._digests.period(community)
         await self._curator.set_voting_lock(community_key, period.key, locked)

@@ -94,8 +94,10 @@ class Scheduler:
             return None
         if not settings.digest_channel:
             if await self._store.first_notice(community.key, "no-digest-channel", now):
-                log.warning("community %s has no digest channel: no scheduled digest",
-                            community.key)
+                # Said once: to the moderators when they can be told, else in the log.
+                log.log(logging.INFO if self._hint is not None else logging.WARNING,
+                        "community %s has no digest channel: no scheduled digest",
+                        community.key)
                 if self._hint is not None:
                     await self._hint(community.key, NO_CHANNEL_HINT)
             return due.key, "no channel"

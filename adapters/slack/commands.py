@@ -16,6 +16,7 @@ from adapters.slack.translate import (
     message_id,
     setting_value,
 )
+from bot import desk
 from bot.editor import ACTIONS
 from bot.errors import PublishError, UserError
 from bot.events import LinkPosted, MessageRef
@@ -109,9 +110,8 @@ class CommandDesk:
         if verb == "post":
             posted = await editor.post(key, member, channel)
             return "Digest posted." if posted else "This week's digest was already posted."
-        if verb in ACTIONS and args and args[0].lstrip("#").isdigit():
-            done = await editor.moderate(key, member, int(args[0].lstrip("#")), verb,
-                                         " ".join(args[1:]))
+        if verb in ACTIONS and args and (number := desk.number(args[0])) is not None:
+            done = await editor.moderate(key, member, number, verb, " ".join(args[1:]))
             return f"#{done.number}: {verb} done."
         if verb in ("lock", "unlock"):
             period = await editor.lock(key, member, verb == "lock")

@@ -110,7 +110,8 @@ async def test_failed_fetch_is_stored_with_reason_and_retried_on_resubmit(core: 
                                                      "the page could not be reached")
     assert core.notifier.events == [("failed", 1)]
     core.reader.add("https://down.test/x", title="Back up")
-    assert await core.post(GRACE, "https://down.test/x") == ["Already queued as #1."]
+    assert await core.post(GRACE, "https://down.test/x") == [
+        "Already shared as #1, which could not be read before: trying again."]
     assert (await core.curator.submission(C, 1)).title == "Back up"
 
 

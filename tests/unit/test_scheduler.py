@@ -143,7 +143,7 @@ async def test_no_channel_means_no_post_and_one_hint(
     clock = FakeClock(WEEK_END + timedelta(minutes=1))
     async for bot in _bot(tmp_path / "n.sqlite3", clock, channel="", hint=hint):
         await seed(bot.store, "c", WEEK_START + timedelta(days=1), "story", votes=1)
-        with caplog.at_level(logging.WARNING):
+        with caplog.at_level(logging.INFO):
             await bot.scheduler.tick()
             await bot.scheduler.tick()
         assert bot.publisher.posts == []
