@@ -8,10 +8,11 @@ from urllib.parse import quote
 
 import discord
 
+from bot.bylines import byline, clean_authors
 from bot.curator import QueueEntry
 from bot.digest import Digest, DigestItem
 from bot.models import Submission
-from bot.render.text import flag_note, http_url, plain
+from bot.render.text import flag_note, http_url, plain, shared_line
 
 CONTENT, TITLE, DESCRIPTION, FIELDS, FIELD, FOOTER = 2000, 256, 4096, 25, 1024, 2048
 MESSAGE_TOTAL, EMBEDS = 6000, 10
@@ -44,16 +45,16 @@ def escape(text: str, limit: int = 300) -> str:
 
 
 def _byline(authors: tuple[str, ...], site: str) -> str:
-    parts = ([f"by {', '.join(authors)}"] if authors else []) + ([site] if site else [])
-    return escape(" · ".join(parts), 200)
+    return escape(byline(authors, site), 200)
 
 
 def card(submission: Submission) -> discord.Embed:
     embed = discord.Embed(title=escape(submission.title or submission.url, TITLE - 20),
                           url=link_target(submission.final_url or submission.url) or None,
                           color=COLOR)
-    lines = [f"*{_byline(submission.authors, submission.site_name)}*"] if (
-        submission.authors or submission.site_name) else []
+    authors = clean_authors(submission.authors)
+    lines = [f"*{_byline(authors, submission.site_name)}*"] if (
+        authors or submission.site_name) else []
     if submission.flag:
         lines.append(f"*{flag_note(submission.flag)}*")
     elif submission.summary:
@@ -68,11 +69,9 @@ def _item(item: DigestItem) -> str:
     link = link_target(item.url)
     title = escape(item.title, 200)
     head = f"**{item.rank}. [{title}]({link})**" if link else f"**{item.rank}. {title}**"
-    byline = _byline(item.authors, item.site)
-    votes = "vote" if item.score == 1 else "votes"
-    shared = ", ".join(escape(n, 60) for n in item.submitters[:10])
-    tail = f"Shared by {shared} · {item.score} {votes} · #{item.number}"
-    lines = [head] + ([f"*{byline}*"] if byline else [])
+    by = _byline(item.authors, item.site)
+    tail = shared_line([escape(n, 60) for n in item.submitters], item.score)
+    lines = [head] + ([f"*{by}*"] if by else [])
     if item.flag:
         lines.append(f"*{flag_note(item.flag)}*")
     elif item.summary:
@@ -94,10 +93,14 @@ def _head(digest: Digest) -> str:
         lines += ["**TL;DR**", *(f"• {escape(b, 300)}" for b in digest.tldr[:6])]
     elif digest.empty:
         lines.append("No picks this week.")
-    previous = link_target(digest.previous_url)
-    if previous and digest.previous_period:
-        lines += ["", f"Last week's digest: [{escape(digest.previous_period, 40)}]({previous})"]
     return "\n".join(lines) or escape(digest.date_range, 80) or "This week's digest"
+
+
+def _previous(digest: Digest) -> str:
+    """The link to the digest before this one, when the platform gave one."""
+    target = link_target(digest.previous_url)
+    label = escape(digest.previous_label, 80)
+    return f"[{label}]({target})" if target and label else label
 
 
 def _embeds(digest: Digest) -> list[discord.Embed]:
@@ -108,6 +111,9 @@ def _embeds(digest: Digest) -> list[discord.Embed]:
         title = escape(section.title, TITLE)
         blocks += [(title, _item(item), "\n\n") for item in section.items]
     blocks += [("Also shared", _also(item), "\n") for item in digest.also_shared]
+    if digest.previous_label:
+        # Last, under the same heading as what precedes it, so it joins that embed.
+        blocks.append((blocks[-1][0], _previous(digest), "\n\n"))
     embeds: list[discord.Embed] = []
     for title, text, joiner in blocks:
         last = embeds[-1] if embeds else None

@@ -1,0 +1,141 @@
+"""One pick's TL;DR line: the sentence of its summary that best says what happened, short.
+
+The summary's sentences are scored by how much they share with the rest of the summary and
+with the title (the most central one says what the piece is about), a sentence that opens
+with a pronoun is marked down (it leans on one before it), and a sentence that merely
+repeats the title is never taken: the reader has the title already. A long sentence is
+trimmed at a clause boundary (a comma, semicolon, colon, dash, or before a conjunction), so a
+line always ends where a sentence or a clause ends, never mid-phrase.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+from bot.models import BriefItem
+from bot.summarize.sanitize import strip_unsafe
+
+MAX_WORDS = 24
+MIN_WORDS = 4  # fewer words rarely say what happened
+MIN_CLAUSE = 6  # a trimmed line keeps at least this many words
+
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+_ABBREVIATIONS = _words(
+    "mr mrs ms dr prof st jr sr vs etc e.g i.e u.s u.k u.n inc ltd co corp no fig approx "
+    "jan feb mar apr jun jul aug sep sept oct nov dec gen gov sen rep est dept univ")
+_END = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[^\W_a-z])|(?<=[。！？])")
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
+_STOP = _words(
+    "the a an and or but of to in on at for with by from as is are was were be been being it "
+    "its this that these those he she they we you i his her their our your has have had do "
+    "does did not no so if than then there here which who whom what when where why how will "
+    "would can could should may might must also just about into over after before more most "
+    "new says said one two")
+_PRONOUN_START = re.compile(r"^(?:he|she|it|they|this|that|these|those|his|her|their|its|"
+                            r"but|and|also|however|meanwhile)\b", re.I)
+_CONJUNCTION = _words("and but while whereas because although though which who after "
+                         "before since as so yet")
+_TERMINAL = ".!?…。！？"
+
+
+def lead_sentence(pick: BriefItem, max_words: int = MAX_WORDS) -> str:
+    """The pick's best sentence, at most ``max_words`` words, ending at a sentence or clause
+    end; "" when no sentence says more than the title."""
+    title = strip_unsafe(pick.title)
+    sentences = split_sentences(strip_unsafe(pick.summary))
+    ranked = sorted(range(len(sentences)),
+                    key=lambda i: (-_centrality(i, sentences, title), i))
+    for i in ranked:
+        line = trim_to_clause(sentences[i], max_words)
+        if line and len(line.split()) >= MIN_WORDS and not repeats_title(line, title):
+            return line
+    return ""
+
+
+def repeats_title(line: str, title: str) -> bool:
+    """True when the line is the title, starts with it, or is the start of it: a TL;DR line
+    like that tells the reader nothing the title has not."""
+    a, b = _normal(line), _normal(title)
+    if not a or not b:
+        return False
+    return a == b or a.startswith(b) or b.startswith(a)
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences of a summary (already one line): split at end punctuation followed by a
+    capital, a digit or an opening quote, except after an abbreviation or an initial."""
+    text = " ".join(text.split())
+    if not text:
+        return []
+    out: list[str] = []
+    start = 0
+    for match in _END.finditer(text):
+        before = text[start:match.start()].rstrip("\"'”’)]")
+        last = before.rsplit(" ", 1)[-1].lower().rstrip(".")
+        if before.endswith(".") and (last in _ABBREVIATIONS or len(last) == 1
+                                     or re.fullmatch(r"(?:\w\.)+\w", last)):
+            continue  # "Dr. Smith", "J. Smith", "U.S. officials"
+        out.append(text[start:match.start()].strip())
+        start = match.end()
+    out.append(text[start:].strip())
+    return [s for s in out if s]
+
+
+def trim_to_clause(sentence: str, max_words: int = MAX_WORDS) -> str:
+    """The sentence if it fits, else its longest opening that ends at a clause boundary and
+    fits (ended with a full stop); "" when no such opening keeps enough words."""
+    words = sentence.split()
+    if len(words) <= max_words:
+        return _finished(sentence)
+    for k in range(min(max_words, len(words) - 1), MIN_CLAUSE - 1, -1):
+        word, following = words[k - 1], words[k].lower().strip("\"'“”‘’(")
+        boundary = (word.endswith((",", ";", ":")) or following in ("—", "–", "-")
+                    or following in _CONJUNCTION)
+        opening = " ".join(words[:k]).rstrip(",;: ")
+        if boundary and _balanced(opening):
+            return _finished(opening)
+    return ""
+
+
+def _finished(text: str) -> str:
+    text = text.rstrip(",;:—–- ")
+    return text if text.endswith(tuple(_TERMINAL)) or text.endswith(("\"", "”", ")")) else (
+        text + ".")
+
+
+def _balanced(text: str) -> bool:
+    return (text.count("(") == text.count(")") and text.count("“") == text.count("”")
+            and text.count('"') % 2 == 0)
+
+
+def _content(text: str) -> set[str]:
+    return {w for w in (m.lower() for m in _WORD.findall(text))
+            if len(w) > 2 and w not in _STOP}
+
+
+def _centrality(index: int, sentences: list[str], title: str) -> float:
+    """Shared content words with the other sentences and the title, length-normalised; a
+    sentence leaning on an earlier one, or too short to say much, scores lower."""
+    own = _content(sentences[index])
+    if not own:
+        return 0.0
+    others = [_content(s) for j, s in enumerate(sentences) if j != index]
+    others.append(_content(title))
+    score = sum(len(own & other) / math.sqrt(len(own) * len(other))
+                for other in others if other)
+    if _PRONOUN_START.match(sentences[index]):
+        score *= 0.5
+    if len(sentences[index].split()) < MIN_WORDS:
+        score *= 0.5
+    # The opening sentence of a summary is usually its lead: a small edge on ties.
+    return score + (0.15 if index == 0 else 0.0)
+
+
+def _normal(text: str) -> str:
+    return " ".join(m.lower() for m in _WORD.findall(text))
