@@ -19,6 +19,7 @@ from bot.period import Period, Schedule, period_by_key, period_containing, previ
 from bot.ports import Candidate, Store, Summarizer, VoteRecounter
 from bot.ranking import choose, counted, eligible
 from bot.recount import recount
+from bot.summarize.brief import offline_brief
 
 log = logging.getLogger(__name__)
 
@@ -133,7 +134,8 @@ class DigestService:
             except asyncio.CancelledError:
                 raise
             except Exception:
-                log.exception("the TL;DR could not be written; listing the top titles instead")
+                log.exception("the TL;DR could not be written; using the summaries' leads")
+                bullets = offline_brief(briefable)
         if not bullets:
             # Nothing to say beyond the titles, which the sections show: no TL;DR at all
             # beats one that reads the titles back.

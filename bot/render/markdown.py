@@ -53,7 +53,7 @@ def footer(digest: Digest) -> str:
             f"{totals.sharers} {_plural(totals.sharers, 'member')} · {totals.votes} "
             f"{_plural(totals.votes, 'vote')} cast")
     if digest.previous_label:
-        text += " · " + _link(escape(digest.previous_label, 80), digest.previous_url)
+        text += " · " + _link(plain(digest.previous_label, 80), digest.previous_url)  # ours
     return text
 
 

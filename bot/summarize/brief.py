@@ -63,7 +63,7 @@ def offline_brief(picks: Sequence[BriefItem], limit: int = MAX_BULLETS) -> tuple
             bullets.append(f"{brief_emoji(pick)} {line}")
         elif _label(pick):
             others.append(pick)
-    if others:
+    if others and bullets:  # an "Also:" line alone would only read the titles back
         bullets.append(f"{ALSO_EMOJI} {also_line(others, picked=bool(bullets))}")
     return tuple(bullets)
 

@@ -27,7 +27,7 @@ def _words(text: str) -> frozenset[str]:
 
 
 _ABBREVIATIONS = _words(
-    "mr mrs ms dr prof st jr sr vs etc e.g i.e u.s u.k u.n inc ltd co corp no fig approx "
+    "mr mrs ms dr prof st jr sr vs etc e.g i.e u.s u.k u.n inc ltd co corp fig approx "
     "jan feb mar apr jun jul aug sep sept oct nov dec gen gov sen rep est dept univ")
 _END = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[^\W_a-z])|(?<=[。！？])")
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
@@ -79,8 +79,9 @@ def split_sentences(text: str) -> list[str]:
         before = text[start:match.start()].rstrip("\"'”’)]")
         last = before.rsplit(" ", 1)[-1].lower().rstrip(".")
         if before.endswith(".") and (last in _ABBREVIATIONS or len(last) == 1
-                                     or re.fullmatch(r"(?:\w\.)+\w", last)):
-            continue  # "Dr. Smith", "J. Smith", "U.S. officials"
+                                     or re.fullmatch(r"(?:\w\.)+\w", last)
+                                     or (last == "no" and text[match.end():][:1].isdigit())):
+            continue  # "Dr. Smith", "J. Smith", "U.S. officials", "No. 5"
         out.append(text[start:match.start()].strip())
         start = match.end()
     out.append(text[start:].strip())
