@@ -39,8 +39,11 @@ _STOP = _words(
     "new says said one two")
 _PRONOUN_START = re.compile(r"^(?:he|she|it|they|this|that|these|those|his|her|their|its|"
                             r"but|and|also|however|meanwhile)\b", re.I)
+# Words a clause can start with. Not "as", "so", "since": "such as", "so far" and "since
+# 2020" are not clauses.
 _CONJUNCTION = _words("and but while whereas because although though which who after "
-                         "before since as so yet")
+                      "before")
+_LIST_END = _words("and or")
 _TERMINAL = ".!?…。！？"
 
 
@@ -90,18 +93,39 @@ def split_sentences(text: str) -> list[str]:
 
 def trim_to_clause(sentence: str, max_words: int = MAX_WORDS) -> str:
     """The sentence if it fits, else its longest opening that ends at a clause boundary and
-    fits (ended with a full stop); "" when no such opening keeps enough words."""
+    fits (ended with a full stop); "" when no such opening keeps enough words. A semicolon,
+    colon or dash ends a clause more surely than a conjunction, and a conjunction more surely
+    than a comma, so the longest cut of the surest kind wins."""
     words = sentence.split()
     if len(words) <= max_words:
         return _finished(sentence)
+    cuts: dict[int, int] = {}  # strength -> longest opening of that strength
     for k in range(min(max_words, len(words) - 1), MIN_CLAUSE - 1, -1):
-        word, following = words[k - 1], words[k].lower().strip("\"'“”‘’(")
-        boundary = (word.endswith((",", ";", ":")) or following in ("—", "–", "-")
-                    or following in _CONJUNCTION)
-        opening = " ".join(words[:k]).rstrip(",;: ")
-        if boundary and _balanced(opening):
-            return _finished(opening)
-    return ""
+        strength = _boundary(words, k)
+        if strength and strength not in cuts and _balanced(" ".join(words[:k])):
+            cuts[strength] = k
+    if not cuts:
+        return ""
+    return _finished(" ".join(words[:cuts[max(cuts)]]))
+
+
+def _boundary(words: list[str], k: int) -> int:
+    """How surely a clause ends between words[k-1] and words[k]: 3 at ; : or a dash, 2
+    before a conjunction ("while", "because", "which"), 1 before "and"/"or" or at a comma that does not sit inside a list ("ignore, misread or
+    embellish"), 0 for no boundary."""
+    word, following = words[k - 1], words[k].lower().strip("\"'“”‘’(")
+    if word.endswith((";", ":")) or following in ("—", "–", "-"):
+        return 3
+    if following in _CONJUNCTION and following not in _LIST_END and not word.endswith(","):
+        return 2
+    if following in _LIST_END and not word.endswith(","):
+        return 1  # "and" may join two clauses, or two nouns: no surer than a comma
+    if word.endswith(","):
+        ahead = words[k:k + 4]
+        in_list = any(w.lower() in _LIST_END for w in ahead) and not any(
+            w.endswith((",", ";", ".")) for w in ahead[:-1])
+        return 0 if in_list else 1
+    return 0
 
 
 def _finished(text: str) -> str:

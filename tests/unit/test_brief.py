@@ -115,8 +115,15 @@ def test_a_long_sentence_without_a_clause_gives_no_bullet_rather_than_a_cut() ->
      "twentyfour twentyfive.", "One two three four five six seven eight nine ten."),
     ("The model beats every open rival on coding tasks while using half the memory of "
      "last year's model and running on a single consumer graphics card at home.",
-     "The model beats every open rival on coding tasks while using half the memory of last "
-     "year's model."),
+     "The model beats every open rival on coding tasks."),
+    ("Retrieval-augmented generation fails in two places: the retriever can miss the passage "
+     "that holds the answer, or the generator can ignore, misread or embellish the passage.",
+     "Retrieval-augmented generation fails in two places."),
+    ("Lead times for data-center GPUs have stretched to as long as nine months, according to "
+     "three cloud providers and two hardware resellers, as demand for inference capacity "
+     "grows faster than manufacturers can package chips.",
+     "Lead times for data-center GPUs have stretched to as long as nine months, according to "
+     "three cloud providers and two hardware resellers."),
     ("A (very long parenthetical, which we must not cut inside, that runs on and on and on "
      "for many many words) ends here with more words after it to pass the limit.", ""),
 ])
