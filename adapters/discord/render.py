@@ -12,7 +12,7 @@ from bot.bylines import byline, clean_authors
 from bot.curator import QueueEntry
 from bot.digest import Digest, DigestItem
 from bot.models import Submission
-from bot.render.text import flag_note, http_url, plain, shared_line
+from bot.render.text import flag_note, http_url, plain, shared_line, totals_line
 
 CONTENT, TITLE, DESCRIPTION, FIELDS, FIELD, FOOTER = 2000, 256, 4096, 25, 1024, 2048
 MESSAGE_TOTAL, EMBEDS = 6000, 10
@@ -83,7 +83,8 @@ def _item(item: DigestItem) -> str:
 def _also(item: DigestItem) -> str:
     link = link_target(item.url)
     title = escape(item.title, 150)
-    return f"• [{title}]({link})" if link else f"• {title}"
+    site = f" · {escape(item.site, 80)}" if item.site else ""
+    return (f"• [{title}]({link})" if link else f"• {title}") + site
 
 
 def _head(digest: Digest) -> str:
@@ -124,8 +125,7 @@ def _embeds(digest: Digest) -> list[discord.Embed]:
             embeds.append(discord.Embed(title=title, description=text[:DESCRIPTION],
                                         color=COLOR))
     totals = digest.totals
-    footer = (f"{totals.links} links shared by {totals.sharers} members · "
-              f"{totals.votes} votes cast")
+    footer = totals_line(totals.links, totals.sharers, totals.votes)
     embeds[-1].set_footer(text=footer[:FOOTER])
     return embeds
 

@@ -9,7 +9,7 @@ from typing import Any
 from bot.bylines import byline, clean_authors
 from bot.digest import Digest, DigestItem
 from bot.models import Submission
-from bot.render.text import flag_note, http_url, plain, shared_line
+from bot.render.text import flag_note, http_url, plain, shared_line, totals_line
 
 MAX_BLOCKS = 50
 MAX_SECTION = 3000
@@ -109,8 +109,7 @@ def _item(item: DigestItem) -> list[Block]:
 
 def _footer(digest: Digest) -> str:
     totals = digest.totals
-    footer = (f"{totals.links} links shared by {totals.sharers} members · "
-              f"{totals.votes} votes cast")
+    footer = totals_line(totals.links, totals.sharers, totals.votes)
     if digest.previous_label:
         footer += " · " + link(digest.previous_url, escape(digest.previous_label, 80))
     return footer
@@ -118,9 +117,7 @@ def _footer(digest: Digest) -> str:
 
 def digest_blocks(digest: Digest) -> list[Block]:
     """The whole digest, TL;DR first, every block within its own limit."""
-    blocks: list[Block] = [header(digest.title)]
-    if digest.date_range:
-        blocks.append(context(escape(digest.date_range, 80)))
+    blocks: list[Block] = [header(digest.title)]  # the title carries the date range
     if digest.intro:
         blocks.append(section(escape(digest.intro, 2000)))
     if digest.tldr:

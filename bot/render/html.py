@@ -6,7 +6,7 @@ from __future__ import annotations
 from html import escape
 
 from bot.digest import Digest, DigestItem
-from bot.render.text import flag_note, http_url, plain, shared_line
+from bot.render.text import flag_note, http_url, plain, shared_line, totals_line
 
 FONT = "font-family:-apple-system,Segoe UI,Helvetica,Arial,sans-serif;"
 MUTED = "color:#6b7280;font-size:13px;"
@@ -41,10 +41,6 @@ def _item(item: DigestItem) -> str:
     )
 
 
-def _plural(count: int, word: str) -> str:
-    return word if count == 1 else word + "s"
-
-
 def render_html(digest: Digest) -> str:
     rows = [f'<tr><td><h1 style="margin:0 0 8px;font-size:24px">{_e(digest.title)}</h1>'
             "</td></tr>"]
@@ -70,9 +66,7 @@ def render_html(digest: Digest) -> str:
         rows.append('<tr><td><h2 style="margin:20px 0 0;font-size:19px">Also shared</h2>'
                     f'<ul style="padding-left:20px">{links}</ul></td></tr>')
     totals = digest.totals
-    footer = (f"This week: {totals.links} {_plural(totals.links, 'link')} shared by "
-              f"{totals.sharers} {_plural(totals.sharers, 'member')} · {totals.votes} "
-              f"{_plural(totals.votes, 'vote')} cast")
+    footer = totals_line(totals.links, totals.sharers, totals.votes)
     if digest.previous_label:
         footer += " · " + _link(digest.previous_url, _e(digest.previous_label, 80))
     rows.append(f'<tr><td style="padding-top:16px;{MUTED}">{footer}</td></tr>')

@@ -6,7 +6,7 @@ import re
 
 from bot.bylines import join_names
 from bot.digest import Digest, DigestItem
-from bot.render.text import flag_note, http_url, plain, shared_line
+from bot.render.text import flag_note, http_url, plain, shared_line, totals_line
 
 # Every character CommonMark (and the chat dialects) give a meaning to, anywhere in a line.
 _SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|<>~&])")
@@ -49,16 +49,10 @@ def _item(item: DigestItem) -> list[str]:
 
 def footer(digest: Digest) -> str:
     totals = digest.totals
-    text = (f"This week: {totals.links} {_plural(totals.links, 'link')} shared by "
-            f"{totals.sharers} {_plural(totals.sharers, 'member')} · {totals.votes} "
-            f"{_plural(totals.votes, 'vote')} cast")
+    text = totals_line(totals.links, totals.sharers, totals.votes)
     if digest.previous_label:
         text += " · " + _link(plain(digest.previous_label, 80), digest.previous_url)  # ours
     return text
-
-
-def _plural(count: int, word: str) -> str:
-    return word if count == 1 else word + "s"
 
 
 def render_markdown(digest: Digest) -> str:

@@ -99,6 +99,16 @@ def shared_line(names: list[str], score: int) -> str:
     return f"Shared by {join_names(names, most=5) or 'a member'} · {score} {votes}"
 
 
+def totals_line(links: int, sharers: int, votes: int) -> str:
+    """The footer's numbers, worded the same in every renderer."""
+    return (f"This week: {links} {_plural(links, 'link')} shared by {sharers} "
+            f"{_plural(sharers, 'member')} · {votes} {_plural(votes, 'vote')} cast")
+
+
+def _plural(count: int, word: str) -> str:
+    return word if count == 1 else word + "s"
+
+
 FLAG_WORDS = {"paywall": "a paywall", "login_wall": "a login wall", "cookie_wall": "a cookie wall",
               "bot_challenge": "a bot challenge", "js_required": "an empty JavaScript shell",
               "empty": "empty"}

@@ -110,9 +110,9 @@ def trim_to_clause(sentence: str, max_words: int = MAX_WORDS) -> str:
 
 
 def _boundary(words: list[str], k: int) -> int:
-    """How surely a clause ends between words[k-1] and words[k]: 3 at ; : or a dash, 2
-    before a conjunction ("while", "because", "which"), 1 before "and"/"or" or at a comma that does not sit inside a list ("ignore, misread or
-    embellish"), 0 for no boundary."""
+    """How surely a clause ends between words[k-1] and words[k]: 3 at ; : or a dash; 2
+    before a conjunction ("while", "because", "which"); 1 before "and"/"or", or at a comma
+    that does not sit inside a list ("ignore, misread or embellish"); 0 for no boundary."""
     word, following = words[k - 1], words[k].lower().strip("\"'“”‘’(")
     if word.endswith((";", ":")) or following in ("—", "–", "-"):
         return 3
