@@ -118,9 +118,12 @@ def _leading_emoji(line: str) -> tuple[str, str]:
     """Split a leading emoji sequence (with its joiners, selectors and skin tones) off."""
     end = 0
     while end < len(line) and (_is_pictograph(line[end]) or line[end] in "\u200d\ufe0f"
-                               or 0x1F3FB <= ord(line[end]) <= 0x1F3FF):
+                               or 0x1F3FB <= ord(line[end]) <= 0x1F3FF  # skin tones
+                               or 0xE0020 <= ord(line[end]) <= 0xE007F):  # flag tags
         end += 1
-    emoji = line[:end].replace("\u200d\u200d", "\u200d").strip("\u200d")
+    # The sequence goes through the same sanitizer as the text (tag letters survive only
+    # as a whole subdivision flag).
+    emoji = strip_unsafe(line[:end].replace("\u200d\u200d", "\u200d").strip("\u200d"))
     if not emoji or not any(_is_pictograph(ch) for ch in emoji):
         return "", line
     return emoji, line[end:].strip()

@@ -177,3 +177,14 @@ def test_model_bullets_that_read_a_title_back_are_dropped() -> None:
     assert bullets is not None and len(bullets) == 3
     assert not any("Lab releases open model" in b for b in bullets)
     assert bullets[-1].startswith("🧑\u200d🏫 ")
+
+
+def test_model_bullets_keep_flag_and_joiner_sequences() -> None:
+    scotland = "🏴\U000e0067\U000e0062\U000e0073\U000e0063\U000e0074\U000e007f"
+    answer = (f"{scotland} Edinburgh hosts the next summit on model safety\n"
+              "👩🏽\u200d💻 Developers adopt the new tooling across teams\n"
+              "🇫🇷 Paris funds three research labs for open models\u200b\U000e0041")
+    bullets = bullets_from_answer(answer, PICKS)
+    assert bullets is not None
+    assert [b.split(" ", 1)[0] for b in bullets] == [scotland, "👩🏽\u200d💻", "🇫🇷"]
+    assert "\U000e0041" not in bullets[2] and "\u200b" not in bullets[2]
