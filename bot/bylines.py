@@ -16,6 +16,7 @@ from collections.abc import Iterable, Sequence
 MAX_NAME_WORDS = 6  # longer than this is a sentence or a tagline, not a name
 MAX_NAME_CHARS = 60
 MAX_SHOWN = 3
+MAX_FIELD = 500  # an author field longer than this is not a by-line; cut before parsing
 
 _EMAIL = re.compile(r"[<(\[]?\s*(?:mailto:)?[\w.+-]+@[\w-]+(?:\.[\w-]+)+\s*[>)\]]?", re.I)
 _URL = re.compile(r"\b(?:https?://|www\.)\S+", re.I)
@@ -49,7 +50,7 @@ _LETTERS = re.compile(r"[^\W\d_]")
 def clean_author(raw: str) -> tuple[str, ...]:
     """The names in one author field (one field may hold several), cleaned; () when nothing
     in it reads as a name."""
-    text = _URL.sub(" ", _EMAIL.sub(" ", raw))
+    text = _URL.sub(" ", _EMAIL.sub(" ", raw[:MAX_FIELD]))
     text = _HANDLE.sub("", " ".join(text.split()))
     while True:
         stripped = _PREFIX.sub("", text)
@@ -106,6 +107,12 @@ def _comma_names(part: str) -> list[str]:
     pieces = [p for p in pieces if p]
     if not pieces:
         return []
+    if (len(pieces) == 2 and len(pieces[0].split()) == 1 and 1 <= len(pieces[1].split()) <= 3
+            and not _ROLE.search(pieces[1]) and not _SUFFIX.match(pieces[1])
+            and pieces[1][:1].isupper()):
+        # "Vaswani, Ashish" (how papers list authors): the given names go first.
+        given = " ".join(w + "." if len(w) == 1 else w for w in pieces[1].split())
+        return [f"{given} {pieces[0]}"]
     names = [pieces[0]]
     for piece in pieces[1:]:
         if _SUFFIX.match(piece):

@@ -34,6 +34,10 @@ from bot.bylines import byline, clean_authors, join_names
     (["Jane Doe and John Smith"], ["Jane Doe", "John Smith"]),
     (["Jane Doe & John Smith"], ["Jane Doe", "John Smith"]),
     (["Jane Doe, John Smith"], ["Jane Doe", "John Smith"]),
+    (["Vaswani, Ashish", "Shazeer, Noam"], ["Ashish Vaswani", "Noam Shazeer"]),
+    (["Smith, J."], ["J. Smith"]),
+    (["Smith, John A."], ["John A. Smith"]),
+    (["Krisher, AP"], ["Krisher"]),
     (["Jane Doe; John Smith"], ["Jane Doe", "John Smith"]),
     (["Tom Krisher | The Associated Press"], ["Tom Krisher"]),
     (["Jane Doe - Senior Reporter"], ["Jane Doe"]),
@@ -53,6 +57,11 @@ from bot.bylines import byline, clean_authors, join_names
 ])
 def test_clean_authors(raw: list[str], expected: list[str]) -> None:
     assert list(clean_authors(raw)) == expected
+
+
+def test_a_huge_author_field_is_cut_before_parsing() -> None:
+    assert clean_authors(["a@" * 100_000]) == ()
+    assert clean_authors(["Ada Lovelace" + " x" * 100_000]) == ()
 
 
 @pytest.mark.parametrize(("names", "expected"), [
