@@ -12,7 +12,7 @@ from bot.bylines import byline, clean_authors
 from bot.curator import QueueEntry
 from bot.digest import Digest, DigestItem
 from bot.models import Submission
-from bot.render.text import flag_note, http_url, plain, shared_line, totals_line
+from bot.render.text import cut, flag_note, http_url, plain, shared_line, totals_line
 
 CONTENT, TITLE, DESCRIPTION, FIELDS, FIELD, FOOTER = 2000, 256, 4096, 25, 1024, 2048
 MESSAGE_TOTAL, EMBEDS = 6000, 10
@@ -40,7 +40,7 @@ def escape(text: str, limit: int = 300) -> str:
                             + m.group(2), flat)
         out = re.sub(r"<([@#])", "<\u200b\\1", discord.utils.escape_mentions(flat))
         if len(out) <= limit or budget <= 1:
-            return out[:limit]
+            return cut(out, limit)
         budget = max(1, min(budget - 1, budget * limit // len(out)))
 
 
@@ -59,7 +59,7 @@ def card(submission: Submission) -> discord.Embed:
         lines.append(f"*{flag_note(submission.flag)}*")
     elif submission.summary:
         lines.append(escape(submission.summary, 1500))
-    embed.description = "\n".join(lines)[:DESCRIPTION] or None
+    embed.description = cut("\n".join(lines), DESCRIPTION) or None
     embed.set_footer(text=f"#{submission.number} · react to vote")
     return embed
 
@@ -122,11 +122,11 @@ def _embeds(digest: Digest) -> list[discord.Embed]:
                 last.description or "") + len(joiner) + len(text) <= BLOCK:
             last.description = f"{last.description}{joiner}{text}"
         else:
-            embeds.append(discord.Embed(title=title, description=text[:DESCRIPTION],
+            embeds.append(discord.Embed(title=title, description=cut(text, DESCRIPTION),
                                         color=COLOR))
     totals = digest.totals
     footer = totals_line(totals.links, totals.sharers, totals.votes)
-    embeds[-1].set_footer(text=footer[:FOOTER])
+    embeds[-1].set_footer(text=cut(footer, FOOTER))
     return embeds
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from bot.bylines import byline, clean_authors
 from bot.digest import Digest, DigestItem
 from bot.models import Submission
-from bot.render.text import flag_note, http_url, plain, shared_line, totals_line
+from bot.render.text import cut, flag_note, http_url, plain, shared_line, totals_line
 
 MAX_BLOCKS = 50
 MAX_SECTION = 3000
@@ -32,7 +32,7 @@ def link(url: str, text: str) -> str:
 
 
 def section(text: str) -> Block:
-    return {"type": "section", "text": {"type": "mrkdwn", "text": text[:MAX_SECTION]}}
+    return {"type": "section", "text": {"type": "mrkdwn", "text": cut(text, MAX_SECTION)}}
 
 
 def sections(lines: Iterable[str], heading: str = "") -> list[Block]:
@@ -56,7 +56,7 @@ def header(text: str) -> Block:
 
 
 def context(*texts: str) -> Block:
-    return {"type": "context", "elements": [{"type": "mrkdwn", "text": t[:MAX_SECTION]}
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": cut(t, MAX_SECTION)}
                                             for t in texts[:MAX_CONTEXT_ELEMENTS]]}
 
 

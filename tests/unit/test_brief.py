@@ -156,6 +156,10 @@ def test_emoji_sequences_survive_sanitizing_and_cutting(emoji: str) -> None:
     for limit in range(1, len(emoji) + 3):
         out = plain(emoji * 3, limit).rstrip("…")
         assert out == emoji * (len(out) // len(emoji)), f"split at {limit}: {out!r}"
+    for escape in (discord_escape, slack_escape, markdown_escape, console_clean):
+        for limit in (5, 17, 33):
+            out = escape(emoji * 40, limit).rstrip("…")
+            assert out == emoji * (len(out) // len(emoji)), f"{escape.__module__} at {limit}"
 
 
 def test_invisible_joiners_outside_emoji_are_removed() -> None:
