@@ -42,8 +42,11 @@ _PARTICLES = frozenset({"van", "der", "den", "de", "di", "da", "du", "del", "del
 _ROMAN = re.compile(r"^(?=[ivxlc]{2,}$)(?:x[cl]|l?x{0,3})(?:i[xv]|v?i{0,3})$", re.I)
 # A whole part that is an employer or a desk, not a person ("The Associated Press").
 _ORG = re.compile(r"^(?:the\s.+|associated press|reuters|afp|ap|dpa|upi|bloomberg(?:\s.+)?|"
-                  r".*\b(?:staff|writers?|reporters?|correspondents?|editors?|desk|bureau|"
-                  r"news(?:room)?))$", re.I)
+                  r".*\b(?:news(?:room)?|media|network|group|agency|press)\b.*|"
+                  r".*\.(?:com|org|net|co\.uk)\b.*)$", re.I)
+# A job title alone ("AP National Political Writer") is never an author, whatever else is there.
+_JOB = re.compile(r"^[^,]*\b(?:staff|writers?|reporters?|correspondents?|editors?|desk|bureau|"
+                  r"contributors?|columnists?)$", re.I)
 _LETTERS = re.compile(r"[^\W\d_]")
 
 
@@ -58,6 +61,7 @@ def clean_author(raw: str) -> tuple[str, ...]:
             break
         text = stripped
     parts = [p.strip() for p in _SEPARATORS.split(text) if p.strip()]
+    parts = [p for p in parts if not _JOB.match(_DASH.split(p, maxsplit=1)[0].strip(" .,"))]
     people = [p for p in parts if not _ORG.match(p.strip(" .,"))]
     names: list[str] = []
     for part in people or parts[:1]:  # an agency alone is still the author
@@ -102,12 +106,15 @@ def byline(authors: Sequence[str], site: str) -> str:
 
 
 def _comma_names(part: str) -> list[str]:
-    """A part split at commas and dashes: names kept, roles and employers dropped."""
-    pieces = [p.strip(" .,-–—") for p in re.split(r",|" + _DASH.pattern, part)]
+    """A part split at commas: names kept, roles and employers dropped. What follows a
+    spaced dash ("Jane Doe - Senior Reporter") is an affiliation, never a second name."""
+    part = _DASH.split(part, maxsplit=1)[0]
+    pieces = [p.strip(" .,-–—") for p in part.split(",")]
     pieces = [p for p in pieces if p]
     if not pieces:
         return []
-    if (len(pieces) == 2 and len(pieces[0].split()) == 1 and 1 <= len(pieces[1].split()) <= 3
+    if (part.count(",") == 1 and len(pieces) == 2 and len(pieces[0].split()) == 1
+            and 1 <= len(pieces[1].split()) <= 3
             and not _ROLE.search(pieces[1]) and not _SUFFIX.match(pieces[1])
             and pieces[1][:1].isupper()):
         # "Vaswani, Ashish" (how papers list authors): the given names go first.

@@ -38,6 +38,11 @@ from bot.bylines import byline, clean_authors, join_names
     (["Smith, J."], ["J. Smith"]),
     (["Smith, John A."], ["John A. Smith"]),
     (["Krisher, AP"], ["Krisher"]),
+    # Seen on real pages (the extraction DEV split):
+    (["Amy Kuperinsky | NJ Advance Media for NJ.com"], ["Amy Kuperinsky"]),
+    (["STEVE PEOPLES", "AP National Political Writer"], ["Steve Peoples"]),
+    (["PMJS - Coordenadoria de TI"], ["PMJS"]),
+    (["admin"], []),
     (["Jane Doe; John Smith"], ["Jane Doe", "John Smith"]),
     (["Tom Krisher | The Associated Press"], ["Tom Krisher"]),
     (["Jane Doe - Senior Reporter"], ["Jane Doe"]),
