@@ -26,7 +26,7 @@ REPO = Path(__file__).resolve().parents[1]
 DATA = next((p / "shared" / "bench" / "extraction" for p in Path(__file__).resolve().parents[2:4]
              if (p / "shared" / "bench" / "extraction").is_dir()),
             Path(__file__).resolve().parents[2] / "shared" / "bench" / "extraction")
-CLAUSE_END = re.compile(r"[.!?…\"”)]$")
+CLAUSE_END = re.compile(r"[.!?…\"”)。！？]$")
 
 
 async def measure(show_changes: bool) -> int:

@@ -16,7 +16,7 @@ import re
 from bot.models import BriefItem
 from bot.summarize.sanitize import strip_unsafe
 
-MAX_WORDS = 24
+MAX_WORDS = 28
 MIN_WORDS = 4  # fewer words rarely say what happened
 MIN_CLAUSE = 6  # a trimmed line keeps at least this many words
 
@@ -45,20 +45,62 @@ _CONJUNCTION = _words("and but while whereas because although though which who a
                       "before")
 _LIST_END = _words("and or")
 _TERMINAL = ".!?…。！？"
+_DATELINE = re.compile(r"^(?:\(\w+\)\s*(?:--|[-—–])\s*|(?:--|[-—–])\s+|(?i:summary):?\s+"
+                       r"(?=[A-Z])|[A-Z][A-Z'’.-]+(?:[ ,]+[A-Z][\w.'’-]*){0,3}\s*(?:--|[-—–])\s+)")
+_FURNITURE = re.compile(r"^(?:related|read more|see also|advertisement|click here|subscribe|"
+                        r"sign up|photo|image|video|listen)\b", re.I)
+_WIDE = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+# An opening phrase a newsletter line can do without, when a comma closes it within a few
+# words: "Following …,", "According to …,", "On Monday,", "In 2026,".
+_LEAD_IN = re.compile(
+    r"^(?:following|after|according to|as|amid|despite|during|in|on|at|with|for|since|"
+    r"earlier|later|last|this|yesterday|today|meanwhile|however|now|still|also|"
+    r"in addition|for example|for instance)\b[^,;:]{0,120},", re.I)
 
 
 def lead_sentence(pick: BriefItem, max_words: int = MAX_WORDS) -> str:
     """The pick's best sentence, at most ``max_words`` words, ending at a sentence or clause
     end; "" when no sentence says more than the title."""
     title = strip_unsafe(pick.title)
-    sentences = split_sentences(strip_unsafe(pick.summary))
+    sentences = [s for s in map(_tidy, split_sentences(strip_unsafe(pick.summary))) if s]
     ranked = sorted(range(len(sentences)),
                     key=lambda i: (-_centrality(i, sentences, title), i))
     for i in ranked:
-        line = trim_to_clause(sentences[i], max_words)
-        if line and len(line.split()) >= MIN_WORDS and not repeats_title(line, title):
-            return line
+        for candidate in (sentences[i], without_lead_in(sentences[i])):
+            line = trim_to_clause(candidate, max_words) if candidate else ""
+            if line and count_words(line) >= MIN_WORDS and not repeats_title(line, title):
+                return line
     return ""
+
+
+def _tidy(sentence: str) -> str:
+    """A sentence without a dateline ("MADRID —", "(Reuters) -"), a stray leading dash or a
+    "Summary" label; "" for page furniture ("Related: …", "Read more …")."""
+    if _FURNITURE.match(sentence):
+        return ""
+    return _DATELINE.sub("", sentence).strip()
+
+
+def without_lead_in(sentence: str) -> str:
+    """The sentence without an opening phrase set off by a comma ("Following the 16-inch
+    model, Apple plans …" → "Apple plans …"), when it opens with one; else ""."""
+    match = _LEAD_IN.match(sentence)
+    if match is None:
+        return ""
+    rest = sentence[match.end():].lstrip()
+    if len(rest.split()) < MIN_CLAUSE or not rest[:1].isalpha():
+        return ""
+    return rest[:1].upper() + rest[1:]
+
+
+def count_words(text: str) -> int:
+    """Words, with a run of Chinese or Japanese characters (written without spaces) counted
+    as one word per two characters."""
+    total = 0
+    for token in text.split():
+        wide = len(_WIDE.findall(token))
+        total += max(1, (wide + 1) // 2) if wide else 1
+    return total
 
 
 def repeats_title(line: str, title: str) -> bool:
@@ -91,18 +133,34 @@ def split_sentences(text: str) -> list[str]:
     return [s for s in out if s]
 
 
+def _trim_wide(sentence: str, max_words: int) -> str:
+    """A Chinese or Japanese sentence cut at its last comma (、，) that fits the budget."""
+    budget = 2 * max_words
+    cut = max(sentence.rfind(mark, 0, budget) for mark in "、，,")
+    if cut < budget // 3:
+        return ""
+    return sentence[:cut] + "。"
+
+
 def trim_to_clause(sentence: str, max_words: int = MAX_WORDS) -> str:
     """The sentence if it fits, else its longest opening that ends at a clause boundary and
     fits (ended with a full stop); "" when no such opening keeps enough words. A semicolon,
     colon or dash ends a clause more surely than a conjunction, and a conjunction more surely
     than a comma, so the longest cut of the surest kind wins."""
     words = sentence.split()
-    if len(words) <= max_words:
+    truncated = sentence.endswith(("…", "...")) and not sentence.endswith(("\"…", "”…"))
+    if truncated:  # cut by a summarizer mid-sentence: only a clause before the cut will do
+        max_words = min(max_words, len(words) - 1)
+    elif count_words(sentence) <= max_words:
         return _finished(sentence)
+    if len(words) <= 2:  # written without spaces
+        return _trim_wide(sentence, max_words)
     cuts: dict[int, int] = {}  # strength -> longest opening of that strength
     for k in range(min(max_words, len(words) - 1), MIN_CLAUSE - 1, -1):
         strength = _boundary(words, k)
-        if strength and strength not in cuts and _balanced(" ".join(words[:k])):
+        opening = " ".join(words[:k])
+        if (strength and strength not in cuts and _balanced(opening)
+                and not _LEAD_IN.fullmatch(opening)):  # "In a new study out Monday," alone
             cuts[strength] = k
     if not cuts:
         return ""
@@ -111,21 +169,22 @@ def trim_to_clause(sentence: str, max_words: int = MAX_WORDS) -> str:
 
 def _boundary(words: list[str], k: int) -> int:
     """How surely a clause ends between words[k-1] and words[k]: 3 at ; : or a dash; 2
-    before a conjunction ("while", "because", "which"); 1 before "and"/"or", or at a comma
-    that does not sit inside a list ("ignore, misread or embellish"); 0 for no boundary."""
+    before a conjunction ("while", "because", "which"); 1 at a comma that does not sit inside
+    a list ("ignore, misread or embellish", "A, B, and C"); 0 for no boundary."""
     word, following = words[k - 1], words[k].lower().strip("\"'“”‘’(")
     if word.endswith((";", ":")) or following in ("—", "–", "-"):
         return 3
     if following in _CONJUNCTION and following not in _LIST_END and not word.endswith(","):
         return 2
-    if following in _LIST_END and not word.endswith(","):
-        return 1  # "and" may join two clauses, or two nouns: no surer than a comma
     if word.endswith(","):
+        if following in _LIST_END:
+            # ", and …" joins clauses, unless it closes a list ("A, B, and C").
+            return 0 if any(w.endswith(",") for w in words[max(0, k - 5):k - 1]) else 1
         ahead = words[k:k + 4]
         in_list = any(w.lower() in _LIST_END for w in ahead) and not any(
             w.endswith((",", ";", ".")) for w in ahead[:-1])
         return 0 if in_list else 1
-    return 0
+    return 0  # a bare "and"/"or" joins nouns as often as clauses: never cut there
 
 
 def _finished(text: str) -> str:
