@@ -10,6 +10,7 @@ import sys
 from collections.abc import Sequence
 
 from bot.config import Settings
+from bot.errors import StorageError
 
 log = logging.getLogger("digestif")
 
@@ -80,6 +81,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return asyncio.run(commands.dispatch(args, settings))
     except KeyboardInterrupt:
         return 130
+    except StorageError as err:
+        # The database or an output file: the operator fixes the file, not the code.
+        print(f"digestif: error: {err}", file=sys.stderr)
+        return 3
 
 
 if __name__ == "__main__":

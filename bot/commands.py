@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from bot.app import App, open_app
 from bot.config import Settings
-from bot.errors import DigestifError, UserError
+from bot.errors import DigestifError, StorageError, UserError
 from bot.events import LinkPosted
 from bot.ingest import IngestResult
 from bot.models import Member, SubmissionState
@@ -34,6 +34,8 @@ async def dispatch(args: argparse.Namespace, settings: Settings) -> int:
     except UserError as err:
         print(f"digestif: {err}", file=sys.stderr)
         return 2
+    except StorageError:
+        raise  # bot.cli.main reports it in one line, exit 3
     except DigestifError as err:
         log.error("%s", err)
         return 1
@@ -165,10 +167,12 @@ async def render_digest(app: App, key: str, fmt: str, which: str) -> str:
 
 
 async def digest(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.outfile import write_text_atomically
+
     async with open_app(settings) as app:
         text = await render_digest(app, _community(args, settings), args.format, args.period)
     if args.out:
-        await asyncio.to_thread(Path(args.out).write_text, text + "\n", "utf-8")
+        await asyncio.to_thread(write_text_atomically, Path(args.out), text + "\n")
     else:
         print(text)
     return 0

@@ -28,6 +28,8 @@ class Settings(BaseSettings):
     # storage and identity
     data_dir: Path = Field(Path("data"), validation_alias=_env("DIGESTIF_DATA_DIR"))
     db_path: Path | None = Field(None, validation_alias=_env("DIGESTIF_DB"))
+    # How long a command waits while another process holds the database's write lock.
+    db_lock_timeout: float = Field(30.0, ge=0, validation_alias=_env("DIGESTIF_DB_LOCK_TIMEOUT"))
     community: str = Field("local", validation_alias=_env("DIGESTIF_COMMUNITY"))
     log_level: str = Field("INFO", validation_alias=_env("DIGESTIF_LOG_LEVEL"))
 

@@ -26,7 +26,7 @@ from bot.clock import Clock
 from bot.community import Community
 from bot.digests import DigestService, Outcome
 from bot.editor import Editor
-from bot.errors import DigestifError
+from bot.errors import DigestifError, StorageError
 from bot.period import period_containing, previous_period
 from bot.ports import Store
 
@@ -134,6 +134,9 @@ class Scheduler:
                 await self.tick()
             except asyncio.CancelledError:
                 raise
+            except StorageError as err:
+                log.error("the digest scheduler could not use the database (%s); "
+                          "trying again later", err)
             except Exception:
                 log.exception("the digest scheduler failed; trying again later")
             await asyncio.sleep(await self.next_wakeup())

@@ -33,6 +33,7 @@ _SUBMISSION_COLUMNS = """
     s.pinned, s.reject_reason, s.attempts,
     (SELECT group_concat(member_id, char(31)) FROM
         (SELECT member_id FROM submitters WHERE submission_id = s.id ORDER BY position))
+        AS submitters
 """
 _SELECT = f"SELECT {_SUBMISSION_COLUMNS} FROM submissions s"
 

@@ -14,7 +14,7 @@ from bot.app import App
 from bot.community import Community
 from bot.digest import Digest
 from bot.editor import ACTIONS
-from bot.errors import UserError
+from bot.errors import StorageError, UserError
 from bot.events import LinkPosted, MessageRef
 from bot.links import find_urls
 from bot.models import Member, Submission
@@ -132,6 +132,10 @@ class ConsoleAdapter:
         except UserError as err:
             log.info("console: %s", err)
             self.say(str(err))
+        except StorageError as err:
+            # The session goes on: the lock may be released, or the disk freed, by the next line.
+            log.error("console: %s", err)
+            self.say("The database is unavailable right now (see the log); try again.")
 
     async def _submit(self, text: str) -> None:
         ref = MessageRef("console", f"line-{self._line}")
