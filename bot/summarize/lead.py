@@ -44,6 +44,11 @@ _PRONOUN_START = re.compile(r"^(?:he|she|it|they|this|that|these|those|his|her|t
 _CONJUNCTION = _words("and but while whereas because although though which who after "
                       "before")
 _LIST_END = _words("and or")
+_PREPOSITIONS = _words("during in of for by with to on at from under about into over "
+                       "through within without among between")
+# An opening that ends with a noun phrase set off by a comma ("Barack Obama, the most popular
+# Democrat in America") has a subject and no verb yet.
+_APPOSITION = re.compile(r"^[^,]{1,60}, (?:the|a|an|his|her|its|their|our)\s[^,]*$", re.I)
 _TERMINAL = ".!?…。！？"
 _DATELINE = re.compile(r"^(?:\(\w+\)\s*(?:--|[-—–])\s*|(?:--|[-—–])\s+|(?i:summary):?\s+"
                        r"(?=[A-Z])|[A-Z][A-Z'’.-]+(?:[ ,]+[A-Z][\w.'’-]*){0,3}\s*(?:--|[-—–])\s+)")
@@ -160,7 +165,8 @@ def trim_to_clause(sentence: str, max_words: int = MAX_WORDS) -> str:
         strength = _boundary(words, k)
         opening = " ".join(words[:k])
         if (strength and strength not in cuts and _balanced(opening)
-                and not _LEAD_IN.fullmatch(opening)):  # "In a new study out Monday," alone
+                and not _LEAD_IN.fullmatch(opening)  # "In a new study out Monday," alone
+                and not _APPOSITION.search(opening.rstrip(",;:"))):
             cuts[strength] = k
     if not cuts:
         return ""
@@ -174,7 +180,9 @@ def _boundary(words: list[str], k: int) -> int:
     word, following = words[k - 1], words[k].lower().strip("\"'“”‘’(")
     if word.endswith((";", ":")) or following in ("—", "–", "-"):
         return 3
-    if following in _CONJUNCTION and following not in _LIST_END and not word.endswith(","):
+    if (following in _CONJUNCTION and following not in _LIST_END and not word.endswith(",")
+            and not (following in ("which", "who") and word.lower() in _PREPOSITIONS)):
+        # "during which" opens a clause one word earlier than "which" does
         return 2
     if word.endswith(","):
         if following in _LIST_END:

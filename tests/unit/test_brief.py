@@ -160,6 +160,15 @@ def test_a_long_sentence_without_a_clause_gives_no_bullet_rather_than_a_cut() ->
      "grows faster than manufacturers can package chips.",
      "Lead times for data-center GPUs have stretched to as long as nine months, according to "
      "three cloud providers and two hardware resellers."),
+    ("Former President Barack Obama, the most popular Democrat in America, has stayed out of "
+     "the race so far and is expected to remain neutral until a nominee emerges next summer.",
+     ""),
+    ("Maitlis asked how Andrew could be so sure what he was doing on the night of March 10, "
+     "during which he says he took his daughter to a party at a pizza restaurant in Woking.",
+     "Maitlis asked how Andrew could be so sure what he was doing on the night of March 10."),
+    ("The committee met on the night of the vote in the old hall by the river during which "
+     "members argued for hours about the budget and then went home without any decision.",
+     ""),
     ("A (very long parenthetical, which we must not cut inside, that runs on and on and on "
      "for many many words) ends here with more words after it to pass the limit.", ""),
 ])
