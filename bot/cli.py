@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import getpass
 import logging
 import sys
 from collections.abc import Sequence
@@ -35,6 +36,16 @@ def _version() -> str:
         return "unknown"
 
 
+def default_member() -> str:
+    """Who is at the terminal: the operating system's user name, so what they share reads
+    "Shared by alice" in the digest; "console" when the system cannot say."""
+    try:
+        name = getpass.getuser()
+    except (OSError, KeyError, ImportError):  # no USER/LOGNAME and no passwd entry
+        return "console"
+    return " ".join(name.split())[:80] or "console"
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="digestif",
@@ -52,14 +63,16 @@ def _parser() -> argparse.ArgumentParser:
                                "(the console when no platform token is set)")
     p = sub.add_parser("console", help="chat with the bot in the terminal")
     community(p)
-    p.add_argument("--as", dest="member", default="you", help="member name (default: you)")
+    p.add_argument("--as", dest="member", default=default_member(),
+                   help="member name (default: your user name)")
     p.add_argument("--mod", action="store_true", help="start as a moderator")
 
     p = sub.add_parser("submit", help="submit links and wait until each is ready or failed",
                        epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("urls", nargs="+", metavar="URL")
     community(p)
-    p.add_argument("--as", dest="member", default="you", help="member name (default: you)")
+    p.add_argument("--as", dest="member", default=default_member(),
+                   help="member name (default: your user name)")
 
     p = sub.add_parser("queue", help="list the queue with scores")
     community(p)

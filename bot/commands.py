@@ -71,7 +71,9 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
     platforms = configured_platforms(settings)
     if not platforms:
         log.info("no platform token set: starting the console")
-        args.community, args.member, args.mod = None, "you", False
+        from bot.cli import default_member
+
+        args.community, args.member, args.mod = None, default_member(), False
         return await console(args, settings)
     # Relative to the working directory by default: say which file this process uses.
     log.info("database: %s", settings.database.resolve())
@@ -222,7 +224,9 @@ async def render_digest(app: App, key: str, fmt: str, which: str) -> str:
     community = await _existing(app, key)
     if fmt in ("rss", "atom"):
         posted = await app.store.posted_digests(key)
-        return render_feed(key, community.name, posted, app.settings.public_url,
+        from bot.digests import newsletter_name
+
+        return render_feed(key, newsletter_name(community), posted, app.settings.public_url,
                            atom=fmt == "atom")
     period = desk.period(which, "digestif digest --period PERIOD")
     built = await app.digests.build(community, app.digests.period(community, period))

@@ -47,6 +47,8 @@ async def test_preview_is_ephemeral_post_needs_a_moderator(world: World) -> None
     assert done["content"] == "Digest posted."
     posts = world.discord.of("POST", POSTS)
     assert len(posts) == 2 and "TL;DR" in posts[1]["embeds"][0]["description"]
+    # The newsletter is named after the server, as the gateway reported it.
+    assert posts[1]["embeds"][0]["title"].startswith("Test Guild digest · ")
     assert posts[1]["allowed_mentions"] == {"parse": []} and posts[1]["enforce_nonce"]
     await world.slash("14", "post")
     [*_, again] = await world.replies(4)

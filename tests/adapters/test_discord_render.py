@@ -53,6 +53,7 @@ def huge_digest() -> Any:
     return replace(DIGEST, title="@everyone " + "T*" * 400,
                    tldr=tuple(Untrusted("🚀 @here " + "b_" * 600) for _ in range(8)),
                    intro=Untrusted("<@1> " + "i*" * 5000), previous_period="2026-W47",
+                   previous_label="Last week's digest (Nov 16 – 22, 2026)",
                    previous_url="https://discord.com/channels/1/2/3",
                    sections=(DigestSection("Top picks " + "s" * 300, items[:25]),
                              DigestSection("<@&1> More", items[25:])),
@@ -79,7 +80,8 @@ def test_a_huge_digest_is_split_and_nothing_is_lost() -> None:
     assert len(messages) > 5
     text = json.dumps(messages, ensure_ascii=False)
     assert text.count("https://ok.test/also/") == 100, "every also-shared link"
-    assert "Last week's digest: [2026-W47](https://discord.com/channels/1/2/3)" in text
+    assert ("[Last week's digest (Nov 16 – 22, 2026)](https://discord.com/channels/1/2/3)"
+            in text)
 
 
 def test_hostile_text_is_escaped_not_stripped() -> None:

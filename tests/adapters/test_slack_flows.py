@@ -144,7 +144,13 @@ async def test_a_rate_limited_digest_is_retried_and_posted(world: World) -> None
     world.slack.rate_limit["chat.postMessage"] = 2
     await world.command("UADMIN", "post", channel="CNEWS")
     await world.slack.wait_for("chat.postEphemeral", lambda a: a["text"] == "Digest posted.")
-    assert [p["channel"] for p in world.slack.of("chat.postMessage")][-1] == "CNEWS"
+    posted = world.slack.of("chat.postMessage")
+    assert [p["channel"] for p in posted][-1] == "CNEWS"
+    # The newsletter is named after the workspace, as auth.test reported it.
+    digest = next(p for p in posted if p["channel"] == "CNEWS")
+    blocks = digest["blocks"] if isinstance(digest["blocks"], list) else json.loads(
+        digest["blocks"])
+    assert blocks[0]["text"]["text"].startswith("Test Team digest · ")
     assert world.slack.rate_limit["chat.postMessage"] == 0, "both 429s were waited out"
 
 

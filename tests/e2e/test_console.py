@@ -114,7 +114,7 @@ async def test_submit_vote_and_digest(tmp_path: Path, pages: PageServer) -> None
     queue = [line for line in transcript if line.startswith("#") and "shared by" in line]
     assert [line.split()[:2] for line in queue] == [["#1", "+1"], ["#2", "+1"], ["#3", "+0"]]
     assert "shared by ada, grace" in queue[0]
-    digest = text[text.index("# local digest"):]
+    digest = text[text.index("# Local digest"):]
     assert digest.index("Quantization, explained") < digest.index("mixture-of-experts")
 
 

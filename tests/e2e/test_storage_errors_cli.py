@@ -139,7 +139,7 @@ def test_digest_out_replaces_the_file_whole(tmp_path: Path, db_env: dict[str, st
     assert out.read_text() == "last week's digest\n"  # a failed write leaves the old file
     assert [p.name for p in folder.iterdir()] == ["digest.md"]
     assert _digestif(db_env, tmp_path, "digest", "--out", str(out)).returncode == 0
-    assert out.read_text().startswith("# local digest")
+    assert out.read_text().startswith("# Local digest")
     assert out.stat().st_mode & 0o777 == 0o640  # replacing keeps the file's permissions
     assert [p.name for p in folder.iterdir()] == ["digest.md"]  # no temporary file left
 

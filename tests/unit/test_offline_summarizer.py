@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.models import Article, BriefItem, PageFlag, SourceKind, SummaryPrefs, SummarySource
-from bot.summarize.offline import OfflineSummarizer, offline_brief, summarize_text
+from bot.models import Article, PageFlag, SummaryPrefs, SummarySource
+from bot.summarize.offline import OfflineSummarizer, summarize_text
 from bot.summarize.sentences import count_words, split_sentences
 
 NEWS = (
@@ -99,19 +99,6 @@ async def test_flagged_articles_are_not_summarized() -> None:
     assert summary.source is SummarySource.OFFLINE and words(summary.text) <= 20
 
 
-def test_brief_has_one_short_emoji_bullet_per_pick() -> None:
-    picks = [
-        BriefItem("Lab releases open model", "Lab released an open-weights model today."),
-        BriefItem("A paper", "We propose a method.", kind=SourceKind.PAPER),
-        BriefItem("Long one", " ".join(["word"] * 40) + "."),
-    ] + [BriefItem(f"Item {i}", "") for i in range(5)]
-    bullets = offline_brief(picks)
-    assert len(bullets) == 5
-    assert bullets[0] == "🚀 Lab released an open-weights model today."
-    assert bullets[1] == "📄 We propose a method."
-    assert bullets[2].endswith("Long one")
-
-
 @pytest.mark.parametrize("budget", [14, 27, 55])
 def test_chinese_without_spaces_respects_the_budget(budget: int) -> None:
     sentence = "人工智能正在改变世界，许多公司正在投资新的模型和数据中心。"
@@ -151,14 +138,3 @@ async def test_page_text_cannot_ping_or_link_through_the_offline_summary() -> No
                                                   SummaryPrefs(max_words=40))
     assert summary.source is SummarySource.OFFLINE
     assert not any(bad in summary.text for bad in ("@", "<", "http", "evil"))
-
-
-def test_brief_covers_every_pick_past_five_and_is_safe() -> None:
-    picks = [BriefItem(f"Story {i} @everyone", f"Summary number {i} <@&1> here.")
-             for i in range(8)]
-    bullets = offline_brief(picks)
-    assert len(bullets) == 5
-    assert bullets[-1].startswith("➕ Also: Story 4")
-    assert bullets[-1].endswith("and 1 more")
-    assert not any("@" in b or "<" in b for b in bullets)
-    assert offline_brief([]) == ()
