@@ -6,7 +6,9 @@ from __future__ import annotations
 def extract_text(html: str, url: str) -> str:
     """The article text digestif extracts from one page."""
     from bot.extract import extract_article
+    from bot.extract.language import warm
 
+    warm()  # steady state: a worker loads the language model once, on its first need
     return extract_article(html, url).text
 
 

@@ -57,7 +57,8 @@ async def open_app(settings: Settings, clock: Clock = system_clock,
     from storage.sqlite import SqliteStore
 
     async with AsyncExitStack() as stack:
-        store = await stack.enter_async_context(SqliteStore(settings.database))
+        store = await stack.enter_async_context(
+            SqliteStore(settings.database, lock_timeout=settings.db_lock_timeout))
         cpu = CpuPool(settings.cpu_workers)
         stack.push_async_callback(cpu.aclose)
         await cpu.start()

@@ -4,20 +4,56 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import getpass
 import logging
 import sys
 from collections.abc import Sequence
+from importlib.metadata import PackageNotFoundError, version
+
+from pydantic import ValidationError
 
 from bot.config import Settings
+from bot.errors import StorageError
 
 log = logging.getLogger("digestif")
+
+# Exit codes, documented in --help and the README.
+OK, FAILED, USAGE, STORAGE, INTERRUPTED = 0, 1, 2, 3, 130
+
+EXIT_CODES = """\
+exit codes:
+  0    done (submit: every link is queued and was read)
+  1    something failed (submit: a link was refused or could not be read)
+  2    usage or settings error (the message names the option or setting)
+  3    storage error: the database or an output file could not be used
+  130  interrupted"""
+
+
+def _version() -> str:
+    try:
+        return version("digestif")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "unknown"
+
+
+def default_member() -> str:
+    """Who is at the terminal: the operating system's user name, so what they share reads
+    "Shared by alice" in the digest; "console" when the system cannot say."""
+    try:
+        name = getpass.getuser()
+    except (OSError, KeyError, ImportError):  # no USER/LOGNAME and no passwd entry
+        return "console"
+    return " ".join(name.split())[:80] or "console"
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="digestif",
         description="A link-curation bot: members share links, vote, and get a weekly digest.",
+        epilog=EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    parser.add_argument("--version", action="version", version=f"digestif {_version()}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def community(p: argparse.ArgumentParser) -> None:
@@ -27,13 +63,16 @@ def _parser() -> argparse.ArgumentParser:
                                "(the console when no platform token is set)")
     p = sub.add_parser("console", help="chat with the bot in the terminal")
     community(p)
-    p.add_argument("--as", dest="member", default="you", help="member name (default: you)")
+    p.add_argument("--as", dest="member", default=default_member(),
+                   help="member name (default: your user name)")
     p.add_argument("--mod", action="store_true", help="start as a moderator")
 
-    p = sub.add_parser("submit", help="submit links and wait until each is ready or failed")
+    p = sub.add_parser("submit", help="submit links and wait until each is ready or failed",
+                       epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("urls", nargs="+", metavar="URL")
     community(p)
-    p.add_argument("--as", dest="member", default="you", help="member name (default: you)")
+    p.add_argument("--as", dest="member", default=default_member(),
+                   help="member name (default: your user name)")
 
     p = sub.add_parser("queue", help="list the queue with scores")
     community(p)
@@ -53,20 +92,76 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
-    settings = Settings()
+def settings_errors(err: ValidationError) -> list[str]:
+    """One line per bad setting, named by its environment variable. Values of secrets are
+    never echoed."""
+    lines = []
+    for problem in err.errors(include_url=False):
+        name = str(problem["loc"][0]) if problem["loc"] else "?"
+        field = Settings.model_fields.get(name)
+        alias = field.validation_alias if field is not None else None
+        env = str(getattr(alias, "choices", [name])[0]).upper()
+        value = problem.get("input")
+        shown = ""
+        if isinstance(value, str | int | float) and not _secret(env):
+            shown = f"={str(value)[:60]}"
+        reason = str(problem["msg"]).removeprefix("Value error, ")
+        lines.append(f"digestif: setting {env}{shown} is not valid: {reason}")
+    return lines
+
+
+def _secret(env: str) -> bool:
+    return env.endswith(("_KEY", "_TOKEN", "_SECRET"))
+
+
+def load_settings() -> Settings | list[str]:
+    """The settings, or the lines that explain why they cannot be used."""
+    try:
+        return Settings()
+    except ValidationError as err:
+        return settings_errors(err)
+    except (OSError, UnicodeDecodeError) as err:  # an unreadable .env
+        return [f"digestif: cannot read the settings file .env: {err}"]
+
+
+def configure_logging(settings: Settings, command: str) -> None:
+    from bot.commands import configured_platforms
+
+    level = settings.log_level
+    if level is None:
+        # A person watches the interactive commands (and `run` without a platform is the
+        # console): quiet logs keep the prompt and the progress bar readable.
+        serving = command == "run" and bool(configured_platforms(settings))
+        level = "INFO" if serving else "WARNING"
     logging.basicConfig(
-        level=getattr(logging, settings.log_level.upper(), logging.INFO),
+        level=getattr(logging, level),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+    if level != "DEBUG":
+        # One INFO line per HTTP request drowns everything else; DEBUG brings it back.
+        for name in ("httpx", "httpcore"):
+            logging.getLogger(name).setLevel(logging.WARNING)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    loaded = load_settings()
+    if not isinstance(loaded, Settings):
+        for line in loaded:
+            print(line, file=sys.stderr)
+        return USAGE
+    configure_logging(loaded, args.command)
     from bot import commands
 
     try:
-        return asyncio.run(commands.dispatch(args, settings))
+        return asyncio.run(commands.dispatch(args, loaded))
     except KeyboardInterrupt:
-        return 130
+        return INTERRUPTED
+    except StorageError as err:
+        # The database or an output file: the operator fixes the file, not the code.
+        print(f"digestif: error: {err}", file=sys.stderr)
+        return STORAGE
 
 
 if __name__ == "__main__":

@@ -5,18 +5,22 @@ from __future__ import annotations
 import argparse
 import asyncio
 import importlib
+import io
 import logging
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bot import desk
 from bot.app import App, open_app
+from bot.community import Community
 from bot.config import Settings
-from bot.errors import DigestifError, UserError
+from bot.curator import SubmitOutcome
+from bot.errors import DigestifError, FetchError, InvalidLink, StorageError, UserError
 from bot.events import LinkPosted
 from bot.ingest import IngestResult
 from bot.lifecycle import all_of, until_stopped
-from bot.models import Member, SubmissionState
+from bot.models import Member, ModerationStatus, Submission, SubmissionState
 from bot.render.text import flag_note
 
 if TYPE_CHECKING:
@@ -35,8 +39,18 @@ async def dispatch(args: argparse.Namespace, settings: Settings) -> int:
     except UserError as err:
         print(f"digestif: {err}", file=sys.stderr)
         return 2
+    except StorageError:
+        raise  # bot.cli.main reports it in one line, exit 3
+    except FetchError as err:  # summarize: the page could not be read
+        print(f"digestif: {desk.operator_reason(err.reason)}", file=sys.stderr)
+        return 1
     except DigestifError as err:
         log.error("%s", err)
+        return 1
+    except Exception:
+        # A bug, not bad input: one log record with the traceback, and a failing exit code.
+        # (KeyboardInterrupt and cancellation are BaseExceptions and pass through.)
+        log.exception("digestif %s failed unexpectedly", args.command)
         return 1
 
 
@@ -58,8 +72,12 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
     platforms = configured_platforms(settings)
     if not platforms:
         log.info("no platform token set: starting the console")
-        args.community, args.member, args.mod = None, "you", False
+        from bot.cli import default_member
+
+        args.community, args.member, args.mod = None, default_member(), False
         return await console(args, settings)
+    # Relative to the working directory by default: say which file this process uses.
+    log.info("database: %s", settings.database.resolve())
     adapters = []
     for name in platforms:
         try:
@@ -87,50 +105,90 @@ async def console(args: argparse.Namespace, settings: Settings) -> int:
 async def _console(args: argparse.Namespace, settings: Settings) -> int:
     from adapters.console.adapter import ConsoleAdapter, stdin_lines
 
+    desk.member_switch([args.member], "digestif console --as NAME")
+
+    # Bytes that are not UTF-8 become U+FFFD instead of ending the console.
+    for stream in (sys.stdin, sys.stdout):
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="replace")
     async with open_app(settings, schedule=True) as app:
         adapter = ConsoleAdapter(app, _community(args, settings), args.member, moderator=args.mod)
         if sys.stdin.isatty():
-            adapter.say("digestif console. Paste a link, or type /help.")
+            adapter.say(f"digestif console · database {settings.database.resolve()}\n"
+                        "Paste a link, or type /help.")
         await adapter.run(stdin_lines(prompt=sys.stdin.isatty()))
     return 0
 
 
 async def submit(args: argparse.Namespace, settings: Settings) -> int:
+    """Queue each URL, wait until each is read, and report one line per URL. Exit 1 when
+    any link was refused or could not be read."""
     from rich.progress import Progress
 
-    from bot.links import canonicalize
-
-    for url in args.urls:  # refuse the whole command before anything is stored
-        canonicalize(url)
     key = _community(args, settings)
+    name, _ = desk.member_switch([args.member], "digestif submit --as NAME")
     async with open_app(settings) as app:
         await app.curator.community(key, "console")
-        member = Member(args.member, args.member)
+        member = Member(name, name)
+        merged: dict[int, Submission] = {}
         with Progress(transient=True, console=_stderr_console()) as progress:
             task = progress.add_task("Fetching", total=len(args.urls))
 
             async def advance(result: IngestResult) -> None:
+                if result.duplicate_of is not None:
+                    merged[result.submission.id] = result.duplicate_of
                 progress.advance(task)
 
             app.worker.subscribe(advance)
-            outcomes = []
-            for url in args.urls:
-                outcomes += await app.curator.post_link(LinkPosted(key, member, url))
+            outcomes = [await _submit_one(app, key, member, url) for url in args.urls]
             new = sum(1 for o in outcomes if o.created)
             progress.update(task, total=new or 1, completed=0 if new else 1)
             await app.curator.wait_idle()
+        ok = True
         for outcome in outcomes:
-            if outcome.submission is None:
-                print(f"-    refused  {outcome.url}  {outcome.error}")
-                continue
-            s = await app.curator.submission(key, outcome.submission.number)
-            if s.state is SubmissionState.READY:
-                what = s.title + (f" [{s.flag}]" if s.flag else "")
-            else:
-                what = s.failure_reason or str(s.state)
-            note = "" if outcome.created else "  (already queued)"
-            print(f"#{s.number:<4} {s.state:<7}  {what}{note}")
-    return 0
+            line, good = await _submit_line(app, key, outcome, merged)
+            ok = ok and good
+            print(line)
+    return 0 if ok else 1
+
+
+async def _submit_one(app: App, key: str, member: Member, url: str) -> SubmitOutcome:
+    """One command-line URL as one link: a bad one is refused alone, not with the batch."""
+    from bot.links import canonicalize
+
+    try:
+        canonicalize(url)
+    except InvalidLink as err:
+        return SubmitOutcome(url, error=str(err))
+    outcomes = await app.curator.post_link(LinkPosted(key, member, url))
+    return outcomes[0] if outcomes else SubmitOutcome(url, error="no link found")
+
+
+async def _submit_line(app: App, key: str, outcome: SubmitOutcome,
+                       merged: dict[int, Submission]) -> tuple[str, bool]:
+    """The report line for one URL, and whether it ended queued and read."""
+    from adapters.console.render import clean
+
+    url = clean(outcome.url, 100)
+    if outcome.submission is None:
+        return f"-     refused  {url}: {clean(outcome.error)}", False
+    first = outcome.submission
+    if first.id in merged:  # the page turned out to be one already queued
+        first = merged[first.id]
+    s = await app.curator.submission(key, first.number)
+    if s.status is not ModerationStatus.QUEUED and not outcome.created:
+        note = desk.submit_note(s, created=False)
+        reason = f": {clean(s.reject_reason)}" if s.reject_reason else ""
+        return f"#{s.number:<4} {note}  {url}{reason}", False
+    if s.state is SubmissionState.READY:
+        what = clean(s.title or url) + (f" [{s.flag}]" if s.flag else "")
+        good = True
+    else:
+        reason = desk.operator_reason(s.failure_reason or "could not be read")
+        what = f"{url}: {clean(reason, 300)}"
+        good = False
+    note = "" if outcome.created and s.id == outcome.submission.id else "  (already queued)"
+    return f"#{s.number:<4} {s.state:<7}  {what}{note}", good
 
 
 def _stderr_console() -> Console:
@@ -139,17 +197,30 @@ def _stderr_console() -> Console:
     return Console(stderr=True)
 
 
+async def _existing(app: App, key: str) -> Community:
+    """A community a read command names: it must exist (a typo must not look empty)."""
+    found = await app.store.get_community(key)
+    if found is None:
+        raise UserError(desk.unknown_community(key))
+    return await app.curator.known_community(key)
+
+
 async def queue(args: argparse.Namespace, settings: Settings) -> int:
+    from adapters.console.adapter import unreadable_line
     from adapters.console.render import queue_line
 
     async with open_app(settings) as app:
         key = _community(args, settings)
-        await app.curator.community(key, "console")
-        entries = await app.curator.queue(key)
-        for entry in entries:
+        await _existing(app, key)
+        view = desk.queue_view(await app.curator.queue(key), app.curator.clock())
+        for entry in view.queued:
             print(queue_line(entry))
-        if not entries:
+        if not view.queued:
             print("The queue is empty.")
+        if view.unreadable:
+            print("Could not read (share the link again to retry):")
+        for entry in view.unreadable:
+            print(unreadable_line(entry))
     return 0
 
 
@@ -159,21 +230,27 @@ async def render_digest(app: App, key: str, fmt: str, which: str) -> str:
     from bot.render.json import render_json
     from bot.render.markdown import render_markdown
 
-    community = await app.curator.community(key, "console")
+    community = await _existing(app, key)
     if fmt in ("rss", "atom"):
         posted = await app.store.posted_digests(key)
-        return render_feed(key, community.name, posted, app.settings.public_url,
+        from bot.digests import newsletter_name
+
+        return render_feed(key, newsletter_name(community), posted, app.settings.public_url,
                            atom=fmt == "atom")
-    built = await app.digests.build(community, app.digests.period(community, which))
+    period = desk.period(which, "digestif digest --period PERIOD")
+    built = await app.digests.build(community, app.digests.period(community, period))
     renderers = {"json": render_json, "html": render_html, "markdown": render_markdown}
     return renderers[fmt](built)
 
 
 async def digest(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.outfile import write_text_atomically
+
+    desk.period(args.period, "digestif digest --period PERIOD")  # before opening anything
     async with open_app(settings) as app:
         text = await render_digest(app, _community(args, settings), args.format, args.period)
     if args.out:
-        await asyncio.to_thread(Path(args.out).write_text, text + "\n", "utf-8")
+        await asyncio.to_thread(write_text_atomically, Path(args.out), text + "\n")
     else:
         print(text)
     return 0

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from bot.errors import InvalidSetting
 from bot.models import SummaryPrefs
+from bot.setting_types import TYPES
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,34 +59,71 @@ class CommunitySettings:
 
     @classmethod
     def from_json(cls, raw: str) -> CommunitySettings:
-        data: dict[str, Any] = json.loads(raw or "{}")
-        known = {f.name: f for f in dataclasses.fields(cls)}
-        values: dict[str, Any] = {
-            k: tuple(v) if isinstance(v, list) else v for k, v in data.items() if k in known
-        }
-        return cls(**values)
+        """Stored settings. A value that is not valid (stored by an older version, or edited
+        by hand) falls back to its default, logged once, so it can never break votes."""
+        try:
+            data = json.loads(raw or "{}")
+        except ValueError:
+            data = None
+        if not isinstance(data, dict):
+            _warn_once("settings", raw)
+            return cls()
+        values: dict[str, Any] = {}
+        for name, kind in TYPES.items():
+            if name not in data:
+                continue
+            try:
+                values[name] = kind.valid(data[name])
+            except InvalidSetting as err:
+                _warn_once(name, data[name], str(err))
+        settings = cls(**values)
+        if set(settings.up_emoji) & set(settings.down_emoji):
+            _warn_once("down_emoji", data.get("down_emoji"), "overlaps up_emoji")
+            settings = dataclasses.replace(settings, down_emoji=cls().down_emoji)
+        return settings
 
     def updated(self, name: str, value: str) -> CommunitySettings:
-        """A copy with one setting parsed from text, as a moderator typed it."""
-        fields = {f.name: f for f in dataclasses.fields(self)}
-        if name not in fields:
-            raise InvalidSetting(f"Unknown setting {name!r}. Known: {', '.join(sorted(fields))}.")
-        current = getattr(self, name)
-        parsed: Any
+        """A copy with one setting parsed from text, as a moderator typed it. Raises
+        InvalidSetting, with a message for the moderator, for a value that is not allowed."""
+        kind = TYPES.get(name)
+        if kind is None:
+            raise InvalidSetting(f"Unknown setting {name!r}. Known: {', '.join(sorted(TYPES))}.")
         try:
-            if isinstance(current, bool):
-                if value.lower() not in {"on", "off", "true", "false", "yes", "no", "1", "0"}:
-                    raise ValueError(value)
-                parsed = value.lower() in {"on", "true", "yes", "1"}
-            elif isinstance(current, int):
-                parsed = int(value)
-            elif isinstance(current, tuple):
-                parsed = tuple(part for part in value.replace(",", " ").split() if part)
-            else:
-                parsed = value.strip()
-        except ValueError as err:
-            raise InvalidSetting(f"{value!r} is not a valid value for {name}.") from err
-        return dataclasses.replace(self, **{name: parsed})
+            parsed = kind.parse(value)
+            kind.check(parsed)
+        except InvalidSetting as err:
+            raise InvalidSetting(f"{name} not changed: {err}") from None
+        updated = dataclasses.replace(self, **{name: parsed})
+        shared = [e for e in updated.up_emoji if e in updated.down_emoji]
+        if shared:
+            raise InvalidSetting(f"{name} not changed: {shared[0]} would be both an up-vote "
+                                 "and a down-vote.")
+        return updated
+
+    def shown(self, name: str, channel: Callable[[str], str] = str) -> str:
+        """One setting as people read it ("👍, ⭐", "on", "Monday", "(none)"); ``channel``
+        renders channel ids where the platform can link them."""
+        value = getattr(self, name)
+        if name in ("digest_channel", "submission_channels") and value:
+            ids = (value,) if isinstance(value, str) else value
+            return ", ".join(channel(v) for v in ids)
+        text = TYPES[name].show(value)
+        return text if text else "(none)"
+
+    def lines(self, channel: Callable[[str], str] = str) -> list[str]:
+        """Every setting, one line each, in name order: what /config shows."""
+        return [f"{name} = {self.shown(name, channel)}" for name in sorted(TYPES)]
+
+
+_warned: set[tuple[str, str]] = set()
+
+
+def _warn_once(name: str, value: object, why: str = "unreadable") -> None:
+    key = (name, repr(value)[:200])
+    if key not in _warned:
+        _warned.add(key)
+        log.warning("stored setting %s=%s is not valid (%s): using the default", name, key[1],
+                    why)
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,6 +14,9 @@ from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+# A duration: positive and finite (nan, inf and 0 would make every wait hang or fail).
+Seconds = Annotated[float, Field(gt=0, le=86_400, allow_inf_nan=False)]
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
 def _env(name: str) -> AliasChoices:
@@ -28,25 +31,35 @@ class Settings(BaseSettings):
     # storage and identity
     data_dir: Path = Field(Path("data"), validation_alias=_env("DIGESTIF_DATA_DIR"))
     db_path: Path | None = Field(None, validation_alias=_env("DIGESTIF_DB"))
-    community: str = Field("local", validation_alias=_env("DIGESTIF_COMMUNITY"))
-    log_level: str = Field("INFO", validation_alias=_env("DIGESTIF_LOG_LEVEL"))
+    # How long a command waits while another process holds the database's write lock.
+    db_lock_timeout: float = Field(30.0, ge=0, le=86_400, allow_inf_nan=False,
+                                   validation_alias=_env("DIGESTIF_DB_LOCK_TIMEOUT"))
+    community: str = Field("local", min_length=1, max_length=200,
+                           validation_alias=_env("DIGESTIF_COMMUNITY"))
+    # None: WARNING for the interactive commands, INFO for `run` with chat platforms.
+    log_level: str | None = Field(None, validation_alias=_env("DIGESTIF_LOG_LEVEL"))
 
     # fetching
     fetch_allow_networks: Annotated[tuple[Network, ...], NoDecode] = Field(
         (), validation_alias=_env("DIGESTIF_FETCH_ALLOW_NETWORKS")
     )
-    fetch_max_bytes: int = Field(5_000_000, validation_alias=_env("DIGESTIF_FETCH_MAX_BYTES"))
-    fetch_deadline: float = Field(20.0, validation_alias=_env("DIGESTIF_FETCH_DEADLINE"))
-    fetch_connect_timeout: float = Field(
+    fetch_max_bytes: int = Field(5_000_000, ge=1, le=2**31,
+                                 validation_alias=_env("DIGESTIF_FETCH_MAX_BYTES"))
+    fetch_deadline: Seconds = Field(20.0, validation_alias=_env("DIGESTIF_FETCH_DEADLINE"))
+    fetch_connect_timeout: Seconds = Field(
         5.0, validation_alias=_env("DIGESTIF_FETCH_CONNECT_TIMEOUT")
     )
-    fetch_read_timeout: float = Field(10.0, validation_alias=_env("DIGESTIF_FETCH_READ_TIMEOUT"))
-    fetch_max_redirects: int = Field(5, validation_alias=_env("DIGESTIF_FETCH_MAX_REDIRECTS"))
-    fetch_per_host: int = Field(4, validation_alias=_env("DIGESTIF_FETCH_PER_HOST"))
-    max_links_per_message: int = Field(5, validation_alias=_env("DIGESTIF_MAX_LINKS_PER_MESSAGE"))
-    ingest_concurrency: int = Field(16, validation_alias=_env("DIGESTIF_INGEST_CONCURRENCY"))
+    fetch_read_timeout: Seconds = Field(
+        10.0, validation_alias=_env("DIGESTIF_FETCH_READ_TIMEOUT"))
+    fetch_max_redirects: int = Field(5, ge=0, le=50,
+                                     validation_alias=_env("DIGESTIF_FETCH_MAX_REDIRECTS"))
+    fetch_per_host: int = Field(4, ge=1, le=1000, validation_alias=_env("DIGESTIF_FETCH_PER_HOST"))
+    max_links_per_message: int = Field(
+        5, ge=1, le=100, validation_alias=_env("DIGESTIF_MAX_LINKS_PER_MESSAGE"))
+    ingest_concurrency: int = Field(16, ge=1, le=1000,
+                                    validation_alias=_env("DIGESTIF_INGEST_CONCURRENCY"))
     cpu_workers: int = Field(
-        default_factory=lambda: min(2, os.cpu_count() or 1),
+        default_factory=lambda: min(2, os.cpu_count() or 1), ge=0, le=256,
         validation_alias=_env("DIGESTIF_CPU_WORKERS"),
     )
 
@@ -54,10 +67,11 @@ class Settings(BaseSettings):
     openai_api_key: SecretStr | None = Field(None, validation_alias=_env("OPENAI_API_KEY"))
     openai_base_url: str | None = Field(None, validation_alias=_env("OPENAI_BASE_URL"))
     llm_model: str = Field("gpt-4o-mini", validation_alias=_env("DIGESTIF_LLM_MODEL"))
-    llm_timeout: float = Field(20.0, validation_alias=_env("DIGESTIF_LLM_TIMEOUT"))
-    llm_max_retries: int = Field(2, validation_alias=_env("DIGESTIF_LLM_MAX_RETRIES"))
-    llm_max_input_tokens: int = Field(3000, validation_alias=_env("DIGESTIF_LLM_MAX_INPUT_TOKENS"))
-    summary_words: int = Field(55, validation_alias=_env("DIGESTIF_SUMMARY_WORDS"))
+    llm_timeout: Seconds = Field(20.0, validation_alias=_env("DIGESTIF_LLM_TIMEOUT"))
+    llm_max_retries: int = Field(2, ge=0, le=20, validation_alias=_env("DIGESTIF_LLM_MAX_RETRIES"))
+    llm_max_input_tokens: int = Field(
+        3000, ge=1, le=10_000_000, validation_alias=_env("DIGESTIF_LLM_MAX_INPUT_TOKENS"))
+    summary_words: int = Field(55, ge=1, le=1000, validation_alias=_env("DIGESTIF_SUMMARY_WORDS"))
 
     # discord
     discord_token: SecretStr | None = Field(None, validation_alias=_env("DISCORD_TOKEN"))
@@ -72,25 +86,40 @@ class Settings(BaseSettings):
     )
     slack_api_url: str | None = Field(None, validation_alias=_env("SLACK_API_URL"))
     http_host: str = Field("127.0.0.1", validation_alias=_env("DIGESTIF_HTTP_HOST"))
-    http_port: int = Field(3000, validation_alias=_env("DIGESTIF_HTTP_PORT"))
+    http_port: int = Field(3000, ge=0, le=65535, validation_alias=_env("DIGESTIF_HTTP_PORT"))
 
     # digests
     public_url: str = Field("", validation_alias=_env("DIGESTIF_PUBLIC_URL"))
     # schedule
     schedule_grace_hours: float = Field(
-        24.0, validation_alias=_env("DIGESTIF_SCHEDULE_GRACE_HOURS")
+        24.0, ge=0, le=24 * 366, allow_inf_nan=False,
+        validation_alias=_env("DIGESTIF_SCHEDULE_GRACE_HOURS")
     )
+
+    @field_validator("log_level")
+    @classmethod
+    def _check_level(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        if value.strip().upper() not in LOG_LEVELS:
+            raise ValueError(f"use one of {', '.join(LOG_LEVELS)}")
+        return value.strip().upper()
 
     @field_validator("fetch_allow_networks", mode="before")
     @classmethod
     def _parse_networks(cls, value: object) -> object:
-        if isinstance(value, str):
-            return tuple(
-                ipaddress.ip_network(part.strip(), strict=False)
-                for part in value.split(",")
-                if part.strip()
-            )
-        return value
+        if not isinstance(value, str):
+            return value
+        networks = []
+        for part in (p.strip() for p in value.split(",")):
+            if not part:
+                continue
+            try:
+                networks.append(ipaddress.ip_network(part, strict=False))
+            except ValueError:
+                raise ValueError(f"{part[:60]!r} is not a network: use CIDRs like "
+                                 "127.0.0.0/8 or ::1/128, separated by commas") from None
+        return tuple(networks)
 
     @property
     def database(self) -> Path:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from bot.clock import Clock
 from bot.community import Community, CommunitySettings
+from bot.desk import submit_reply
 from bot.errors import InvalidLink, UnknownSubmission
 from bot.events import LinkPosted, MessageRef, ReactionChanged, ReactionsCleared
 from bot.ingest import IngestResult, IngestWorker
@@ -14,6 +15,7 @@ from bot.links import canonicalize, find_urls
 from bot.models import Member, ModerationStatus, Submission, SubmissionState
 from bot.period import period_containing
 from bot.ports import Notifier, Store, Tally
+from bot.turns import Turn, Turns
 from bot.votes import VoteDecision, decide, decide_reaction
 
 log = logging.getLogger(__name__)
@@ -32,11 +34,7 @@ class SubmitOutcome:
 
     @property
     def message(self) -> str:
-        if self.submission is None:
-            return f"Not queued: {self.error}"
-        if self.created:
-            return f"Queued as #{self.submission.number}."
-        return f"Already queued as #{self.submission.number}."
+        return submit_reply(self.submission, self.created, self.error)
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +63,7 @@ class Curator:
         self._members: dict[tuple[str, str], Member] = {}
         self._notifiers: dict[str, Notifier] = {}
         self._locks: dict[tuple[str, str], bool] = {}
+        self._turns = Turns()
         worker.subscribe(self._on_ingested)
 
     @property
@@ -104,6 +103,8 @@ class Curator:
         return await self.known_community(key)
 
     async def remember(self, community: str, member: Member) -> None:
+        if not member.name:
+            return  # not known yet (a platform's cold start): never replaces a known name
         if self._members.get((community, member.id)) != member:
             await self._store.upsert_member(community, member)
             self._members[(community, member.id)] = member
@@ -202,14 +203,21 @@ class Curator:
             self._locks[(community, period)] = locked
         return locked
 
+    def turn(self, community: str, member_id: str) -> Turn:
+        """A member's turn for their reactions: ``async with curator.turn(...)``, taken before
+        the adapter's first await, applies their events in the order they arrived."""
+        return self._turns.take((community, member_id))
+
     async def react(self, event: ReactionChanged) -> VoteOutcome:
-        """Apply one reaction on a member's message or the bot's card. Replays are no-ops."""
+        """Apply one reaction on a member's message or the bot's card. Replays are no-ops.
+        A vote is the member's, not the reaction's: it ends with their last matching
+        reaction. Adapters call this inside the member's ``turn``."""
         settings = await self.settings_for(event.community)
         member, store = event.member, self._store
         if not event.added:
             # Withdrawing is always allowed, so a rule change never strands a vote.
             changed = await store.remove_vote_on_message(
-                event.community, event.message_id, member.id, event.emoji)
+                event.community, event.message_id, member.id, event.emoji, event.reaction)
             return VoteOutcome(None, counted=changed, changed=changed)
         first = decide_reaction(settings, member, event.emoji)
         if first.direction == 0:
@@ -219,7 +227,7 @@ class Curator:
         await self.remember(event.community, member)
         if await store.add_vote_on_message(
             event.community, event.message_id, member.id, event.emoji, first.direction,
-            self._clock(), allow_self=settings.self_votes,
+            self._clock(), allow_self=settings.self_votes, reaction=event.reaction,
         ):
             return VoteOutcome(None, counted=True, changed=True)
         # Not recorded: find out why, for the member (the rare path).
@@ -243,7 +251,7 @@ class Curator:
             return VoteOutcome(submission, counted=False, changed=False, reason=LOCKED)
         await self.remember(community, member)
         changed = await self._store.add_vote(
-            submission.id, member.id, emoji, decision.direction, self._clock()
+            submission.id, member.id, emoji, decision.direction, self._clock(), direct=True
         )
         return VoteOutcome(submission, counted=True, changed=changed)
 
@@ -257,7 +265,9 @@ class Curator:
         submission = await self._store.submission_for_message(event.community, event.message_id)
         if submission is None:
             return 0
-        return await self._store.clear_votes(submission.id, event.emoji)
+        return await self._store.clear_votes(submission.id, event.emoji,
+                                             message_id=event.message_id,
+                                             reaction=event.reaction)
 
     # queue -----------------------------------------------------------------------------
 
@@ -268,9 +278,13 @@ class Curator:
         return found
 
     async def queue(self, community: str) -> list[QueueEntry]:
-        """Queued submissions (any ingest state) with their votes, in number order."""
+        """Queued submissions (any ingest state) with their votes counted as the digest
+        counts them, in number order."""
+        known = self._communities.get(community) or await self._store.get_community(community)
+        downvotes = (known.settings if known else CommunitySettings()).downvotes
         subs = await self._store.list_submissions(community, statuses=[ModerationStatus.QUEUED])
-        tallies = await self._store.tallies([s.id for s in subs])
+        tallies = {i: t.counted(downvotes)
+                   for i, t in (await self._store.tallies([s.id for s in subs])).items()}
         ids = sorted({m for s in subs for m in s.submitters})
         names = await self._store.member_names(community, ids)
         return [

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import NewType
 
+from bot.bylines import byline, join_names
 from bot.models import PageFlag, SourceKind, SummarySource
 from bot.period import Period
 
@@ -21,7 +22,7 @@ class DigestItem:
     number: int
     url: Untrusted
     title: Untrusted
-    authors: tuple[Untrusted, ...]
+    authors: tuple[Untrusted, ...]  # cleaned names (bot.bylines), not raw page metadata
     site: Untrusted
     summary: Untrusted
     summary_source: SummarySource
@@ -35,13 +36,13 @@ class DigestItem:
 
     @property
     def byline(self) -> str:
-        """'by Author · site', the part after the title (untrusted)."""
-        parts = []
-        if self.authors:
-            parts.append("by " + ", ".join(self.authors))
-        if self.site:
-            parts.append(self.site)
-        return " · ".join(parts)
+        """'by Ada and Linus · site', the part after the title (untrusted)."""
+        return byline(self.authors, self.site)
+
+    @property
+    def author(self) -> str:
+        """The authors as one phrase: 'Ada, Linus and Grace' (untrusted)."""
+        return join_names(self.authors)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +74,8 @@ class Digest:
     totals: DigestTotals
     previous_period: str = ""  # key of the latest digest posted before this one, if any
     previous_url: str = ""  # where that digest can be read, when the platform said
+    # How a reader sees that link: "Last week's digest (Nov 9 – 15, 2026)".
+    previous_label: str = ""
     date_range: str = ""  # the period in the community's time zone, e.g. "Nov 16 – 23, 2026"
 
     @property

@@ -9,14 +9,17 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from bot.bylines import clean_authors
 from bot.clock import Clock
 from bot.community import Community, CommunitySettings
 from bot.digest import Digest, DigestItem, DigestSection, Untrusted
+from bot.errors import InvalidSetting
 from bot.models import BriefItem, SourceKind, Submission
 from bot.period import Period, Schedule, period_by_key, period_containing, previous_period
 from bot.ports import Candidate, Store, Summarizer, VoteRecounter
 from bot.ranking import choose, counted, eligible
 from bot.recount import recount
+from bot.summarize.brief import offline_brief
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +31,7 @@ KIND_SECTIONS = {
     SourceKind.CODE: "Code and tools",
     SourceKind.VIDEO: "Videos",
 }
-TLDR_BULLETS = 5
+TLDR_BULLETS = 6  # one per top pick (up to five), then the "Also:" line
 # A preview recounts at most this often per community: every recount reads every
 # candidate's reactions from the platform. Posting always recounts.
 RECOUNT_EVERY = timedelta(minutes=5)
@@ -82,9 +85,9 @@ class DigestService:
         intro, _ = await self._store.period_note(community.key, period.key)
         return Digest(
             community=community.key,
-            community_name=Untrusted(community.name),
+            community_name=Untrusted(display_name(community)),
             period=period,
-            title=f"{community.name} digest · {date_range(period, settings)}",
+            title=f"{newsletter_name(community)} · {date_range(period, settings)}",
             intro=Untrusted(intro),
             tldr=await self._tldr(items, settings),
             sections=_sections(items, settings),
@@ -93,6 +96,7 @@ class DigestService:
             totals=await self._store.period_totals(community.key, period.start, period.end),
             previous_period=previous[0] if previous else "",
             previous_url=previous[1] if previous else "",
+            previous_label=_previous_label(period, previous[0], settings) if previous else "",
             date_range=date_range(period, settings),
         )
 
@@ -130,9 +134,12 @@ class DigestService:
             except asyncio.CancelledError:
                 raise
             except Exception:
-                log.exception("the TL;DR could not be written; listing the top titles instead")
+                log.exception("the TL;DR could not be written; using the summaries' leads")
+                bullets = offline_brief(briefable)
         if not bullets:
-            bullets = tuple(f"📰 {i.title}" for i in items)
+            # Nothing to say beyond the titles, which the sections show: no TL;DR at all
+            # beats one that reads the titles back.
+            return ()
         return tuple(Untrusted(b) for b in bullets[:TLDR_BULLETS])
 
     async def publish(self, community: Community, period: Period,
@@ -172,6 +179,33 @@ class DigestService:
         return Publication(Outcome.POSTED, digest)
 
 
+def display_name(community: Community) -> str:
+    """The community as members call it: the server or workspace name; for a community
+    known only by its key (the console's "local"), the key made to look like a name."""
+    name = " ".join(community.name.split())
+    if name and name != community.key:
+        return name
+    words = community.key.replace("_", " ").replace("-", " ").split()
+    return " ".join(w.capitalize() if w.islower() else w for w in words) or "Community"
+
+
+def newsletter_name(community: Community) -> str:
+    """The digest's name: the community's `name` setting, else its name + " digest"."""
+    return " ".join(community.settings.name.split()) or f"{display_name(community)} digest"
+
+
+def _previous_label(period: Period, key: str, settings: CommunitySettings) -> str:
+    """"Last week's digest (Nov 9 – 15, 2026)", or "Previous digest (…)" when weeks were
+    skipped in between."""
+    try:
+        previous = period_by_key(key, settings)
+    except InvalidSetting:  # a key stored by an older version: still worth a link
+        return "Previous digest"
+    lead = "Last week's digest" if previous_period(period, settings).key == key else (
+        "Previous digest")
+    return f"{lead} ({date_range(previous, settings)})"
+
+
 def date_range(period: Period, settings: CommunitySettings) -> str:
     """The seven days a period mostly covers, in the community's time zone: "Nov 16 – 22,
     2026" for a week from Monday 09:00 to Monday 09:00 (its last hours are not a day)."""
@@ -208,7 +242,7 @@ def _item(rank: int, candidate: Candidate, s: Submission, names: dict[str, str])
         number=s.number,
         url=Untrusted(s.final_url or s.url),
         title=Untrusted(s.title or s.url),
-        authors=tuple(Untrusted(a) for a in s.authors),
+        authors=tuple(Untrusted(a) for a in clean_authors(s.authors)),
         site=Untrusted(s.site_name),
         summary=Untrusted("" if s.flag is not None else s.summary),
         summary_source=s.summary_source,

@@ -11,10 +11,10 @@ from bot.community import Community, CommunitySettings
 from bot.curator import Curator
 from bot.digest import Digest
 from bot.digests import DigestService, Publication
-from bot.errors import InvalidSetting, PermissionDenied, UserError
+from bot.errors import PermissionDenied, UserError
 from bot.ingest import IngestWorker
 from bot.models import Member, ModerationStatus, Submission, SubmissionState
-from bot.period import Period, Schedule, weekday
+from bot.period import Period
 from bot.ports import DigestPublisher, VoteRecounter
 from bot.render.text import plain
 
@@ -144,7 +144,7 @@ class Editor:
 
     async def lock(self, community_key: str, member: Member, locked: bool) -> str:
         """Lock or unlock voting for this period. Returns the period key."""
-        self.require_moderator(member, "lock voting")
+        self.require_moderator(member, "lock voting" if locked else "unlock voting")
         community = await self._curator.known_community(community_key)
         period = self._digests.period(community)
         await self._curator.set_voting_lock(community_key, period.key, locked)
@@ -152,24 +152,9 @@ class Editor:
 
     async def configure(self, community_key: str, member: Member, name: str,
                         value: str) -> CommunitySettings:
+        """Change one setting from a moderator's text. Every setting has a type with bounds
+        (bot.setting_types), so a bad value is refused with a clear message, never stored."""
         self.require_moderator(member, "change settings")
         community = await self._curator.known_community(community_key)
-        if name == "digest_weekday":
-            value = str(weekday(value))
         updated = community.settings.updated(name, value)
-        _check(name, updated)
         return (await self._curator.update_settings(community_key, updated)).settings
-
-
-# Settings whose values must stay in a range for the digest to make sense.
-RANGES = {"picks": (1, 50), "also_shared_cap": (0, 100), "carry_over_weeks": (0, 12),
-          "min_score": (-1000, 1000)}
-
-
-def _check(name: str, settings: CommunitySettings) -> None:
-    if name in ("timezone", "digest_time", "digest_weekday"):
-        Schedule.of(settings)  # raises InvalidSetting with a clear message
-    if name in RANGES:
-        low, high = RANGES[name]
-        if not low <= getattr(settings, name) <= high:
-            raise InvalidSetting(f"{name} must be between {low} and {high}.")

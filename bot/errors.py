@@ -18,7 +18,8 @@ DigestifError
 ├── SummarizeError            a summarizer could not produce a summary
 │   └── LLMUnavailable        the LLM failed after retries, or is misconfigured
 ├── PublishError              a platform refused or failed to post a digest
-├── StorageError              the store failed
+├── StorageError              the store failed; the message names the file and why (exit 3)
+│   └── OutputFileError       a file the operator asked for (--out) cannot be written
 └── ConfigError               the settings are unusable
 """
 
@@ -106,6 +107,10 @@ class PublishError(DigestifError):
 
 
 class StorageError(DigestifError):
+    pass
+
+
+class OutputFileError(StorageError):
     pass
 
 

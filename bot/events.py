@@ -37,8 +37,9 @@ class ReactionChanged:
     community: str
     message_id: str
     member: Member
-    emoji: str
+    emoji: str  # as the core compares it: skin tones dropped, aliases resolved
     added: bool
+    reaction: str = ""  # the platform's own reaction ("👍🏽"), when it differs from ``emoji``
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,3 +49,4 @@ class ReactionsCleared:
     community: str
     message_id: str
     emoji: str | None = None
+    reaction: str | None = None  # the platform's own reaction, when only that one went

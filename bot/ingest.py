@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 
 from bot.clock import Clock
 from bot.community import CommunitySettings
-from bot.errors import ExtractError, FetchError, InvalidLink
+from bot.errors import ExtractError, FetchError, InvalidLink, StorageError
 from bot.links import canonicalize
 from bot.models import Article, Submission, SubmissionState
 from bot.ports import PageReader, Store, Summarizer
@@ -99,6 +99,9 @@ class IngestWorker:
                 await self._process(submission_id)
             except asyncio.CancelledError:
                 raise
+            except StorageError as err:
+                # One line, no traceback: the database, not the code, needs attention.
+                log.error("ingest of submission %d stopped: %s", submission_id, err)
             except Exception:
                 # The submission stays 'fetching' and is resumed on the next start.
                 log.exception("ingest of submission %d crashed", submission_id)

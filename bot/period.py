@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.community import CommunitySettings
+from bot.desk import PERIOD_HELP, iso_week
 from bot.errors import InvalidSetting
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -101,13 +102,9 @@ def next_period(period: Period, settings: CommunitySettings) -> Period:
 
 def period_by_key(key: str, settings: CommunitySettings) -> Period:
     """The period whose first local day falls in ISO week ``key`` ("YYYY-Www")."""
-    match = re.fullmatch(r"(\d{4})-W(\d{1,2})", key.strip().upper())
-    try:
-        if match is None:
-            raise ValueError(key)
-        monday = date.fromisocalendar(int(match.group(1)), int(match.group(2)), 1)
-    except ValueError as err:
-        raise InvalidSetting(
-            f"{key!r} is not a period: use this, last, or an ISO week like 2026-W48.") from err
+    week = iso_week(key)  # the one grammar of a week, with the years the calendar can handle
+    if week is None:
+        raise InvalidSetting(f"{key!r} is not a period: use {PERIOD_HELP}.")
+    monday = date.fromisocalendar(week[0], week[1], 1)
     schedule = Schedule.of(settings)
     return schedule.period_from(monday + timedelta(days=schedule.weekday))

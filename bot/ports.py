@@ -54,6 +54,7 @@ class Tally:
 
     up: int = 0
     down: int = 0
+    both: int = 0  # members among both ``up`` and ``down``: each is one voter
 
     @property
     def score(self) -> int:
@@ -61,7 +62,14 @@ class Tally:
 
     @property
     def voters(self) -> int:
-        return self.up + self.down
+        """Distinct members who voted (the ranking's tie-break)."""
+        return self.up + self.down - self.both
+
+    def counted(self, downvotes: bool) -> Tally:
+        """The tally as the community counts it, the one rule for the queue and the digest:
+        stored down-votes are ignored while down-votes are off (they may remain from a time
+        they were on)."""
+        return self if downvotes or not self.down else Tally(up=self.up)
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +89,8 @@ class VoteRecord:
     member_id: str
     emoji: str
     direction: int
+    message_id: str = ""  # the message reacted on, when the vote comes from a reaction
+    reaction: str = ""  # the platform's own reaction ("👍🏽"), when it differs from ``emoji``
 
 
 class Store(Protocol):
@@ -168,8 +178,10 @@ class Store(Protocol):
                              pinned: bool | None = None, reason: str = "") -> None: ...
 
     async def add_vote(self, submission_id: int, member_id: str, emoji: str, direction: int,
-                       now: datetime) -> bool:
-        """Record a vote. Returns False when it was already there. Idempotent."""
+                       now: datetime, *, direct: bool = False) -> bool:
+        """Record a vote (``direct``: cast by number or a button, not by a reaction, so
+        recounts and reaction removals leave it). Returns False when it was already there.
+        Idempotent."""
         ...
 
     async def remove_vote(self, submission_id: int, member_id: str, emoji: str) -> bool:
@@ -178,22 +190,31 @@ class Store(Protocol):
 
     async def add_vote_on_message(self, community: str, message_id: str, member_id: str,
                                   emoji: str, direction: int, now: datetime, *,
-                                  allow_self: bool) -> bool:
-        """Record a vote on the submission a message stands for, atomically and only if that
-        submission is still queued and (unless ``allow_self``) the member did not share it.
-        Returns False when nothing was recorded. Idempotent."""
+                                  allow_self: bool, reaction: str = "") -> bool:
+        """Record a member's reaction (``reaction``, default ``emoji``) on a message, and
+        their vote on the submission it stands for, atomically and only if that submission is
+        still queued and (unless ``allow_self``) the member did not share it. Returns False
+        when nothing was recorded. Idempotent."""
         ...
 
     async def remove_vote_on_message(self, community: str, message_id: str, member_id: str,
-                                     emoji: str) -> bool:
-        """Remove a vote by message. Returns False when there was no such vote. Idempotent."""
+                                     emoji: str, reaction: str = "") -> bool:
+        """Remove a member's reaction on a message; their vote ends with their last matching
+        reaction (a vote cast by number stays). Returns False when nothing changed.
+        Idempotent."""
         ...
 
-    async def clear_votes(self, submission_id: int, emoji: str | None = None) -> int: ...
+    async def clear_votes(self, submission_id: int, emoji: str | None = None, *,
+                          message_id: str | None = None, reaction: str | None = None) -> int:
+        """Remove every vote (of ``emoji``); with ``message_id``, only the reactions on that
+        message (only ``reaction``, when given: 👍 and not 👍🏽) and the votes left without
+        any. Returns how many votes ended."""
+        ...
 
     async def replace_votes(self, submission_id: int, votes: Sequence[VoteRecord],
                             now: datetime) -> None:
-        """Make the stored votes exactly ``votes`` (a recount). Idempotent."""
+        """Make the stored reaction votes exactly ``votes`` (a recount); votes cast by number
+        stay. Idempotent."""
         ...
 
     async def tallies(self, submission_ids: Sequence[int]) -> dict[int, Tally]: ...
@@ -298,6 +319,8 @@ class SeenReaction:
 
     member: Member
     emoji: str
+    message_id: str = ""  # which message it is on
+    reaction: str = ""  # the platform's own reaction, when it differs from ``emoji``
 
 
 class VoteRecounter(Protocol):

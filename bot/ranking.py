@@ -11,7 +11,7 @@ import heapq
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from bot.ports import Candidate, Tally
+from bot.ports import Candidate
 
 OrderKey = tuple[bool, int, int, datetime, int]
 
@@ -26,11 +26,10 @@ def rank(candidates: Iterable[Candidate]) -> list[Candidate]:
 
 
 def counted(candidate: Candidate, downvotes: bool) -> Candidate:
-    """The candidate as the community counts it: stored down-votes are ignored while
-    down-votes are off (they may remain from a time they were on)."""
-    if downvotes or not candidate.tally.down:
-        return candidate
-    return dataclasses.replace(candidate, tally=Tally(up=candidate.tally.up))
+    """The candidate as the community counts it (``Tally.counted``, as the queue does)."""
+    tally = candidate.tally.counted(downvotes)
+    return candidate if tally is candidate.tally else dataclasses.replace(candidate,
+                                                                          tally=tally)
 
 
 def eligible(candidate: Candidate) -> bool:

@@ -52,10 +52,13 @@ async def recount(store: Store, recounter: VoteRecounter, community: Community,
 def recounted(settings: CommunitySettings, submission: Submission,
               seen: Sequence[SeenReaction]) -> list[VoteRecord]:
     """The votes that count among the reactions seen: the same rules as live reactions."""
-    records: dict[tuple[str, str], VoteRecord] = {}
+    records: dict[tuple[str, str, str, str], VoteRecord] = {}
     for reaction in seen:
         decision = decide(settings, submission, reaction.member, reaction.emoji)
         if decision.direction:
-            key = (reaction.member.id, reaction.emoji)
-            records[key] = VoteRecord(reaction.member.id, reaction.emoji, decision.direction)
+            # One record per live reaction, as live events store them: removing one of two
+            # later keeps the member's vote.
+            key = (reaction.member.id, reaction.emoji, reaction.message_id, reaction.reaction)
+            records[key] = VoteRecord(reaction.member.id, reaction.emoji, decision.direction,
+                                      reaction.message_id, reaction.reaction)
     return list(records.values())

@@ -26,7 +26,7 @@ from bot.clock import Clock
 from bot.community import Community
 from bot.digests import DigestService, Outcome
 from bot.editor import Editor
-from bot.errors import DigestifError
+from bot.errors import DigestifError, StorageError
 from bot.period import period_containing, previous_period
 from bot.ports import Store
 
@@ -94,8 +94,10 @@ class Scheduler:
             return None
         if not settings.digest_channel:
             if await self._store.first_notice(community.key, "no-digest-channel", now):
-                log.warning("community %s has no digest channel: no scheduled digest",
-                            community.key)
+                # Said once: to the moderators when they can be told, else in the log.
+                log.log(logging.INFO if self._hint is not None else logging.WARNING,
+                        "community %s has no digest channel: no scheduled digest",
+                        community.key)
                 if self._hint is not None:
                     await self._hint(community.key, NO_CHANNEL_HINT)
             return due.key, "no channel"
@@ -134,6 +136,9 @@ class Scheduler:
                 await self.tick()
             except asyncio.CancelledError:
                 raise
+            except StorageError as err:
+                log.error("the digest scheduler could not use the database (%s); "
+                          "trying again later", err)
             except Exception:
                 log.exception("the digest scheduler failed; trying again later")
             await asyncio.sleep(await self.next_wakeup())

@@ -21,6 +21,8 @@ def decide_reaction(settings: CommunitySettings, member: Member, emoji: str) -> 
     if member.is_bot:
         return VoteDecision(0, "bots don't vote")
     direction = settings.vote_direction(emoji)
+    if direction == 0 and emoji in settings.down_emoji:
+        return VoteDecision(0, "down-votes are off here")
     if direction == 0:
         return VoteDecision(0, f"{emoji} is not a vote here")
     return VoteDecision(direction)

@@ -12,6 +12,15 @@ from bot.ports import Candidate, Tally
 from storage.connection import SqliteConnection, iso
 
 
+def both_ways(submission: str) -> str:
+    """SQL: how many members voted both up and down on ``submission`` (a column); they
+    count once among its distinct voters."""
+    return ("(SELECT count(DISTINCT w.member_id) FROM votes w WHERE w.submission_id = "
+            f"{submission} AND w.direction = 1 AND EXISTS (SELECT 1 FROM votes d WHERE "
+            f"d.submission_id = {submission} AND d.member_id = w.member_id AND "
+            "d.direction = -1))")
+
+
 class DigestRecords(SqliteConnection):
     # digests ---------------------------------------------------------------------------
 
@@ -119,14 +128,16 @@ class DigestRecords(SqliteConnection):
             "(SELECT count(DISTINCT member_id) FROM votes "
             "  WHERE submission_id = s.id AND direction = 1) AS up, "
             "(SELECT count(DISTINCT member_id) FROM votes "
-            "  WHERE submission_id = s.id AND direction = -1) AS down "
+            "  WHERE submission_id = s.id AND direction = -1) AS down, "
+            f"{both_ways('s.id')} AS both_ways "
             "FROM submissions s WHERE s.community = ?2 AND s.state = 'ready' "
             "AND s.status = 'queued' AND s.ready_at >= ?3 AND s.ready_at < ?4) "
             "WHERE NOT carried OR pinned OR up + down > 0",
             (iso(start), community, iso(since), iso(end)),
         )
         return [Candidate(r[0], r[1], datetime.fromisoformat(r[2]), bool(r[3]),
-                          Tally(up=r[5], down=r[6]), carried_over=bool(r[4])) for r in rows]
+                          Tally(up=r[5], down=r[6], both=r[7]), carried_over=bool(r[4]))
+                for r in rows]
 
     async def period_totals(self, community: str, start: datetime,
                             end: datetime) -> DigestTotals:

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+import sqlite3
 from datetime import datetime
-from typing import Any
 
 from bot.models import (
     ModerationStatus,
@@ -17,34 +16,35 @@ from bot.models import (
 )
 
 
-def submission_from_row(row: Sequence[Any]) -> Submission:
-    """A row selected with storage.sqlite._SUBMISSION_COLUMNS."""
-    submitters = tuple(row[25].split("\x1f")) if row[25] else (row[7],)
+def submission_from_row(row: sqlite3.Row) -> Submission:
+    """A row selected with storage.sqlite._SUBMISSION_COLUMNS, read by column name."""
+    submitters = (tuple(row["submitters"].split("\x1f")) if row["submitters"]
+                  else (row["submitted_by"],))
     return Submission(
-        id=row[0],
-        community=row[1],
-        number=row[2],
-        url=row[3],
-        original_url=row[4],
-        state=SubmissionState(row[5]),
-        status=ModerationStatus(row[6]),
-        submitted_by=row[7],
-        submitted_at=datetime.fromisoformat(row[8]),
-        title=row[9],
-        authors=tuple(json.loads(row[10])),
-        site_name=row[11],
-        published=row[12],
-        language=row[13],
-        description=row[14],
-        kind=SourceKind(row[15]),
-        flag=PageFlag(row[16]) if row[16] else None,
-        summary=row[17],
-        summary_source=SummarySource(row[18]),
-        failure_reason=row[19],
-        final_url=row[20],
-        ready_at=datetime.fromisoformat(row[21]) if row[21] else None,
-        pinned=bool(row[22]),
-        reject_reason=row[23],
-        attempts=row[24],
+        id=row["id"],
+        community=row["community"],
+        number=row["number"],
+        url=row["url"],
+        original_url=row["original_url"],
+        state=SubmissionState(row["state"]),
+        status=ModerationStatus(row["status"]),
+        submitted_by=row["submitted_by"],
+        submitted_at=datetime.fromisoformat(row["submitted_at"]),
+        title=row["title"],
+        authors=tuple(json.loads(row["authors"])),
+        site_name=row["site_name"],
+        published=row["published"],
+        language=row["language"],
+        description=row["description"],
+        kind=SourceKind(row["kind"]),
+        flag=PageFlag(row["flag"]) if row["flag"] else None,
+        summary=row["summary"],
+        summary_source=SummarySource(row["summary_source"]),
+        failure_reason=row["failure_reason"],
+        final_url=row["final_url"],
+        ready_at=datetime.fromisoformat(row["ready_at"]) if row["ready_at"] else None,
+        pinned=bool(row["pinned"]),
+        reject_reason=row["reject_reason"],
+        attempts=row["attempts"],
         submitters=submitters,
     )

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -7,6 +8,25 @@ import pytest
 
 from storage.sqlite import SqliteStore
 from tests.fakes.pipeline import FakeClock
+
+# Environment variables that configure digestif (bot/config.py) or its LLM client.
+SETTINGS_PREFIXES = ("DIGESTIF_", "OPENAI_", "DISCORD_", "SLACK_")
+
+
+def isolate_settings(monkeypatch: pytest.MonkeyPatch, cwd: Path) -> None:
+    """Make Settings() see only what a test sets: no developer's .env (it is read from the
+    current directory, so run from an empty one; subprocesses inherit it) and none of the
+    developer's own DIGESTIF_*/OPENAI_*/... variables."""
+    monkeypatch.chdir(cwd)
+    for name in list(os.environ):
+        if name.startswith(SETTINGS_PREFIXES):
+            monkeypatch.delenv(name)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_settings(monkeypatch: pytest.MonkeyPatch,
+                       tmp_path_factory: pytest.TempPathFactory) -> None:
+    isolate_settings(monkeypatch, tmp_path_factory.mktemp("cwd"))
 
 
 @pytest.fixture

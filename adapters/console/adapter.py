@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import dataclasses
 import logging
 import sys
 import threading
@@ -12,15 +11,18 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import TextIO
 
 from adapters.console.render import card, clean, queue_line
+from bot import desk
 from bot.app import App
 from bot.community import Community
+from bot.curator import QueueEntry
 from bot.digest import Digest
 from bot.editor import ACTIONS
-from bot.errors import UserError
+from bot.errors import StorageError, UserError
 from bot.events import LinkPosted, MessageRef
 from bot.links import find_urls
 from bot.models import Member, Submission
 from bot.render.markdown import render_markdown
+from bot.setting_types import TYPES
 
 log = logging.getLogger(__name__)
 
@@ -30,20 +32,26 @@ Paste any line with links to submit them as the current member.
   +1 N  /  -1 N      vote for / against submission #N
   /unvote N          withdraw your votes on #N
   /queue             list the queue with scores
-  /digest [last]     preview this week's (or last week's) digest
-  /digest post [last]   post this week's (or last week's) digest (moderators)
+  /digest [WEEK]     preview this week's digest (WEEK: this, last, or like 2026-W48)
+  /digest post [WEEK]   post this week's (or that week's) digest (moderators)
 Moderators:
   /intro TEXT        set this week's intro paragraph (/intro alone clears it)
   /pick N, /unpick N make #N an editor's pick, or not
   /drop N, /restore N   take #N out of the digest, or put it back
   /reject N [REASON] reject #N, telling the submitter why
   /lock, /unlock     lock or unlock voting for this week
-  /config [NAME VALUE]  show or change a community setting
+  /config [NAME [VALUE]]  show the settings, or change one
   /help              this help"""
 
 Handler = Callable[[list[str]], Awaitable[None]]
 PAST = {"drop": "dropped", "restore": "restored", "pick": "is an editor's pick",
         "unpick": "is no longer an editor's pick", "reject": "rejected"}
+
+
+def unreadable_line(entry: QueueEntry) -> str:
+    s = entry.submission
+    reason = clean(s.failure_reason or "could not be read", 80)
+    return f"#{s.number:<4} {clean(s.url, 80)}: {reason}"
 
 
 class ConsoleNotifier:
@@ -132,8 +140,17 @@ class ConsoleAdapter:
             else:
                 self.say(f"Unknown command or no link in {clean(word, 40)!r}. Type /help.")
         except UserError as err:
-            log.info("console: %s", err)
-            self.say(str(err))
+            log.debug("console: %s", err)  # the member sees it; once is enough
+            self.say(clean(str(err), 500))
+        except StorageError as err:
+            # The session goes on: the lock may be released, or the disk freed, by the next line.
+            log.error("console: %s", err)
+            self.say("The database is unavailable right now (see the log); try again.")
+        except Exception:
+            # One bad line must not end the console and lose the rest of the input. Only
+            # Exception: cancellation and Ctrl-C (BaseException) still stop the console.
+            log.exception("console: line %d (%s) failed", self._line, clean(word, 40))
+            self.say(desk.GENERIC_ERROR)
 
     async def _submit(self, text: str) -> None:
         ref = MessageRef("console", f"line-{self._line}")
@@ -144,20 +161,13 @@ class ConsoleAdapter:
             self.say(f"{clean(outcome.url, 100)}: {outcome.message}")
 
     async def _as(self, args: list[str]) -> None:
-        names = [a for a in args if a != "--mod"]
-        if len(names) != 1:
-            raise UserError("Usage: /as NAME [--mod]")
-        self._member = Member(names[0], names[0], is_moderator="--mod" in args)
-        role = " (moderator)" if self._member.is_moderator else ""
-        self.say(f"You are now {clean(names[0], 40)}{role}.")
-
-    async def _number(self, args: list[str], usage: str) -> int:
-        if len(args) != 1 or not args[0].lstrip("#").isdigit():
-            raise UserError(f"Usage: {usage}")
-        return int(args[0].lstrip("#"))
+        name, moderator = desk.member_switch(args)
+        self._member = Member(name, name, is_moderator=moderator)
+        role = " (moderator)" if moderator else ""
+        self.say(f"You are now {clean(name, 40)}{role}.")
 
     async def _vote(self, args: list[str], up: bool) -> None:
-        number = await self._number(args, "+1 N" if up else "-1 N")
+        number = desk.one_number(args, "+1 N" if up else "-1 N")
         settings = await self._app.curator.settings_for(self._community)
         emoji = settings.up_emoji[0] if up else settings.down_emoji[0]
         outcome = await self._app.curator.vote_on(self._community, number, self._member, emoji)
@@ -175,7 +185,7 @@ class ConsoleAdapter:
         await self._vote(args, up=False)
 
     async def _unvote(self, args: list[str]) -> None:
-        number = await self._number(args, "/unvote N")
+        number = desk.one_number(args, "/unvote N")
         settings = await self._app.curator.settings_for(self._community)
         removed = False
         for emoji in (*settings.up_emoji, *settings.down_emoji):
@@ -186,25 +196,33 @@ class ConsoleAdapter:
         self.say(f"Vote withdrawn on #{number}." if removed else f"You had no vote on #{number}.")
 
     async def _queue(self, args: list[str]) -> None:
-        entries = await self._app.curator.queue(self._community)
-        if not entries:
+        curator = self._app.curator
+        view = desk.queue_view(await curator.queue(self._community), curator.clock())
+        if not view.queued:
             self.say("The queue is empty. Paste a link to submit it.")
-        for entry in entries:
+        for entry in view.queued:
             self.say(queue_line(entry))
+        if view.unreadable:
+            self.say("Could not read (share the link again to retry):")
+        for entry in view.unreadable:
+            self.say(unreadable_line(entry))
 
     async def _digest(self, args: list[str]) -> None:
         editor = self._app.editor
-        post = args[:1] == ["post"]
+        post = [a.lower() for a in args[:1]] == ["post"]
         which = (args[1:] if post else args) or ["this"]
+        usage = "/digest [post] [this|last|YYYY-Www]"
         if len(which) != 1:
-            raise UserError("Usage: /digest [post] [this|last|YYYY-Www]")
+            raise desk.Usage(usage)
+        # "post now": this week's digest without the links still being read (Editor.post)
+        now = post and which[0].lower() == "now"
+        period = "now" if now else desk.period(which[0], usage)
         if post:
-            posted = await editor.post(self._community, self._member, "console", which[0])
+            posted = await editor.post(self._community, self._member, "console", period)
             if posted is None:
                 self.say("That week's digest was already posted.")
             return
-        self.say(render_markdown(await editor.preview(self._community, self._member,
-                                                      which[0])))
+        self.say(render_markdown(await editor.preview(self._community, self._member, period)))
 
     async def _help(self, args: list[str]) -> None:
         self.say(HELP)
@@ -212,7 +230,7 @@ class ConsoleAdapter:
     def _moderation(self, action: str) -> Handler:
         async def handle(args: list[str]) -> None:
             usage = f"/{action} N" + (" [REASON]" if action == "reject" else "")
-            number = await self._number(args[:1], usage)
+            number = desk.one_number(args[:1], usage)
             reason = " ".join(args[1:])
             done = await self._app.editor.moderate(
                 self._community, self._member, number, action, reason)
@@ -233,16 +251,20 @@ class ConsoleAdapter:
         self.say(f"Voting is open again for {period}.")
 
     async def _config(self, args: list[str]) -> None:
+        settings = await self._app.curator.settings_for(self._community)
         if not args:
-            settings = await self._app.curator.settings_for(self._community)
-            for name, value in sorted(dataclasses.asdict(settings).items()):
-                self.say(f"{name} = {value}")
+            for line in settings.lines():
+                self.say(clean(line, 600))
             return
-        if len(args) < 2:
-            raise UserError("Usage: /config NAME VALUE")
+        if len(args) == 1:
+            if args[0] not in TYPES:
+                raise UserError(f"Unknown setting {clean(args[0], 40)!r}. Type /config to "
+                                "list them.")
+            self.say(clean(f"{args[0]} = {settings.shown(args[0])}", 600))
+            return
         updated = await self._app.editor.configure(
             self._community, self._member, args[0], " ".join(args[1:]))
-        self.say(f"{args[0]} = {getattr(updated, args[0])}")
+        self.say(clean(f"{args[0]} = {updated.shown(args[0])}", 600))
 
 
 async def stdin_lines(stream: TextIO = sys.stdin, prompt: bool = False) -> AsyncIterator[str]:

@@ -5,25 +5,24 @@ from __future__ import annotations
 
 import re
 
+from bot.bylines import byline as item_byline
+from bot.bylines import clean_authors
 from bot.curator import QueueEntry
 from bot.models import Submission, SubmissionState
-from bot.render.text import flag_note
+from bot.render.text import cut, flag_note, strip_invisible
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+# Line breaks and tabs become spaces (a title stays on its line); other invisible characters
+# go, emoji sequences stay whole.
+_BREAKS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 def clean(text: str, limit: int = 200) -> str:
-    flat = " ".join(_CONTROL.sub(" ", text).split())
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+    flat = " ".join(strip_invisible(_BREAKS.sub(" ", text)).split())
+    return flat if len(flat) <= limit else cut(flat, limit - 1) + "…"
 
 
 def byline(submission: Submission) -> str:
-    parts = []
-    if submission.authors:
-        parts.append("by " + clean(", ".join(submission.authors), 80))
-    if submission.site_name:
-        parts.append(clean(submission.site_name, 60))
-    return " · ".join(parts)
+    return clean(item_byline(clean_authors(submission.authors), submission.site_name), 140)
 
 
 def card(submission: Submission) -> str:

@@ -22,6 +22,7 @@ from adapters.discord.translate import (
     guild_id,
     member,
     message_link,
+    reaction_key,
     ref,
     route_emoji,
 )
@@ -113,14 +114,22 @@ class DiscordAdapter:
         if payload.guild_id is None or (self.client.user and
                                         payload.user_id == self.client.user.id):
             return
-        community = await self.community(None, payload.guild_id)
-        settings = community.settings
-        # Discord sends the member with an add only; a removal needs no more than the id.
-        who = (member(payload.member, settings.moderators) if payload.member is not None
-               else Member(str(payload.user_id), str(payload.user_id)))
-        await self.app.curator.react(ReactionChanged(
-            community.key, str(payload.message_id), who,
-            emoji(payload.emoji, settings.up_emoji + settings.down_emoji), added))
+        # The member's turn is taken before the first await: discord.py runs each event as
+        # its own task, and an add must not land after the removal that followed it.
+        async with self.app.curator.turn(community_key(payload.guild_id),
+                                         str(payload.user_id)):
+            community = await self.community(None, payload.guild_id)
+            settings = community.settings
+            # Discord sends the member with an add only (and not before the server is ready,
+            # at a cold start); a removal needs no more than the id. A name not known stays
+            # empty, so it never replaces the member's stored name with their id.
+            user = payload.member or self.client.get_user(payload.user_id)
+            who = (member(user, settings.moderators) if user is not None
+                   else Member(str(payload.user_id), ""))
+            await self.app.curator.react(ReactionChanged(
+                community.key, str(payload.message_id), who,
+                emoji(payload.emoji, settings.up_emoji + settings.down_emoji), added,
+                reaction_key(payload.emoji)))
 
     async def on_raw_reaction_add(self, payload: discord.RawReactionActionEvent) -> None:
         await self._reaction(payload, True)
@@ -139,7 +148,8 @@ class DiscordAdapter:
             settings = (await self.community(None, payload.guild_id)).settings
             await self.app.curator.clear_reactions(ReactionsCleared(
                 community_key(payload.guild_id), str(payload.message_id),
-                emoji(payload.emoji, settings.up_emoji + settings.down_emoji)))
+                emoji(payload.emoji, settings.up_emoji + settings.down_emoji),
+                reaction_key(payload.emoji)))
 
     async def on_raw_message_edit(self, payload: discord.RawMessageUpdateEvent) -> None:
         """An edit that adds a link submits it; links already queued are left as they are
@@ -266,7 +276,8 @@ class DiscordAdapter:
                     core = emoji(raw, configured)
                     if settings.vote_direction(core) == 0:
                         continue
-                    seen.extend(SeenReaction(member(user, settings.moderators), core)
+                    seen.extend(SeenReaction(member(user, settings.moderators), core,
+                                             message.message_id, reaction_key(raw))
                                 for user in await self._reactors(channel, message_id, raw))
             except discord.NotFound:
                 continue  # the message is gone: its reactions are too

@@ -39,6 +39,10 @@ SETTINGS = {
     "picks": "Picks per digest", "min_score": "Minimum score",
     "self_votes": "Self-votes count (on/off)", "moderators": "Moderator roles (@roles)",
     "summary_language": "Summary language", "summary_instructions": "Summary instructions",
+    "summary_words": "Summary length in words (10-200)", "name": "Newsletter name",
+    "also_shared_cap": "Also-shared links (0-100)",
+    "carry_over_weeks": "Weeks a voted link carries over (0-12)",
+    "group_by_kind": "Group picks by kind (on/off)",
 }
 
 Handler = Callable[..., Coroutine[Any, Any, None]]
@@ -144,15 +148,21 @@ class Desk:
         if action == "reject":
             await self.adapter.tell_submitter(done, render.rejected(done))
 
-    async def config(self, interaction: discord.Interaction, setting: str,
+    async def config(self, interaction: discord.Interaction, setting: str | None,
                      value: str | None = None) -> None:
         key, someone = await self.who(interaction)
+        if setting is None:
+            if value is not None:
+                raise UserError("Pick the setting to change.")
+            settings = await self.adapter.app.curator.settings_for(key)
+            await self.reply(interaction, render.settings(settings))
+            return
         if value is None:
             settings = await self.adapter.app.curator.settings_for(key)
         else:
             settings = await self.adapter.app.editor.configure(
                 key, someone, setting, setting_value(setting, value))
-        await self.reply(interaction, render.setting(setting, getattr(settings, setting)))
+        await self.reply(interaction, render.setting(settings, setting))
 
     async def numbers(self, interaction: discord.Interaction,
                       current: str) -> list[app_commands.Choice[int]]:
@@ -212,11 +222,12 @@ def register_commands(adapter: DiscordAdapter) -> None:
             name=name, description=description)(_numbered(desk, name))
         command.autocomplete("number")(numbers)
 
-    @add(name="config", description="Show or change a setting (moderators change)")
-    @app_commands.describe(setting="Which setting", value="The new value; leave out to show")
+    @add(name="config", description="Show the settings, or change one (moderators change)")
+    @app_commands.describe(setting="Which setting; leave out to list them all",
+                           value="The new value; leave out to show")
     @app_commands.choices(setting=[app_commands.Choice(name=label, value=name)
                                    for name, label in SETTINGS.items()])
-    async def config(interaction: discord.Interaction, setting: str,
+    async def config(interaction: discord.Interaction, setting: str | None = None,
                      value: str | None = None) -> None:
         await desk.config(interaction, setting, value)
 

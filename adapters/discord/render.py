@@ -8,10 +8,13 @@ from urllib.parse import quote
 
 import discord
 
+from bot.bylines import byline, clean_authors
+from bot.community import CommunitySettings
 from bot.curator import QueueEntry
 from bot.digest import Digest, DigestItem
 from bot.models import Submission
-from bot.render.text import flag_note, http_url, plain
+from bot.render.text import cut, flag_note, http_url, plain, shared_line, totals_line
+from bot.setting_types import TYPES
 
 CONTENT, TITLE, DESCRIPTION, FIELDS, FIELD, FOOTER = 2000, 256, 4096, 25, 1024, 2048
 MESSAGE_TOTAL, EMBEDS = 6000, 10
@@ -39,26 +42,26 @@ def escape(text: str, limit: int = 300) -> str:
                             + m.group(2), flat)
         out = re.sub(r"<([@#])", "<\u200b\\1", discord.utils.escape_mentions(flat))
         if len(out) <= limit or budget <= 1:
-            return out[:limit]
+            return cut(out, limit)
         budget = max(1, min(budget - 1, budget * limit // len(out)))
 
 
 def _byline(authors: tuple[str, ...], site: str) -> str:
-    parts = ([f"by {', '.join(authors)}"] if authors else []) + ([site] if site else [])
-    return escape(" · ".join(parts), 200)
+    return escape(byline(authors, site), 200)
 
 
 def card(submission: Submission) -> discord.Embed:
     embed = discord.Embed(title=escape(submission.title or submission.url, TITLE - 20),
                           url=link_target(submission.final_url or submission.url) or None,
                           color=COLOR)
-    lines = [f"*{_byline(submission.authors, submission.site_name)}*"] if (
-        submission.authors or submission.site_name) else []
+    authors = clean_authors(submission.authors)
+    lines = [f"*{_byline(authors, submission.site_name)}*"] if (
+        authors or submission.site_name) else []
     if submission.flag:
         lines.append(f"*{flag_note(submission.flag)}*")
     elif submission.summary:
         lines.append(escape(submission.summary, 1500))
-    embed.description = "\n".join(lines)[:DESCRIPTION] or None
+    embed.description = cut("\n".join(lines), DESCRIPTION) or None
     embed.set_footer(text=f"#{submission.number} · react to vote")
     return embed
 
@@ -68,11 +71,9 @@ def _item(item: DigestItem) -> str:
     link = link_target(item.url)
     title = escape(item.title, 200)
     head = f"**{item.rank}. [{title}]({link})**" if link else f"**{item.rank}. {title}**"
-    byline = _byline(item.authors, item.site)
-    votes = "vote" if item.score == 1 else "votes"
-    shared = ", ".join(escape(n, 60) for n in item.submitters[:10])
-    tail = f"Shared by {shared} · {item.score} {votes} · #{item.number}"
-    lines = [head] + ([f"*{byline}*"] if byline else [])
+    by = _byline(item.authors, item.site)
+    tail = shared_line([escape(n, 60) for n in item.submitters], item.score)
+    lines = [head] + ([f"*{by}*"] if by else [])
     if item.flag:
         lines.append(f"*{flag_note(item.flag)}*")
     elif item.summary:
@@ -84,7 +85,8 @@ def _item(item: DigestItem) -> str:
 def _also(item: DigestItem) -> str:
     link = link_target(item.url)
     title = escape(item.title, 150)
-    return f"• [{title}]({link})" if link else f"• {title}"
+    site = f" · {escape(item.site, 80)}" if item.site else ""
+    return (f"• [{title}]({link})" if link else f"• {title}") + site
 
 
 def _head(digest: Digest) -> str:
@@ -94,10 +96,14 @@ def _head(digest: Digest) -> str:
         lines += ["**TL;DR**", *(f"• {escape(b, 300)}" for b in digest.tldr[:6])]
     elif digest.empty:
         lines.append("No picks this week.")
-    previous = link_target(digest.previous_url)
-    if previous and digest.previous_period:
-        lines += ["", f"Last week's digest: [{escape(digest.previous_period, 40)}]({previous})"]
     return "\n".join(lines) or escape(digest.date_range, 80) or "This week's digest"
+
+
+def _previous(digest: Digest) -> str:
+    """The link to the digest before this one, when the platform gave one."""
+    target = link_target(digest.previous_url)
+    label = escape(digest.previous_label, 80)
+    return f"[{label}]({target})" if target and label else label
 
 
 def _embeds(digest: Digest) -> list[discord.Embed]:
@@ -108,6 +114,9 @@ def _embeds(digest: Digest) -> list[discord.Embed]:
         title = escape(section.title, TITLE)
         blocks += [(title, _item(item), "\n\n") for item in section.items]
     blocks += [("Also shared", _also(item), "\n") for item in digest.also_shared]
+    if digest.previous_label:
+        # Last, under the same heading as what precedes it, so it joins that embed.
+        blocks.append((blocks[-1][0], _previous(digest), "\n\n"))
     embeds: list[discord.Embed] = []
     for title, text, joiner in blocks:
         last = embeds[-1] if embeds else None
@@ -115,12 +124,11 @@ def _embeds(digest: Digest) -> list[discord.Embed]:
                 last.description or "") + len(joiner) + len(text) <= BLOCK:
             last.description = f"{last.description}{joiner}{text}"
         else:
-            embeds.append(discord.Embed(title=title, description=text[:DESCRIPTION],
+            embeds.append(discord.Embed(title=title, description=cut(text, DESCRIPTION),
                                         color=COLOR))
     totals = digest.totals
-    footer = (f"{totals.links} links shared by {totals.sharers} members · "
-              f"{totals.votes} votes cast")
-    embeds[-1].set_footer(text=footer[:FOOTER])
+    footer = totals_line(totals.links, totals.sharers, totals.votes)
+    embeds[-1].set_footer(text=cut(footer, FOOTER))
     return embeds
 
 
@@ -178,23 +186,28 @@ def choice(entry: QueueEntry) -> str:
                  100)
 
 
-def setting(name: str, value: object) -> str:
-    """A setting as a moderator reads it back."""
-    if isinstance(value, tuple):
-        shown = " ".join(_setting_part(name, str(v)) for v in value) or "(none)"
-    elif isinstance(value, bool):
-        shown = "on" if value else "off"
+def setting(settings: CommunitySettings, name: str) -> str:
+    """A setting as a moderator reads it back: the same text as on every platform
+    (``name = value``), escaped, with channels as links and custom emoji as themselves."""
+    def part(value: str) -> str:
+        if name in CHANNEL_SETTINGS and value.isdecimal():
+            return f"<#{value}>"  # a channel link; it pings nobody
+        if re.fullmatch(r"<:\w+:\d+>", value):
+            return value  # a custom emoji, shown as itself
+        return escape(value, 300)
+
+    value = getattr(settings, name)
+    if isinstance(value, tuple | str) and name not in ("name", "summary_language",
+                                                       "summary_instructions") and value:
+        shown = ", ".join(part(v) for v in ((value,) if isinstance(value, str) else value))
     else:
-        shown = _setting_part(name, str(value)) if str(value) else "(none)"
-    return f"`{name}` = {shown}"
+        shown = escape(settings.shown(name), 600)
+    return f"{escape(name, 40)} = {shown}"
 
 
-def _setting_part(name: str, value: str) -> str:
-    if name in CHANNEL_SETTINGS and value.isdecimal():
-        return f"<#{value}>"  # a channel link; it pings nobody
-    if value.startswith("<:") and re.fullmatch(r"<:\w+:\d+>", value):
-        return value  # a custom emoji, shown as itself
-    return escape(value, 300)
+def settings(values: CommunitySettings) -> str:
+    """Every setting, one line each, in name order: the console's and Slack's text."""
+    return "\n".join(setting(values, name) for name in sorted(TYPES))
 
 
 def rejected(submission: Submission) -> str:

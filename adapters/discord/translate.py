@@ -18,7 +18,7 @@ _MENTION = re.compile(r"<(?:#|@&|@!?)(\d{1,20})>")
 VOTE_SETTINGS = frozenset({"up_emoji", "down_emoji"})
 ID_SETTINGS = frozenset({"submission_channels", "digest_channel", "moderators"})
 # Slash options cannot be empty: these words clear a list or a text setting.
-CLEARABLE = ID_SETTINGS | {"summary_language", "summary_instructions"}
+CLEARABLE = ID_SETTINGS | {"summary_language", "summary_instructions", "name"}
 CLEAR_WORDS = frozenset({"none", "-", "off", "all"})
 
 
@@ -49,6 +49,12 @@ def emoji(value: discord.PartialEmoji | discord.Emoji | str,
         if match is not None and match.group(2) == emoji_id:
             return known
     return f"<:{name}:{emoji_id}>"
+
+
+def reaction_key(value: discord.PartialEmoji) -> str:
+    """A reaction as Discord keeps it apart from others: Unicode with its skin tone (👍 and
+    👍🏽 are two reactions), a custom emoji by id (its name may change)."""
+    return str(value.id) if value.id is not None else (value.name or "")
 
 
 def route_emoji(core: str) -> str:

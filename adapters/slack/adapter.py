@@ -25,6 +25,7 @@ from adapters.slack.translate import (
     error_code,
     profile,
     reacted_message,
+    reaction_key,
     reaction_name,
     submitted_message,
     ts_of,
@@ -158,10 +159,13 @@ class SlackAdapter:
             return
         team = str(body.get("team_id") or "")
         user, message, reaction = found
-        member = await self.member(team, user)
-        await self.app.curator.react(ReactionChanged(
-            community_key(team), message, member, reaction,
-            event.get("type") == "reaction_added"))
+        # The member's turn, taken before the first await, keeps their events in order.
+        async with self.app.curator.turn(community_key(team), user):
+            member = await self.member(team, user)
+            # Slack keeps :+1: and :+1::skin-tone-2: apart: the raw name tells them apart.
+            await self.app.curator.react(ReactionChanged(
+                community_key(team), message, member, emoji(reaction),
+                event.get("type") == "reaction_added", reaction_key(reaction)))
 
     def remember_thread(self, ref: MessageRef, thread_ts: str) -> None:
         """A link posted in a thread is answered in that thread (Slack wants the parent ts)."""
@@ -266,11 +270,13 @@ class SlackAdapter:
                 log.warning("recount failed: %s", api_error(err))
                 return None
             for reaction in (data.get("message") or {}).get("reactions") or []:
-                vote = emoji(str(reaction.get("name")))
+                name = str(reaction.get("name"))
+                vote = emoji(name)
                 if community.settings.vote_direction(vote) == 0:
                     continue
                 for user in reaction.get("users") or []:
-                    seen.append(SeenReaction(await self.member(team, str(user)), vote))
+                    seen.append(SeenReaction(await self.member(team, str(user)), vote,
+                                             ref.message_id, reaction_key(name)))
         return seen
 
     async def _reactions_get(self, ref: MessageRef) -> dict[str, Any]:

@@ -16,9 +16,12 @@ from adapters.slack.translate import (
     message_id,
     setting_value,
 )
+from bot import desk
 from bot.editor import ACTIONS
 from bot.errors import PublishError, UserError
 from bot.events import LinkPosted, MessageRef
+from bot.models import Member
+from bot.setting_types import TYPES
 
 if TYPE_CHECKING:
     from adapters.slack.adapter import SlackAdapter
@@ -33,7 +36,7 @@ MAX_QUEUE_LINES = 40
 MAX_LINE = 400  # 40 lines of this stay far below chat.postEphemeral's text limit
 
 USAGE = ("Usage: /digest submit URL | queue | preview | post | pick N | unpick N | drop N | "
-         "restore N | reject N [reason] | lock | unlock | intro TEXT | config NAME VALUE")
+         "restore N | reject N [reason] | lock | unlock | intro TEXT | config [NAME [VALUE]]")
 HOME_ITEMS = 20
 
 
@@ -107,9 +110,8 @@ class CommandDesk:
         if verb == "post":  # "post now": without the links still being read
             posted = await editor.post(key, member, channel, *args[:1])
             return "Digest posted." if posted else "This week's digest was already posted."
-        if verb in ACTIONS and args and args[0].lstrip("#").isdigit():
-            done = await editor.moderate(key, member, int(args[0].lstrip("#")), verb,
-                                         " ".join(args[1:]))
+        if verb in ACTIONS and args and (number := desk.number(args[0])) is not None:
+            done = await editor.moderate(key, member, number, verb, " ".join(args[1:]))
             return f"#{done.number}: {verb} done."
         if verb in ("lock", "unlock"):
             period = await editor.lock(key, member, verb == "lock")
@@ -117,11 +119,23 @@ class CommandDesk:
         if verb == "intro":
             intro = await editor.set_intro(key, member, " ".join(args))
             return "Intro set." if intro else "Intro cleared."
-        if verb == "config" and len(args) >= 2:
-            value = setting_value(args[0], " ".join(args[1:]))
-            updated = await editor.configure(key, member, args[0], value)
-            return f"{args[0]} = {getattr(updated, args[0])}"
+        if verb == "config":
+            return await self._config(key, member, args)
         return USAGE
+
+    async def _config(self, key: str, member: Member, args: list[str]) -> str:
+        """`config` lists every setting, `config NAME` shows one, `config NAME VALUE` sets
+        it: one line per setting, the same text as the console and Discord show."""
+        curator, editor = self._adapter.app.curator, self._adapter.app.editor
+        settings = await curator.settings_for(key)
+        if not args:
+            return "\n".join(settings.lines())
+        if args[0] not in TYPES:
+            raise UserError(f"Unknown setting {args[0][:40]!r}. Known: {', '.join(TYPES)}.")
+        if len(args) > 1:
+            value = setting_value(args[0], " ".join(args[1:]))
+            settings = await editor.configure(key, member, args[0], value)
+        return f"{args[0]} = {settings.shown(args[0])}"
 
     async def on_shortcut(self, ack: Ack, body: dict[str, Any], respond: Respond) -> None:
         """"Submit to digest" on someone's message: credited to its author."""

@@ -6,9 +6,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from bot.bylines import byline, clean_authors
 from bot.digest import Digest, DigestItem
 from bot.models import Submission
-from bot.render.text import flag_note, http_url, plain
+from bot.render.text import cut, flag_note, http_url, plain, shared_line, totals_line
 
 MAX_BLOCKS = 50
 MAX_SECTION = 3000
@@ -31,7 +32,7 @@ def link(url: str, text: str) -> str:
 
 
 def section(text: str) -> Block:
-    return {"type": "section", "text": {"type": "mrkdwn", "text": text[:MAX_SECTION]}}
+    return {"type": "section", "text": {"type": "mrkdwn", "text": cut(text, MAX_SECTION)}}
 
 
 def sections(lines: Iterable[str], heading: str = "") -> list[Block]:
@@ -55,14 +56,12 @@ def header(text: str) -> Block:
 
 
 def context(*texts: str) -> Block:
-    return {"type": "context", "elements": [{"type": "mrkdwn", "text": t[:MAX_SECTION]}
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": cut(t, MAX_SECTION)}
                                             for t in texts[:MAX_CONTEXT_ELEMENTS]]}
 
 
 def _byline(authors: tuple[str, ...], site: str) -> str:
-    parts = ([f"by {escape(', '.join(authors), 120)}"] if authors else []) + (
-        [escape(site, 80)] if site else [])
-    return " · ".join(parts)
+    return escape(byline(authors, site), 200)
 
 
 def card(submission: Submission, vote: str | None = "+1") -> tuple[str, list[Block]]:
@@ -70,7 +69,8 @@ def card(submission: Submission, vote: str | None = "+1") -> tuple[str, list[Blo
     ``vote`` is the Slack name of the community's up-vote emoji, if Slack knows it."""
     title = escape(submission.title or submission.url, 200)
     body = _pick_lines(f"*{link(submission.final_url or submission.url, title)}*",
-                       submission.authors, submission.site_name, submission.flag,
+                       clean_authors(submission.authors), submission.site_name,
+                       submission.flag,
                        submission.summary)
     hint = f"react with :{vote}: or press the button to vote" if vote else "press to vote"
     blocks = [section("\n".join(body)), context(f"#{submission.number} · {hint}"),
@@ -103,31 +103,25 @@ def _item(item: DigestItem) -> list[Block]:
     pin = " 📌" if item.pinned else ""
     title = f"*{item.rank}. {link(item.url, escape(item.title, 200))}*{pin}"
     lines = _pick_lines(title, item.authors, item.site, item.flag, item.summary)
-    shared = ", ".join(escape(n, 60) for n in item.submitters[:10])
-    votes = "vote" if item.score == 1 else "votes"
     return [section("\n".join(lines)),
-            context(f"Shared by {shared} · {item.score} {votes} · #{item.number}")]
+            context(shared_line([escape(n, 60) for n in item.submitters], item.score))]
 
 
 def _footer(digest: Digest) -> str:
     totals = digest.totals
-    footer = (f"{totals.links} links shared by {totals.sharers} members · "
-              f"{totals.votes} votes cast")
-    if digest.previous_period:
-        footer += " · " + link(digest.previous_url,
-                               f"last week: {escape(digest.previous_period, 20)}")
+    footer = totals_line(totals.links, totals.sharers, totals.votes)
+    if digest.previous_label:
+        footer += " · " + link(digest.previous_url, escape(digest.previous_label, 80))
     return footer
 
 
 def digest_blocks(digest: Digest) -> list[Block]:
     """The whole digest, TL;DR first, every block within its own limit."""
-    blocks: list[Block] = [header(digest.title)]
-    if digest.date_range:
-        blocks.append(context(escape(digest.date_range, 80)))
-    if digest.tldr:
-        blocks.extend(sections((f"• {escape(b, 400)}" for b in digest.tldr), "*TL;DR*"))
+    blocks: list[Block] = [header(digest.title)]  # the title carries the date range
     if digest.intro:
         blocks.append(section(escape(digest.intro, 2000)))
+    if digest.tldr:
+        blocks.extend(sections((f"• {escape(b, 400)}" for b in digest.tldr), "*TL;DR*"))
     if digest.empty:
         blocks.append(section("No picks this week: share some links and vote on them!"))
     for part in digest.sections:

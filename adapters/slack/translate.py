@@ -37,6 +37,14 @@ def emoji(name: str) -> str:
     return EMOJI.get(base, f":{base}:")
 
 
+def reaction_key(name: str) -> str:
+    """A reaction as Slack keeps it apart from others: by name, aliases as one (:thumbsup:
+    is :+1:), skin tones apart (:+1: and :+1::skin-tone-2: are two reactions)."""
+    base, _, tone = name.strip(":").partition("::")
+    base = NAMES.get(EMOJI.get(base, ""), base)
+    return f"{base}::{tone}" if tone else base
+
+
 def reaction_name(value: str) -> str | None:
     """The Slack name to react with for a core emoji, or None when Slack would not know it."""
     if value in NAMES:
@@ -99,14 +107,15 @@ def deleted_message(event: dict[str, Any]) -> str | None:
 
 
 def reacted_message(event: dict[str, Any]) -> tuple[str, str, str] | None:
-    """(user id, message id, emoji) of a reaction on a message, or None."""
+    """(user id, message id, reaction name as Slack sends it) of a reaction on a message,
+    or None. ``emoji`` turns the name into the vote emoji it counts as."""
     item = event.get("item") or {}
     if item.get("type") != "message" or not event.get("user") or not event.get("reaction"):
         return None
     if not item.get("channel") or not item.get("ts"):
         return None
     return (str(event["user"]), message_id(str(item["channel"]), str(item["ts"])),
-            emoji(str(event["reaction"])))
+            str(event["reaction"]))
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,6 +20,8 @@ from bot.models import Member
 from bot.render.markdown import render_markdown
 
 COMMUNITY = "local"
+INTRO = ("Welcome to this week's digest: the links members shared, ranked by their votes. "
+         "Reply in the channel to suggest what we read next.")
 
 
 def _pages() -> tuple[list[dict[str, object]], dict[str, str]]:
@@ -92,6 +94,8 @@ async def run_demo(settings: Settings) -> int:
                 for name in votes:
                     if sub is not None:
                         await curator.vote_on(COMMUNITY, sub.number, members[name], "👍")
+            moderator = Member("demo-moderator", "Moderator", is_moderator=True)
+            await app.editor.set_intro(COMMUNITY, moderator, INTRO)
             community = await curator.known_community(COMMUNITY)
             digest = await app.digests.build(community, app.digests.period(community))
             print()

@@ -1,28 +1,34 @@
-"""The main text: trafilatura on the cleaned tree, then our own serialization and filters."""
+"""The main text: trafilatura on the cleaned tree, serialized line by line."""
 
 from __future__ import annotations
 
+import logging
 import re
-from typing import Any
+from typing import Any, Literal
 
 import trafilatura
 
-BIG_TREE = 15_000
+# "discarding data" on every short page, once per reading: the reader logs its own one line
+logging.getLogger("trafilatura.core").setLevel(logging.ERROR)
+
+Focus = Literal["precision", "balanced", "recall"]
 _SPACE = re.compile(r"\s+")
 # soft hyphens and zero-width characters would split words in two
 _INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _BLOCKS = frozenset({"p", "head", "item", "quote", "code", "row", "list", "table"})
 
 
-def main_text(tree: Any, url: str, *, elements: int = 0) -> str:
-    # favor_precision: boilerplate in a summary is worse than a sentence missed.
-    # include_links: trafilatura weighs link density better with links kept (dev F1 +0.0016).
-    # Past BIG_TREE elements its fallback extractors cost seconds (a 5 MB page: 7 s -> 3.5 s);
-    # the 100 dev pages have at most ~1,700 elements.
+def main_text(tree: Any, url: str, *, focus: Focus = "balanced", fast: bool = True) -> str:
+    """trafilatura's main text of ``tree`` (which it copies, never changes), one block a line.
+
+    fast: without trafilatura's own fallback extractors (its bundled readability and justext),
+    which cost as much as the main pass; the agreement check in article.py replaces them.
+    """
     doc = trafilatura.bare_extraction(
         tree, url=url or None, with_metadata=False, include_comments=False,
-        include_tables=True, include_links=True, favor_precision=True, deduplicate=False,
-        fast=elements > BIG_TREE,
+        include_tables=True, include_links=False,
+        favor_precision=focus == "precision", favor_recall=focus == "recall",
+        deduplicate=False, fast=fast,
     )
     body = getattr(doc, "body", None)
     if body is None:
@@ -33,12 +39,12 @@ def main_text(tree: Any, url: str, *, elements: int = 0) -> str:
 def _lines(node: Any) -> list[str]:
     """A container's own text, each child's lines, and the text after each child."""
     out: list[str] = []
-    lead = _norm(node.text or "")
+    lead = norm(node.text or "")
     if lead:
         out.append(lead)
     for child in node:
         out.extend(_block_lines(child))
-        tail = _norm(child.tail or "")
+        tail = norm(child.tail or "")
         if tail:
             out.append(tail)
     return out
@@ -49,11 +55,11 @@ def _block_lines(el: Any) -> list[str]:
     if tag in ("list", "table", "quote", "div") and any(c.tag in _BLOCKS for c in el):
         return _lines(el)
     if tag == "row":
-        cells = [_norm(_text(c)) for c in el]
+        cells = [norm(_text(c)) for c in el]
         line = " | ".join(c for c in cells if c)
         return [line] if line else []
     text = _text(el)
-    return [line for line in (_norm(part) for part in text.split("\n")) if line]
+    return [line for line in (norm(part) for part in text.split("\n")) if line]
 
 
 def _text(el: Any) -> str:
@@ -73,5 +79,5 @@ def _text(el: Any) -> str:
     return "".join(parts)
 
 
-def _norm(text: str) -> str:
+def norm(text: str) -> str:
     return _SPACE.sub(" ", _INVISIBLE.sub("", text)).strip()

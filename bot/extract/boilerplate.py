@@ -1,17 +1,14 @@
-"""Line rules on the extracted text: the chrome that trafilatura lets through around articles.
+"""The chrome that extractors let through at the end of articles.
 
-Rules at the end of the text are looser than anywhere else: the tail of an article is where
-sites put author contacts, newsletter pitches, "follow us" lines and "you may also like" headers,
-and a sentence like that in the middle of a story is more likely to be part of it.
+The tail of an article is where sites put author contacts, newsletter pitches, "follow us"
+lines and "you may also like" headers; the same words in the middle of a story are more likely
+part of it, so only the last few lines are looked at (dev set: 12 pages up on 11 sites).
 """
 
 from __future__ import annotations
 
 import re
 
-BOILERPLATE_LINE = re.compile(
-    r"^(advertisement|share( this)?|related( articles| stories)?:?|read more|sign up|"
-    r"subscribe|follow us|click here|all rights reserved)\b", re.IGNORECASE)
 _TAIL_LINE = re.compile(
     r"[\w.+-]+@[\w-]+\.[\w.]+|twitter\.com/|\bfollow (us|me|him|her|them)\b|^follow\b|"
     r"newsletter|\bsubscri(be|bing|ption)\b|\bsign up\b|"
@@ -20,12 +17,11 @@ _TAIL_LINE = re.compile(
     r"^(updated|published|posted)( at| on)?\b", re.IGNORECASE)
 TAIL_LINES = 6
 TAIL_MAX_WORDS = 35
-LINE_MAX_WORDS = 8
 
 
-def drop_boilerplate(text: str) -> str:
-    lines = [line for line in text.splitlines()
-             if len(line.split()) > LINE_MAX_WORDS or not BOILERPLATE_LINE.match(line)]
+def trim_tail(text: str) -> str:
+    """``text`` without up to TAIL_LINES short chrome lines at its end."""
+    lines = text.splitlines()
     trimmed = 0
     while lines and trimmed < TAIL_LINES:
         last = lines[-1]

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urljoin
 
+from bot.extract.language import normalize
+
 ARTICLE_TYPES = frozenset({
     "article", "newsarticle", "blogposting", "reportagenewsarticle", "analysisnewsarticle",
     "opinionnewsarticle", "reviewnewsarticle", "backgroundnewsarticle", "scholarlyarticle",
@@ -36,7 +38,6 @@ class Metadata:
     description: str = ""
     image: str = ""
     canonical_url: str = ""
-    body: str = ""  # JSON-LD articleBody, when the publisher ships it
     not_free: bool = False  # JSON-LD isAccessibleForFree: false
 
 
@@ -65,6 +66,7 @@ def read_metadata(tree: Any, url: str) -> Metadata:
     meta = _meta_tags(tree)
     ld = list(_json_ld_objects(tree))
     articles = [o for o in ld if _types(o) & ARTICLE_TYPES]
+    # the object with the longest articleBody is the page's own story, not a teaser
     main = max(articles, key=lambda o: len(str(o.get("articleBody") or "")), default={})
     md = Metadata()
     md.title = one_line(
@@ -77,7 +79,7 @@ def read_metadata(tree: Any, url: str) -> Metadata:
     )
     md.title = without_site(md.title, md.site_name)
     md.authors = _authors(tree, meta, main)
-    md.published = _date(
+    md.published = date_of(
         _ld_text(main.get("datePublished")) or meta.get("article:published_time")
         or meta.get("datepublished") or meta.get("date") or meta.get("pubdate")
         or meta.get("publish-date") or meta.get("dc.date") or meta.get("dc.date.issued")
@@ -98,7 +100,6 @@ def read_metadata(tree: Any, url: str) -> Metadata:
     md.canonical_url = _absolute(
         url, _first_attr(tree, "//link[@rel='canonical']/@href") or meta.get("og:url") or ""
     )
-    md.body = _ld_text(main.get("articleBody")).strip()
     md.not_free = any(
         str(o.get("isAccessibleForFree", "")).strip().lower() == "false" for o in ld
     )
@@ -201,7 +202,8 @@ def _authors(tree: Any, meta: dict[str, str], main: dict[str, Any]) -> tuple[str
     return tuple(dict.fromkeys(out))[:8]
 
 
-def _date(raw: str | None) -> str:
+def date_of(raw: str | None) -> str:
+    """The YYYY-MM-DD date at the start of ``raw``, or "" for none or an implausible one."""
     match = _DATE.search(raw or "")
     if not match:
         return ""
@@ -213,7 +215,7 @@ def _date(raw: str | None) -> str:
 
 def _url_date(url: str) -> str:
     match = _DATE_IN_URL.search(url)
-    return _date("-".join(match.groups())) if match else ""
+    return date_of("-".join(match.groups())) if match else ""
 
 
 def _language(tree: Any, meta: dict[str, str], main: dict[str, Any]) -> str:
@@ -222,11 +224,10 @@ def _language(tree: Any, meta: dict[str, str], main: dict[str, Any]) -> str:
         meta.get("content-language", ""), meta.get("og:locale", ""),
         meta.get("language", ""), _ld_text(main.get("inLanguage")),
     ):
-        raw = (raw or "").strip()
-        if raw and _LANG.match(raw):
-            code = re.split(r"[-_]", raw)[0].lower()
-            if len(code) == 2:
-                return code
+        # "Content-Language: da, en" lists every language of the site; the first is the page's
+        raw = (raw or "").split(",")[0].strip()
+        if raw and _LANG.match(raw) and (code := normalize(raw)):
+            return code
     return ""
 
 

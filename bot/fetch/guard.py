@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from typing import Protocol
 
 from bot.config import Network
+from bot.desk import PRIVATE_ADDRESS
 from bot.errors import BlockedAddress, FetchError
 
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -118,5 +119,5 @@ class Guard:
         # public and an internal address is an attack, not a misconfiguration.
         for address in addresses:
             if not self.allowed(address):
-                raise BlockedAddress("that link points to a private or reserved address")
+                raise BlockedAddress(PRIVATE_ADDRESS)
         return addresses[0]

@@ -14,13 +14,14 @@ from bot.render.text import http_url, plain
 
 def render_feed(community: str, name: str, digests: Sequence[tuple[str, str, datetime]],
                 base_url: str = "", atom: bool = False) -> str:
-    """``digests`` are (period, JSON content, posted_at), newest first, as stored."""
+    """``name`` is the newsletter's name ("AI Club digest"); ``digests`` are (period, JSON
+    content, posted_at), newest first, as stored."""
     feed = FeedGenerator()
     home = http_url(base_url) or f"https://digestif.invalid/{community}"
     feed.id(f"tag:digestif,2026:{community}")
-    feed.title(plain(f"{name} digest", 200))
+    feed.title(plain(name, 200))
     feed.link(href=home, rel="alternate")
-    feed.description(plain(f"The weekly digest of links shared in {name}", 300))
+    feed.description(plain(f"{name}: the week's best links, chosen by votes", 300))
     feed.language("en")
     for period, content, posted_at in reversed(digests):  # feedgen prepends entries
         data = json.loads(content or "{}")

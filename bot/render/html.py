@@ -6,7 +6,7 @@ from __future__ import annotations
 from html import escape
 
 from bot.digest import Digest, DigestItem
-from bot.render.text import flag_note, http_url, plain
+from bot.render.text import flag_note, http_url, plain, shared_line, totals_line
 
 FONT = "font-family:-apple-system,Segoe UI,Helvetica,Arial,sans-serif;"
 MUTED = "color:#6b7280;font-size:13px;"
@@ -30,23 +30,15 @@ def _item(item: DigestItem) -> str:
                if item.flag
                else f'<p style="margin:6px 0;line-height:1.5">{_e(item.summary, 1200)}</p>'
                if item.summary else "")
-    shared = ", ".join(_e(name, 80) for name in item.submitters[:5])
-    if len(item.submitters) > 5:
-        shared += f" and {len(item.submitters) - 5} more"
-    votes = "vote" if item.score == 1 else "votes"
+    shared = shared_line([_e(name, 80) for name in item.submitters], item.score)
     return (
         '<tr><td style="padding:12px 0;border-bottom:1px solid #e5e7eb">'
         f'<h3 style="margin:0;font-size:17px;line-height:1.35">{item.rank}. '
         f'{_link(item.url, _e(item.title, 200))}</h3>'
         + (f'<p style="margin:2px 0;{MUTED}">{byline}</p>' if byline else "")
         + summary
-        + f'<p style="margin:0;{MUTED}">Shared by {shared} · {item.score} {votes} · '
-          f'#{item.number}</p></td></tr>'
+        + f'<p style="margin:0;{MUTED}">{shared}</p></td></tr>'
     )
-
-
-def _plural(count: int, word: str) -> str:
-    return word if count == 1 else word + "s"
 
 
 def render_html(digest: Digest) -> str:
@@ -57,10 +49,6 @@ def render_html(digest: Digest) -> str:
     if digest.empty:
         rows.append("<tr><td><p>No picks this week: share some links and vote on them!</p>"
                     "</td></tr>")
-    else:
-        contents = "".join(f"<li>{_e(i.title, 120)}</li>" for i in digest.picks)
-        rows.append(f'<tr><td><p style="margin:8px 0 0"><strong>In this issue</strong></p>'
-                    f'<ul style="margin:4px 0 12px;padding-left:20px">{contents}</ul></td></tr>')
     if digest.tldr:
         bullets = "".join(f'<li style="margin:4px 0">{_e(b, 400)}</li>' for b in digest.tldr)
         rows.append('<tr><td style="background:#f3f4f6;padding:12px 16px;border-radius:8px">'
@@ -78,12 +66,9 @@ def render_html(digest: Digest) -> str:
         rows.append('<tr><td><h2 style="margin:20px 0 0;font-size:19px">Also shared</h2>'
                     f'<ul style="padding-left:20px">{links}</ul></td></tr>')
     totals = digest.totals
-    footer = (f"This week: {totals.links} {_plural(totals.links, 'link')} shared by "
-              f"{totals.sharers} {_plural(totals.sharers, 'member')} · {totals.votes} "
-              f"{_plural(totals.votes, 'vote')} cast")
-    if digest.previous_period:
-        footer += " · " + _link(digest.previous_url,
-                                f"Last week's digest ({_e(digest.previous_period, 20)})")
+    footer = totals_line(totals.links, totals.sharers, totals.votes)
+    if digest.previous_label:
+        footer += " · " + _link(digest.previous_url, _e(digest.previous_label, 80))
     rows.append(f'<tr><td style="padding-top:16px;{MUTED}">{footer}</td></tr>')
     body = "\n".join(rows)
     return (

@@ -18,7 +18,7 @@ def item_json(item: DigestItem) -> dict[str, Any]:
         "number": item.number,
         "url": http_url(item.url),
         "title": plain(item.title, 300),
-        "author": plain(", ".join(item.authors), 200),
+        "author": plain(item.author, 200),
         "authors": [plain(a, 100) for a in item.authors],
         "site": plain(item.site, 100),
         "summary": plain(item.summary, 1200),
@@ -57,6 +57,8 @@ def digest_json(digest: Digest) -> dict[str, Any]:
         },
         "previous_period": digest.previous_period or None,
         "previous_url": http_url(digest.previous_url) or None,
+        "previous_label": plain(digest.previous_label, 80) or None,
+        "community_name": plain(digest.community_name, 200),
     }
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 
+from bot.bylines import join_names
 from bot.digest import Digest, DigestItem
-from bot.render.text import flag_note, http_url, plain
+from bot.render.text import flag_note, http_url, plain, shared_line, totals_line
 
 # Every character CommonMark (and the chat dialects) give a meaning to, anywhere in a line.
 _SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|<>~&])")
@@ -34,7 +35,7 @@ def _link(text: str, url: str) -> str:
 def _item(item: DigestItem) -> list[str]:
     heading = f"### {item.rank}. {_link(escape(item.title), item.url)}"
     if item.authors:
-        heading += " by " + escape(", ".join(item.authors), 150)
+        heading += " by " + escape(join_names(item.authors), 150)
     if item.site:
         heading += " · " + escape(item.site, 80)
     lines = [heading, ""]
@@ -42,27 +43,16 @@ def _item(item: DigestItem) -> list[str]:
         lines += [f"*{flag_note(item.flag)}*", ""]
     elif item.summary:
         lines += [escape(item.summary, 1200), ""]
-    shared = ", ".join(escape(name, 80) for name in item.submitters[:5])
-    if len(item.submitters) > 5:
-        shared += f" and {len(item.submitters) - 5} more"
-    votes = "vote" if item.score == 1 else "votes"
-    lines.append(f"Shared by {shared} · {item.score} {votes} · #{item.number}")
+    lines.append(shared_line([escape(name, 80) for name in item.submitters], item.score))
     return [*lines, ""]
 
 
 def footer(digest: Digest) -> str:
     totals = digest.totals
-    text = (f"This week: {totals.links} {_plural(totals.links, 'link')} shared by "
-            f"{totals.sharers} {_plural(totals.sharers, 'member')} · {totals.votes} "
-            f"{_plural(totals.votes, 'vote')} cast")
-    if digest.previous_period:
-        text += " · " + _link(f"Last week's digest ({digest.previous_period})",
-                              digest.previous_url)
+    text = totals_line(totals.links, totals.sharers, totals.votes)
+    if digest.previous_label:
+        text += " · " + _link(plain(digest.previous_label, 80), digest.previous_url)  # ours
     return text
-
-
-def _plural(count: int, word: str) -> str:
-    return word if count == 1 else word + "s"
 
 
 def render_markdown(digest: Digest) -> str:
@@ -73,8 +63,6 @@ def render_markdown(digest: Digest) -> str:
         out += ["No picks this week: share some links and vote on them!", "", "---", "",
                 footer(digest), ""]
         return "\n".join(out)
-    out += ["**In this issue**", ""]
-    out += [f"- {escape(item.title, 100)}" for item in digest.picks] + [""]
     if digest.tldr:
         out += ["## TL;DR", ""] + [f"- {escape(b, 400)}" for b in digest.tldr] + [""]
     for section in digest.sections:

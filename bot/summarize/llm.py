@@ -40,6 +40,15 @@ _MISCONFIGURED = (openai.AuthenticationError, openai.PermissionDeniedError,
 _NOT_RETRIED = (400, 413, 422)  # this request is wrong; sending it again will not help
 
 
+class _Retryable(Exception):
+    """A failed attempt that another attempt may cure; ``reason`` feeds the breaker."""
+
+    def __init__(self, message: str, reason: str, wait: float | None = None) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.wait = wait
+
+
 class LLMSummarizer:
     """Implements bot.ports.Summarizer with an LLM, falling back to the offline one."""
 
@@ -140,61 +149,68 @@ class LLMSummarizer:
         if self._breaker.is_open:
             raise LLMUnavailable(f"LLM calls paused ({self._breaker.reason})")
         for attempt in range(self._retries + 1):
-            last = attempt == self._retries
             try:
-                response = await self._client.chat.completions.create(
-                    model=self._model, messages=messages,  # type: ignore[arg-type]
-                    max_tokens=max_tokens, temperature=0.2,
-                )
-            except _MISCONFIGURED as err:
-                if self._breaker.open(MISCONFIGURED_PAUSE, f"HTTP {err.status_code}"):
-                    log.error(
-                        "LLM refused the request with HTTP %s (model %r at %s): check "
-                        "OPENAI_API_KEY, DIGESTIF_LLM_MODEL and OPENAI_BASE_URL. Offline "
-                        "summaries for the next %d s.", err.status_code, self._model,
-                        self._client.base_url, MISCONFIGURED_PAUSE)
-                raise LLMUnavailable(f"refused with HTTP {err.status_code}") from err
-            except openai.APITimeoutError as err:
-                if last:
-                    self._failed("timeouts")
-                    raise LLMUnavailable("timed out") from err
-                await asyncio.sleep(backoff_delay(attempt, None))
-            except openai.APIConnectionError as err:
-                if self._breaker.open(UNREACHABLE_PAUSE, "unreachable"):
-                    log.error("LLM server unreachable at %s (%s): check OPENAI_BASE_URL. "
-                              "Offline summaries for the next %d s.", self._client.base_url,
-                              type(err.__cause__ or err).__name__, UNREACHABLE_PAUSE)
-                raise LLMUnavailable("the LLM server is unreachable") from err
-            except openai.APIStatusError as err:
-                if err.status_code in _NOT_RETRIED:
-                    self._failed(f"HTTP {err.status_code}")
-                    raise LLMUnavailable(f"HTTP {err.status_code}") from err
-                wait = retry_after(err.response.headers)
-                if wait is not None and wait > RETRY_AFTER_CAP:
-                    # Waiting inside one summary would stall the queue; the server has told
-                    # us when to come back, so nobody calls before then.
-                    if self._breaker.open(min(wait, MAX_PAUSE), f"HTTP {err.status_code}"):
-                        log.warning("LLM asked us to wait %.0f s (HTTP %s); offline "
-                                    "summaries meanwhile", wait, err.status_code)
-                    raise LLMUnavailable(f"HTTP {err.status_code}, retry after {wait:.0f}s"
-                                         ) from err
-                if last:
-                    self._failed(f"HTTP {err.status_code}")
-                    raise LLMUnavailable(f"HTTP {err.status_code}") from err
-                await asyncio.sleep(backoff_delay(attempt, wait))
-            except openai.OpenAIError as err:  # a malformed response, among others
-                raise LLMUnavailable(f"bad response: {type(err).__name__}") from err
-            else:
-                if not isinstance(response, ChatCompletion):
-                    # A proxy's HTML page served as 200 comes back as a plain string.
-                    raise LLMUnavailable("the server did not answer as an OpenAI API")
-                self._breaker.success()
-                choices = response.choices or []
-                content = choices[0].message.content if choices else None
-                if not content or not content.strip():
-                    raise LLMUnavailable("the answer was empty")
-                return content
-        raise AssertionError("unreachable: the last attempt returns or raises")
+                return await self._call(messages, max_tokens)
+            except _Retryable as err:
+                if attempt == self._retries:
+                    self._failed(err.reason)
+                    raise LLMUnavailable(str(err)) from err.__cause__
+                await asyncio.sleep(backoff_delay(attempt, err.wait))
+        raise LLMUnavailable("no attempt was allowed")  # only with a negative retry count
+
+    async def _call(self, messages: list[dict[str, str]], max_tokens: int) -> str:
+        """One request. Raises _Retryable for what another attempt may cure, LLMUnavailable
+        for what it will not (opening the breaker where nobody should call for a while)."""
+        try:
+            response = await self._client.chat.completions.create(
+                model=self._model, messages=messages,  # type: ignore[arg-type]
+                max_tokens=max_tokens, temperature=0.2,
+            )
+        except _MISCONFIGURED as err:
+            if self._breaker.open(MISCONFIGURED_PAUSE, f"HTTP {err.status_code}"):
+                log.error(
+                    "LLM refused the request with HTTP %s (model %r at %s): check "
+                    "OPENAI_API_KEY, DIGESTIF_LLM_MODEL and OPENAI_BASE_URL. Offline "
+                    "summaries for the next %d s.", err.status_code, self._model,
+                    self._client.base_url, MISCONFIGURED_PAUSE)
+            raise LLMUnavailable(f"refused with HTTP {err.status_code}") from err
+        except openai.APITimeoutError as err:
+            raise _Retryable("timed out", "timeouts") from err
+        except openai.APIConnectionError as err:
+            if self._breaker.open(UNREACHABLE_PAUSE, "unreachable"):
+                log.error("LLM server unreachable at %s (%s): check OPENAI_BASE_URL. "
+                          "Offline summaries for the next %d s.", self._client.base_url,
+                          type(err.__cause__ or err).__name__, UNREACHABLE_PAUSE)
+            raise LLMUnavailable("the LLM server is unreachable") from err
+        except openai.APIStatusError as err:
+            raise self._status_error(err) from err
+        except openai.OpenAIError as err:  # a malformed response, among others
+            raise LLMUnavailable(f"bad response: {type(err).__name__}") from err
+        if not isinstance(response, ChatCompletion):
+            # A proxy's HTML page served as 200 comes back as a plain string.
+            raise LLMUnavailable("the server did not answer as an OpenAI API")
+        self._breaker.success()
+        choices = response.choices or []
+        content = choices[0].message.content if choices else None
+        if not content or not content.strip():
+            raise LLMUnavailable("the answer was empty")
+        return content
+
+    def _status_error(self, err: openai.APIStatusError) -> Exception:
+        """What an HTTP error answer means for this request: retry it, or give up on it."""
+        status = f"HTTP {err.status_code}"
+        if err.status_code in _NOT_RETRIED:
+            self._failed(status)
+            return LLMUnavailable(status)
+        wait = retry_after(err.response.headers)
+        if wait is not None and wait > RETRY_AFTER_CAP:
+            # Waiting inside one summary would stall the queue; the server has told us when
+            # to come back, so nobody calls before then.
+            if self._breaker.open(min(wait, MAX_PAUSE), status):
+                log.warning("LLM asked us to wait %.0f s (%s); offline summaries meanwhile",
+                            wait, status)
+            return LLMUnavailable(f"{status}, retry after {wait:.0f}s")
+        return _Retryable(status, status, wait)
 
     def _failed(self, reason: str) -> None:
         if self._breaker.failure(reason):

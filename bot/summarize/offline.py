@@ -1,10 +1,17 @@
 """The offline summarizer: extractive, unsupervised, standard library only.
 
+A summary is one to three whole sentences of the article, in the article's order, each quoted
+word for word but for the two edits of bot.summarize.edits (a leading connective clause, short
+asides in parentheses). Nothing is cut to fit: the sentences are chosen so that together they
+fit the word budget. Only when no sentence of the article fits does a single sentence run
+over, by at most half the budget; when not even that exists the summary is empty, because a
+sentence cut mid-way misleads a reader more than no summary does.
+
 Each sentence is scored by how central its words are to the document, a prior for early
-position, and a bonus for contribution phrases ("we propose", "this paper"); sentences that
-lean on context (a leading pronoun), web boilerplate, or quotations are penalized. The best
-sentence always leads; more follow while the budget allows, in document order, and the
-budget is filled from the next sentence. Summaries of short texts are shorter.
+position, and a bonus for contribution phrases ("we propose", "this paper"); web boilerplate,
+quotations and sentences that lean on context are penalized. The chosen set is the best-scoring
+combination of the top sentences that fits, that does not open with a sentence referring back
+to something left out, and that does not repeat itself. Summaries of short texts are shorter.
 """
 
 from __future__ import annotations
@@ -13,20 +20,18 @@ import math
 import re
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import combinations
 
 from bot.cpu import CpuPool
 from bot.models import Article, BriefItem, Summary, SummaryPrefs, SummarySource
 from bot.summarize.brief import brief_emoji, offline_brief
+from bot.summarize.edits import edit, refers_back
 from bot.summarize.sanitize import strip_unsafe
-from bot.summarize.sentences import (
-    count_words,
-    first_words,
-    join_sentences,
-    split_sentences,
-    tokens,
-)
+from bot.summarize.sentences import count_words, join_sentences, split_sentences, tokens
 
-__all__ = ["OfflineSummarizer", "brief_emoji", "offline_brief", "summarize_text"]
+__all__ = ["OfflineSummarizer", "brief_emoji", "central_sentence", "offline_brief",
+           "summarize_text"]
 
 _STOPWORDS = """
 a about above after again against all also am an and any are as at be because been before
@@ -51,124 +56,188 @@ _CONTRIBUTION = re.compile(
 _BOILERPLATE = re.compile(
     r"^(share this|scroll down|click here|follow us|image (copyright|caption)|media playback|"
     r"updates on this|more (stories|on this)|read more|sign up|subscribe|advertisement|"
-    r"watch:|video:|photo:|listen)", re.IGNORECASE)
+    r"watch:|video:|photo:|listen|by \.|published:|updated:|last updated)", re.IGNORECASE)
 # Share widgets and player notices that extraction can leave glued to the first sentence.
 _CHROME = re.compile(r"^(?:share this with.{0,120}?copy this link|media playback is (?:not |un)?"
                      r"supported on (?:this|your) device)\s*", re.IGNORECASE)
-_LEANS_ON_CONTEXT = re.compile(r"^(he|she|it|they|his|her|its|their|but|and|also)\b",
-                               re.IGNORECASE)
-_LEAD_IN = re.compile(
-    r"^(However|Moreover|Furthermore|In addition|Additionally|Meanwhile|Also|But|And|So|Thus|"
-    r"Therefore|Finally|Indeed|Now|In this (paper|work|article)),\s+")
-_PARENTHESES = re.compile(r"\s*\([^()]{0,80}\)")
-_QUOTED = re.compile(r"[\"“]([^\"”]+)[\"”]")
+_FIRST_PERSON = re.compile(r"\b(?:I|I'm|I've|I'd|I'll|(?i:me|my|you|your))\b")
+_QUOTE_END = re.compile(r"[\"'”’]$")
+# A sentence a summary can end on: final punctuation, then closing quotes or brackets.
+_ENDS = re.compile(r"[.!?。！？][\"'”’)\]»]*$")
 
-SHORT_TEXT_RATIO = 0.15  # a summary is at most this share of a short text...
-SHORT_TEXT_FLOOR = 18  # ...but never shorter than this many words
-REDUNDANT = 0.7  # share of a sentence's words already said that makes it redundant
+SHORT_TEXT_RATIO = 0.35  # a summary aims at this share of a short text...
+SHORT_TEXT_FLOOR = 18  # ...but never at fewer than this many words
+OVERRUN = 1.5  # a lone sentence may reach this multiple of the budget when none fits
+MAX_PICKS = 3  # sentences in a summary
+TOP = 8  # the best-scoring sentences whose combinations are tried
+MIN_WORDS = 5  # a shorter "sentence" is a caption, a by-line or a heading
+DANGLING = 4.0  # cost of a sentence leaning on one that is not in the summary
 MAX_SENTENCES = 40
+LEAD = 1.5  # bonus of the first sentence; the n-th gets LEAD / n ** LEAD_DECAY
+LEAD_DECAY = 0.6
+STRONG = 3.0  # bonus of a sentence stating the contribution ("we propose", "this paper")
+CONTRIB = 1.5  # ... or reporting one ("we show", "our method")
+SPEECH = 1.0  # cost of a sentence in the first person: a quote, not the report
+QUOTE = 0.5  # cost of a quotation: someone's words, not the article's point
+# The set's value: COVER x the sum over the distinct words it covers of log(count) ** WEXP.
+# Chosen on the dev sources; benchmarks/summaries.py re-chooses them leaving each source out.
+COVER = 0.5
+WEXP = 0.5
+QUOTED_SHARE = 0.3  # past this share of quoted sentences a text speaks in the first person
+PICK_COST = 1.0  # each sentence must earn its place: a reader prefers fewer
 MAX_CHARS = 20_000
 
 
+@dataclass(frozen=True, slots=True)
+class _Unit:
+    """One sentence of the article as a summary would quote it."""
+
+    index: int
+    text: str
+    words: int
+    score: float
+    bonus: float  # the score's part that is not centrality: position, contribution, form
+    content: frozenset[str]
+    leans: bool  # opens with a word that refers back
+    first: bool  # the article's first sentence: nothing comes before it
+
+
 def summarize_text(text: str, max_words: int) -> str:
-    """The summary of ``text`` in at most ``max_words`` words."""
+    """The summary of ``text``: whole sentences within ``max_words`` words (one sentence may
+    reach 1.5 x ``max_words`` when no sentence fits), or "" when none can be quoted whole."""
     if max_words <= 0:
         return ""
-    budget = min(max_words,
-                 max(SHORT_TEXT_FLOOR, int(count_words(text[:MAX_CHARS]) * SHORT_TEXT_RATIO)))
-    # The opening of an article carries its summary; a huge page must not cost more.
-    text = _CHROME.sub("", text[:MAX_CHARS].lstrip())
-    sentences = [s for s in (_compress(s) for s in split_sentences(text)) if s]
-    sentences = sentences[:MAX_SENTENCES]
-    if not sentences:
+    units = _units(text)
+    if not units:
         return ""
-    content = [_content(s) for s in sentences]
-    scores = _scores(sentences, content)
-    ranked = sorted(range(len(sentences)), key=lambda i: -scores[i])
-    best = ranked[0]
-    if _count(sentences[best]) > budget:
-        return _cut(sentences[best], budget)
-    chosen: list[int] = []
-    said: set[str] = set()
-    used = 0
-    for i in ranked:
-        size = _count(sentences[i])
-        if scores[i] < -0.5 or used + size > budget:
-            continue
-        words = set(content[i])
-        if chosen and words and len(words & said) / len(words) > REDUNDANT:
-            continue
-        chosen.append(i)
-        said |= words
-        used += size
-        if used >= budget - 3:
-            break
-    chosen = [best, *sorted(i for i in chosen if i != best)]
-    summary = join_sentences(sentences[i] for i in chosen)
-    following = [i for i in range(max(chosen) + 1, len(sentences)) if scores[i] > -0.5]
-    if used < budget and following:
-        fill, cut = first_words(sentences[following[0]], budget - used)
-        if _count(fill) >= 4:
-            summary = join_sentences((summary, _ellipsis(fill) if cut else fill))
-    return summary
+    target = min(max_words, max(SHORT_TEXT_FLOOR,
+                                int(count_words(text[:MAX_CHARS]) * SHORT_TEXT_RATIO)))
+    whole = [u for u in units if _stands_alone(u)]
+    # In a report, a sentence in the first person is a quote: an editor would not make it the
+    # summary, and a longer sentence of the report's own is better. A blog written in the
+    # first person keeps its sentences.
+    told = [u for u in whole if not _quoted(u)]
+    # Text without sentence punctuation (a list, a transcript) still has lines to quote.
+    pool = (told if len(told) >= (1 - QUOTED_SHARE) * len(whole) else whole) or whole or units
+    chosen = (_best_set(pool, target) or _best_set(pool, max_words)
+              or _best_set(pool, int(max_words * OVERRUN), picks=1))
+    return join_sentences(u.text for u in chosen)
 
 
-def _scores(sentences: list[str], content: list[list[str]]) -> list[float]:
+def _stands_alone(unit: _Unit) -> bool:
+    """Whether a sentence can be a summary's sentence: it ends, and is no caption or heading."""
+    return bool(_ENDS.search(unit.text)) and unit.words >= MIN_WORDS
+
+
+def _quoted(unit: _Unit) -> bool:
+    """Whether a sentence is someone's words: in the first or second person, or in quotes."""
+    return bool(_FIRST_PERSON.search(unit.text)) or (
+        unit.text.startswith(("\"", "“", "'", "‘")) and bool(_QUOTE_END.search(unit.text)))
+
+
+def central_sentence(text: str) -> str:
+    """The article's most central sentence, as a summary would quote it (see edits.edit), or
+    "" for a text without one. For one-line digests and the TL;DR: trim it as you need."""
+    units = _units(text)
+    if not units:
+        return ""
+    whole = [u for u in units if _stands_alone(u)] or units
+    return max(whole, key=lambda u: u.score - (DANGLING if _dangles(u) else 0)).text
+
+
+def _units(text: str) -> list[_Unit]:
+    # The opening of an article carries its summary; a huge page must not cost more.
+    raw = text[:MAX_CHARS].lstrip()
+    stripped = _CHROME.sub("", raw)
+    sentences = [edit(s) for s in split_sentences(stripped)][:MAX_SENTENCES]
+    kept = [(i, s) for i, s in enumerate(sentences) if s and not _BOILERPLATE.search(s)]
+    if not kept:
+        return []
+    content = [[_stem(w) for w in tokens(s) if w not in _STOP and not w.isdigit()] for _, s in kept]
     frequency = Counter(w for words in content for w in words)
-    scores = []
-    for i, (sentence, words) in enumerate(zip(sentences, content, strict=True)):
-        unique = set(words)
-        if not unique:
-            scores.append(-1.0)
-            continue
-        size = _count(sentence)
-        centrality = sum(math.log1p(frequency[w]) for w in unique) / (math.sqrt(len(unique)) + 1)
-        score = centrality + 1.5 / (1 + i) ** 0.6
-        if _STRONG_CONTRIBUTION.search(sentence):
-            score += 3.0
-        elif _CONTRIBUTION.search(sentence):
-            score += 1.5
-        if _BOILERPLATE.search(sentence):
-            score -= 5.0
-        if size < 5:
-            score -= 2.0
-        if size > 60:
-            score -= 1.0
-        if sentence.endswith("?"):
-            score -= 1.0
-        if sentence.startswith(("\"", "“", "'")):
-            score -= 0.5
-        if _LEANS_ON_CONTEXT.match(sentence):
-            score -= 1.0
-        scores.append(score)
-    return scores
+    units, rank = [], 0
+    for (i, s), words in zip(kept, content, strict=True):
+        # The lead prior counts sentences, not the captions and headings between them.
+        units.append(_Unit(i, s, count_words(s), _score(s, rank, words, frequency),
+                           _bonus(s, rank), frozenset(words), refers_back(s),
+                           i == 0 and len(stripped) == len(raw)))
+        rank += _ENDS.search(s) is not None and count_words(s) >= MIN_WORDS
+    return units
 
 
-def _compress(sentence: str) -> str:
-    """Drop what a summary does not need: asides in parentheses, lead-in connectives, and
-    the preamble before a contribution phrase ("To fix this, we propose X" -> "We propose X")."""
-    sentence = _LEAD_IN.sub("", _PARENTHESES.sub("", sentence)).strip()
-    match = _CONTRIBUTION.search(sentence)
-    if match and match.start() > 0 and len(sentence[:match.start()].split()) <= 40:
-        sentence = sentence[match.start():]
-    return sentence[:1].upper() + sentence[1:]
+def _stem(word: str) -> str:
+    """A crude stem, enough to count "layer" and "layers" as one word."""
+    if len(word) < 5 or not word.isascii():
+        return word
+    for suffix in ("ing", "ies", "es", "ed", "s"):
+        if word.endswith(suffix) and not word.endswith("ss"):
+            return word[: -len(suffix)]
+    return word
 
 
-def _content(sentence: str) -> list[str]:
-    return [w for w in tokens(sentence) if w not in _STOP and not w.isdigit()]
+def _score(sentence: str, index: int, words: list[str], frequency: Counter[str]) -> float:
+    unique = set(words)
+    if not unique:
+        return -1.0
+    centrality = sum(math.log1p(frequency[w]) for w in unique) / (math.sqrt(len(unique)) + 1)
+    return centrality + _bonus(sentence, index)
 
 
-def _count(sentence: str) -> int:
-    return count_words(sentence)
+def _bonus(sentence: str, index: int) -> float:
+    size = count_words(sentence)
+    score: float = LEAD / float((1 + index) ** LEAD_DECAY)
+    if _STRONG_CONTRIBUTION.search(sentence):
+        score += STRONG
+    elif _CONTRIBUTION.search(sentence):
+        score += CONTRIB
+    if size < 5:
+        score -= 2.0
+    if size > 60:
+        score -= 1.0
+    if sentence.endswith("?"):
+        score -= 1.0
+    if sentence.startswith(("\"", "“", "'")) or _QUOTE_END.search(sentence):
+        score -= QUOTE
+    if _FIRST_PERSON.search(sentence):
+        score -= SPEECH
+    return score
 
 
-def _cut(sentence: str, max_words: int) -> str:
-    kept, cut = first_words(sentence, max_words)
-    return _ellipsis(kept) if cut else kept
+def _best_set(units: list[_Unit], budget: int, picks: int = MAX_PICKS) -> list[_Unit]:
+    weights: Counter[str] = Counter(w for u in units for w in u.content)
+    """The best-scoring combination of up to ``picks`` of the top sentences within ``budget``
+    words, in the article's order; [] when no sentence fits."""
+    fitting = [u for u in units if u.words <= budget]
+    top = sorted(sorted(fitting, key=lambda u: -u.score)[:TOP], key=lambda u: u.index)
+    best: list[_Unit] = []
+    best_value = -math.inf
+    for n in range(1, min(picks, len(top)) + 1):
+        for combo in combinations(top, n):
+            if sum(u.words for u in combo) > budget or _dangles(combo[0]):
+                continue
+            value = _value(combo, weights)
+            if value > best_value:
+                best, best_value = list(combo), value
+    return best
 
 
-def _ellipsis(kept: str) -> str:
-    return kept.rstrip(",;:–-— ") + "…"
+def _dangles(unit: _Unit) -> bool:
+    """Whether ``unit`` refers back to a sentence before it in the article."""
+    return unit.leans and not unit.first
+
+
+def _value(combo: tuple[_Unit, ...], weights: Counter[str]) -> float:
+    """How much of the article's recurring vocabulary the sentences cover (a word said twice
+    counts once, so a set that repeats itself gains nothing), plus each sentence's bonus."""
+    said: set[str] = set()
+    value = 0.0
+    for k, unit in enumerate(combo):
+        value += unit.bonus - PICK_COST
+        if k and _dangles(unit) and combo[k - 1].index != unit.index - 1:
+            value -= DANGLING  # "It ..." with its "it" left out of the summary
+        said |= unit.content
+    # A word the article uses once weighs nothing; the weight grows slowly with its count.
+    return value + COVER * sum(float(math.log(weights[w]) ** WEXP) for w in said)
 
 
 class OfflineSummarizer:

@@ -28,6 +28,7 @@ _CONTROL = re.compile(
     "\uffa0\ufff9-\ufffb\U000e0000-\U000e007f]"
 )
 _EMOJI = "\u2190-\u2bff\U0001f000-\U0001faff\ufe0f"
+_TAG_FLAG = re.compile("\U0001f3f4[\U000e0030-\U000e0039\U000e0061-\U000e007a]{2,7}\U000e007f")
 # A joiner is only kept inside an emoji sequence ("🧑‍🏫"); elsewhere it hides text.
 _STRAY_ZWJ = re.compile(f"(?<![{_EMOJI}])\u200d|\u200d(?![{_EMOJI}])")
 _MARKDOWN_LINK = re.compile(r"!?\[([^\]]*)\]\(\s*<?[^)\s>]*>?(?:\s+\"[^\"]*\")?\s*\)")
@@ -88,8 +89,17 @@ def strip_unsafe(text: str) -> str:
     return " ".join(text.split())
 
 
+def _strip_controls(text: str) -> str:
+    """_CONTROL removed, except the tag letters of a subdivision flag (🏴 + tags + cancel),
+    which are part of the emoji, not hidden text."""
+    parts = _TAG_FLAG.split(text)
+    flags = _TAG_FLAG.findall(text)
+    return "".join(_CONTROL.sub("", part) + (flags[i] if i < len(flags) else "")
+                   for i, part in enumerate(parts))
+
+
 def _strip_once(text: str) -> str:
-    text = _STRAY_ZWJ.sub("", _CONTROL.sub("", text))
+    text = _STRAY_ZWJ.sub("", _strip_controls(text))
     text = _CODE_FENCE.sub(" ", text)
     text = _ANGLE_LINK.sub(r"\1", text)
     text = _MARKDOWN_LINK.sub(r"\1", text)

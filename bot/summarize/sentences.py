@@ -13,7 +13,8 @@ _ABBREVIATIONS = frozenset({
     "sec", "vol", "mt", "ft", "z.b", "bzw", "ca", "cf",
 })
 _END = re.compile(r"([.!?。！？…]+[\"'”’)\]»]*)(\s+|(?=[A-Z\"“‘(«]))")
-_CJK_END = re.compile(r"(?<=[。！？])")
+# A CJK full stop ends a sentence together with the closing quotes or brackets after it.
+_CJK_END = re.compile(r"[。！？]+[”’」』）】\"')]*")
 _LAST_WORD = re.compile(r"[\w.]+$")
 _WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -24,19 +25,30 @@ def split_sentences(text: str) -> list[str]:
     sentences: list[str] = []
     for paragraph in text.splitlines():
         paragraph = " ".join(paragraph.split())
-        for chunk in _CJK_END.split(paragraph):
+        for chunk in _split_cjk(paragraph):
             sentences.extend(_split_latin(chunk))
     return [s for s in sentences if s]
+
+
+def _split_cjk(text: str) -> list[str]:
+    out, start = [], 0
+    for match in _CJK_END.finditer(text):
+        out.append(text[start:match.end()])
+        start = match.end()
+    out.append(text[start:])
+    return out
 
 
 def _split_latin(text: str) -> list[str]:
     out, start = [], 0
     for match in _END.finditer(text):
-        before = _LAST_WORD.findall(text[start:match.start(1)])
+        head = text[start:match.start(1)]
+        before = _LAST_WORD.findall(head)
         word = before[0].lower() if before else ""
         following = text[match.end():match.end() + 1]
         if match.group(1) == "." and (
-            word in _ABBREVIATIONS or re.fullmatch(r"[a-z]|(?:[a-z]\.)+[a-z]", word)
+            word in _ABBREVIATIONS or re.fullmatch(r"(?:[a-z]\.)+[a-z]", word)
+            or (before and _is_initial(before[0], head, text[match.end():match.end() + 3]))
         ):
             continue
         if following and not (following.isupper() or following in "\"“‘(«"
@@ -46,6 +58,19 @@ def _split_latin(text: str) -> list[str]:
         start = match.end()
     out.append(text[start:].strip())
     return out
+
+
+def _is_initial(word: str, head: str, after: str) -> bool:
+    """Whether a one-letter word before a full stop is a name's initial ("George W. Bush",
+    "by J. Smith") rather than a symbol ending a sentence ("... for all t.", "matrix A.")."""
+    if len(word) != 1 or not word.isupper():
+        return False
+    previous = head[:-1].split()[-1:] or [""]
+    return (previous[0][:1].isupper() or previous[0].lower() in _BEFORE_NAMES
+            or bool(re.match(r"[A-Z]\.\s", after)))
+
+
+_BEFORE_NAMES = frozenset({"by", "and", "with", "from", "of", "to", "for", "&", ""})
 
 
 def tokens(text: str) -> list[str]:

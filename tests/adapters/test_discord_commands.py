@@ -47,6 +47,8 @@ async def test_preview_is_ephemeral_post_needs_a_moderator(world: World) -> None
     assert done["content"] == "Digest posted."
     posts = world.discord.of("POST", POSTS)
     assert len(posts) == 2 and "TL;DR" in posts[1]["embeds"][0]["description"]
+    # The newsletter is named after the server, as the gateway reported it.
+    assert posts[1]["embeds"][0]["title"].startswith("Test Guild digest · ")
     assert posts[1]["allowed_mentions"] == {"parse": []} and posts[1]["enforce_nonce"]
     await world.slash("14", "post")
     [*_, again] = await world.replies(4)
@@ -159,7 +161,15 @@ async def test_moderation_lock_and_errors(world: World) -> None:
     assert invalid["flags"] & EPHEMERAL and "Mars" in invalid["content"]
     await world.slash("14", "config", setting="digest_weekday")
     [*_, shown] = await world.replies(5)
-    assert shown["content"] == "`digest_weekday` = 0"
+    assert shown["content"] == "digest\\_weekday = Monday"
+    await world.slash("12", "config")  # anyone may list them
+    [*_, listed] = await world.replies(6)
+    lines = listed["content"].split("\n")
+    assert len(lines) == 19 and "downvotes = off" in lines and "up\\_emoji = 👍" in lines
+    assert "timezone = UTC" in lines, "the refused time zone was not stored"
+    await world.slash("14", "config", setting="up_emoji", value=",")
+    [*_, refused] = await world.replies(7)
+    assert refused["content"].startswith("up\\_emoji not changed: Give at least one emoji")
 
 
 async def test_an_unexpected_failure_gets_a_short_generic_reply(

@@ -156,3 +156,60 @@ async def test_hints_for_moderators_go_to_the_moderators_channel(world: World) -
     [hint] = await world.discord.wait_for("POST", f"/channels/{MODS}/messages")
     assert hint["content"] == "No digest channel is set @\u200beveryone."
     assert hint["allowed_mentions"] == {"parse": []}
+
+
+async def _applied(world: World, message: str, members: tuple[str, ...],
+                   added: bool) -> None:
+    """Until each member's events so far are applied: a member's events apply in order, so
+    once their reaction on #2 (``message``) counts, everything they did before has too."""
+    for who in members:
+        await world.react(who, message, added=added)
+    await world.settled(2, len(members) if added else 0)
+
+
+async def test_a_vote_ends_with_the_members_last_matching_reaction(world: World) -> None:
+    message, card = await world.link("11", "/moe")
+    other, _ = await world.link("11", "/evals")
+    await world.react("12", message)  # 👍 on the link
+    await world.react("12", card)  # and on the card
+    await world.react("13", message)
+    await world.react("13", message, "👍🏽")  # 👍 and 👍🏽: two reactions on Discord
+    await world.react("12", message, added=False)
+    await world.react("13", message, "👍🏽", added=False)
+    await _applied(world, other, ("12", "13"), True)
+    assert await world.score(1) == 2, "neither removal ended a vote"
+    await world.react("12", card, added=False)
+    await world.react("13", message, added=False)
+    await world.react("13", message, "👍🏾")
+    await world.react("13", card)
+    await _applied(world, other, ("12", "13"), False)
+    assert await world.score(1) == 1, "12's last reaction is gone; 13 has two"
+    await world.stop()
+    await world.start()
+    await world.slash("14", "preview")  # recounts: the same reactions, the same votes
+    await world.replies(1)
+    assert await world.score(1) == 1
+    await world.react("13", card, added=False)
+    await _applied(world, other, ("13",), True)
+    assert await world.score(1) == 1, "the recount kept 13's 👍🏾 on the link apart"
+    await world.react("13", message, "👍🏾", added=False)
+    await world.settled(1, 0)
+
+
+async def test_a_burst_of_duplicated_events_at_cold_start_ends_as_the_member_left_it(
+        world: World) -> None:
+    first, _ = await world.link("11", "/moe")
+    second, _ = await world.link("11", "/evals")
+    for run in range(3):
+        await world.stop()
+        await world.start()  # cold: nothing cached, the server not ready yet
+        # Each event twice, at once: 12 adds 👍 and takes it back, 13 adds, removes, adds.
+        for who, steps in (("12", (True, True, False, False)),
+                           ("13", (True, False, False, True, True))):
+            for added in steps:
+                await world.react(who, first, added=added)
+        # A last event from each member: once it counts, theirs before it were applied.
+        for who in ("12", "13"):
+            await world.react(who, second, added=run % 2 == 0)
+        await world.settled(2, 2 if run % 2 == 0 else 0)
+        assert await world.score(1) == 1, f"run {run}: only 13's vote stands"

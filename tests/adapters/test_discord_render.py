@@ -22,6 +22,7 @@ from adapters.discord.render import (
     submitted,
 )
 from adapters.discord.translate import emoji, route_emoji, setting_value
+from bot.community import CommunitySettings
 from bot.curator import QueueEntry
 from bot.digest import DigestSection, Untrusted
 from bot.models import ModerationStatus, PageFlag, Submission, SubmissionState
@@ -52,6 +53,7 @@ def huge_digest() -> Any:
     return replace(DIGEST, title="@everyone " + "T*" * 400,
                    tldr=tuple(Untrusted("🚀 @here " + "b_" * 600) for _ in range(8)),
                    intro=Untrusted("<@1> " + "i*" * 5000), previous_period="2026-W47",
+                   previous_label="Last week's digest (Nov 16 – 22, 2026)",
                    previous_url="https://discord.com/channels/1/2/3",
                    sections=(DigestSection("Top picks " + "s" * 300, items[:25]),
                              DigestSection("<@&1> More", items[25:])),
@@ -78,7 +80,8 @@ def test_a_huge_digest_is_split_and_nothing_is_lost() -> None:
     assert len(messages) > 5
     text = json.dumps(messages, ensure_ascii=False)
     assert text.count("https://ok.test/also/") == 100, "every also-shared link"
-    assert "Last week's digest: [2026-W47](https://discord.com/channels/1/2/3)" in text
+    assert ("[Last week's digest (Nov 16 – 22, 2026)](https://discord.com/channels/1/2/3)"
+            in text)
 
 
 def test_hostile_text_is_escaped_not_stripped() -> None:
@@ -149,7 +152,10 @@ def test_config_values_become_what_the_core_stores() -> None:
     assert setting_value("moderators", "<@&5> <@!6> <@7>") == "5 6 7"
     assert setting_value("digest_channel", "none") == ""
     assert setting_value("timezone", "Europe/Paris") == "Europe/Paris"
-    assert setting("submission_channels", ("1", "2")) == "`submission_channels` = <#1> <#2>"
-    assert setting("up_emoji", ("👍", "<:parrot:42>")) == "`up_emoji` = 👍 <:parrot:42>"
-    assert setting("downvotes", False) == "`downvotes` = off"
-    assert setting("summary_language", "@everyone") == "`summary_language` = @\u200beveryone"
+    shown = CommunitySettings(submission_channels=("1", "C2"), up_emoji=("👍", "<:parrot:42>"),
+                              summary_language="@everyone")
+    assert setting(shown, "submission_channels") == "submission\\_channels = <#1>, C2"
+    assert setting(shown, "up_emoji") == "up\\_emoji = 👍, <:parrot:42>"
+    assert setting(shown, "downvotes") == "downvotes = off"
+    assert setting(shown, "digest_channel") == "digest\\_channel = (none)"
+    assert setting(shown, "summary_language") == "summary\\_language = @\u200beveryone"

@@ -70,6 +70,23 @@ async def test_vote_emoji_configured_with_slack_shortcodes(world: World) -> None
     await world.settled(1, 2)
 
 
+async def test_config_lists_checks_and_reads_back_like_the_console(world: World) -> None:
+    await world.command("UADMIN", "config up_emoji , ,")
+    await world.slack.wait_for("chat.postEphemeral", lambda a: a["text"].startswith(
+        "up_emoji not changed: Give at least one emoji"))
+    await world.command("UADMIN", "config summary_words 0")
+    await world.slack.wait_for("chat.postEphemeral", lambda a: a["text"] == (
+        "summary_words not changed: Use a number between 10 and 200."))
+    await world.command("UADMIN", "config downvotes on")
+    await world.slack.wait_for("chat.postEphemeral", lambda a: a["text"] == "downvotes = on")
+    await world.command("UGRACE", "config")  # anyone may read them
+    [listed] = await world.slack.wait_for(
+        "chat.postEphemeral", lambda a: a["user"] == "UGRACE")
+    lines = listed["text"].split("\n")
+    assert len(lines) == 19 and "downvotes = on" in lines and "up_emoji = 👍" in lines
+    assert "summary_words = 55" in lines and "digest_weekday = Monday" in lines
+
+
 async def test_moderators_from_the_configured_list_and_refusals(world: World) -> None:
     await world.link("UADA", "/moe", "730.1")
     await world.command("UGRACE", "pick 1")
@@ -127,7 +144,13 @@ async def test_a_rate_limited_digest_is_retried_and_posted(world: World) -> None
     world.slack.rate_limit["chat.postMessage"] = 2
     await world.command("UADMIN", "post", channel="CNEWS")
     await world.slack.wait_for("chat.postEphemeral", lambda a: a["text"] == "Digest posted.")
-    assert [p["channel"] for p in world.slack.of("chat.postMessage")][-1] == "CNEWS"
+    posted = world.slack.of("chat.postMessage")
+    assert [p["channel"] for p in posted][-1] == "CNEWS"
+    # The newsletter is named after the workspace, as auth.test reported it.
+    digest = next(p for p in posted if p["channel"] == "CNEWS")
+    blocks = digest["blocks"] if isinstance(digest["blocks"], list) else json.loads(
+        digest["blocks"])
+    assert blocks[0]["text"]["text"].startswith("Test Team digest · ")
     assert world.slack.rate_limit["chat.postMessage"] == 0, "both 429s were waited out"
 
 

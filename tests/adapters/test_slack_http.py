@@ -95,6 +95,30 @@ async def test_votes_self_bot_retries_and_the_card(world: World) -> None:
     assert card["blocks"][-1]["elements"][0]["action_id"] == "vote"
 
 
+async def test_a_vote_ends_with_the_members_last_matching_reaction(world: World) -> None:
+    await world.link("UADA", "/moe", "210.1")
+    await world.link("UADA", "/evals", "211.1")
+    card_ts = await world.card_ts("210.1")
+
+    async def applied(added: bool) -> None:  # a member's events apply in order
+        for who in ("UGRACE", "ULINUS"):
+            await world.event(reaction(who, "211.1", added=added))
+        await world.settled(2, 2 if added else 0)
+
+    await world.event(reaction("UGRACE", "210.1"))  # on the link
+    await world.event(reaction("UGRACE", card_ts, "thumbsup"))  # and on the card
+    await world.event(reaction("ULINUS", "210.1"))
+    await world.event(reaction("ULINUS", "210.1", "+1::skin-tone-3"))  # a second reaction
+    await world.event(reaction("UGRACE", "210.1", added=False))
+    await world.event(reaction("ULINUS", "210.1", "+1::skin-tone-3", added=False))
+    await applied(True)
+    assert await world.score(1) == 2, "neither removal ended a vote"
+    await world.event(reaction("UGRACE", card_ts, "+1", added=False))  # an alias: the same
+    await world.event(reaction("ULINUS", "210.1", added=False))
+    await applied(False)
+    assert await world.score(1) == 0
+
+
 async def test_digest_post_by_a_moderator_and_refusal_for_a_member(world: World) -> None:
     await world.link("UADA", "/moe", "300.1")
     await world.event(reaction("UGRACE", "300.1"))
@@ -173,7 +197,8 @@ async def test_restart_recount_counts_votes_cast_offline(world: World) -> None:
     assert await world.score(1) == 2, "Grace and Owen; not Ada (self), bots, or 🎉"
     assert {a["timestamp"] for a in world.slack.of("reactions.get")} == {"400.1", card_ts}
     assert world.slack.rate_limit["reactions.get"] == 0
-    await world.event(reaction("UOWNER", "400.1", added=False))  # Owen's vote is stored
+    # Owen's vote is stored with the reaction behind it: taking that one back ends it.
+    await world.event(reaction("UOWNER", "400.1", "+1::skin-tone-2", added=False))
     await world.settled(1, 1)
     world.slack.missing.add(("CGEN", card_ts))
     world.slack.reactions[("CGEN", "400.1")] = []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import ipaddress
 import json
@@ -10,15 +11,18 @@ import subprocess
 import sys
 import threading
 from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
-from adapters.console.adapter import ConsoleAdapter
+from adapters.console.adapter import ConsoleAdapter, Handler
 from bot.app import open_app
+from bot.clock import Clock, system_clock
 from bot.config import Settings
 from tests.e2e.pages import article
+from tests.fakes.pipeline import FakeClock
 from tests.fakes.web import PageServer
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -71,10 +75,12 @@ def _settings(tmp_path: Path) -> Settings:
     )
 
 
-async def _chat(tmp_path: Path, script: list[str]) -> list[str]:
+async def _chat(tmp_path: Path, script: list[str], clock: Clock = system_clock,
+                extra: dict[str, Handler] | None = None) -> list[str]:
     out = io.StringIO()
-    async with open_app(_settings(tmp_path)) as app:
+    async with open_app(_settings(tmp_path), clock=clock) as app:
         adapter = ConsoleAdapter(app, "local", "ada", out=out)
+        adapter.commands.update(extra or {})
 
         async def lines() -> AsyncIterator[str]:
             for line in script:
@@ -104,11 +110,11 @@ async def test_submit_vote_and_digest(tmp_path: Path, pages: PageServer) -> None
     assert "You already voted on #2." in text
     assert "Not counted: votes on your own submission don't count here." in text
     assert "Vote withdrawn on #1." in text
-    assert "Not counted: 👎 is not a vote here." in text
+    assert "Not counted: down-votes are off here." in text
     queue = [line for line in transcript if line.startswith("#") and "shared by" in line]
     assert [line.split()[:2] for line in queue] == [["#1", "+1"], ["#2", "+1"], ["#3", "+0"]]
     assert "shared by ada, grace" in queue[0]
-    digest = text[text.index("# local digest"):]
+    digest = text[text.index("# Local digest"):]
     assert digest.index("Quantization, explained") < digest.index("mixture-of-experts")
 
 
@@ -175,3 +181,104 @@ def test_run_without_tokens_is_the_console(tmp_path: Path) -> None:
     refused = subprocess.run([sys.executable, "-m", "bot.cli", "run"], input="", text=True,
                              capture_output=True, env=env, cwd=tmp_path, timeout=60)
     assert refused.returncode == 1 and "SLACK_SIGNING_SECRET" in refused.stderr
+    assert f"database: {tmp_path / 'run.sqlite3'}" in refused.stderr  # which file, at INFO
+
+
+async def test_config_refuses_bad_values_and_reads_back_as_people_write(
+        tmp_path: Path, pages: PageServer) -> None:
+    transcript = await _chat(tmp_path, [
+        "/as mo --mod",
+        "/config up_emoji ,", "/config down_emoji , ,", "/config summary_words -5",
+        "/config summary_words 0", "/config up_emoji 👍, ⭐", "/config downvotes on",
+        f"{pages.url('/posts/moe')}",
+        "/as grace", "+1 1", "-1 1", "/config summary_words 80",
+        "/as mo --mod", "/config downvotes off", "/as linus", "-1 1",
+        "/config", "/config up_emoji",
+    ])
+    text = "\n".join(transcript)
+    assert text.count("up_emoji not changed: Give at least one emoji") == 1
+    assert "down_emoji not changed: Give at least one emoji" in text
+    assert text.count("summary_words not changed: Use a number between 10 and 200.") == 2
+    assert "Only moderators can change settings." in text
+    assert "Vote recorded on #1." in text and "Not counted: down-votes are off here." in text
+    listed = [line for line in transcript if " = " in line]
+    assert "up_emoji = 👍, ⭐" in listed and "downvotes = off" in listed
+    assert "summary_words = 55" in listed and "self_votes = off" in listed
+    assert transcript[-1] == "up_emoji = 👍, ⭐"
+    assert not any(("(" in line and "'" in line) or "True" in line for line in listed)
+
+
+HUGE = "9" * 21  # beyond SQLite's INTEGER
+
+
+async def test_no_argument_ends_the_console(tmp_path: Path, pages: PageServer) -> None:
+    script = [pages.url("/posts/quantization")]
+    script += [f"+1 {HUGE}", f"-1 {HUGE}", f"/unvote {HUGE}", f"+1 #{HUGE}", "+1 ²", "+1 ٣",
+               "+1 0", "+1 -1", f"+1 {'9' * 5000}", "/as boss --mod", f"/pick {HUGE}",
+               f"/reject {HUGE} spam", "/digest 0001-W01", "/digest 9999-W52",
+               "/digest 2026-W54", "/digest post 1999-W01", "/digest post 10000-W01"]
+    script += [pages.url("/posts/moe"), "/as grace", "+1 #1", "/queue"]
+    transcript = await _chat(tmp_path, script)
+    text = "\n".join(transcript)
+    assert text.count("Usage: +1 N") == 7 and "Usage: -1 N" in text
+    assert "Usage: /unvote N" in text and "Usage: /pick N" in text and "Usage: /reject N" in text
+    assert text.count("Usage: /digest [post] [this|last|YYYY-Www]") == 5
+    assert "Vote recorded on #1." in text  # a '#' before the number is fine
+    assert "went wrong" not in text  # every one of them was a usage, not a crash
+    queue = [line for line in transcript if "shared by" in line]
+    assert [line.split()[:2] for line in queue] == [["#1", "+1"], ["#2", "+0"]]
+
+
+async def test_an_unexpected_error_is_one_line_and_the_console_goes_on(
+    tmp_path: Path, pages: PageServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    async def broken(args: list[str]) -> None:
+        raise RuntimeError("the disk caught fire")
+
+    transcript = await _chat(tmp_path, ["/broken", pages.url("/posts/evals"), "/queue"],
+                             extra={"/broken": broken})
+    assert transcript[0] == "Sorry, something went wrong with that command. " \
+                            "Nothing else was affected."
+    assert "fire" not in "\n".join(transcript)  # internals stay in the operator's log
+    assert [r.levelname for r in caplog.records if "fire" in str(r.exc_info)] == ["ERROR"]
+    assert any(line.startswith("#1 ") and "Evals" in line for line in transcript)
+
+
+async def test_cancellation_is_not_swallowed(tmp_path: Path) -> None:
+    async def cancelled(args: list[str]) -> None:
+        raise asyncio.CancelledError
+
+    with pytest.raises(asyncio.CancelledError):
+        await _chat(tmp_path, ["/stop", "/queue"], extra={"/stop": cancelled})
+
+
+async def test_replies_fit_the_command(tmp_path: Path, pages: PageServer) -> None:
+    link = pages.url("/posts/quantization")
+    transcript = await _chat(tmp_path, [
+        "/as " + "x" * 81, "/as two names", "/as bell\x07", "/as",
+        "/unlock", "/lock",
+        link, "/as mod --mod", "/reject 1 off topic", "/as ada", link,
+        "/as mod --mod", "/drop 2",
+    ])
+    text = "\n".join(transcript)
+    assert transcript[:4] == ["Usage: /as NAME [--mod] (a name is at most 80 printable "
+                              "characters)"] * 4
+    assert "Only moderators can unlock voting." in text
+    assert "Only moderators can lock voting." in text
+    assert "Not queued: that link was rejected by a moderator as #1: off topic." in text
+    assert "Already queued" not in text
+
+
+async def test_failed_links_are_listed_apart_for_a_week(tmp_path: Path,
+                                                        pages: PageServer) -> None:
+    clock = FakeClock(datetime.now(UTC))
+    script = [pages.url("/posts/moe"), pages.url("/data.json"), "/queue"]
+    first = await _chat(tmp_path, script, clock=clock)
+    unreadable = first.index("Could not read (share the link again to retry):")
+    queue_lines = [line for line in first[:unreadable] if "shared by" in line]
+    assert [line.split()[0] for line in queue_lines] == ["#1"]
+    assert first[unreadable + 1].startswith("#2") and "/data.json" in first[unreadable + 1]
+    clock.advance(days=8)
+    later = await _chat(tmp_path, ["/queue"], clock=clock)
+    assert not any("Could not read" in line or "/data.json" in line for line in later)
+    assert any(line.startswith("#1 ") for line in later)

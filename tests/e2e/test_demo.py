@@ -17,12 +17,26 @@ def test_demo_prints_a_full_digest(tmp_path: Path) -> None:
     out = run.stdout
     picks = re.findall(r"^### \d+\. (.+)$", out, flags=re.MULTILINE)
     assert len(picks) >= 8
+    digest = out[out.index("\n# "):]
+    assert digest.startswith("\n# AI/ML Reading Club digest · ")
+    assert not re.search(r"#\d", digest), "no internal numbers in the published digest"
+    order = [digest.index(mark) for mark in ("Welcome to this week", "## TL;DR",
+                                             "## Top picks", "## Also shared", "This week:")]
+    assert order == sorted(order)
+    bullets = re.findall(r"^- (\S+) (.+)$", digest.split("## TL;DR")[1].split("## Top")[0],
+                         flags=re.MULTILINE)
+    titles = [re.sub(r"^\[(.+?)\]\(.*", r"\1", p) for p in picks]
+    assert 5 <= len(bullets) <= 6
+    for _, text in bullets[:5]:
+        assert re.search(r"[.!?]$", text), f"a bullet ends at a sentence or clause: {text}"
+        assert not any(text.lower().startswith(t.lower()[:30]) for t in titles), text
     blocks = re.split(r"^### ", out, flags=re.MULTILINE)[1:]
     for block in blocks:
-        assert re.search(r"Shared by \S.* · \d+ votes? · #\d+", block)
+        assert re.search(r"^Shared by \S.* · \d+ votes?$", block, flags=re.MULTILINE)
+        assert re.search(r"\) by [A-Z][a-z]+ [A-Z][a-z]+ · \S", block), "a clean by-line"
     assert "Already queued as #1." in out
     quantization = next(b for b in blocks if "4-bit quantization" in b)
-    assert "Shared by Ada, Linus" in quantization
+    assert "Shared by Ada and Linus" in quantization
     paywalled = next(b for b in blocks if "gigawatt data centers" in b)
     assert "Not summarized: the page is a paywall." in paywalled
     assert "Utilities across three continents" not in paywalled

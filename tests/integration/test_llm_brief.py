@@ -39,14 +39,14 @@ async def _brief(reply: Reply, picks: list[BriefItem] = PICKS) -> tuple[tuple[st
 
 async def test_bullets_keep_the_models_emoji_and_lose_the_preamble() -> None:
     reply = ("Here are the bullets:\n1. 🚀 A lab shipped an open-weights model\n"
-             "2. **Sparse attention** handles long inputs cheaply\n"
+             "2. **Long inputs** get cheaper with sparse attention\n"
              "3. 🧑‍🏫 GPU rental got a third cheaper this quarter\n"
              "4. ⚖️ Regulators explained the AI act")
     bullets, requests = await _brief(answer(reply))
     assert requests == 1
     assert bullets == (
         "🚀 A lab shipped an open-weights model",
-        "📄 Sparse attention handles long inputs cheaply",
+        "📄 Long inputs get cheaper with sparse attention",
         "🧑‍🏫 GPU rental got a third cheaper this quarter",
         "⚖️ Regulators explained the AI act",
     )

@@ -7,7 +7,9 @@ from pathlib import Path
 import pytest
 from pydantic import AliasChoices
 
+from bot.cli import main
 from bot.config import Settings
+from tests.conftest import isolate_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -49,3 +51,61 @@ def test_defaults_need_no_environment(monkeypatch: pytest.MonkeyPatch, tmp_path:
     assert (settings.community, settings.fetch_allow_networks, settings.llm_configured) == (
         "local", (), False)
     assert settings.database == Path("data") / "digestif.sqlite3"
+
+
+@pytest.mark.parametrize(("name", "value"), [
+    ("DIGESTIF_FETCH_DEADLINE", "abc"),
+    ("DIGESTIF_FETCH_DEADLINE", "nan"),
+    ("DIGESTIF_FETCH_READ_TIMEOUT", "inf"),
+    ("DIGESTIF_LLM_TIMEOUT", "0"),
+    ("DIGESTIF_FETCH_ALLOW_NETWORKS", "not-a-cidr"),
+    ("DIGESTIF_FETCH_ALLOW_NETWORKS", "127.0.0.0/8,10.0.0.0/33"),
+    ("DIGESTIF_SCHEDULE_GRACE_HOURS", "abc"),
+    ("DIGESTIF_SCHEDULE_GRACE_HOURS", "-1"),
+    ("DIGESTIF_INGEST_CONCURRENCY", "0"),
+    ("DIGESTIF_INGEST_CONCURRENCY", "-3"),
+    ("DIGESTIF_CPU_WORKERS", "99999999999999999999999"),
+    ("DIGESTIF_FETCH_MAX_BYTES", "0"),
+    ("DIGESTIF_HTTP_PORT", "70000"),
+    ("DIGESTIF_LOG_LEVEL", "LOUD"),
+])
+def test_a_bad_setting_is_one_line_naming_it_and_exit_2(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path,
+    name: str, value: str,
+) -> None:
+    monkeypatch.setenv("DIGESTIF_DB", str(tmp_path / "never.sqlite3"))
+    monkeypatch.setenv(name, value)
+    assert main(["queue"]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err.count("\n") == 1
+    assert err.startswith(f"digestif: setting {name}={value[:60]} is not valid: ")
+    assert not (tmp_path / "never.sqlite3").exists()
+
+
+def test_a_bad_secret_is_named_but_not_echoed(monkeypatch: pytest.MonkeyPatch,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("DIGESTIF_FETCH_PER_HOST", "many")
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-do-not-print")
+    monkeypatch.setenv("DIGESTIF_LLM_MAX_RETRIES", "-1")
+    assert main(["queue"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 2 and "DIGESTIF_LLM_MAX_RETRIES=-1" in err
+    assert "sk-do-not-print" not in err
+
+
+def test_tests_never_read_a_developers_env_file(monkeypatch: pytest.MonkeyPatch,
+                                                tmp_path: Path) -> None:
+    """The autouse fixture in tests/conftest.py: a checkout with a hostile .env and
+    DIGESTIF_* variables in the shell changes nothing a test sees."""
+    checkout = tmp_path / "checkout"
+    checkout.mkdir()
+    (checkout / ".env").write_text("DIGESTIF_FETCH_ALLOW_NETWORKS=0.0.0.0/0\n"
+                                   "DIGESTIF_DB=/nonexistent/evil.sqlite3\n", encoding="utf-8")
+    monkeypatch.chdir(checkout)
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-developer")
+    assert Settings().fetch_allow_networks  # what a test would see without the fixture
+    isolate_settings(monkeypatch, tmp_path)
+    settings = Settings()
+    assert settings.fetch_allow_networks == () and settings.db_path is None
+    assert not settings.llm_configured
+    assert not (Path.cwd() / ".env").exists() and Path.cwd() != ROOT

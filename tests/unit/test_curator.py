@@ -110,7 +110,8 @@ async def test_failed_fetch_is_stored_with_reason_and_retried_on_resubmit(core: 
                                                      "the page could not be reached")
     assert core.notifier.events == [("failed", 1)]
     core.reader.add("https://down.test/x", title="Back up")
-    assert await core.post(GRACE, "https://down.test/x") == ["Already queued as #1."]
+    assert await core.post(GRACE, "https://down.test/x") == [
+        "Already shared as #1, which could not be read before: trying again."]
     assert (await core.curator.submission(C, 1)).title == "Back up"
 
 
@@ -148,6 +149,17 @@ async def test_vote_rules(core: Core) -> None:
     assert await core.react(ADA, "m1")
     assert await core.react(LINUS, "m1", "👎")
     assert (await core.curator.queue(C))[0].tally.score == 0
+
+
+async def test_a_reaction_from_a_member_not_known_yet_keeps_their_stored_name(
+        core: Core) -> None:
+    await core.post(ADA, "https://news.test/a", "m1")
+    assert await core.react(GRACE, "m1")
+    assert await core.react(GRACE, "m1", added=False)
+    assert await core.react(Member(GRACE.id, ""), "m1")  # at a cold start: name not known
+    assert await core.react(Member(LINUS.id, ""), "m1")
+    names = await core.store.member_names(C, [GRACE.id, LINUS.id])
+    assert names == {GRACE.id: "Grace"}, "no name is stored for someone not known yet"
 
 
 async def test_digest_ranks_by_votes_and_flags_stubs(core: Core) -> None:

@@ -1,10 +1,12 @@
-"""Extraction: metadata sources, the DOM rules around trafilatura, and odd input."""
+"""Extraction: metadata sources, the rules kept around the extractors, and odd input."""
 
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 from bot.extract import extract_article
+from bot.extract.article import DEFAULT, Config, extract_with
 from bot.models import PageFlag
 
 SENTENCE = ("The city council approved a new budget for public transport on Tuesday, adding "
@@ -72,35 +74,8 @@ def test_language_is_guessed_when_the_page_does_not_say() -> None:
     assert got.language == "de"
 
 
-def test_embedded_posts_are_part_of_the_article() -> None:
-    tweet = ('<div class="social-media-embed"><blockquote class="twitter-tweet"><p>Forty buses '
-             'is a start, now fix the timetable <a href="https://t.co/x">https://t.co/x</a></p>'
-             '— Rider (@rider) <a href="https://twitter.com/rider/status/1">March 5</a>'
-             '</blockquote><script src="https://platform.twitter.com/widgets.js"></script></div>')
-    got = extract_article(page(f"<article>{BODY[:600]}{tweet}{BODY[600:]}</article>"),
-                          "https://city.test/b")
-    assert "now fix the timetable" in got.text
-
-
-def test_teasers_link_lists_and_popups_are_not_text() -> None:
-    teaser = ("<article class='post teaser'><h2>Other story</h2><p>" + "A teaser about parks "
-              "and gardens in the south of the city, written for another day. " * 4
-              + "</p></article>")
-    links = ("<h3>Don't miss</h3><ul><li><a href='/1'>Tram line closes for a week</a></li>"
-             "<li><a href='/2'>Bridge works start in May</a></li>"
-             "<li><a href='/3'>Bike lanes on the ring road</a></li></ul>")
-    popup = ("<p>Mayor <span class='tooltip'><a href='/p/m'>Jo Smith</a><span>Jo Smith "
-             "POPUP CARD latest stories</span></span> signed it.</p>")
-    body = f"<article>{BODY}{popup}{links}<div>{teaser}{teaser}</div></article>"
-    got = extract_article(page(body), "https://city.test/c")
-    assert "Paragraph 5 ends here." in got.text
-    assert "Mayor" in got.text and "signed it." in got.text
-    assert "POPUP CARD" not in got.text
-    assert "Bridge works" not in got.text
-    assert "teaser about parks" not in got.text
-
-
 def test_tail_chrome_is_trimmed_but_not_the_story() -> None:
+    # the "tail_trim" rule
     tail = ("<p>Email the reporter at reporter@city.test or follow her on Twitter.</p>"
             "<p>Sign up for our morning newsletter.</p>")
     mid = "<p>Riders said a monthly subscription would help families with children.</p>"
@@ -139,9 +114,30 @@ def test_broken_json_ld_is_ignored() -> None:
     assert got.title == "Budget vote | City Paper" and got.flag is None
 
 
-def test_json_ld_article_body_stands_in_for_a_javascript_shell() -> None:
-    story = " ".join([SENTENCE] * 8)
-    head = ld({"@type": "NewsArticle", "headline": "Budget", "articleBody": story})
-    got = extract_article(page("<div id='app'></div><noscript>Enable JavaScript.</noscript>",
-                               head), "https://c.test/js")
-    assert got.text.startswith("The city council approved") and got.flag is None
+def without(rule: str) -> Config:
+    return replace(DEFAULT, rules=DEFAULT.rules - {rule})
+
+
+def test_teaser_headlines_inside_the_article_are_left_out() -> None:
+    # the "precision" rule: deal boxes and other stories' headlines sit between paragraphs
+    teasers = "".join(f"<h3><a href='/d{i}'>Deal {i}: a cheap lamp for the desk</a></h3>"
+                      f"<p>This lamp is cheap today only.</p>" for i in range(3))
+    half = BODY.index("<p>", len(BODY) // 2)
+    html = ("<html><head><title>Budget vote</title></head><body><div id='main'><article>"
+            f"{BODY[:half]}{teasers}{BODY[half:]}</article></div><footer>City Paper</footer>"
+            "</body></html>")
+    got = extract_article(html, "https://city.test/p")
+    assert "Paragraph 0 ends here." in got.text and "Paragraph 5 ends here." in got.text
+    assert "cheap lamp" not in got.text
+    assert "cheap lamp" in extract_with(html, "https://city.test/p", without("precision")).text
+
+
+def test_only_a_first_line_that_repeats_the_headline_is_dropped() -> None:
+    head = '<meta property="og:title" content="Council approves transport budget">'
+    titled = page(f"<article><h1>Council approves transport budget</h1>{BODY}</article>", head)
+    got = extract_article(titled, "https://city.test/t")
+    assert got.text.startswith("The city council approved")
+    kept = extract_with(titled, "https://city.test/t", without("title_line")).text
+    assert kept.startswith("Council approves transport budget")
+    lead = page(f"<article><p>Forty buses, six night lines.</p>{BODY}</article>", head)
+    assert extract_article(lead, "https://city.test/t").text.startswith("Forty buses")

@@ -130,7 +130,9 @@ def test_a_skipped_weekly_time_starts_after_the_gap() -> None:
 def test_bad_schedule_settings_are_clear_errors(name: str, value: str) -> None:
     from bot.errors import InvalidSetting
 
-    settings = CommunitySettings().updated(name, value)
+    with pytest.raises(InvalidSetting, match=name):
+        CommunitySettings().updated(name, value)  # refused before it is stored
+    settings = CommunitySettings(**{name: value})  # built in code: the schedule still checks
     with pytest.raises(InvalidSetting):
         period_containing(datetime(2026, 1, 1, tzinfo=UTC), settings)
 

@@ -105,6 +105,7 @@ NASTY = Digest(
     also_shared=(),
     totals=DigestTotals(1, 1, 1),
     previous_period="2026-W47", previous_url="javascript:alert(1)",
+    previous_label="Last week's digest (Nov 16 – 22, 2026)",
 )
 
 
@@ -116,7 +117,7 @@ def test_markdown_line_starts_urls_and_entities_are_inert() -> None:
     link = next(line for line in lines if "ok.test/a" in line)
     assert "\n" not in link and " injected" not in link.split("](", 1)[1]
     assert "x" * 2100 not in out, "an absurd URL is not linked"
-    assert "](javascript" not in out and "Last week's digest (2026-W47)" in out
+    assert "](javascript" not in out and "Last week's digest (Nov 16 – 22, 2026)" in out
     assert "\u2066" not in out and "\ufeff" not in out
 
 
@@ -125,7 +126,7 @@ def test_html_urls_and_footer_are_safe() -> None:
     hrefs = tree.xpath("//a/@href")
     assert all(h.startswith("https://ok.test/") for h in hrefs) and hrefs
     assert all(" " not in h and "\n" not in h and '"' not in h for h in hrefs)
-    assert "Last week's digest (2026-W47)" in tree.text_content()
+    assert "Last week's digest (Nov 16 – 22, 2026)" in tree.text_content()
 
 
 def test_json_urls_are_safe() -> None:

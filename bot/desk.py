@@ -1,0 +1,163 @@
+"""The command grammar shared by every adapter and the CLI, and the replies members see.
+
+Everything a member, a moderator or an operator types is parsed here, once: a number is a
+submission number the store can hold, a period is a week a calendar can compute. Anything
+else is answered with the command's usage, never with a crash deeper down (SQLite INTEGER
+overflow, ``date`` out of range, ``int('²')``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
+
+from bot.errors import UserError
+from bot.models import ModerationStatus, Submission, SubmissionState
+
+if TYPE_CHECKING:
+    from bot.curator import QueueEntry
+
+# SQLite INTEGER is a signed 64-bit number.
+MAX_NUMBER = 2**63 - 1
+MAX_NAME = 80
+# Weeks the bot can talk about. Far enough on both sides for any real digest, and far from
+# the limits of ``date`` (year 1 and 9999), where period arithmetic overflows.
+MIN_YEAR, MAX_YEAR = 2000, 2999
+# Failed links are listed apart, then forgotten by the queue view after this long.
+FAILED_SHOWN_FOR = timedelta(days=7)
+
+PERIOD_HELP = "this, last, or an ISO week like 2026-W48"
+# The fetch guard's refusal, as a member sees it; the operator is also told the way out.
+PRIVATE_ADDRESS = "that link points to a private or reserved address"
+ALLOW_HINT = "to let the bot read a private network, add it to DIGESTIF_FETCH_ALLOW_NETWORKS"
+GENERIC_ERROR = "Sorry, something went wrong with that command. Nothing else was affected."
+
+# ASCII digits only: str.isdigit() also accepts '²' and other digits int() refuses.
+_NUMBER = re.compile(r"#?([0-9]{1,25})")
+_WEEK = re.compile(r"([0-9]{4})-[Ww]([0-9]{1,2})")
+
+
+class Usage(UserError):
+    """The arguments do not fit the command; the message is its usage line."""
+
+    def __init__(self, usage: str) -> None:
+        super().__init__(f"Usage: {usage}")
+        self.usage = usage
+
+
+def number(text: str) -> int | None:
+    """A submission number (1..2^63-1, ASCII digits, optional leading '#'), else None."""
+    match = _NUMBER.fullmatch(text.strip())
+    if match is None:
+        return None
+    value = int(match.group(1))
+    return value if 1 <= value <= MAX_NUMBER else None
+
+
+def one_number(args: Sequence[str], usage: str) -> int:
+    """The single submission-number argument of a command, or its usage as a UserError."""
+    value = number(args[0]) if len(args) == 1 else None
+    if value is None:
+        raise Usage(usage)
+    return value
+
+
+def member_switch(args: Sequence[str], usage: str = "/as NAME [--mod]") -> tuple[str, bool]:
+    """``NAME [--mod]``: one name of at most MAX_NAME printable characters, and the flag."""
+    names = [a for a in args if a != "--mod"]
+    if len(names) != 1 or len(names[0]) > MAX_NAME or not names[0].isprintable():
+        raise Usage(f"{usage} (a name is at most {MAX_NAME} printable characters)")
+    return names[0], "--mod" in args
+
+
+def iso_week(text: str) -> tuple[int, int] | None:
+    """(year, week) of an existing ISO week 'YYYY-Www' within the years the bot knows."""
+    match = _WEEK.fullmatch(text.strip())
+    if match is None:
+        return None
+    year, week = int(match.group(1)), int(match.group(2))
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        return None
+    try:
+        date.fromisocalendar(year, week, 1)
+    except ValueError:  # week 0, or week 53 of a 52-week year
+        return None
+    return year, week
+
+
+def period(text: str, usage: str) -> str:
+    """'this', 'last' or a canonical 'YYYY-Www'; otherwise the command's usage."""
+    word = text.strip().lower()
+    if word in ("this", "last"):
+        return word
+    week = iso_week(text)
+    if week is None:
+        raise Usage(f"{usage} (a period is {PERIOD_HELP}, years {MIN_YEAR}-{MAX_YEAR})")
+    return f"{week[0]}-W{week[1]:02d}"
+
+
+# Replies ------------------------------------------------------------------------------------
+
+
+def submit_reply(submission: Submission | None, created: bool, error: str) -> str:
+    """What a member is told about one link of their message."""
+    if submission is None:
+        return f"Not queued: {error}"
+    n = submission.number
+    if created:
+        return f"Queued as #{n}."
+    if submission.status is ModerationStatus.REJECTED:
+        why = f": {submission.reject_reason}" if submission.reject_reason else ""
+        return f"Not queued: that link was rejected by a moderator as #{n}{why}."
+    if submission.status is ModerationStatus.DROPPED:
+        return f"Not queued: that link is #{n}, which a moderator took out of the digest."
+    if submission.status is ModerationStatus.PUBLISHED:
+        return f"Not queued: that link is #{n}, already published in a digest."
+    if submission.state is SubmissionState.FAILED:
+        return f"Already shared as #{n}, which could not be read before: trying again."
+    return f"Already queued as #{n}."
+
+
+def submit_note(submission: Submission, created: bool) -> str:
+    """The CLI's short note after a link that was not new ('' for a new one)."""
+    if created:
+        return ""
+    return {
+        ModerationStatus.REJECTED: "rejected",
+        ModerationStatus.DROPPED: "dropped by a moderator",
+        ModerationStatus.PUBLISHED: "already published",
+    }.get(submission.status, "already queued")
+
+
+def operator_reason(reason: str) -> str:
+    """A failure reason for the CLI and the log: the member's text, plus what to change."""
+    return f"{reason} ({ALLOW_HINT})" if reason == PRIVATE_ADDRESS else reason
+
+
+def unknown_community(key: str) -> str:
+    return (f"There is no community {key!r} yet: check the name (--community or "
+            "DIGESTIF_COMMUNITY), or share a link there first.")
+
+
+@dataclass(frozen=True, slots=True)
+class QueueView:
+    """The queue as members see it: links to vote on, and recent links that failed."""
+
+    queued: tuple[QueueEntry, ...]
+    unreadable: tuple[QueueEntry, ...]
+
+
+def queue_view(entries: Sequence[QueueEntry], now: datetime) -> QueueView:
+    """Failed links apart from the ones to vote on; failed ones older than a week dropped
+    from the view (they stay in the database, and sharing the link again retries it)."""
+    queued, unreadable = [], []
+    for entry in entries:
+        s = entry.submission
+        if s.state is not SubmissionState.FAILED:
+            queued.append(entry)
+        elif now - s.submitted_at <= FAILED_SHOWN_FOR:
+            unreadable.append(entry)
+    return QueueView(tuple(queued), tuple(unreadable))
