@@ -13,7 +13,9 @@ def extract_text(html: str, url: str) -> str:
 
 
 def summarize_text(text: str, max_words: int) -> str:
-    """The offline summary of one article, at most ``max_words`` words."""
+    """The offline summary of one article: one to three of its whole sentences within
+    ``max_words`` words; only when no sentence fits, a single sentence of at most
+    1.5 x ``max_words`` words; "" when not even that exists."""
     from bot.summarize.offline import summarize_text as offline
 
     return offline(text, max_words)

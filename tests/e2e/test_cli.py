@@ -6,13 +6,11 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from tests.e2e.pages import article
 from tests.fakes.web import PageServer
 
 
@@ -37,15 +35,6 @@ class Digestif:
         out, err = await asyncio.wait_for(process.communicate(stdin.encode()), 120)
         assert process.returncode is not None
         return Run(process.returncode, out.decode(), err.decode())
-
-
-@pytest.fixture
-async def pages() -> AsyncIterator[PageServer]:
-    async with PageServer() as server:
-        for key in ("quantization", "moe", "evals"):
-            server.add(f"/posts/{key}", html=article(key))
-        server.add("/data.json", body=b'{"a": 1}', content_type="application/json")
-        yield server
 
 
 @pytest.fixture

@@ -29,16 +29,6 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
-async def pages() -> AsyncIterator[PageServer]:
-    async with PageServer() as server:
-        for key in ("quantization", "moe", "evals"):
-            server.add(f"/posts/{key}", html=article(key))
-        server.add("/data.json", body=b'{"a": 1}', content_type="application/json")
-        server.add("/empty", html="<html><body></body></html>")
-        yield server
-
-
-@pytest.fixture
 def pages_sync() -> Iterator[dict[str, str]]:
     """The same pages from a thread, for tests that drive the bot as a subprocess."""
     bodies = {f"/posts/{key}": article(key).encode() for key in ("quantization", "moe", "evals")}

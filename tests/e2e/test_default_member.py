@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
 from bot.cli import _parser, default_member
+from tests.fakes.web import PageServer
 
 LOGIN_VARIABLES = ("LOGNAME", "USER", "LNAME", "USERNAME")
 
@@ -31,15 +32,20 @@ def test_a_blank_login_name_falls_back(monkeypatch: pytest.MonkeyPatch) -> None:
     assert default_member() == "console"
 
 
-def test_submit_credits_the_login_name(tmp_path: Path) -> None:
+async def test_submit_credits_the_login_name(tmp_path: Path, pages: PageServer) -> None:
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("OPENAI_", "DIGESTIF_")) and k not in LOGIN_VARIABLES}
     env |= {"LOGNAME": "alice", "DIGESTIF_DB": str(tmp_path / "m.sqlite3"),
             "DIGESTIF_FETCH_ALLOW_NETWORKS": "127.0.0.0/8", "DIGESTIF_LOG_LEVEL": "ERROR"}
-    cli = [sys.executable, "-m", "bot.cli"]
-    # Nothing listens on port 9: the link fails fast, and is still credited to its sharer.
-    subprocess.run([*cli, "submit", "http://127.0.0.1:9/post"], env=env, cwd=tmp_path,
-                   capture_output=True, text=True, timeout=60)
-    queue = subprocess.run([*cli, "queue"], env=env, cwd=tmp_path, capture_output=True,
-                           text=True, timeout=60, check=True)
-    assert "shared by alice" in queue.stdout and "you" not in queue.stdout
+
+    async def digestif(*args: str) -> str:
+        # Not subprocess.run: the page server shares this event loop.
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot.cli", *args, env=env, cwd=tmp_path,
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+        out, _ = await asyncio.wait_for(process.communicate(), 60)
+        return out.decode()
+
+    await digestif("submit", pages.url("/posts/moe"))
+    queue = await digestif("queue")
+    assert "shared by alice" in queue and "you" not in queue

@@ -3,10 +3,12 @@ of the article, in its order, word for word but for two edits, fitted to the bud
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pytest
 
 from bot.summarize.edits import drop_asides, drop_lead_in, edit, refers_back
-from bot.summarize.offline import central_sentence, summarize_text
+from bot.summarize.offline import _Fit, _overlap, _units, central_sentence, summarize_text
 from bot.summarize.sentences import split_sentences
 
 HARBOR = (
@@ -167,3 +169,44 @@ def test_a_quote_is_not_the_summary_of_a_report_but_a_blog_keeps_its_voice() -> 
     )
     summary = summarize_text(blog, 14)
     assert summary in split_sentences(blog) and summary != "The theme stays the same."
+
+
+def test_a_sentence_the_page_repeats_is_quoted_once() -> None:
+    # Pages repeat a sentence (a pull quote, a caption, a notice): the summary says it once,
+    # even when saying it again would fit the budget.
+    lead = "The city opened a new public library in the old railway station on Friday."
+    assert summarize_text(" ".join([lead] * 8), 30) == lead
+    text = (f"{lead} The library lends books, tools and musical instruments to every resident. "
+            f"{lead} Volunteers will run reading hours for children every weekend. {lead}")
+    for budget in (30, 55):
+        summary = summarize_text(text, budget)
+        assert summary.count(lead) == 1, summary
+        assert all(s in split_sentences(text) for s in sentences_of(summary))
+
+
+def test_prefers_the_sentence_that_uses_the_words_of_the_article() -> None:
+    # Two sentences of the same length fit; the one about what the article keeps returning to
+    # (the bridge, its repair) is the summary, not the aside about the weather.
+    text = (
+        "Engineers closed the old river bridge on Monday to repair its rusted steel cables. "
+        "The weather was cold and grey with light rain over the hills all morning. "
+        "The bridge carries twenty thousand cars a day across the river to the city. "
+        "The repair of the bridge cables will take six months and cost four million. "
+        "Drivers must use the ferry or the new bridge downstream during the repair."
+    )
+    summary = summarize_text(text, 16)
+    assert "weather" not in summary and "bridge" in summary
+
+
+def test_the_fit_term_counts_a_word_only_as_often_as_a_summary_would_say_it() -> None:
+    text = ("The river flooded the town and the river farms. "
+            "Farmers moved their cattle to higher ground. "
+            "The river is expected to fall by Friday, the town said.")
+    units = _units(text)
+    usage = Counter(w for u in units for w in u.bag)
+    fit = _Fit(usage, sum(usage.values()), 10.0)
+    river, cattle, _ = units
+    # The sentence in the article's own recurring words matches a summary better...
+    assert _overlap((river,), fit) > _overlap((cattle,), fit)
+    # ...but saying it twice earns nothing: the extra words match nothing more.
+    assert _overlap((river, river), fit) < _overlap((river,), fit)
