@@ -20,7 +20,7 @@ demo: setup
 	$(BIN)/digestif demo
 
 lint: setup
-	$(BIN)/ruff check bot adapters storage tests benchmarks
+	$(BIN)/ruff check digestif bot adapters storage tests benchmarks
 	$(BIN)/mypy
 
 test: lint

@@ -161,7 +161,7 @@ def submit(port: int, urls: list[str], tmp: Path, concurrency: int | None) -> Ru
         env["DIGESTIF_INGEST_CONCURRENCY"] = str(concurrency)
     stats(port, "DELETE")
     started = time.time()
-    process = subprocess.Popen([sys.executable, "-m", "bot.cli", "submit", *urls], env=env,
+    process = subprocess.Popen([sys.executable, "-m", "digestif.cli", "submit", *urls], env=env,
                                cwd=tmp, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                text=True)
     tree = TreeCpu(process.pid)

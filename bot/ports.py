@@ -20,6 +20,7 @@ from bot.models import (
     Summary,
     SummaryPrefs,
 )
+from bot.summarize.cache import SummaryCache
 
 
 class PageReader(Protocol):
@@ -93,7 +94,7 @@ class VoteRecord:
     reaction: str = ""  # the platform's own reaction ("👍🏽"), when it differs from ``emoji``
 
 
-class Store(Protocol):
+class Store(SummaryCache, Protocol):
     """Persistence for communities, submissions, votes and digests.
 
     Every method is atomic. Methods documented as idempotent may be replayed freely.

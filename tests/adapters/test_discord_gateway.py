@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from adapters.discord.adapter import PERMISSIONS, invite_url, serve
-from bot.app import open_app
 from bot.errors import ConfigError
+from digestif.bootstrap import open_app
 from tests.fakes.discord_fake import FakeDiscord
 from tests.fakes.discord_world import MEMBERS, POSTS, discord_settings, discord_world
 

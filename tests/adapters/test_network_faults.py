@@ -20,10 +20,10 @@ from pydantic import SecretStr
 
 from adapters.discord.adapter import serve as serve_discord
 from adapters.slack.adapter import serve as serve_slack
-from bot.app import open_app
 from bot.config import Settings
 from bot.errors import ConfigError
 from bot.lifecycle import Sleep, backoff, one_line_logs
+from digestif.bootstrap import open_app
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.slack_world import slack_settings
 

@@ -30,7 +30,7 @@ def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
 
 async def _start(env: dict[str, str], cwd: Path) -> asyncio.subprocess.Process:
     return await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot.cli", "run", env=env, cwd=cwd,
+        sys.executable, "-m", "digestif.cli", "run", env=env, cwd=cwd,
         stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.DEVNULL,
         stderr=asyncio.subprocess.PIPE, start_new_session=True)
 

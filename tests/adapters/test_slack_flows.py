@@ -14,8 +14,8 @@ import aiohttp
 import pytest
 
 from adapters.slack.adapter import serve
-from bot.app import open_app
 from bot.errors import ConfigError
+from digestif.bootstrap import open_app
 from tests.e2e.pages import article
 from tests.fakes.slack_api import TEAM, TEAM_NAME, FakeSlack, sign
 from tests.fakes.slack_world import (

@@ -11,7 +11,7 @@ from typing import Any
 from pydantic import SecretStr
 
 from adapters.slack.adapter import serve
-from bot.app import open_app
+from digestif.bootstrap import open_app
 from tests.adapters.votes import settled
 from tests.e2e.pages import article
 from tests.fakes.slack_api import TEAM, FakeSlack

@@ -29,7 +29,7 @@ class Digestif:
 
     async def __call__(self, *args: str, stdin: str = "", **env: str) -> Run:
         process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot.cli", *args, cwd=self.cwd, env={**self.env, **env},
+            sys.executable, "-m", "digestif.cli", *args, cwd=self.cwd, env={**self.env, **env},
             stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.PIPE)
         out, err = await asyncio.wait_for(process.communicate(stdin.encode()), 120)

@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 
 from adapters.console.adapter import ConsoleAdapter, Handler
-from bot.app import open_app
 from bot.clock import Clock, system_clock
 from bot.config import Settings
+from digestif.bootstrap import open_app
 from tests.e2e.pages import article
 from tests.fakes.pipeline import FakeClock
 from tests.fakes.web import PageServer
@@ -144,7 +144,7 @@ def test_piped_console_then_json_digest(tmp_path: Path, pages_sync: dict[str, st
         "/as linus", "+1 3",
         "/as ada", "+1 3",
     ]) + "\n"
-    digestif = [sys.executable, "-m", "bot.cli"]
+    digestif = [sys.executable, "-m", "digestif.cli"]
     run = subprocess.run([*digestif, "console", "--as", "bob"], input=script, text=True,
                          capture_output=True, env=env, cwd=tmp_path, timeout=120)
     assert run.returncode == 0, run.stderr
@@ -163,12 +163,12 @@ def test_run_without_tokens_is_the_console(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("OPENAI_", "DIGESTIF_", "DISCORD_", "SLACK_"))}
     env["DIGESTIF_DB"] = str(tmp_path / "run.sqlite3")
-    run = subprocess.run([sys.executable, "-m", "bot.cli", "run"], input="/help\n/queue\n",
+    run = subprocess.run([sys.executable, "-m", "digestif.cli", "run"], input="/help\n/queue\n",
                          text=True, capture_output=True, env=env, cwd=tmp_path, timeout=60)
     assert run.returncode == 0, run.stderr
     assert "/digest post" in run.stdout and "The queue is empty." in run.stdout
     env["SLACK_BOT_TOKEN"] = "xoxb-not-real"  # neither a signing secret nor an app token
-    refused = subprocess.run([sys.executable, "-m", "bot.cli", "run"], input="", text=True,
+    refused = subprocess.run([sys.executable, "-m", "digestif.cli", "run"], input="", text=True,
                              capture_output=True, env=env, cwd=tmp_path, timeout=60)
     assert refused.returncode == 1 and "SLACK_SIGNING_SECRET" in refused.stderr
     assert f"database: {tmp_path / 'run.sqlite3'}" in refused.stderr  # which file, at INFO

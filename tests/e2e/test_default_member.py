@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import _parser, default_member
+from digestif.cli import _parser, default_member
 from tests.fakes.web import PageServer
 
 LOGIN_VARIABLES = ("LOGNAME", "USER", "LNAME", "USERNAME")
@@ -41,7 +41,7 @@ async def test_submit_credits_the_login_name(tmp_path: Path, pages: PageServer) 
     async def digestif(*args: str) -> str:
         # Not subprocess.run: the page server shares this event loop.
         process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot.cli", *args, env=env, cwd=tmp_path,
+            sys.executable, "-m", "digestif.cli", *args, env=env, cwd=tmp_path,
             stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
         out, _ = await asyncio.wait_for(process.communicate(), 60)
         return out.decode()

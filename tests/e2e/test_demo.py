@@ -11,7 +11,7 @@ from pathlib import Path
 
 def test_demo_prints_a_full_digest(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "DIGESTIF_"))}
-    run = subprocess.run([sys.executable, "-m", "bot.cli", "demo"], capture_output=True,
+    run = subprocess.run([sys.executable, "-m", "digestif.cli", "demo"], capture_output=True,
                          text=True, env=env, cwd=tmp_path, timeout=180)
     assert run.returncode == 0, run.stderr
     out = run.stdout

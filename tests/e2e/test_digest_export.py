@@ -41,7 +41,7 @@ def db(tmp_path: Path) -> Iterator[dict[str, str]]:
 
 
 def _digestif(env: dict[str, str], *args: str) -> str:
-    run = subprocess.run([sys.executable, "-m", "bot.cli", "digest", *args], env=env,
+    run = subprocess.run([sys.executable, "-m", "digestif.cli", "digest", *args], env=env,
                          capture_output=True, text=True, timeout=60)
     assert run.returncode == 0, run.stderr
     return run.stdout
@@ -61,7 +61,7 @@ def test_exports(db: dict[str, str], tmp_path: Path) -> None:
 
 
 def test_a_bad_period_is_a_usage_error(db: dict[str, str]) -> None:
-    run = subprocess.run([sys.executable, "-m", "bot.cli", "digest", "--period", "soon"],
+    run = subprocess.run([sys.executable, "-m", "digestif.cli", "digest", "--period", "soon"],
                          env=db, capture_output=True, text=True, timeout=60)
     assert run.returncode == 2 and "period" in run.stderr.lower()
 

@@ -27,14 +27,14 @@ from hypothesis import strategies as st
 
 from adapters.console.adapter import ConsoleAdapter, stdin_lines
 from bot import desk
-from bot.app import open_app
-from bot.cli import main
 from bot.community import CommunitySettings
 from bot.config import Settings
 from bot.fetch.guard import is_public
 from bot.links import canonicalize, find_urls
 from bot.models import SubmissionState
 from bot.period import period_by_key
+from digestif.bootstrap import open_app
+from digestif.cli import main
 from storage.sqlite import SqliteStore
 from tests.e2e.pages import TOPICS, article
 

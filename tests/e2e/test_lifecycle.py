@@ -93,7 +93,7 @@ def _stop(process: subprocess.Popen[bytes], how: signal.Signals) -> tuple[int, f
 
 
 def _digestif(*args: str) -> list[str]:
-    return [sys.executable, "-m", "bot.cli", *args]
+    return [sys.executable, "-m", "digestif.cli", *args]
 
 
 @pytest.mark.parametrize(("how", "expected"), [(signal.SIGINT, 130), (signal.SIGTERM, 0)])

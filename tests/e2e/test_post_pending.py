@@ -10,8 +10,8 @@ import ipaddress
 from pathlib import Path
 
 from adapters.console.adapter import ConsoleAdapter
-from bot.app import open_app
 from bot.config import Settings
+from digestif.bootstrap import open_app
 from tests.e2e.pages import article
 from tests.fakes.web import PageServer
 

@@ -38,7 +38,7 @@ def _env(**settings: str) -> dict[str, str]:
 
 def _digestif(env: dict[str, str], cwd: Path, *args: str,
               stdin: str = "") -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "bot.cli", *args], env=env, cwd=cwd,
+    return subprocess.run([sys.executable, "-m", "digestif.cli", *args], env=env, cwd=cwd,
                           input=stdin, capture_output=True, text=True, timeout=120)
 
 
@@ -212,7 +212,7 @@ def test_a_command_waits_out_a_lock_longer_than_the_busy_timeout(
     # An 8 s wait: SQLite's busy timeout inside each try is a quarter of it.
     env = {**db_env, "DIGESTIF_DB_LOCK_TIMEOUT": "8", "DIGESTIF_LOG_LEVEL": "DEBUG"}
     with _locked(db) as locker:
-        command = subprocess.Popen([sys.executable, "-m", "bot.cli", "queue"], env=env,
+        command = subprocess.Popen([sys.executable, "-m", "digestif.cli", "queue"], env=env,
                                    cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                    text=True)
         assert command.stdout is not None and command.stderr is not None
@@ -229,7 +229,7 @@ def test_the_console_answers_a_storage_error_and_goes_on(tmp_path: Path,
                                                          db_env: dict[str, str]) -> None:
     db = Path(db_env["DIGESTIF_DB"])
     env = {**db_env, "DIGESTIF_DB_LOCK_TIMEOUT": "0.5"}
-    console = subprocess.Popen([sys.executable, "-m", "bot.cli", "console"], env=env,
+    console = subprocess.Popen([sys.executable, "-m", "digestif.cli", "console"], env=env,
                                cwd=tmp_path, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, text=True)
     assert console.stdin is not None and console.stdout is not None

@@ -14,7 +14,7 @@ from tests.fakes.web import PageServer
 async def _run(url: str, **env: str) -> tuple[int, str]:
     base = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "DIGESTIF_"))}
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot.cli", "summarize", url,
+        sys.executable, "-m", "digestif.cli", "summarize", url,
         env={**base, "DIGESTIF_FETCH_ALLOW_NETWORKS": "127.0.0.0/8", **env},
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
     )

@@ -16,8 +16,9 @@ from typing import Any
 from pydantic import SecretStr
 
 from adapters.discord.adapter import serve
-from bot.app import App, open_app
+from bot.app import App
 from bot.config import Settings
+from digestif.bootstrap import open_app
 from tests.adapters.votes import score, settled
 from tests.e2e.pages import article
 from tests.fakes.discord_fake import (

@@ -18,8 +18,9 @@ import aiohttp
 from pydantic import SecretStr
 
 from adapters.slack.server import build, http_app
-from bot.app import App, open_app
+from bot.app import App
 from bot.config import Settings
+from digestif.bootstrap import open_app
 from tests.adapters.votes import score, settled
 from tests.e2e.pages import article
 from tests.fakes.slack_api import TEAM, FakeSlack, sign

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from pydantic import AliasChoices
 
-from bot.cli import main
 from bot.config import Settings
+from digestif.cli import main
 from tests.conftest import isolate_settings
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot.errors import OutputFileError, StorageError
-from bot.outfile import write_text_atomically
+from digestif.outfile import write_text_atomically
 
 
 def test_places_that_cannot_be_written(tmp_path: Path) -> None:

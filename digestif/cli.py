@@ -59,8 +59,10 @@ def _parser() -> argparse.ArgumentParser:
     def community(p: argparse.ArgumentParser) -> None:
         p.add_argument("--community", default=None, help="community name (default: local)")
 
-    sub.add_parser("run", help="start the adapters configured in the environment "
+    p = sub.add_parser("run", help="start the adapters configured in the environment "
                                "(the console when no platform token is set)")
+    # With no platform token, `run` is the console as the person at the terminal.
+    p.set_defaults(community=None, member=default_member(), mod=False)
     p = sub.add_parser("console", help="chat with the bot in the terminal")
     community(p)
     p.add_argument("--as", dest="member", default=default_member(),
@@ -125,7 +127,7 @@ def load_settings() -> Settings | list[str]:
 
 
 def configure_logging(settings: Settings, command: str) -> None:
-    from bot.commands import configured_platforms
+    from digestif.bootstrap import configured_platforms
 
     level = settings.log_level
     if level is None:
@@ -152,7 +154,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(line, file=sys.stderr)
         return USAGE
     configure_logging(loaded, args.command)
-    from bot import commands
+    from digestif import commands
 
     try:
         return asyncio.run(commands.dispatch(args, loaded))

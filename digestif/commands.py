@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import importlib
 import io
 import logging
 import sys
@@ -12,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot import desk
-from bot.app import App, open_app
+from bot.app import App
 from bot.community import Community
 from bot.config import Settings
 from bot.curator import SubmitOutcome
@@ -22,6 +21,7 @@ from bot.ingest import IngestResult
 from bot.lifecycle import all_of, until_stopped
 from bot.models import Member, ModerationStatus, Submission, SubmissionState
 from bot.render.text import flag_note
+from digestif.bootstrap import PLATFORMS, configured_platforms, open_app
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -40,7 +40,7 @@ async def dispatch(args: argparse.Namespace, settings: Settings) -> int:
         print(f"digestif: {err}", file=sys.stderr)
         return 2
     except StorageError:
-        raise  # bot.cli.main reports it in one line, exit 3
+        raise  # digestif.cli.main reports it in one line, exit 3
     except FetchError as err:  # summarize: the page could not be read
         print(f"digestif: {desk.operator_reason(err.reason)}", file=sys.stderr)
         return 1
@@ -58,41 +58,18 @@ def _community(args: argparse.Namespace, settings: Settings) -> str:
     return args.community or settings.community
 
 
-def configured_platforms(settings: Settings) -> list[str]:
-    """Chat platforms whose tokens are set. Each has adapters/<name>/adapter.py:serve(app)."""
-    platforms = []
-    if settings.discord_token is not None:
-        platforms.append("discord")
-    if settings.slack_bot_token is not None:
-        platforms.append("slack")
-    return platforms
-
-
 async def run(args: argparse.Namespace, settings: Settings) -> int:
     platforms = configured_platforms(settings)
     if not platforms:
         log.info("no platform token set: starting the console")
-        from bot.cli import default_member
-
-        args.community, args.member, args.mod = None, default_member(), False
-        return await console(args, settings)
+        return await console(args, settings)  # `run` has the console's defaults
     # Relative to the working directory by default: say which file this process uses.
     log.info("database: %s", settings.database.resolve())
-    adapters = []
-    for name in platforms:
-        try:
-            # Imported by name: the core never imports a chat SDK.
-            adapters.append(importlib.import_module(f"adapters.{name}.adapter"))
-        except ModuleNotFoundError as err:
-            if err.name != f"adapters.{name}":
-                raise
-            log.error("a %s token is set, but this version of digestif has no %s adapter yet",
-                      name.capitalize(), name.capitalize())
-            return 1
+    adapters = [PLATFORMS[name]() for name in platforms]
 
     async def serve() -> int:
         async with open_app(settings, schedule=True) as app:
-            await all_of([adapter.serve(app) for adapter in adapters])
+            await all_of([serve(app) for serve in adapters])
         return 0
 
     return await until_stopped(serve())
@@ -244,7 +221,7 @@ async def render_digest(app: App, key: str, fmt: str, which: str) -> str:
 
 
 async def digest(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.outfile import write_text_atomically
+    from digestif.outfile import write_text_atomically
 
     desk.period(args.period, "digestif digest --period PERIOD")  # before opening anything
     async with open_app(settings) as app:
@@ -278,6 +255,6 @@ async def summarize(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def demo(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.demo.runner import run_demo
+    from digestif.demo.runner import run_demo
 
     return await run_demo(settings)

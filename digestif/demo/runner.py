@@ -13,11 +13,11 @@ from pathlib import Path
 
 from aiohttp import web
 
-from bot.app import open_app
 from bot.config import Settings
 from bot.events import LinkPosted, MessageRef
 from bot.models import Member
 from bot.render.markdown import render_markdown
+from digestif.bootstrap import open_app
 
 COMMUNITY = "local"
 INTRO = ("Welcome to this week's digest: the links members shared, ranked by their votes. "
@@ -25,7 +25,7 @@ INTRO = ("Welcome to this week's digest: the links members shared, ranked by the
 
 
 def _pages() -> tuple[list[dict[str, object]], dict[str, str]]:
-    root = resources.files("bot.demo") / "pages"
+    root = resources.files("digestif.demo") / "pages"
     manifest = json.loads((root / "manifest.json").read_text(encoding="utf-8"))
     html = {str(e["file"]): (root / str(e["file"])).read_text(encoding="utf-8")
             for e in manifest if e.get("file")}
