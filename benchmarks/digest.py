@@ -17,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.community import Community, CommunitySettings
-from bot.digests import DigestService
+from bot.compose import Composer
 from bot.period import period_containing
 from bot.render.feed import render_feed
 from bot.render.html import render_html
@@ -70,7 +70,7 @@ async def main() -> None:
             now = datetime(2026, 11, 26, 12, tzinfo=UTC)
             period = period_containing(now, settings)
             await _fill(store, (period.start + timedelta(hours=1)).isoformat())
-            service = DigestService(store, OfflineSummarizer(), lambda: now)
+            service = Composer(store, OfflineSummarizer())
             community = Community("big", "console", "Big Club", settings)
             await service.build(community, period)  # warm the page cache, as a live bot is
             # The median of a few runs: the figure should not hinge on one scheduler hiccup.

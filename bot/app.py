@@ -6,10 +6,10 @@ from dataclasses import dataclass
 
 from bot.config import Settings
 from bot.curator import Curator
-from bot.digests import DigestService
 from bot.editor import Editor
 from bot.ingest import IngestWorker
 from bot.ports import DigestPublisher, Notifier, PageReader, Store, Summarizer, VoteRecounter
+from bot.publishing import Publishing
 from bot.scheduler import Scheduler
 
 
@@ -21,7 +21,7 @@ class App:
     summarizer: Summarizer
     worker: IngestWorker
     curator: Curator
-    digests: DigestService
+    publishing: Publishing
     editor: Editor
     scheduler: Scheduler
 
@@ -30,7 +30,4 @@ class App:
                           recounter: VoteRecounter | None = None) -> None:
         """How an adapter plugs in: where cards go, where digests go, who recounts votes."""
         self.curator.add_notifier(platform, notifier)
-        if publisher is not None:
-            self.editor.add_publisher(platform, publisher)
-        if recounter is not None:
-            self.editor.add_recounter(platform, recounter)
+        self.publishing.register(platform, publisher, recounter)

@@ -14,7 +14,7 @@ from bot.ingest import IngestResult, IngestWorker
 from bot.links import canonicalize, find_urls
 from bot.models import Member, ModerationStatus, Submission, SubmissionState
 from bot.period import period_containing
-from bot.ports import Notifier, Store, Tally
+from bot.ports import Notifier, QueueEntry, Store, Tally
 from bot.turns import Turn, Turns
 from bot.votes import VoteDecision, decide, decide_reaction
 
@@ -45,11 +45,12 @@ class VoteOutcome:
     reason: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class QueueEntry:
-    submission: Submission
-    tally: Tally
-    submitter_names: tuple[str, ...]
+async def known_community(store: Store, key: str) -> Community:
+    """The stored community, or a clear message that there is none."""
+    found = await store.get_community(key)
+    if found is None:
+        raise InvalidLink(f"There is no community {key!r}.")
+    return found
 
 
 class Curator:
@@ -88,9 +89,7 @@ class Curator:
         return found
 
     async def known_community(self, key: str) -> Community:
-        found = self._communities.get(key) or await self._store.get_community(key)
-        if found is None:
-            raise InvalidLink(f"There is no community {key!r}.")
+        found = self._communities.get(key) or await known_community(self._store, key)
         self._communities[key] = found
         return found
 

@@ -11,25 +11,19 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING
+from datetime import datetime, timedelta
 
 from bot.errors import UserError
 from bot.models import ModerationStatus, Submission, SubmissionState
-
-if TYPE_CHECKING:
-    from bot.curator import QueueEntry
+from bot.period import MAX_YEAR, MIN_YEAR, PERIOD_HELP, iso_week
+from bot.ports import QueueEntry
 
 # SQLite INTEGER is a signed 64-bit number.
 MAX_NUMBER = 2**63 - 1
 MAX_NAME = 80
-# Weeks the bot can talk about. Far enough on both sides for any real digest, and far from
-# the limits of ``date`` (year 1 and 9999), where period arithmetic overflows.
-MIN_YEAR, MAX_YEAR = 2000, 2999
 # Failed links are listed apart, then forgotten by the queue view after this long.
 FAILED_SHOWN_FOR = timedelta(days=7)
 
-PERIOD_HELP = "this, last, or an ISO week like 2026-W48"
 # The fetch guard's refusal, as a member sees it; the operator is also told the way out.
 PRIVATE_ADDRESS = "that link points to a private or reserved address"
 ALLOW_HINT = "to let the bot read a private network, add it to DIGESTIF_FETCH_ALLOW_NETWORKS"
@@ -37,7 +31,6 @@ GENERIC_ERROR = "Sorry, something went wrong with that command. Nothing else was
 
 # ASCII digits only: str.isdigit() also accepts '²' and other digits int() refuses.
 _NUMBER = re.compile(r"#?([0-9]{1,25})")
-_WEEK = re.compile(r"([0-9]{4})-[Ww]([0-9]{1,2})")
 
 
 class Usage(UserError):
@@ -71,21 +64,6 @@ def member_switch(args: Sequence[str], usage: str = "/as NAME [--mod]") -> tuple
     if len(names) != 1 or len(names[0]) > MAX_NAME or not names[0].isprintable():
         raise Usage(f"{usage} (a name is at most {MAX_NAME} printable characters)")
     return names[0], "--mod" in args
-
-
-def iso_week(text: str) -> tuple[int, int] | None:
-    """(year, week) of an existing ISO week 'YYYY-Www' within the years the bot knows."""
-    match = _WEEK.fullmatch(text.strip())
-    if match is None:
-        return None
-    year, week = int(match.group(1)), int(match.group(2))
-    if not MIN_YEAR <= year <= MAX_YEAR:
-        return None
-    try:
-        date.fromisocalendar(year, week, 1)
-    except ValueError:  # week 0, or week 53 of a 52-week year
-        return None
-    return year, week
 
 
 def period(text: str, usage: str) -> str:

@@ -97,8 +97,6 @@ class IngestWorker:
             submission_id = await self._queue.get()
             try:
                 await self._process(submission_id)
-            except asyncio.CancelledError:
-                raise
             except StorageError as err:
                 # One line, no traceback: the database, not the code, needs attention.
                 log.error("ingest of submission %d stopped: %s", submission_id, err)
@@ -163,8 +161,6 @@ class IngestWorker:
         for listener in self._listeners:
             try:
                 await listener(result)
-            except asyncio.CancelledError:
-                raise
             except Exception:
                 log.exception("ingest listener failed for #%d", result.submission.number)
 

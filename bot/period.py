@@ -15,8 +15,13 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.community import CommunitySettings
-from bot.desk import PERIOD_HELP, iso_week
 from bot.errors import InvalidSetting
+
+# Weeks the bot can talk about. Far enough on both sides for any real digest, and far from
+# the limits of ``date`` (year 1 and 9999), where period arithmetic overflows.
+MIN_YEAR, MAX_YEAR = 2000, 2999
+PERIOD_HELP = "this, last, or an ISO week like 2026-W48"
+_WEEK = re.compile(r"([0-9]{4})-[Ww]([0-9]{1,2})")
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _TIME = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
@@ -108,3 +113,29 @@ def period_by_key(key: str, settings: CommunitySettings) -> Period:
     monday = date.fromisocalendar(week[0], week[1], 1)
     schedule = Schedule.of(settings)
     return schedule.period_from(monday + timedelta(days=schedule.weekday))
+
+
+def iso_week(text: str) -> tuple[int, int] | None:
+    """(year, week) of an existing ISO week 'YYYY-Www' within the years the bot knows."""
+    match = _WEEK.fullmatch(text.strip())
+    if match is None:
+        return None
+    year, week = int(match.group(1)), int(match.group(2))
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        return None
+    try:
+        date.fromisocalendar(year, week, 1)
+    except ValueError:  # week 0, or week 53 of a 52-week year
+        return None
+    return year, week
+
+
+def named_period(which: str, now: datetime, settings: CommunitySettings) -> Period:
+    """The period a member names: 'this' (containing ``now``), 'last', or an ISO week
+    'YYYY-Www'."""
+    current = period_containing(now, settings)
+    if which == "this":
+        return current
+    if which == "last":
+        return previous_period(current, settings)
+    return period_by_key(which, settings)

@@ -74,6 +74,15 @@ class Tally:
 
 
 @dataclass(frozen=True, slots=True)
+class QueueEntry:
+    """One line of the queue: a submission, its votes, and who shared it by name."""
+
+    submission: Submission
+    tally: Tally
+    submitter_names: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Candidate:
     """A digest candidate as ranking sees it; full rows are loaded only for the chosen few."""
 

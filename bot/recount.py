@@ -33,8 +33,6 @@ async def recount(store: Store, recounter: VoteRecounter, community: Community,
                 return False
             try:
                 seen = await recounter.reactions(community, refs)
-            except asyncio.CancelledError:
-                raise
             except Exception:
                 log.exception("recounting #%d of %s failed; keeping its stored votes",
                               submission.number, community.key)

@@ -24,11 +24,10 @@ from datetime import datetime, timedelta
 
 from bot.clock import Clock
 from bot.community import Community
-from bot.digests import DigestService, Outcome
-from bot.editor import Editor
 from bot.errors import DigestifError, StorageError
 from bot.period import period_containing, previous_period
 from bot.ports import Store
+from bot.publishing import Mode, Outcome, Publishing
 
 log = logging.getLogger(__name__)
 
@@ -42,11 +41,10 @@ MAX_SLEEP = 3600.0  # wake at least hourly, so changed settings are picked up
 
 
 class Scheduler:
-    def __init__(self, store: Store, editor: Editor, digests: DigestService, clock: Clock,
+    def __init__(self, store: Store, publishing: Publishing, clock: Clock,
                  grace: timedelta, hint: Hint | None = None) -> None:
         self._store = store
-        self._editor = editor
-        self._digests = digests
+        self._publishing = publishing
         self._clock = clock
         self._grace = grace
         self._hint = hint
@@ -74,8 +72,6 @@ class Scheduler:
         for community in await self._store.communities():
             try:
                 outcome = await self._due(community, now)
-            except asyncio.CancelledError:
-                raise
             except Exception:
                 log.exception("the digest schedule of %s failed; trying again later",
                               community.key)
@@ -108,8 +104,8 @@ class Scheduler:
                         "of %s", due.key, community.key, late, self._grace)
             return due.key, "too late"
         try:
-            publication = await self._editor.deliver(community, due, settings.digest_channel,
-                                                      skip_empty=True)
+            publication = await self._publishing.publish(community, due, Mode.SCHEDULED,
+                                                         settings.digest_channel)
         except DigestifError as err:
             log.error("posting the digest %s of %s failed: %s", due.key, community.key, err)
             return due.key, "failed"
@@ -134,8 +130,6 @@ class Scheduler:
         while True:
             try:
                 await self.tick()
-            except asyncio.CancelledError:
-                raise
             except StorageError as err:
                 log.error("the digest scheduler could not use the database (%s); "
                           "trying again later", err)

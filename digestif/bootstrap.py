@@ -19,10 +19,10 @@ from bot.clock import Clock, system_clock
 from bot.config import Settings
 from bot.cpu import CpuPool
 from bot.curator import Curator
-from bot.digests import DigestService
 from bot.editor import Editor
 from bot.ingest import IngestWorker
 from bot.ports import PageReader, Store, Summarizer
+from bot.publishing import Publishing
 from bot.scheduler import Scheduler
 
 Serve = Callable[[App], Awaitable[None]]
@@ -86,15 +86,15 @@ async def open_app(settings: Settings, clock: Clock = system_clock, *, schedule:
         curator = Curator(store, worker, clock, settings.max_links_per_message)
         await worker.start()
         stack.push_async_callback(worker.close)
-        digests = DigestService(store, summarizer, clock)
-        editor = Editor(curator, digests, worker)
-        scheduler = Scheduler(store, editor, digests, clock,
+        publishing = Publishing(store, summarizer, clock, worker)
+        editor = Editor(curator, store, clock)
+        scheduler = Scheduler(store, publishing, clock,
                               timedelta(hours=settings.schedule_grace_hours),
                               hint=curator.tell_moderators)
         if schedule:
             task = asyncio.create_task(scheduler.run(), name="digest-scheduler")
             stack.push_async_callback(_cancel, task)
-        yield App(settings, store, reader, summarizer, worker, curator, digests, editor,
+        yield App(settings, store, reader, summarizer, worker, curator, publishing, editor,
                   scheduler)
 
 

@@ -210,12 +210,12 @@ async def render_digest(app: App, key: str, fmt: str, which: str) -> str:
     community = await _existing(app, key)
     if fmt in ("rss", "atom"):
         posted = await app.store.posted_digests(key)
-        from bot.digests import newsletter_name
+        from bot.compose import newsletter_name
 
         return render_feed(key, newsletter_name(community), posted, app.settings.public_url,
                            atom=fmt == "atom")
     period = desk.period(which, "digestif digest --period PERIOD")
-    built = await app.digests.build(community, app.digests.period(community, period))
+    built = await app.publishing.export(community, app.publishing.period(community, period))
     renderers = {"json": render_json, "html": render_html, "markdown": render_markdown}
     return renderers[fmt](built)
 

@@ -14,13 +14,13 @@ from adapters.console.render import card, clean, queue_line
 from bot import desk
 from bot.app import App
 from bot.community import Community
-from bot.curator import QueueEntry
 from bot.digest import Digest
 from bot.editor import ACTIONS
 from bot.errors import StorageError, UserError
 from bot.events import LinkPosted, MessageRef
 from bot.links import find_urls
 from bot.models import Member, Submission
+from bot.ports import QueueEntry
 from bot.render.markdown import render_markdown
 from bot.setting_types import TYPES
 
@@ -208,21 +208,21 @@ class ConsoleAdapter:
             self.say(unreadable_line(entry))
 
     async def _digest(self, args: list[str]) -> None:
-        editor = self._app.editor
+        publishing = self._app.publishing
         post = [a.lower() for a in args[:1]] == ["post"]
         which = (args[1:] if post else args) or ["this"]
         usage = "/digest [post] [this|last|YYYY-Www]"
         if len(which) != 1:
             raise desk.Usage(usage)
-        # "post now": this week's digest without the links still being read (Editor.post)
+        # "post now": this week's digest without the links still being read (Publishing.post)
         now = post and which[0].lower() == "now"
         period = "now" if now else desk.period(which[0], usage)
         if post:
-            posted = await editor.post(self._community, self._member, "console", period)
+            posted = await publishing.post(self._community, self._member, "console", period)
             if posted is None:
                 self.say("That week's digest was already posted.")
             return
-        self.say(render_markdown(await editor.preview(self._community, self._member, period)))
+        self.say(render_markdown(await publishing.preview(self._community, self._member, period)))
 
     async def _help(self, args: list[str]) -> None:
         self.say(HELP)

@@ -115,15 +115,15 @@ class Desk:
     async def preview(self, interaction: discord.Interaction) -> None:
         key, someone = await self.who(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
-        digest = await self.adapter.app.editor.preview(key, someone)
+        digest = await self.adapter.app.publishing.preview(key, someone)
         for embeds in render.digest_messages(digest):
             await interaction.followup.send(embeds=embeds, ephemeral=True, allowed_mentions=NONE)
 
     async def post(self, interaction: discord.Interaction, now: bool = False) -> None:
         key, someone = await self.who(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
-        posted = await self.adapter.app.editor.post(key, someone, str(interaction.channel_id),
-                                                    "now" if now else "this")
+        posted = await self.adapter.app.publishing.post(key, someone, str(interaction.channel_id),
+                                                        "now" if now else "this")
         await self.reply(interaction, "Digest posted." if posted
                          else "This week's digest was already posted.")
 

@@ -10,9 +10,9 @@ import discord
 
 from bot.bylines import byline, clean_authors
 from bot.community import CommunitySettings
-from bot.curator import QueueEntry
 from bot.digest import Digest, DigestItem
 from bot.models import Submission
+from bot.ports import QueueEntry
 from bot.render.text import cut, flag_note, http_url, plain, shared_line, totals_line
 from bot.setting_types import TYPES
 

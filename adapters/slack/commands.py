@@ -85,7 +85,7 @@ class CommandDesk:
 
     async def _preview(self, team: str, user: str, channel: str, respond: Respond) -> None:
         member = await self._adapter.member(team, user)
-        digest = await self._adapter.app.editor.preview(community_key(team), member)
+        digest = await self._adapter.app.publishing.preview(community_key(team), member)
         for text, blocks in render.digest_messages(digest):
             await self._whisper(channel, user, text, blocks, respond)
 
@@ -108,7 +108,7 @@ class CommandDesk:
                 lines.append(f"… and {len(entries) - MAX_QUEUE_LINES} more (see the App Home)")
             return "\n".join(lines) or "The queue is empty."
         if verb == "post":  # "post now": without the links still being read
-            posted = await editor.post(key, member, channel, *args[:1])
+            posted = await adapter.app.publishing.post(key, member, channel, *args[:1])
             return "Digest posted." if posted else "This week's digest was already posted."
         if verb in ACTIONS and args and (number := desk.number(args[0])) is not None:
             done = await editor.moderate(key, member, number, verb, " ".join(args[1:]))

@@ -97,7 +97,7 @@ async def run_demo(settings: Settings) -> int:
             moderator = Member("demo-moderator", "Moderator", is_moderator=True)
             await app.editor.set_intro(COMMUNITY, moderator, INTRO)
             community = await curator.known_community(COMMUNITY)
-            digest = await app.digests.build(community, app.digests.period(community))
+            digest = await app.publishing.export(community, app.publishing.period(community))
             print()
             print(render_markdown(digest))
     return 0

@@ -23,10 +23,9 @@ from adapters.discord.render import (
 )
 from adapters.discord.translate import emoji, route_emoji, setting_value
 from bot.community import CommunitySettings
-from bot.curator import QueueEntry
 from bot.digest import DigestSection, Untrusted
 from bot.models import ModerationStatus, PageFlag, Submission, SubmissionState
-from bot.ports import Tally
+from bot.ports import QueueEntry, Tally
 from tests.fakes.discord_limits import message_errors
 from tests.unit.test_render_hostile import DIGEST, HOSTILE_SUMMARY, HOSTILE_TITLE, _item
 

@@ -148,7 +148,7 @@ async def test_a_big_hostile_digest_splits_within_limits(world: World) -> None:
     await world.app.curator.community(COMMUNITY, "slack", TEAM)
     community = await world.app.curator.known_community(COMMUNITY)
     await world.app.curator.update_settings(COMMUNITY, community.settings.updated("picks", "40"))
-    start_ = world.app.digests.period(community).start
+    start_ = world.app.publishing.period(community).start
     for i in range(45):
         await seed(world.app.store, COMMUNITY, max(start_, datetime.now(UTC)),
                    f"<!channel> @everyone <@U123> story {i} " + "x" * 400, votes=1,

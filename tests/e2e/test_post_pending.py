@@ -49,7 +49,7 @@ async def test_post_says_how_many_are_still_being_read_and_posts_now_on_request(
         tmp_path: Path) -> None:
     out = io.StringIO()
     async with PageServer() as pages, open_app(_settings(tmp_path)) as app:
-        app.editor.pending_wait = 0.2  # the links below are held for good
+        app.publishing.pending_wait = 0.2  # the links below are held for good
         pages.add("/posts/quantization", html=article("quantization"))
         gates = [pages.hold(f"/posts/held{i}", html=article("moe")) for i in range(2)]
         console = ConsoleAdapter(app, "local", "ada", out=out, moderator=True)
@@ -64,7 +64,7 @@ async def test_post_says_how_many_are_still_being_read_and_posts_now_on_request(
         refused = out.getvalue()
         assert "2 links of this week are still being read" in refused
         assert "/digest post now" in refused
-        assert await app.store.digest_record("local", app.digests.period(
+        assert await app.store.digest_record("local", app.publishing.period(
             await app.curator.known_community("local")).key) is None, "nothing was posted"
         await console.handle("/digest post now")
         for gate in gates:

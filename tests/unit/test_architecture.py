@@ -72,7 +72,6 @@ def test_no_import_circles() -> None:
 UNTYING = [
     ["adapters.discord.adapter", "adapters.discord.commands"],
     ["adapters.slack.adapter", "adapters.slack.commands", "adapters.slack.server"],
-    ["bot.curator", "bot.desk", "bot.digest", "bot.ingest", "bot.period", "bot.ports"],
 ]
 
 

@@ -10,11 +10,13 @@ from pathlib import Path
 
 import pytest
 
+from bot.community import Community
 from bot.curator import Curator
-from bot.digests import DigestService
+from bot.digest import Digest
 from bot.events import LinkPosted, MessageRef, ReactionChanged, ReactionsCleared
 from bot.ingest import IngestWorker
 from bot.models import Member, PageFlag, SubmissionState
+from bot.publishing import Mode, Outcome, Publishing
 from storage.sqlite import SqliteStore
 from tests.fakes.pipeline import FakeClock, FakeReader, FakeSummarizer, RecordingNotifier
 
@@ -169,9 +171,9 @@ async def test_digest_ranks_by_votes_and_flags_stubs(core: Core) -> None:
         await core.post(ADA, f"https://news.test/{name}", f"m{i}")
     for member, message in [(GRACE, "m1"), (LINUS, "m1"), (GRACE, "m2"), (GRACE, "m3")]:
         assert await core.react(member, message)
-    service = DigestService(core.store, FakeSummarizer(), core.clock)
+    publishing = Publishing(core.store, FakeSummarizer(), core.clock)
     community = await core.curator.known_community(C)
-    digest = await service.build(community, service.period(community))
+    digest = await publishing.export(community, publishing.period(community))
     assert [(i.number, i.score) for i in digest.picks] == [(2, 2), (3, 1), (4, 1)]
     locked = digest.picks[2]
     assert (locked.flag, locked.summary) == (PageFlag.PAYWALL, "")
@@ -179,14 +181,20 @@ async def test_digest_ranks_by_votes_and_flags_stubs(core: Core) -> None:
 
     posted: list[str] = []
 
-    async def post(d: object) -> None:
-        posted.append("posted")
+    class Platform:
+        async def publish_digest(self, community: Community, channel: str,
+                                 digest: Digest) -> str | None:
+            posted.append(channel)
+            return None
 
-    period = service.period(community)
-    assert await service.publish(community, period, post) is not None
-    assert await service.publish(community, period, post) is None
-    assert posted == ["posted"]
-    assert (await service.build(community, period)).picks == ()
+    publishing.register("console", Platform())
+    period = publishing.period(community)
+    first = await publishing.publish(community, period, Mode.POST, "news")
+    assert (first.outcome, first.digest is not None) == (Outcome.POSTED, True)
+    again = await publishing.publish(community, period, Mode.POST, "news")
+    assert (again.outcome, again.digest) == (Outcome.ALREADY_POSTED, None)
+    assert posted == ["news"]
+    assert (await publishing.export(community, period)).picks == ()
 
 
 async def test_restart_resumes_in_flight_work_once(tmp_path: Path, clock: FakeClock) -> None:

@@ -17,9 +17,10 @@ from lxml import html as lxml_html
 from adapters.discord.render import digest_messages as discord_messages
 from adapters.slack.render import digest_messages as slack_messages
 from bot.community import Community, CommunitySettings
+from bot.compose import Composer, display_name, newsletter_name
 from bot.digest import Digest
-from bot.digests import DigestService, display_name, newsletter_name
 from bot.models import Article, BriefItem, Member, Summary, SummaryPrefs, SummarySource
+from bot.period import named_period
 from bot.render.html import render_html
 from bot.render.json import digest_json
 from bot.render.markdown import render_markdown
@@ -87,15 +88,14 @@ async def built(tmp_path: Path) -> AsyncIterator[Built]:
     async with SqliteStore(tmp_path / "d.sqlite3") as store:
         community = await store.ensure_community(C, "console", "")
         community = replace(community, settings=CommunitySettings(min_score=1))
-        service = DigestService(store, OfflineBrief(), clock)
-        period = service.period(community)
+        period = named_period("this", clock(), community.settings)
         # Last week's digest was posted, and the platform gave its permalink.
-        last = service.period(community, "last").key
+        last = named_period("last", clock(), community.settings).key
         assert await store.begin_digest(C, last, clock() - timedelta(days=7))
         await store.finish_digest(C, last, "{}", clock() - timedelta(days=7), (), PREVIOUS_URL)
         numbers = await _seed(store, clock() - timedelta(hours=1))
         await store.set_period_note(C, period.key, intro="Hello, readers.")
-        yield Built(await service.build(community, period), numbers)
+        yield Built(await Composer(store, OfflineBrief()).build(community, period), numbers)
 
 
 def _markdown(digest: Digest) -> str:

@@ -13,12 +13,12 @@ import pytest
 
 from bot.community import Community
 from bot.digest import Digest
-from bot.digests import DigestService
 from bot.editor import Editor
 from bot.errors import InvalidSetting, PermissionDenied, UserError
 from bot.events import MessageRef
 from bot.models import BriefItem, Member, ModerationStatus, SourceKind, SummaryPrefs
 from bot.ports import SeenReaction
+from bot.publishing import Publishing
 from bot.render.json import render_json
 from tests.fakes.pipeline import FakeClock, FakeReader, FakeSummarizer
 from tests.unit.test_curator import ADA, GRACE, LINUS, ROBOT, C, Core, _core
@@ -59,7 +59,7 @@ class BrokenBrief(FakeSummarizer):
 class Desk:
     core: Core
     editor: Editor
-    digests: DigestService
+    publishing: Publishing
     publisher: Publisher
 
 
@@ -72,13 +72,13 @@ async def _desk(tmp_path: Path, clock: FakeClock, summarizer: FakeSummarizer | N
                    site_name="News", kind=SourceKind.PAPER if name == "e" else
                    SourceKind.ARTICLE)
     async for core in _core(tmp_path / "desk.sqlite3", reader, clock):
-        digests = DigestService(core.store, summarizer or FakeSummarizer(), clock)
-        editor = Editor(core.curator, digests)
+        publishing = Publishing(core.store, summarizer or FakeSummarizer(), clock)
+        editor = Editor(core.curator, core.store, clock)
         publisher = Publisher()
-        editor.add_publisher("console", publisher)
+        publishing.register("console", publisher)
         for i, name in enumerate("abcd"):
             await core.post(ADA, f"https://news.test/{name}", f"m{i + 1}")
-        yield Desk(core, editor, digests, publisher)
+        yield Desk(core, editor, publishing, publisher)
 
 
 @pytest.fixture
@@ -91,36 +91,36 @@ async def test_moderation_is_for_moderators(desk: Desk) -> None:
     for call in (desk.editor.moderate(C, GRACE, 1, "drop"),
                  desk.editor.set_intro(C, GRACE, "hi"), desk.editor.lock(C, GRACE, True),
                  desk.editor.configure(C, GRACE, "picks", "3"),
-                 desk.editor.post(C, GRACE, "general")):
+                 desk.publishing.post(C, GRACE, "general")):
         with pytest.raises(PermissionDenied, match="Only moderators"):
             await call
-    assert (await desk.editor.preview(C, GRACE)).picks == ()  # anyone may preview
+    assert (await desk.publishing.preview(C, GRACE)).picks == ()  # anyone may preview
 
 
 async def test_drop_restore_pick_reject(desk: Desk) -> None:
     core = desk.core
     assert await core.react(GRACE, "m2") and await core.react(GRACE, "m3")
     await desk.editor.moderate(C, MOD, 2, "drop")
-    digest = await desk.editor.preview(C, GRACE)
+    digest = await desk.publishing.preview(C, GRACE)
     assert [i.number for i in digest.picks] == [3]
     await desk.editor.moderate(C, MOD, 2, "restore")
     await desk.editor.moderate(C, MOD, 4, "pick")
-    digest = await desk.editor.preview(C, GRACE)
+    digest = await desk.publishing.preview(C, GRACE)
     assert [(s.title, [i.number for i in s.items]) for s in digest.sections] == [
         ("Editor's picks", [4]), ("Top picks", [2, 3])]
     rejected = await desk.editor.moderate(C, MOD, 3, "reject", "off\u202e topic\n" * 100)
     assert rejected.status is ModerationStatus.REJECTED
     assert rejected.reject_reason.startswith("off topic") and len(rejected.reject_reason) <= 300
-    assert 3 not in [i.number for i in (await desk.editor.preview(C, GRACE)).picks]
+    assert 3 not in [i.number for i in (await desk.publishing.preview(C, GRACE)).picks]
     with pytest.raises(UserError, match="Unknown action"):
         await desk.editor.moderate(C, MOD, 1, "burn")
 
 
 async def test_published_picks_cannot_be_brought_back(desk: Desk) -> None:
     assert await desk.core.react(GRACE, "m1")
-    posted = await desk.editor.post(C, MOD, "general")
+    posted = await desk.publishing.post(C, MOD, "general")
     assert posted is not None and [i.number for i in posted.picks] == [1]
-    assert await desk.editor.post(C, MOD, "general") is None, "never twice"
+    assert await desk.publishing.post(C, MOD, "general") is None, "never twice"
     for action in ("restore", "pick", "drop"):
         with pytest.raises(UserError, match="already published"):
             await desk.editor.moderate(C, MOD, 1, action)
@@ -128,9 +128,9 @@ async def test_published_picks_cannot_be_brought_back(desk: Desk) -> None:
 
 async def test_intro_is_shown_and_cleared(desk: Desk) -> None:
     assert await desk.editor.set_intro(C, MOD, "  A quiet\nweek.  ") == "A quiet week."
-    assert (await desk.editor.preview(C, GRACE)).intro == "A quiet week."
+    assert (await desk.publishing.preview(C, GRACE)).intro == "A quiet week."
     assert await desk.editor.set_intro(C, MOD, "") == ""
-    assert (await desk.editor.preview(C, GRACE)).intro == ""
+    assert (await desk.publishing.preview(C, GRACE)).intro == ""
 
 
 async def test_a_locked_week_refuses_votes_until_unlocked(desk: Desk) -> None:
@@ -162,15 +162,15 @@ async def test_recount_applies_the_vote_rules(desk: Desk) -> None:
         "m2": [SeenReaction(GRACE, "👍"), SeenReaction(LINUS, "👍"), SeenReaction(GRACE, "👍"),
                SeenReaction(ROBOT, "👍"), SeenReaction(ADA, "👍"), SeenReaction(LINUS, "🎉")],
     })
-    desk.editor.add_recounter("console", recounter)
+    desk.publishing.register("console", recounter=recounter)
     assert await desk.core.react(GRACE, "m1")
-    digest = await desk.editor.preview(C, GRACE)
+    digest = await desk.publishing.preview(C, GRACE)
     assert [(i.number, i.score) for i in digest.picks] == [(2, 2), (1, 1)]
     calls = recounter.calls
-    await desk.editor.preview(C, GRACE)
+    await desk.publishing.preview(C, GRACE)
     assert recounter.calls == calls, "previews do not hammer the platform"
     recounter.seen["m2"] = [SeenReaction(LINUS, "👍")]  # Grace withdrew hers
-    posted = await desk.editor.post(C, MOD, "general")
+    posted = await desk.publishing.post(C, MOD, "general")
     assert posted is not None and [(i.number, i.score) for i in posted.picks] == [(1, 1), (2, 1)]
 
 
@@ -180,11 +180,11 @@ async def test_down_votes_count_only_when_on(desk: Desk) -> None:
     for member in (GRACE, LINUS):  # when down-votes were on
         assert await desk.core.react(member, "m1")
     assert await desk.core.react(GRACE, "m2")
-    digest = await desk.digests.build(community, desk.digests.period(community))
+    digest = await desk.publishing.export(community, desk.publishing.period(community))
     assert [(i.number, i.score) for i in digest.picks] == [(1, 2), (2, 1)]
     on = dataclasses.replace(community, settings=dataclasses.replace(
         community.settings, downvotes=True))
-    digest = await desk.digests.build(on, desk.digests.period(on))
+    digest = await desk.publishing.export(on, desk.publishing.period(on))
     assert [(i.number, i.score) for i in digest.picks] == [(1, 1), (2, 1)]
 
 
@@ -197,7 +197,7 @@ async def test_the_queue_and_the_digest_count_votes_alike(desk: Desk) -> None:
 
     async def both() -> tuple[dict[int, int], dict[int, int]]:
         queue = {e.submission.number: e.tally.score for e in await desk.core.curator.queue(C)}
-        digest = await desk.editor.preview(C, GRACE)
+        digest = await desk.publishing.preview(C, GRACE)
         return {n: queue[n] for n in (1, 2)}, {i.number: i.score for i in digest.picks}
 
     assert await both() == ({1: 1, 2: 1}, {1: 1, 2: 1})
@@ -210,7 +210,7 @@ async def test_the_queue_and_the_digest_count_votes_alike(desk: Desk) -> None:
 async def test_ties_go_to_more_voters_then_the_earlier_link(desk: Desk) -> None:
     for message in ("m4", "m3"):
         assert await desk.core.react(GRACE, message)
-    digest = await desk.editor.preview(C, GRACE)
+    digest = await desk.publishing.preview(C, GRACE)
     assert [i.number for i in digest.picks] == [3, 4]
 
 
@@ -220,7 +220,7 @@ async def test_the_tldr_never_falls_back_to_titles(tmp_path: Path, clock: FakeCl
     # than one that reads the title back.
     async for desk in _desk(tmp_path, clock, BrokenBrief()):
         assert await desk.core.react(GRACE, "m1")
-        digest = await desk.editor.preview(C, GRACE)
+        digest = await desk.publishing.preview(C, GRACE)
         assert digest.picks and digest.tldr == ()
 
 
@@ -230,7 +230,7 @@ async def test_grouping_by_kind_keeps_the_json_in_rank_order(desk: Desk) -> None
         assert await desk.core.react(GRACE, message)
     assert await desk.core.react(LINUS, "m1")
     await desk.editor.configure(C, MOD, "group_by_kind", "on")
-    digest = await desk.editor.preview(C, GRACE)
+    digest = await desk.publishing.preview(C, GRACE)
     assert [s.title for s in digest.sections] == ["Articles you should read", "Papers"]
     picks = json.loads(render_json(digest))["picks"]
     assert [(p["number"], p["rank"]) for p in picks] == [(1, 1), (5, 2)]
@@ -241,7 +241,7 @@ async def test_the_week_in_numbers(desk: Desk) -> None:
     for member in (GRACE, LINUS):
         assert await desk.core.react(member, "m2")
     assert await desk.core.react(LINUS, "m1")
-    digest = await desk.editor.preview(C, GRACE)
+    digest = await desk.publishing.preview(C, GRACE)
     assert (digest.totals.links, digest.totals.sharers, digest.totals.votes) == (4, 2, 3)
     assert digest.picks[1].submitters == ("Ada", "Grace")
     assert digest.date_range and digest.date_range in digest.title

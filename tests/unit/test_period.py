@@ -150,7 +150,7 @@ def test_weekday_names() -> None:
 ])
 def test_the_date_range_names_seven_local_days(weekday: int, at: str, zone: str,
                                                label: str) -> None:
-    from bot.digests import date_range
+    from bot.compose import date_range
 
     settings = CommunitySettings(timezone=zone, digest_weekday=weekday, digest_time=at)
     period = period_containing(datetime(2026, 11, 19, 12, tzinfo=UTC), settings)

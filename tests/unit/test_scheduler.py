@@ -13,16 +13,13 @@ from pathlib import Path
 import pytest
 
 from bot.community import Community
-from bot.curator import Curator
 from bot.digest import Digest
-from bot.digests import DigestService
-from bot.editor import Editor
 from bot.errors import PublishError
-from bot.ingest import IngestWorker
+from bot.publishing import Publishing
 from bot.scheduler import Hint, Scheduler
 from storage.sqlite import SqliteStore
 from tests.digest_helpers import seed
-from tests.fakes.pipeline import FakeClock, FakeReader, FakeSummarizer
+from tests.fakes.pipeline import FakeClock, FakeSummarizer
 
 WEEK_START = datetime(2026, 11, 16, 9, tzinfo=UTC)  # a Monday, the default weekly time
 WEEK_END = WEEK_START + timedelta(weeks=1)
@@ -59,13 +56,10 @@ async def _bot(path: Path, clock: FakeClock, channel: str = "news",
         community = await store.ensure_community("c", "console", "Club")
         await store.save_settings("c", dataclasses.replace(community.settings,
                                                            digest_channel=channel))
-        worker = IngestWorker(store, FakeReader(), FakeSummarizer(), clock)
-        curator = Curator(store, worker, clock)
-        digests = DigestService(store, FakeSummarizer(), clock)
-        editor = Editor(curator, digests)
+        publishing = Publishing(store, FakeSummarizer(), clock)
         publisher = Publisher()
-        editor.add_publisher("console", publisher)
-        yield Bot(store, Scheduler(store, editor, digests, clock, GRACE, hint), publisher, clock)
+        publishing.register("console", publisher)
+        yield Bot(store, Scheduler(store, publishing, clock, GRACE, hint), publisher, clock)
 
 
 @pytest.fixture

@@ -1,30 +1,24 @@
-"""Building and publishing a community's digest for a period."""
+"""Composing a community's digest for a period: what the week's picks are and how they
+are grouped, as one platform-neutral Digest (bot.digest). Publishing it is bot.publishing."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
-from datetime import datetime, timedelta
-from enum import StrEnum
+from collections.abc import Sequence
+from datetime import timedelta
 
 from bot.bylines import clean_authors
-from bot.clock import Clock
 from bot.community import Community, CommunitySettings
 from bot.digest import Digest, DigestItem, DigestSection, Untrusted
 from bot.errors import InvalidSetting
 from bot.models import BriefItem, SourceKind, Submission
-from bot.period import Period, Schedule, period_by_key, period_containing, previous_period
-from bot.ports import Candidate, Store, Summarizer, VoteRecounter
+from bot.period import Period, Schedule, period_by_key, previous_period
+from bot.ports import Candidate, Store, Summarizer
 from bot.ranking import choose, counted, eligible
-from bot.recount import recount
 from bot.summarize.brief import offline_brief
 
 log = logging.getLogger(__name__)
 
-# Posts the digest; returns where it can be read, when the platform says.
-Poster = Callable[[Digest], Awaitable[str | None]]
 KIND_SECTIONS = {
     SourceKind.ARTICLE: "Articles you should read",
     SourceKind.PAPER: "Papers",
@@ -32,47 +26,21 @@ KIND_SECTIONS = {
     SourceKind.VIDEO: "Videos",
 }
 TLDR_BULLETS = 6  # one per top pick (up to five), then the "Also:" line
-# A preview recounts at most this often per community: every recount reads every
-# candidate's reactions from the platform. Posting always recounts.
-RECOUNT_EVERY = timedelta(minutes=5)
 
 
-class Outcome(StrEnum):
-    POSTED = "posted"
-    ALREADY_POSTED = "already posted"
-    EMPTY = "empty"
+class Composer:
+    """Assembles a period's platform-neutral Digest from the store: the picks as the
+    community ranks them, their sections, the TL;DR, the week's numbers. Reads only; votes
+    are recounted and digests posted by bot.publishing."""
 
-
-@dataclass(frozen=True, slots=True)
-class Publication:
-    outcome: Outcome
-    digest: Digest | None = None
-
-
-class DigestService:
-    def __init__(self, store: Store, summarizer: Summarizer, clock: Clock) -> None:
+    def __init__(self, store: Store, summarizer: Summarizer) -> None:
         self._store = store
         self._summarizer = summarizer
-        self._clock = clock
-        self.recounters: dict[str, VoteRecounter] = {}
-        self._recounted_at: dict[str, datetime] = {}
 
-    def period(self, community: Community, which: str = "this") -> Period:
-        """'this', 'last', or an ISO week 'YYYY-Www'."""
-        current = period_containing(self._clock(), community.settings)
-        if which == "this":
-            return current
-        if which == "last":
-            return previous_period(current, community.settings)
-        return period_by_key(which, community.settings)
-
-    async def build(self, community: Community, period: Period, *,
-                    fresh: bool = False) -> Digest:
-        """The period's digest as it stands. Recounts votes first (``fresh``: even if a
-        recount was done moments ago)."""
+    async def build(self, community: Community, period: Period) -> Digest:
+        """The period's digest as it stands in the store."""
         settings = community.settings
-        await self._recount(community, period, fresh)
-        candidates = await self._candidates(community, period)
+        candidates = await self.candidates(community, period)
         picks, rest = choose(candidates, settings.picks, settings.min_score,
                              settings.also_shared_cap)
         chosen = [c.submission_id for c in [*picks, *rest]]
@@ -100,7 +68,7 @@ class DigestService:
             date_range=date_range(period, settings),
         )
 
-    async def _candidates(self, community: Community, period: Period) -> list[Candidate]:
+    async def candidates(self, community: Community, period: Period) -> list[Candidate]:
         """Ready in the period, plus unpicked ones from the carry-over weeks that still have
         votes, counted as the community counts votes."""
         settings = community.settings
@@ -108,19 +76,6 @@ class DigestService:
         found = await self._store.digest_candidates(community.key, since, period.start,
                                                     period.end)
         return [c for c in (counted(c, settings.downvotes) for c in found) if eligible(c)]
-
-    async def _recount(self, community: Community, period: Period, fresh: bool) -> None:
-        recounter = self.recounters.get(community.platform)
-        if recounter is None:
-            return
-        now = self._clock()
-        last = self._recounted_at.get(community.key)
-        if not fresh and last is not None and now - last < RECOUNT_EVERY:
-            return
-        candidates = await self._candidates(community, period)
-        await recount(self._store, recounter, community,
-                      [c.submission_id for c in candidates], now)
-        self._recounted_at[community.key] = now
 
     async def _tldr(self, items: Sequence[DigestItem], settings: CommunitySettings
                     ) -> tuple[Untrusted, ...]:
@@ -131,8 +86,6 @@ class DigestService:
         if briefable:
             try:
                 bullets = await self._summarizer.brief(briefable, settings.summary_prefs)
-            except asyncio.CancelledError:
-                raise
             except Exception:
                 log.exception("the TL;DR could not be written; using the summaries' leads")
                 bullets = offline_brief(briefable)
@@ -141,42 +94,6 @@ class DigestService:
             # beats one that reads the titles back.
             return ()
         return tuple(Untrusted(b) for b in bullets[:TLDR_BULLETS])
-
-    async def publish(self, community: Community, period: Period,
-                      post: Poster) -> Digest | None:
-        """Build and post the period's digest once. None when it was already posted."""
-        return (await self.deliver(community, period, post)).digest
-
-    async def deliver(self, community: Community, period: Period, post: Poster, *,
-                      skip_empty: bool = False) -> Publication:
-        """Build and post the period's digest once, whoever else tries at the same time.
-
-        The digest is built first, then the period is claimed together with what is about
-        to go out, then posted, then recorded as posted with its picks marked published.
-        A failed post releases the claim; a crash after claiming leaves it 'posting', which
-        the scheduler settles as posted (see Scheduler.reconcile): never twice."""
-        key = community.key
-        if await self._store.digest_record(key, period.key) is not None:
-            return Publication(Outcome.ALREADY_POSTED)
-        digest = await self.build(community, period, fresh=True)
-        if digest.empty and skip_empty:
-            return Publication(Outcome.EMPTY, digest)
-        from bot.render.json import render_json
-
-        content = render_json(digest)
-        picks = [item.submission_id for item in digest.picks]
-        if not await self._store.begin_digest(key, period.key, self._clock(), content, picks):
-            return Publication(Outcome.ALREADY_POSTED)
-        try:
-            url = await post(digest)
-        except BaseException:
-            # Nothing went out (the publisher raises only when the post failed): release the
-            # claim so the period can be posted later.
-            await self._store.abandon_digest(key, period.key)
-            raise
-        await self._store.finish_digest(key, period.key, content, self._clock(), picks,
-                                        url or "")
-        return Publication(Outcome.POSTED, digest)
 
 
 def display_name(community: Community) -> str:

@@ -1,0 +1,193 @@
+"""Publishing a community's digest: one path for a preview, a moderator's post, the weekly
+schedule and the exports (``digestif digest --format …``).
+
+Every mode goes through ``Publishing.publish``: recount the votes the platform holds, compose
+the digest (bot.compose), and, when it is to be posted, claim the period, hand the digest to
+the platform's DigestPublisher, and record it as posted: never twice.
+
+Adapters plug in once (``register``): where digests go, who recounts votes.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from bot.clock import Clock
+from bot.community import Community
+from bot.compose import Composer
+from bot.curator import known_community
+from bot.digest import Digest
+from bot.editor import require_moderator
+from bot.errors import UserError
+from bot.ingest import IngestWorker
+from bot.models import Member, Submission, SubmissionState
+from bot.period import Period, named_period
+from bot.ports import DigestPublisher, Store, Summarizer, VoteRecounter
+from bot.recount import recount
+from bot.render.json import render_json
+
+log = logging.getLogger(__name__)
+
+PENDING_WAIT = 30.0  # seconds /digest post waits for the week's links still being read
+# A preview recounts at most this often per community: every recount reads every
+# candidate's reactions from the platform. Posting always recounts.
+RECOUNT_EVERY = timedelta(minutes=5)
+
+
+class Mode(StrEnum):
+    PREVIEW = "preview"  # shown, not posted
+    EXPORT = "export"  # written out by the CLI, not posted
+    POST = "post"  # a moderator posts it now
+    SCHEDULED = "scheduled"  # the weekly schedule posts it; an empty week is skipped
+
+    @property
+    def posts(self) -> bool:
+        return self in (Mode.POST, Mode.SCHEDULED)
+
+
+class Outcome(StrEnum):
+    BUILT = "built"
+    POSTED = "posted"
+    ALREADY_POSTED = "already posted"
+    EMPTY = "empty"
+
+
+@dataclass(frozen=True, slots=True)
+class Publication:
+    outcome: Outcome
+    digest: Digest | None = None
+
+
+class Publishing:
+    def __init__(self, store: Store, summarizer: Summarizer, clock: Clock,
+                 ingest: IngestWorker | None = None, pending_wait: float = PENDING_WAIT
+                 ) -> None:
+        self._store = store
+        self._clock = clock
+        self._ingest = ingest
+        self._composer = Composer(store, summarizer)
+        self.pending_wait = pending_wait
+        self._publishers: dict[str, DigestPublisher] = {}
+        self._recounters: dict[str, VoteRecounter] = {}
+        self._recounted_at: dict[str, datetime] = {}
+
+    def register(self, platform: str, publisher: DigestPublisher | None = None,
+                 recounter: VoteRecounter | None = None) -> None:
+        """Where a platform's digests go, and who re-reads its votes."""
+        if publisher is not None:
+            self._publishers[platform] = publisher
+        if recounter is not None:
+            self._recounters[platform] = recounter
+
+    def period(self, community: Community, which: str = "this") -> Period:
+        """'this', 'last', or an ISO week 'YYYY-Www'."""
+        return named_period(which, self._clock(), community.settings)
+
+    # Entry points -----------------------------------------------------------------------------
+
+    async def preview(self, community_key: str, member: Member, which: str = "this") -> Digest:
+        """Anyone may preview; adapters show it only to the requester where they can."""
+        community = await known_community(self._store, community_key)
+        return await self.export(community, self.period(community, which), Mode.PREVIEW)
+
+    async def export(self, community: Community, period: Period,
+                     mode: Mode = Mode.EXPORT) -> Digest:
+        """The period's digest as it stands, posted nowhere (previews and exports)."""
+        digest = (await self.publish(community, period, mode)).digest
+        assert digest is not None, "a digest that is not posted is always built"
+        return digest
+
+    async def post(self, community_key: str, member: Member, channel: str,
+                   which: str = "this") -> Digest | None:
+        """A moderator posts a period's digest ('this', 'last' or 'YYYY-Www') to the
+        configured digest channel, else ``channel``. Returns None when the period was already
+        posted.
+
+        Links of that week still being read are waited for (``pending_wait`` seconds); if
+        some still are, nothing is posted and the moderator is told how many, and that
+        ``which='now'`` posts this week's digest without them."""
+        require_moderator(member, "post the digest")
+        community = await known_community(self._store, community_key)
+        wait = which.strip().lower() != "now"
+        period = self.period(community, which if wait else "this")
+        if wait:
+            await self._wait_for_links(community, period, which)
+        channel = community.settings.digest_channel or channel
+        return (await self.publish(community, period, Mode.POST, channel)).digest
+
+    # The one path -----------------------------------------------------------------------------
+
+    async def publish(self, community: Community, period: Period, mode: Mode,
+                      channel: str = "") -> Publication:
+        """Recount, compose, and for a post: claim the period, post, record it as posted.
+
+        Posting happens once, whoever else tries at the same time: the digest is composed
+        first, then the period is claimed together with what is about to go out, then posted,
+        then recorded with its picks marked published. A failed post releases the claim; a
+        crash after claiming leaves it 'posting', which the scheduler settles as posted (see
+        Scheduler.reconcile)."""
+        if not mode.posts:
+            await self._recount(community, period, fresh=False)
+            return Publication(Outcome.BUILT, await self._composer.build(community, period))
+        publisher = self._publishers.get(community.platform)
+        if publisher is None:
+            raise UserError(f"Digests cannot be posted on {community.platform}.")
+        key = community.key
+        if await self._store.digest_record(key, period.key) is not None:
+            return Publication(Outcome.ALREADY_POSTED)
+        await self._recount(community, period, fresh=True)
+        digest = await self._composer.build(community, period)
+        if digest.empty and mode is Mode.SCHEDULED:
+            return Publication(Outcome.EMPTY, digest)
+        content = render_json(digest)
+        picks = [item.submission_id for item in digest.picks]
+        if not await self._store.begin_digest(key, period.key, self._clock(), content, picks):
+            return Publication(Outcome.ALREADY_POSTED)
+        try:
+            url = await publisher.publish_digest(community, channel, digest)
+        except BaseException:
+            # Nothing went out (the publisher raises only when the post failed): release the
+            # claim so the period can be posted later.
+            await self._store.abandon_digest(key, period.key)
+            raise
+        await self._store.finish_digest(key, period.key, content, self._clock(), picks,
+                                        url or "")
+        return Publication(Outcome.POSTED, digest)
+
+    async def _recount(self, community: Community, period: Period, fresh: bool) -> None:
+        """Re-read the candidates' votes from the platform (``fresh``: even if that was done
+        moments ago)."""
+        recounter = self._recounters.get(community.platform)
+        if recounter is None:
+            return
+        now = self._clock()
+        last = self._recounted_at.get(community.key)
+        if not fresh and last is not None and now - last < RECOUNT_EVERY:
+            return
+        candidates = await self._composer.candidates(community, period)
+        await recount(self._store, recounter, community,
+                      [c.submission_id for c in candidates], now)
+        self._recounted_at[community.key] = now
+
+    async def _wait_for_links(self, community: Community, period: Period, which: str) -> None:
+        async def still_reading() -> list[Submission]:
+            found = await self._store.list_submissions(
+                community.key, states=[SubmissionState.PENDING, SubmissionState.FETCHING])
+            return [s for s in found if period.contains(s.submitted_at)]
+
+        pending = await still_reading()
+        if pending and self._ingest is not None and self.pending_wait > 0:
+            await self._ingest.wait_for([s.id for s in pending], self.pending_wait)
+            pending = await still_reading()
+        if pending:
+            n = len(pending)
+            week = "this week" if which == "this" else "that week"
+            reading = (f"{n} link{'s' if n != 1 else ''} of {week} {'are' if n != 1 else 'is'}"
+                       " still being read")
+            if which == "this":
+                raise UserError(f"{reading}. Try again in a minute, or post without "
+                                f"{'them' if n != 1 else 'it'}: /digest post now")
+            raise UserError(f"{reading}: try again in a minute.")
