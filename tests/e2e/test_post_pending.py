@@ -1,6 +1,6 @@
 """`/digest post` while links are still being read: it waits for them (bounded), or says how
 many are still being read and how to post without them. Core behaviour, shown through the
-console adapter (Discord and Slack call the same Editor.post)."""
+console adapter (Discord and Slack call the same Publishing.post)."""
 
 from __future__ import annotations
 
