@@ -134,6 +134,16 @@ class Community:
     settings: CommunitySettings = field(default_factory=CommunitySettings)
 
     @property
+    def display_name(self) -> str:
+        """The community as members call it: the server or workspace name; for a community
+        known only by its key (the console's "local"), the key made to look like a name."""
+        name = " ".join(self.name.split())
+        if name and name != self.key:
+            return name
+        words = self.key.replace("_", " ").replace("-", " ").split()
+        return " ".join(w.capitalize() if w.islower() else w for w in words) or "Community"
+
+    @property
     def newsletter_name(self) -> str:
-        """The digest's title: the `name` setting, else the server or workspace name + " digest"."""
-        return self.settings.name or f"{self.name} digest"
+        """The digest's title: the `name` setting, else the display name + " digest"."""
+        return " ".join(self.settings.name.split()) or f"{self.display_name} digest"

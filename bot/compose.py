@@ -53,9 +53,9 @@ class Composer:
         intro, _ = await self._store.period_note(community.key, period.key)
         return Digest(
             community=community.key,
-            community_name=Untrusted(display_name(community)),
+            community_name=Untrusted(community.display_name),
             period=period,
-            title=f"{newsletter_name(community)} · {date_range(period, settings)}",
+            title=f"{community.newsletter_name} · {date_range(period, settings)}",
             intro=Untrusted(intro),
             tldr=await self._tldr(items, settings),
             sections=_sections(items, settings),
@@ -94,21 +94,6 @@ class Composer:
             # beats one that reads the titles back.
             return ()
         return tuple(Untrusted(b) for b in bullets[:TLDR_BULLETS])
-
-
-def display_name(community: Community) -> str:
-    """The community as members call it: the server or workspace name; for a community
-    known only by its key (the console's "local"), the key made to look like a name."""
-    name = " ".join(community.name.split())
-    if name and name != community.key:
-        return name
-    words = community.key.replace("_", " ").replace("-", " ").split()
-    return " ".join(w.capitalize() if w.islower() else w for w in words) or "Community"
-
-
-def newsletter_name(community: Community) -> str:
-    """The digest's name: the community's `name` setting, else its name + " digest"."""
-    return " ".join(community.settings.name.split()) or f"{display_name(community)} digest"
 
 
 def _previous_label(period: Period, key: str, settings: CommunitySettings) -> str:

@@ -210,9 +210,7 @@ async def render_digest(app: App, key: str, fmt: str, which: str) -> str:
     community = await _existing(app, key)
     if fmt in ("rss", "atom"):
         posted = await app.store.posted_digests(key)
-        from bot.compose import newsletter_name
-
-        return render_feed(key, newsletter_name(community), posted, app.settings.public_url,
+        return render_feed(key, community.newsletter_name, posted, app.settings.public_url,
                            atom=fmt == "atom")
     period = desk.period(which, "digestif digest --period PERIOD")
     built = await app.publishing.export(community, app.publishing.period(community, period))

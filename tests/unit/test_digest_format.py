@@ -17,7 +17,7 @@ from lxml import html as lxml_html
 from adapters.discord.render import digest_messages as discord_messages
 from adapters.slack.render import digest_messages as slack_messages
 from bot.community import Community, CommunitySettings
-from bot.compose import Composer, display_name, newsletter_name
+from bot.compose import Composer
 from bot.digest import Digest
 from bot.models import Article, BriefItem, Member, Summary, SummaryPrefs, SummarySource
 from bot.period import named_period
@@ -206,6 +206,6 @@ def test_json_keeps_its_contract_and_the_cleaned_author(built: Built) -> None:
 ])
 def test_the_newsletter_name(key: str, name: str, setting: str, expected: str) -> None:
     community = Community(key, "console", name, CommunitySettings(name=setting))
-    assert newsletter_name(community) == expected
-    assert display_name(community) == (name if name not in ("", key) else expected[:-7])
+    assert community.newsletter_name == expected
+    assert community.display_name == (name if name not in ("", key) else expected[:-7])
 
