@@ -158,7 +158,8 @@ class MessageStore(Protocol):
         ...
 
     async def messages_for(self, submission_id: int) -> list[LinkedMessage]:
-        """The messages that stand for a submission, cards first."""
+        """The messages that stand for a submission: origins, then cards, each in the order
+        they were linked."""
         ...
 
 
