@@ -8,7 +8,6 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Protocol
 
 from bot.bylines import clean_authors
 from bot.clock import Clock
@@ -17,17 +16,7 @@ from bot.digest import Digest, DigestItem, DigestSection, Untrusted
 from bot.errors import InvalidSetting
 from bot.models import BriefItem, SourceKind, Submission
 from bot.period import Period, Schedule, period_by_key, period_containing, previous_period
-from bot.ports import (
-    Candidate,
-    DigestStore,
-    MemberStore,
-    MessageStore,
-    PeriodNotes,
-    SubmissionStore,
-    Summarizer,
-    VoteRecounter,
-    VoteStore,
-)
+from bot.ports import Candidate, Store, Summarizer, VoteRecounter
 from bot.ranking import choose, counted, eligible
 from bot.recount import recount
 from bot.summarize.brief import offline_brief
@@ -60,13 +49,8 @@ class Publication:
     digest: Digest | None = None
 
 
-class DigestSources(DigestStore, SubmissionStore, MemberStore, PeriodNotes, MessageStore,
-                    VoteStore, Protocol):
-    """The stores building and posting a digest uses (messages and votes for the recount)."""
-
-
 class DigestService:
-    def __init__(self, store: DigestSources, summarizer: Summarizer, clock: Clock) -> None:
+    def __init__(self, store: Store, summarizer: Summarizer, clock: Clock) -> None:
         self._store = store
         self._summarizer = summarizer
         self._clock = clock
