@@ -63,8 +63,9 @@ class Summarizer(Protocol):
 
 
 # Stores ------------------------------------------------------------------------------------
-# One small port per concern; each consumer takes only the ones it uses (see the slices in
-# bot/curator.py, bot/ingest.py, bot/scheduler.py, bot/recount.py, bot/digests.py).
+# One small port per concern; each consumer takes only the ones it uses, as one Protocol
+# joining them (CuratorStore in bot/curator.py, IngestStore in bot/ingest.py, SchedulerStore
+# in bot/scheduler.py, RecountStore in bot/recount.py).
 # For every store method: it is atomic, and a failure of the underlying database raises
 # StorageError (bot.errors) with a message naming the file and why. Methods documented as
 # idempotent may be replayed freely (e.g. after a redelivered chat event).
