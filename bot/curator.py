@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import Protocol
 
 from bot.clock import Clock
 from bot.community import Community, CommunitySettings
@@ -14,13 +15,30 @@ from bot.ingest import IngestResult, IngestWorker
 from bot.links import canonicalize, find_urls
 from bot.models import Member, ModerationStatus, Submission, SubmissionState
 from bot.period import period_containing
-from bot.ports import Notifier, QueueEntry, Store, Tally
+from bot.ports import (
+    CommunityStore,
+    IngestQueue,
+    MemberStore,
+    MessageStore,
+    Notifier,
+    PeriodNotes,
+    QueueEntry,
+    SubmissionStore,
+    Tally,
+    VoteStore,
+)
 from bot.turns import Turn, Turns
 from bot.votes import VoteDecision, decide, decide_reaction
 
 log = logging.getLogger(__name__)
 
 LOCKED = "voting is locked for this week"
+
+
+class CuratorStore(CommunityStore, MemberStore, SubmissionStore, MessageStore, IngestQueue,
+                   VoteStore, PeriodNotes, Protocol):
+    """The stores the curator uses: it is the one place links, reactions and the queue
+    change (IngestQueue only to re-queue a link that failed before)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +63,7 @@ class VoteOutcome:
     reason: str = ""
 
 
-async def known_community(store: Store, key: str) -> Community:
+async def known_community(store: CommunityStore, key: str) -> Community:
     """The stored community, or a clear message that there is none."""
     found = await store.get_community(key)
     if found is None:
@@ -54,7 +72,7 @@ async def known_community(store: Store, key: str) -> Community:
 
 
 class Curator:
-    def __init__(self, store: Store, worker: IngestWorker, clock: Clock,
+    def __init__(self, store: CuratorStore, worker: IngestWorker, clock: Clock,
                  max_links_per_message: int = 5) -> None:
         self._store = store
         self._worker = worker
@@ -68,7 +86,7 @@ class Curator:
         worker.subscribe(self._on_ingested)
 
     @property
-    def store(self) -> Store:
+    def store(self) -> CuratorStore:
         return self._store
 
     @property

@@ -16,6 +16,7 @@ import logging
 from collections import Counter
 from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass
+from typing import Protocol
 from urllib.parse import urlsplit
 
 from bot.clock import Clock
@@ -23,7 +24,7 @@ from bot.community import CommunitySettings
 from bot.errors import ExtractError, FetchError, InvalidLink, StorageError
 from bot.links import canonicalize
 from bot.models import Article, Submission, SubmissionState
-from bot.ports import PageReader, Store, Summarizer
+from bot.ports import CommunityStore, IngestQueue, PageReader, SubmissionStore, Summarizer
 
 log = logging.getLogger(__name__)
 # Links in progress per fetch slot: enough that parsing and summarizing (waiting for a CPU
@@ -39,11 +40,16 @@ class IngestResult:
     duplicate_of: Submission | None = None
 
 
+class IngestStore(IngestQueue, SubmissionStore, CommunityStore, Protocol):
+    """The stores the worker uses: the queue it works off, submissions to find duplicates
+    by URL, and communities for their summary settings."""
+
+
 Listener = Callable[[IngestResult], Awaitable[None]]
 
 
 class IngestWorker:
-    def __init__(self, store: Store, reader: PageReader, summarizer: Summarizer,
+    def __init__(self, store: IngestStore, reader: PageReader, summarizer: Summarizer,
                  clock: Clock, concurrency: int = 16) -> None:
         self._store = store
         self._reader = reader

@@ -20,7 +20,21 @@ from bot.models import (
     Summary,
     SummaryPrefs,
 )
-from bot.summarize.cache import SummaryCache
+from bot.records import (
+    AddedSubmission,
+    DigestLink,
+    DigestPlan,
+    DigestRecord,
+    LinkedMessage,
+    PeriodClaim,
+    PeriodNote,
+    PostedDigest,
+)
+from bot.records import Candidate as Candidate  # re-exported: the store's values live there
+from bot.records import QueueEntry as QueueEntry
+from bot.records import Tally as Tally
+from bot.records import VoteRecord as VoteRecord
+from bot.summarize.cache import SummaryCache as SummaryCache
 
 
 class PageReader(Protocol):
@@ -49,100 +63,61 @@ class Summarizer(Protocol):
         ...
 
 
-@dataclass(frozen=True, slots=True)
-class Tally:
-    """Counted votes of one submission: distinct members per direction."""
-
-    up: int = 0
-    down: int = 0
-    both: int = 0  # members among both ``up`` and ``down``: each is one voter
-
-    @property
-    def score(self) -> int:
-        return self.up - self.down
-
-    @property
-    def voters(self) -> int:
-        """Distinct members who voted (the ranking's tie-break)."""
-        return self.up + self.down - self.both
-
-    def counted(self, downvotes: bool) -> Tally:
-        """The tally as the community counts it, the one rule for the queue and the digest:
-        stored down-votes are ignored while down-votes are off (they may remain from a time
-        they were on)."""
-        return self if downvotes or not self.down else Tally(up=self.up)
+# Stores ------------------------------------------------------------------------------------
+# One small port per concern; each consumer takes only the ones it uses, as one Protocol
+# joining them (CuratorStore in bot/curator.py, IngestStore in bot/ingest.py, SchedulerStore
+# in bot/scheduler.py, RecountStore in bot/recount.py).
+# For every store method: it is atomic, and a failure of the underlying database raises
+# StorageError (bot.errors) with a message naming the file and why. Methods documented as
+# idempotent may be replayed freely (e.g. after a redelivered chat event).
 
 
-@dataclass(frozen=True, slots=True)
-class QueueEntry:
-    """One line of the queue: a submission, its votes, and who shared it by name."""
-
-    submission: Submission
-    tally: Tally
-    submitter_names: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Candidate:
-    """A digest candidate as ranking sees it; full rows are loaded only for the chosen few."""
-
-    submission_id: int
-    number: int
-    submitted_at: datetime
-    pinned: bool
-    tally: Tally
-    carried_over: bool = False  # became ready before the period: a carry-over
-
-
-@dataclass(frozen=True, slots=True)
-class VoteRecord:
-    member_id: str
-    emoji: str
-    direction: int
-    message_id: str = ""  # the message reacted on, when the vote comes from a reaction
-    reaction: str = ""  # the platform's own reaction ("👍🏽"), when it differs from ``emoji``
-
-
-class Store(SummaryCache, Protocol):
-    """Persistence for communities, submissions, votes and digests.
-
-    Every method is atomic. Methods documented as idempotent may be replayed freely.
-    Failures of the underlying database raise StorageError.
-    """
+class CommunityStore(Protocol):
+    """Communities (a Discord guild, a Slack workspace, the console), their settings, and
+    one-time notices sent to them."""
 
     async def ensure_community(self, key: str, platform: str, name: str) -> Community:
-        """Return the community, creating it with default settings. Idempotent."""
+        """Return the community, creating it with default settings. Idempotent: an existing
+        community keeps its platform, name and settings."""
         ...
 
-    async def get_community(self, key: str) -> Community | None: ...
+    async def get_community(self, key: str) -> Community | None:
+        """None when unknown. Settings stored badly (e.g. by an older version) load as
+        defaults rather than raising."""
+        ...
 
-    async def save_settings(self, key: str, settings: CommunitySettings) -> None: ...
+    async def save_settings(self, key: str, settings: CommunitySettings) -> None:
+        """Replace the community's settings. Idempotent; an unknown key changes nothing."""
+        ...
 
     async def communities(self) -> list[Community]: ...
+
+    async def first_notice(self, community: str, notice: str, now: datetime) -> bool:
+        """Record a one-time notice; True only the first time for (community, notice)."""
+        ...
+
+
+class MemberStore(Protocol):
+    """Members' display names, so digests and the queue can credit people by name."""
 
     async def upsert_member(self, community: str, member: Member) -> None:
         """Record or rename a member. Idempotent."""
         ...
 
-    async def member_names(self, community: str, ids: Sequence[str]) -> dict[str, str]: ...
+    async def member_names(self, community: str, ids: Sequence[str]) -> dict[str, str]:
+        """Names of the known members among ``ids``; unknown ids are left out."""
+        ...
+
+
+class SubmissionStore(Protocol):
+    """Submitted links: numbering, credit, lookups and moderation."""
 
     async def add_submission(
         self, community: str, url: str, original_url: str, member: Member, now: datetime
-    ) -> tuple[Submission, bool]:
+    ) -> AddedSubmission:
         """Queue ``url`` (canonical) as the next #N, or credit ``member`` on the existing
-        submission of the same URL. Returns (submission, created). Idempotent per member."""
-        ...
-
-    async def link_message(self, community: str, ref: MessageRef, submission_id: int,
-                           role: str) -> None:
-        """Map a chat message ('origin' or 'card') to a submission. Idempotent."""
-        ...
-
-    async def submission_for_message(self, community: str, message_id: str) -> Submission | None:
-        ...
-
-    async def messages_for(self, submission_id: int) -> list[tuple[MessageRef, str]]:
-        """The (message, role) pairs that stand for a submission."""
+        submission of the same (canonical or final) URL. Idempotent per member. Raises
+        StorageError for an unknown community."""
         ...
 
     async def get_submission(self, community: str, number: int) -> Submission | None: ...
@@ -163,8 +138,40 @@ class Store(SummaryCache, Protocol):
         """Submissions in number order, filtered when filters are given."""
         ...
 
+    async def submissions_by_ids(self, ids: Sequence[int]) -> list[Submission]:
+        """Those submissions, in the order of ``ids``; unknown ids are left out."""
+        ...
+
+    async def set_moderation(self, submission_id: int, status: ModerationStatus, *,
+                             pinned: bool | None = None, reason: str = "") -> None:
+        """Set the moderation status (and the pin, unless None). Idempotent."""
+        ...
+
+
+class MessageStore(Protocol):
+    """Which chat messages stand for which submission, so reactions on them count."""
+
+    async def link_message(self, community: str, ref: MessageRef, submission_id: int,
+                           role: str) -> None:
+        """Map a chat message ('origin' or 'card') to a submission. Idempotent."""
+        ...
+
+    async def submission_for_message(self, community: str, message_id: str) -> Submission | None:
+        ...
+
+    async def messages_for(self, submission_id: int) -> list[LinkedMessage]:
+        """The messages that stand for a submission: origins, then cards, each in the order
+        they were linked."""
+        ...
+
+
+class IngestQueue(Protocol):
+    """The fetch pipeline's state of submissions: pending → fetching → ready or failed."""
+
     async def set_state(self, submission_id: int, state: SubmissionState,
-                        reason: str = "") -> None: ...
+                        reason: str = "") -> None:
+        """Set the state (``reason``: why it failed, shown to members). Idempotent."""
+        ...
 
     async def claim(self, submission_id: int) -> Submission | None:
         """Move a pending submission to fetching and count the attempt. None if it was not
@@ -173,19 +180,27 @@ class Store(SummaryCache, Protocol):
 
     async def pending_ids(self) -> list[int]:
         """After a restart: every submission left fetching goes back to pending; returns all
-        pending ids in submission order."""
+        pending ids in submission order. Idempotent."""
         ...
 
     async def mark_ready(self, submission_id: int, article: Article, summary: Summary,
-                         now: datetime) -> None: ...
+                         now: datetime) -> None:
+        """Store what was read and summarized, and make the submission ready."""
+        ...
 
     async def merge_into(self, duplicate_id: int, existing_id: int) -> None:
         """Fold a duplicate found after fetching into the existing submission: its
         submitters, messages and votes move over, and the duplicate is deleted."""
         ...
 
-    async def set_moderation(self, submission_id: int, status: ModerationStatus, *,
-                             pinned: bool | None = None, reason: str = "") -> None: ...
+
+class VoteStore(Protocol):
+    """Members' votes, and the live reactions behind them.
+
+    A vote is a member's vote with one emoji on a submission; reactions on its messages cast
+    it and, with the last of them, end it. A vote cast by number (``direct``) stays until
+    withdrawn by number.
+    """
 
     async def add_vote(self, submission_id: int, member_id: str, emoji: str, direction: int,
                        now: datetime, *, direct: bool = False) -> bool:
@@ -195,7 +210,8 @@ class Store(SummaryCache, Protocol):
         ...
 
     async def remove_vote(self, submission_id: int, member_id: str, emoji: str) -> bool:
-        """Returns False when there was no such vote. Idempotent."""
+        """Withdraw the whole vote, reactions included. Returns False when there was no such
+        vote. Idempotent."""
         ...
 
     async def add_vote_on_message(self, community: str, message_id: str, member_id: str,
@@ -224,10 +240,18 @@ class Store(SummaryCache, Protocol):
     async def replace_votes(self, submission_id: int, votes: Sequence[VoteRecord],
                             now: datetime) -> None:
         """Make the stored reaction votes exactly ``votes`` (a recount); votes cast by number
-        stay. Idempotent."""
+        stay, votes that stay keep their time, and reactions newer than ``now`` stay.
+        Idempotent."""
         ...
 
-    async def tallies(self, submission_ids: Sequence[int]) -> dict[int, Tally]: ...
+    async def tallies(self, submission_ids: Sequence[int]) -> dict[int, Tally]:
+        """Tallies of those submissions; ones without votes are left out."""
+        ...
+
+
+class DigestStore(Protocol):
+    """Each period's digest, claimed before posting and recorded after, so it is posted at
+    most once; and what the digest is built from."""
 
     async def begin_digest(self, community: str, period: str, now: datetime,
                            content: str = "", picks: Sequence[int] = ()) -> bool:
@@ -238,15 +262,33 @@ class Store(SummaryCache, Protocol):
     async def finish_digest(self, community: str, period: str, content: str, now: datetime,
                             published: Sequence[int], url: str = "") -> None:
         """Record the period as posted (``url``: where it can be read, if known) and its picks
-        as published, in one transaction."""
+        as published, in one transaction. Idempotent."""
         ...
 
-    async def digest_plan(self, community: str, period: str) -> tuple[str, list[int]] | None:
-        """(content, pick ids) of a 'posting' claim; None when there is no such claim."""
+    async def abandon_digest(self, community: str, period: str) -> None:
+        """Forget a 'posting' claim whose post did not happen. A posted digest stays.
+        Idempotent."""
         ...
 
-    async def previous_digest(self, community: str, period: str) -> tuple[str, str] | None:
-        """(period, url) of the latest posted digest before ``period``, if any."""
+    async def digest_plan(self, community: str, period: str) -> DigestPlan | None:
+        """What a 'posting' claim was about to post; None when there is no such claim."""
+        ...
+
+    async def digest_record(self, community: str, period: str) -> DigestRecord | None:
+        """A period's digest (claimed or posted), if any."""
+        ...
+
+    async def previous_digest(self, community: str, period: str) -> DigestLink | None:
+        """The latest posted digest before ``period``, if any."""
+        ...
+
+    async def posted_digests(self, community: str) -> list[PostedDigest]:
+        """Every posted digest, newest first."""
+        ...
+
+    async def stale_postings(self, before: datetime) -> list[PeriodClaim]:
+        """'posting' claims started before ``before``: a crash came between claiming and
+        recording."""
         ...
 
     async def digest_candidates(self, community: str, since: datetime, start: datetime,
@@ -256,45 +298,30 @@ class Store(SummaryCache, Protocol):
         tally. Published, dropped and rejected submissions are never candidates."""
         ...
 
-    async def submissions_by_ids(self, ids: Sequence[int]) -> list[Submission]:
-        """Those submissions, in the order of ``ids``; unknown ids are left out."""
-        ...
-
     async def period_totals(self, community: str, start: datetime,
                             end: datetime) -> DigestTotals:
         """The week's numbers: links submitted in [start, end), the members who shared
         them, and the votes cast in it."""
         ...
 
-    async def first_notice(self, community: str, notice: str, now: datetime) -> bool:
-        """Record a one-time notice; True only the first time for (community, notice)."""
-        ...
 
-    async def digest_record(self, community: str, period: str) -> tuple[str, str] | None:
-        """(state, content) of a period's digest, if any."""
-        ...
+class PeriodNotes(Protocol):
+    """What moderators set for one period (week): the digest's intro and the voting lock."""
 
-    async def posted_digests(self, community: str) -> list[tuple[str, str, datetime]]:
-        """(period, content, posted_at) of every posted digest, newest first."""
-        ...
-
-    async def abandon_digest(self, community: str, period: str) -> None:
-        """Forget a 'posting' claim whose post did not happen."""
-        ...
-
-    async def stale_postings(self, before: datetime) -> list[tuple[str, str]]:
-        """(community, period) of 'posting' claims started before ``before``: a crash came
-        between claiming and recording."""
-        ...
-
-    async def period_note(self, community: str, period: str) -> tuple[str, bool]:
-        """(intro, voting locked) of a period; ("", False) when nothing was set."""
+    async def period_note(self, community: str, period: str) -> PeriodNote:
+        """The period's note; PeriodNote("", False) when nothing was set."""
         ...
 
     async def set_period_note(self, community: str, period: str, *, intro: str | None = None,
                               locked: bool | None = None) -> None:
-        """Set the intro and/or the voting lock of a period. Idempotent."""
+        """Set the intro and/or the voting lock of a period (None leaves it). Idempotent."""
         ...
+
+
+class Store(CommunityStore, MemberStore, SubmissionStore, MessageStore, IngestQueue,
+            VoteStore, DigestStore, PeriodNotes, SummaryCache, Protocol):
+    """Every store port at once: what a storage backend implements, what the composition
+    root (digestif/bootstrap.py) opens and the contract suite (tests/storage/) checks."""
 
 
 class Notifier(Protocol):

@@ -7,10 +7,18 @@ import asyncio
 import logging
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Protocol
 
 from bot.community import Community, CommunitySettings
 from bot.models import Submission
-from bot.ports import SeenReaction, Store, VoteRecord, VoteRecounter
+from bot.ports import (
+    MessageStore,
+    SeenReaction,
+    SubmissionStore,
+    VoteRecord,
+    VoteRecounter,
+    VoteStore,
+)
 from bot.votes import decide
 
 log = logging.getLogger(__name__)
@@ -18,7 +26,12 @@ log = logging.getLogger(__name__)
 CONCURRENCY = 4  # the recounter paces itself against rate limits; this bounds our side
 
 
-async def recount(store: Store, recounter: VoteRecounter, community: Community,
+class RecountStore(SubmissionStore, MessageStore, VoteStore, Protocol):
+    """The stores a recount uses: the submissions, the messages that stand for them, and
+    their votes."""
+
+
+async def recount(store: RecountStore, recounter: VoteRecounter, community: Community,
                   submission_ids: Sequence[int], now: datetime) -> int:
     """Replace the stored votes of each submission with what the platform reports. A
     submission without messages, or whose platform cannot tell, keeps its votes. A failing

@@ -21,13 +21,15 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from bot.clock import Clock
 from bot.community import Community
 from bot.errors import DigestifError, StorageError
 from bot.period import period_containing, previous_period
-from bot.ports import Store
+from bot.ports import CommunityStore, DigestStore
 from bot.publishing import Mode, Outcome, Publishing
+from bot.records import PeriodClaim
 
 log = logging.getLogger(__name__)
 
@@ -40,8 +42,13 @@ STALE_CLAIM = timedelta(minutes=10)
 MAX_SLEEP = 3600.0  # wake at least hourly, so changed settings are picked up
 
 
+class SchedulerStore(DigestStore, CommunityStore, Protocol):
+    """The stores the scheduler uses: every community, its one-time notices, and its
+    digests' claims and records."""
+
+
 class Scheduler:
-    def __init__(self, store: Store, publishing: Publishing, clock: Clock,
+    def __init__(self, store: SchedulerStore, publishing: Publishing, clock: Clock,
                  grace: timedelta, hint: Hint | None = None) -> None:
         self._store = store
         self._publishing = publishing
@@ -50,7 +57,7 @@ class Scheduler:
         self._hint = hint
         self._settled: set[tuple[str, str]] = set()  # (community, period) needing no work
 
-    async def reconcile(self, now: datetime | None = None) -> list[tuple[str, str]]:
+    async def reconcile(self, now: datetime | None = None) -> list[PeriodClaim]:
         """Settle claims a crash left in 'posting' as posted. Returns them."""
         now = now or self._clock()
         stale = await self._store.stale_postings(now - STALE_CLAIM)

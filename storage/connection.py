@@ -121,14 +121,14 @@ class SqliteConnection:
             # a migration and its version number commit together.
             async with self._tx() as db:
                 rows = await db.execute_fetchall("PRAGMA user_version")
-                if version <= next(iter(rows))[0]:
+                if version <= next(iter(rows))["user_version"]:
                     continue
                 await _apply(db, sql, version)
             log.info("database migrated to version %d", version)
 
     async def _user_version(self) -> int:
         rows = await self._fetch("PRAGMA user_version")
-        return int(rows[0][0])
+        return int(rows[0]["user_version"])
 
     @asynccontextmanager
     async def _tx(self) -> AsyncIterator[aiosqlite.Connection]:

@@ -1,0 +1,75 @@
+"""Communities, one-time notices and members on SQLite (bot.ports.CommunityStore and
+MemberStore)."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from datetime import datetime
+
+from bot.community import Community, CommunitySettings
+from bot.models import Member
+from storage.connection import SqliteConnection, iso
+
+_COMMUNITY = "SELECT key, platform, name, settings FROM communities"
+
+
+def _community(row: sqlite3.Row) -> Community:
+    return Community(row["key"], row["platform"], row["name"],
+                     CommunitySettings.from_json(row["settings"]))
+
+
+class SqliteCommunities(SqliteConnection):
+    """Implements bot.ports.CommunityStore."""
+
+    async def ensure_community(self, key: str, platform: str, name: str) -> Community:
+        await self._write(
+            "INSERT INTO communities (key, platform, name) VALUES (?, ?, ?) "
+            "ON CONFLICT (key) DO NOTHING",
+            (key, platform, name),
+        )
+        community = await self.get_community(key)
+        assert community is not None
+        return community
+
+    async def get_community(self, key: str) -> Community | None:
+        rows = await self._fetch(f"{_COMMUNITY} WHERE key = ?", (key,))
+        return _community(rows[0]) if rows else None
+
+    async def communities(self) -> list[Community]:
+        return [_community(row) for row in await self._fetch(_COMMUNITY)]
+
+    async def save_settings(self, key: str, settings: CommunitySettings) -> None:
+        await self._write(
+            "UPDATE communities SET settings = ? WHERE key = ?", (settings.to_json(), key)
+        )
+
+    async def first_notice(self, community: str, notice: str, now: datetime) -> bool:
+        changed = await self._write(
+            "INSERT INTO notices (community, notice, sent_at) VALUES (?, ?, ?) "
+            "ON CONFLICT DO NOTHING",
+            (community, notice, iso(now)),
+        )
+        return changed > 0
+
+
+class SqliteMembers(SqliteConnection):
+    """Implements bot.ports.MemberStore."""
+
+    async def upsert_member(self, community: str, member: Member) -> None:
+        await self._write(
+            "INSERT INTO members (community, id, name, is_bot) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (community, id) DO UPDATE SET name = excluded.name, "
+            "is_bot = excluded.is_bot WHERE name != excluded.name OR is_bot != excluded.is_bot",
+            (community, member.id, member.name, int(member.is_bot)),
+        )
+
+    async def member_names(self, community: str, ids: Sequence[str]) -> dict[str, str]:
+        if not ids:
+            return {}
+        marks = ",".join("?" * len(ids))
+        rows = await self._fetch(
+            f"SELECT id, name FROM members WHERE community = ? AND id IN ({marks})",
+            (community, *ids),
+        )
+        return {row["id"]: row["name"] for row in rows}

@@ -1,0 +1,215 @@
+"""Submissions, the messages that stand for them, and their fetch state on SQLite
+(bot.ports.SubmissionStore, MessageStore and IngestQueue)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from bot.errors import StorageError
+from bot.events import MessageRef
+from bot.models import (
+    Article,
+    Member,
+    ModerationStatus,
+    Submission,
+    SubmissionState,
+    Summary,
+)
+from bot.records import AddedSubmission, LinkedMessage
+from storage.connection import SqliteConnection, iso
+from storage.rows import SELECT_SUBMISSIONS, submission_from_row
+
+
+class SqliteSubmissions(SqliteConnection):
+    """Implements bot.ports.SubmissionStore."""
+
+    async def add_submission(
+        self, community: str, url: str, original_url: str, member: Member, now: datetime
+    ) -> AddedSubmission:
+        async with self._tx() as db:
+            rows = list(await db.execute_fetchall(
+                "SELECT id FROM submissions WHERE community = ? AND (url = ? OR final_url = ?)",
+                (community, url, url),
+            ))
+            created = not rows
+            if created:
+                cursor = await db.execute(
+                    "UPDATE communities SET next_number = next_number + 1 WHERE key = ? "
+                    "RETURNING next_number - 1 AS number",
+                    (community,),
+                )
+                number_row = await cursor.fetchone()
+                if number_row is None:
+                    raise StorageError(f"unknown community {community!r}")
+                cursor = await db.execute(
+                    "INSERT INTO submissions (community, number, url, original_url, submitted_by,"
+                    " submitted_at) VALUES (?, ?, ?, ?, ?, ?)",
+                    (community, number_row["number"], url, original_url, member.id, iso(now)),
+                )
+                submission_id = cursor.lastrowid
+            else:
+                submission_id = rows[0]["id"]
+            await db.execute(
+                "INSERT INTO submitters (submission_id, member_id, position) VALUES (?, ?, "
+                "(SELECT count(*) FROM submitters WHERE submission_id = ?)) "
+                "ON CONFLICT DO NOTHING",
+                (submission_id, member.id, submission_id),
+            )
+            found = await db.execute_fetchall(f"{SELECT_SUBMISSIONS} WHERE s.id = ?",
+                                              (submission_id,))
+        return AddedSubmission(submission_from_row(next(iter(found))), created)
+
+    async def get_submission(self, community: str, number: int) -> Submission | None:
+        rows = await self._fetch(
+            f"{SELECT_SUBMISSIONS} WHERE s.community = ? AND s.number = ?", (community, number)
+        )
+        return submission_from_row(rows[0]) if rows else None
+
+    async def get_submission_by_id(self, submission_id: int) -> Submission | None:
+        rows = await self._fetch(f"{SELECT_SUBMISSIONS} WHERE s.id = ?", (submission_id,))
+        return submission_from_row(rows[0]) if rows else None
+
+    async def submissions_by_ids(self, ids: Sequence[int]) -> list[Submission]:
+        if not ids:
+            return []
+        rows = await self._fetch(
+            f"{SELECT_SUBMISSIONS} WHERE s.id IN ({','.join('?' * len(ids))})", ids)
+        found = {row["id"]: submission_from_row(row) for row in rows}
+        return [found[i] for i in ids if i in found]
+
+    async def find_by_url(self, community: str, url: str) -> Submission | None:
+        rows = await self._fetch(
+            f"{SELECT_SUBMISSIONS} WHERE s.community = ? AND (s.url = ? OR s.final_url = ?) "
+            "ORDER BY s.number LIMIT 1",
+            (community, url, url),
+        )
+        return submission_from_row(rows[0]) if rows else None
+
+    async def list_submissions(
+        self,
+        community: str,
+        *,
+        states: Sequence[SubmissionState] = (),
+        statuses: Sequence[ModerationStatus] = (),
+    ) -> list[Submission]:
+        sql = f"{SELECT_SUBMISSIONS} WHERE s.community = ?"
+        params: list[Any] = [community]
+        for column, values in (("state", states), ("status", statuses)):
+            if values:
+                sql += f" AND s.{column} IN ({','.join('?' * len(values))})"
+                params.extend(str(v) for v in values)
+        rows = await self._fetch(sql + " ORDER BY s.number", params)
+        return [submission_from_row(r) for r in rows]
+
+    async def set_moderation(self, submission_id: int, status: ModerationStatus, *,
+                             pinned: bool | None = None, reason: str = "") -> None:
+        await self._write(
+            "UPDATE submissions SET status = ?, pinned = coalesce(?, pinned), reject_reason = ? "
+            "WHERE id = ?",
+            (str(status), None if pinned is None else int(pinned), reason, submission_id),
+        )
+
+
+class SqliteMessages(SqliteConnection):
+    """Implements bot.ports.MessageStore."""
+
+    async def link_message(self, community: str, ref: MessageRef, submission_id: int,
+                           role: str) -> None:
+        await self._write(
+            "INSERT INTO messages (community, channel, message_id, submission_id, role) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            (community, ref.channel, ref.message_id, submission_id, role),
+        )
+
+    async def submission_for_message(self, community: str, message_id: str) -> Submission | None:
+        rows = await self._fetch(
+            f"{SELECT_SUBMISSIONS} JOIN messages m ON m.submission_id = s.id "
+            "WHERE m.community = ? AND m.message_id = ?",
+            (community, message_id),
+        )
+        return submission_from_row(rows[0]) if rows else None
+
+    async def messages_for(self, submission_id: int) -> list[LinkedMessage]:
+        rows = await self._fetch(
+            "SELECT channel, message_id, role FROM messages WHERE submission_id = ? "
+            "ORDER BY role DESC, rowid",
+            (submission_id,),
+        )
+        return [LinkedMessage(MessageRef(r["channel"], r["message_id"]), r["role"])
+                for r in rows]
+
+
+class SqliteIngestQueue(SqliteConnection):
+    """Implements bot.ports.IngestQueue."""
+
+    async def set_state(self, submission_id: int, state: SubmissionState,
+                        reason: str = "") -> None:
+        await self._write(
+            "UPDATE submissions SET state = ?, failure_reason = ? WHERE id = ?",
+            (str(state), reason, submission_id),
+        )
+
+    async def claim(self, submission_id: int) -> Submission | None:
+        async with self._tx() as db:
+            cursor = await db.execute(
+                "UPDATE submissions SET state = 'fetching', attempts = attempts + 1 "
+                "WHERE id = ? AND state = 'pending' RETURNING id",
+                (submission_id,),
+            )
+            if not await cursor.fetchall():
+                return None
+            rows = await db.execute_fetchall(f"{SELECT_SUBMISSIONS} WHERE s.id = ?",
+                                             (submission_id,))
+        return submission_from_row(next(iter(rows)))
+
+    async def pending_ids(self) -> list[int]:
+        async with self._tx() as db:
+            await db.execute("UPDATE submissions SET state = 'pending' WHERE state = 'fetching'")
+            rows = await db.execute_fetchall(
+                "SELECT id FROM submissions WHERE state = 'pending' ORDER BY id"
+            )
+        return [row["id"] for row in rows]
+
+    async def mark_ready(self, submission_id: int, article: Article, summary: Summary,
+                         now: datetime) -> None:
+        await self._write(
+            "UPDATE submissions SET state = 'ready', title = ?, authors = ?, site_name = ?, "
+            "published = ?, language = ?, description = ?, kind = ?, flag = ?, summary = ?, "
+            "summary_source = ?, final_url = ?, ready_at = ?, failure_reason = '' WHERE id = ?",
+            (
+                article.title, json.dumps(list(article.authors), ensure_ascii=False),
+                article.site_name, article.published, article.language, article.description,
+                str(article.kind), str(article.flag) if article.flag else None, summary.text,
+                str(summary.source), article.url, iso(now), submission_id,
+            ),
+        )
+
+    async def merge_into(self, duplicate_id: int, existing_id: int) -> None:
+        async with self._tx() as db:
+            await db.execute(
+                "INSERT INTO submitters (submission_id, member_id, position) "
+                "SELECT ?, member_id, position + 1000 FROM submitters WHERE submission_id = ? "
+                "ON CONFLICT DO NOTHING",
+                (existing_id, duplicate_id),
+            )
+            await db.execute(
+                "UPDATE messages SET submission_id = ? WHERE submission_id = ?",
+                (existing_id, duplicate_id),
+            )
+            await db.execute(
+                "INSERT INTO votes (submission_id, member_id, emoji, direction, created_at, "
+                "direct) SELECT ?, member_id, emoji, direction, created_at, direct FROM votes "
+                "WHERE submission_id = ? ON CONFLICT DO NOTHING",
+                (existing_id, duplicate_id),
+            )
+            await db.execute(
+                "INSERT INTO reactions (submission_id, member_id, emoji, message_id, reaction, "
+                "direction, created_at) SELECT ?, member_id, emoji, message_id, reaction, "
+                "direction, created_at FROM reactions WHERE submission_id = ? "
+                "ON CONFLICT DO NOTHING",
+                (existing_id, duplicate_id),
+            )
+            await db.execute("DELETE FROM submissions WHERE id = ?", (duplicate_id,))

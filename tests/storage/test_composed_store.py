@@ -1,0 +1,106 @@
+"""SqliteStore is one class per port composed on one connection; named results read by field.
+
+The contract suites (test_*_contract.py) check the behaviour of the composed store; this
+checks the composition itself: each port's class implements exactly its port, no method is
+defined twice (so none silently hides another), and a port's class works on its own.
+"""
+
+from __future__ import annotations
+
+import inspect
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from bot import ports
+from bot.events import MessageRef
+from bot.models import Member, Summary, SummarySource
+from bot.records import PeriodNote
+from storage.communities import SqliteCommunities, SqliteMembers
+from storage.connection import SqliteConnection
+from storage.digests import SqliteDigests, SqlitePeriodNotes
+from storage.sqlite import SqliteStore
+from storage.submissions import SqliteIngestQueue, SqliteMessages, SqliteSubmissions
+from storage.summaries import SqliteSummaryCache
+from storage.votes import SqliteVotes
+
+NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
+PORTS: dict[type, type] = {
+    SqliteCommunities: ports.CommunityStore,
+    SqliteMembers: ports.MemberStore,
+    SqliteSubmissions: ports.SubmissionStore,
+    SqliteMessages: ports.MessageStore,
+    SqliteIngestQueue: ports.IngestQueue,
+    SqliteVotes: ports.VoteStore,
+    SqliteDigests: ports.DigestStore,
+    SqlitePeriodNotes: ports.PeriodNotes,
+    SqliteSummaryCache: ports.SummaryCache,
+}
+
+
+def _methods(cls: type) -> set[str]:
+    """Public methods a class (or protocol) defines itself, not inherited ones."""
+    return {name for name, value in vars(cls).items()
+            if not name.startswith("_") and inspect.isfunction(value)}
+
+
+def test_each_port_class_implements_exactly_its_port() -> None:
+    for implementation, port in PORTS.items():
+        assert _methods(implementation) == _methods(port), implementation.__name__
+
+
+def test_the_composed_store_is_every_port_once_and_adds_nothing() -> None:
+    parts = [c for c in SqliteStore.__mro__ if c not in (SqliteStore, SqliteConnection, object)]
+    assert set(parts) == set(PORTS)
+    seen: dict[str, str] = {}
+    for part in parts:
+        for name in _methods(part):
+            assert name not in seen, f"{name} in both {seen[name]} and {part.__name__}"
+            seen[name] = part.__name__
+    assert _methods(SqliteStore) == set()
+    every_port = set().union(*(_methods(p) for p in PORTS.values()))
+    assert set(seen) == every_port
+
+
+async def test_a_port_class_opened_alone_shares_the_database(tmp_path: Path) -> None:
+    path = tmp_path / "shared.sqlite3"
+    summary = Summary("Short.", SummarySource.OFFLINE)
+    async with SqliteStore(path) as store:
+        await store.ensure_community("c", "console", "C")
+        await store.put("k", summary)
+    async with SqliteSummaryCache(path) as cache, SqliteCommunities(path) as communities:
+        assert await cache.get("k") == summary
+        assert [c.key for c in await communities.communities()] == ["c"]
+
+
+async def test_results_read_by_field_name(tmp_path: Path) -> None:
+    async with SqliteStore(tmp_path / "named.sqlite3") as store:
+        await store.ensure_community("c", "console", "C")
+        added = await store.add_submission("c", "https://x.test/a", "a", Member("u1", "A"), NOW)
+        assert added.created and added.submission.number == 1
+        again = await store.add_submission("c", "https://x.test/a", "a", Member("u2", "B"), NOW)
+        assert not again.created and again.submission.submitters == ("u1", "u2")
+
+        await store.link_message("c", MessageRef("ch", "m1"), added.submission.id, "origin")
+        await store.link_message("c", MessageRef("ch", "m2"), added.submission.id, "card")
+        linked = await store.messages_for(added.submission.id)
+        assert [(m.ref.message_id, m.role) for m in linked] == [("m1", "origin"),
+                                                                ("m2", "card")]
+
+        assert await store.period_note("c", "2026-W47") == PeriodNote("", False)
+        await store.set_period_note("c", "2026-W47", locked=True)
+        assert (await store.period_note("c", "2026-W47")).locked
+
+        assert await store.begin_digest("c", "2026-W47", NOW, "{}", [added.submission.id])
+        plan = await store.digest_plan("c", "2026-W47")
+        assert plan is not None and plan.picks == [added.submission.id]
+        record = await store.digest_record("c", "2026-W47")
+        assert record is not None and record.state == "posting"
+        stale = await store.stale_postings(NOW + timedelta(hours=1))
+        assert [(s.community, s.period) for s in stale] == [("c", "2026-W47")]
+
+        await store.finish_digest("c", "2026-W47", "{}", NOW, [added.submission.id],
+                                  "https://chat.test/1")
+        previous = await store.previous_digest("c", "2026-W48")
+        assert previous is not None and previous.url == "https://chat.test/1"
+        posted = await store.posted_digests("c")
+        assert [(p.period, p.posted_at) for p in posted] == [("2026-W47", NOW)]
