@@ -20,7 +20,7 @@ from bot.config import Settings
 from bot.cpu import CpuPool
 from bot.curator import Curator
 from bot.digests import DigestService
-from bot.editor import Editor
+from bot.editor import PENDING_WAIT, Editor
 from bot.ingest import IngestWorker
 from bot.ports import PageReader, Store, Summarizer
 from bot.scheduler import Scheduler
@@ -61,9 +61,11 @@ def configured_platforms(settings: Settings) -> list[str]:
 @asynccontextmanager
 async def open_app(settings: Settings, clock: Clock = system_clock, *, schedule: bool = False,
                    store: Store | None = None, reader: PageReader | None = None,
-                   summarizer: Summarizer | None = None) -> AsyncIterator[App]:
+                   summarizer: Summarizer | None = None,
+                   pending_wait: float = PENDING_WAIT) -> AsyncIterator[App]:
     """Everything, opened; ``schedule`` also runs the weekly digest scheduler (for `run` and
-    `console`, not for one-shot commands)."""
+    `console`, not for one-shot commands). ``pending_wait``: seconds `/digest post` waits for
+    the week's links still being read."""
     from bot.reader import build_reader
     from bot.summarize import build_summarizer
 
@@ -87,7 +89,7 @@ async def open_app(settings: Settings, clock: Clock = system_clock, *, schedule:
         await worker.start()
         stack.push_async_callback(worker.close)
         digests = DigestService(store, summarizer, clock)
-        editor = Editor(curator, digests, worker)
+        editor = Editor(curator, digests, worker, pending_wait)
         scheduler = Scheduler(store, editor, digests, clock,
                               timedelta(hours=settings.schedule_grace_hours),
                               hint=curator.tell_moderators)
