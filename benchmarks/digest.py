@@ -17,13 +17,14 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.community import Community, CommunitySettings
-from bot.compose import Composer
+from bot.config import Settings
 from bot.period import period_containing
 from bot.render.feed import render_feed
 from bot.render.html import render_html
 from bot.render.json import render_json
 from bot.render.markdown import render_markdown
 from bot.summarize.offline import OfflineSummarizer
+from digestif.bootstrap import open_app
 from storage.sqlite import SqliteStore
 
 SUBMISSIONS, VOTES, MEMBERS = 10_000, 50_000, 800
@@ -65,21 +66,25 @@ async def _fill(store: SqliteStore, start_iso: str) -> None:
 
 async def main() -> None:
     settings = CommunitySettings()
+    now = datetime(2026, 11, 26, 12, tzinfo=UTC)
     with tempfile.TemporaryDirectory() as tmp:
-        async with SqliteStore(Path(tmp) / "digest.sqlite3") as store:
-            now = datetime(2026, 11, 26, 12, tzinfo=UTC)
+        path = Path(tmp) / "digest.sqlite3"
+        # The store is opened here (the fill writes its tables in bulk) and handed to the app.
+        async with SqliteStore(path) as store, \
+                open_app(Settings(db_path=path, cpu_workers=0), lambda: now, store=store,
+                         summarizer=OfflineSummarizer()) as app:
             period = period_containing(now, settings)
             await _fill(store, (period.start + timedelta(hours=1)).isoformat())
-            service = Composer(store, OfflineSummarizer())
+            service = app.publishing
             community = Community("big", "console", "Big Club", settings)
-            await service.build(community, period)  # warm the page cache, as a live bot is
+            await service.export(community, period)  # warm the page cache, as a live bot is
             # The median of a few runs: the figure should not hinge on one scheduler hiccup.
             timings: dict[str, float] = {}
-            digest = await service.build(community, period)
+            digest = await service.export(community, period)
             samples = []
             for _ in range(RUNS):
                 t0 = time.perf_counter()
-                digest = await service.build(community, period)
+                digest = await service.export(community, period)
                 samples.append(time.perf_counter() - t0)
             timings["build"] = statistics.median(samples)
             posted = [(period.key, render_json(digest), now)] * 52

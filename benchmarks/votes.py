@@ -18,10 +18,11 @@ from pathlib import Path
 import aiosqlite
 
 from bot.clock import system_clock
-from bot.curator import Curator
+from bot.config import Settings
 from bot.events import MessageRef, ReactionChanged
-from bot.ingest import IngestWorker
 from bot.models import Article, Member, Summary, SummaryPrefs, SummarySource
+from bot.ports import Store
+from digestif.bootstrap import open_app
 from storage.sqlite import SqliteStore
 
 EVENTS, SUBMISSIONS, MEMBERS = 20_000, 500, 300
@@ -29,7 +30,7 @@ COMMUNITY = "bench"
 
 
 class _Unused:
-    """The benchmark never ingests; these satisfy the worker's ports."""
+    """The benchmark never ingests; these stand in for the reader and summarizer ports."""
 
     async def read(self, url: str) -> Article:
         raise NotImplementedError
@@ -57,7 +58,7 @@ def _events(rng: random.Random) -> list[ReactionChanged]:
     return events
 
 
-async def _setup(store: SqliteStore) -> None:
+async def _setup(store: Store) -> None:
     await store.ensure_community(COMMUNITY, "console", COMMUNITY)
     now = datetime.now(UTC)
     for i in range(SUBMISSIONS):
@@ -67,11 +68,12 @@ async def _setup(store: SqliteStore) -> None:
 
 
 async def core_run(path: Path, events: list[ReactionChanged]) -> tuple[float, list[float]]:
-    async with SqliteStore(path) as store:
-        await _setup(store)
-        unused = _Unused()
-        worker = IngestWorker(store, unused, unused, system_clock)
-        curator = Curator(store, worker, system_clock)
+    unused = _Unused()
+    # The app as `digestif run` builds it (its SQLite store from the settings), minus ingest.
+    settings = Settings(db_path=path, cpu_workers=0)
+    async with open_app(settings, system_clock, reader=unused, summarizer=unused) as app:
+        await _setup(app.store)
+        curator = app.curator
         await curator.known_community(COMMUNITY)
         latencies = []
         start = time.perf_counter()

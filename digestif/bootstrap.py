@@ -22,7 +22,7 @@ from bot.curator import Curator
 from bot.editor import Editor
 from bot.ingest import IngestWorker
 from bot.ports import PageReader, Store, Summarizer
-from bot.publishing import Publishing
+from bot.publishing import PENDING_WAIT, Publishing
 from bot.scheduler import Scheduler
 
 Serve = Callable[[App], Awaitable[None]]
@@ -61,9 +61,11 @@ def configured_platforms(settings: Settings) -> list[str]:
 @asynccontextmanager
 async def open_app(settings: Settings, clock: Clock = system_clock, *, schedule: bool = False,
                    store: Store | None = None, reader: PageReader | None = None,
-                   summarizer: Summarizer | None = None) -> AsyncIterator[App]:
+                   summarizer: Summarizer | None = None,
+                   pending_wait: float = PENDING_WAIT) -> AsyncIterator[App]:
     """Everything, opened; ``schedule`` also runs the weekly digest scheduler (for `run` and
-    `console`, not for one-shot commands)."""
+    `console`, not for one-shot commands). ``pending_wait``: seconds `/digest post` waits for
+    the week's links still being read."""
     from bot.reader import build_reader
     from bot.summarize import build_summarizer
 
@@ -86,7 +88,7 @@ async def open_app(settings: Settings, clock: Clock = system_clock, *, schedule:
         curator = Curator(store, worker, clock, settings.max_links_per_message)
         await worker.start()
         stack.push_async_callback(worker.close)
-        publishing = Publishing(store, summarizer, clock, worker)
+        publishing = Publishing(store, summarizer, clock, worker, pending_wait)
         editor = Editor(curator, store, clock)
         scheduler = Scheduler(store, publishing, clock,
                               timedelta(hours=settings.schedule_grace_hours),

@@ -48,8 +48,8 @@ async def test_post_waits_for_the_weeks_links_still_being_read(tmp_path: Path) -
 async def test_post_says_how_many_are_still_being_read_and_posts_now_on_request(
         tmp_path: Path) -> None:
     out = io.StringIO()
-    async with PageServer() as pages, open_app(_settings(tmp_path)) as app:
-        app.publishing.pending_wait = 0.2  # the links below are held for good
+    # The links below are held for good: wait for them only briefly.
+    async with PageServer() as pages, open_app(_settings(tmp_path), pending_wait=0.2) as app:
         pages.add("/posts/quantization", html=article("quantization"))
         gates = [pages.hold(f"/posts/held{i}", html=article("moe")) for i in range(2)]
         console = ConsoleAdapter(app, "local", "ada", out=out, moderator=True)

@@ -10,12 +10,9 @@ from pathlib import Path
 
 from bot.community import SummaryPrefs
 from bot.config import Settings
-from bot.curator import Curator
 from bot.events import LinkPosted
-from bot.ingest import IngestWorker
 from bot.models import Article, Member, SubmissionState, Summary
-from bot.reader import build_reader
-from storage.sqlite import SqliteStore
+from digestif.bootstrap import open_app
 from tests.e2e.pages import article
 from tests.fakes.pipeline import FakeClock, FakeSummarizer
 from tests.fakes.web import Gate, PageServer
@@ -51,37 +48,31 @@ async def test_links_waiting_for_cpu_work_free_their_fetch_slot(tmp_path: Path) 
                         fetch_allow_networks=(ipaddress.ip_network("127.0.0.0/8"),))
     summarizer = HeldSummarizer()
     clock = FakeClock()
-    async with PageServer() as pages, SqliteStore(settings.database) as store, \
-            build_reader(settings) as reader:
+    # The real reader (and its fetch limits) from the settings; only the summarizer is held.
+    async with PageServer() as pages, open_app(settings, clock, summarizer=summarizer) as app:
+        curator = app.curator
         for name in ("a", "b"):
             pages.add(f"/{name}", html=article("moe"))
         held = [pages.hold(f"/held{i}", html=article("evals")) for i in range(3)]
-        worker = IngestWorker(store, reader, summarizer, clock,
-                              concurrency=settings.ingest_concurrency)
-        curator = Curator(store, worker, clock)
         await curator.community("c", "console")
-        await worker.start()
-        try:
-            member = Member("m", "m")
-            await curator.post_link(LinkPosted("c", member, f"{pages.url('/a')} "
-                                                            f"{pages.url('/b')}"))
-            async with asyncio.timeout(30):  # both fetched, both now wait for their summary
-                for _ in range(2):
-                    await summarizer.waiting.get()
-            await curator.post_link(LinkPosted("c", member, " ".join(
-                pages.url(f"/held{i}") for i in range(3))))
-            # Both fetch slots are free again: two of the next links are being fetched...
-            await until_entered(held, 2)
-            # ...and never a third while they are.
-            assert sum(g.entered.is_set() for g in held) == 2
-            first = next(g for g in held if g.entered.is_set())
-            first.release.set()
-            await until_entered(held, 3)
-            for gate in held:
-                gate.release.set()
-            summarizer.release.set()
-            await curator.wait_idle()
-            ready = await store.list_submissions("c", states=[SubmissionState.READY])
-            assert len(ready) == 5
-        finally:
-            await worker.close()
+        member = Member("m", "m")
+        await curator.post_link(LinkPosted("c", member, f"{pages.url('/a')} "
+                                                        f"{pages.url('/b')}"))
+        async with asyncio.timeout(30):  # both fetched, both now wait for their summary
+            for _ in range(2):
+                await summarizer.waiting.get()
+        await curator.post_link(LinkPosted("c", member, " ".join(
+            pages.url(f"/held{i}") for i in range(3))))
+        # Both fetch slots are free again: two of the next links are being fetched...
+        await until_entered(held, 2)
+        # ...and never a third while they are.
+        assert sum(g.entered.is_set() for g in held) == 2
+        first = next(g for g in held if g.entered.is_set())
+        first.release.set()
+        await until_entered(held, 3)
+        for gate in held:
+            gate.release.set()
+        summarizer.release.set()
+        await curator.wait_idle()
+        ready = await app.store.list_submissions("c", states=[SubmissionState.READY])
+        assert len(ready) == 5

@@ -10,13 +10,16 @@ from pathlib import Path
 
 import pytest
 
+from bot.app import App
 from bot.community import Community
+from bot.config import Settings
 from bot.curator import Curator
 from bot.digest import Digest
 from bot.events import LinkPosted, MessageRef, ReactionChanged, ReactionsCleared
-from bot.ingest import IngestWorker
 from bot.models import Member, PageFlag, SubmissionState
-from bot.publishing import Mode, Outcome, Publishing
+from bot.ports import Store
+from bot.publishing import Mode, Outcome
+from digestif.bootstrap import open_app
 from storage.sqlite import SqliteStore
 from tests.fakes.pipeline import FakeClock, FakeReader, FakeSummarizer, RecordingNotifier
 
@@ -29,12 +32,18 @@ C = "club"
 
 @dataclass
 class Core:
-    store: SqliteStore
+    app: App
     reader: FakeReader
-    worker: IngestWorker
-    curator: Curator
     notifier: RecordingNotifier
     clock: FakeClock
+
+    @property
+    def store(self) -> Store:
+        return self.app.store
+
+    @property
+    def curator(self) -> Curator:
+        return self.app.curator
 
     async def post(self, member: Member, text: str, message_id: str = "m") -> list[str]:
         outcomes = await self.curator.post_link(
@@ -49,18 +58,17 @@ class Core:
         return outcome.counted and outcome.changed
 
 
-async def _core(path: Path, reader: FakeReader, clock: FakeClock) -> AsyncIterator[Core]:
-    async with SqliteStore(path) as store:
-        worker = IngestWorker(store, reader, FakeSummarizer(), clock, concurrency=4)
-        curator = Curator(store, worker, clock)
+async def _core(path: Path, reader: FakeReader, clock: FakeClock,
+                summarizer: FakeSummarizer | None = None) -> AsyncIterator[Core]:
+    """The whole app from the composition root, on SQLite at ``path``, with fakes at the
+    reader and summarizer ports and a console notifier that records what it is told."""
+    settings = Settings(db_path=path, ingest_concurrency=4, cpu_workers=0)
+    async with open_app(settings, clock, reader=reader,
+                        summarizer=summarizer or FakeSummarizer()) as app:
         notifier = RecordingNotifier()
-        curator.add_notifier("console", notifier)
-        await curator.community(C, "console")
-        await worker.start()
-        try:
-            yield Core(store, reader, worker, curator, notifier, clock)
-        finally:
-            await worker.close()
+        app.register_platform("console", notifier)
+        await app.curator.community(C, "console")
+        yield Core(app, reader, notifier, clock)
 
 
 @pytest.fixture
@@ -171,7 +179,7 @@ async def test_digest_ranks_by_votes_and_flags_stubs(core: Core) -> None:
         await core.post(ADA, f"https://news.test/{name}", f"m{i}")
     for member, message in [(GRACE, "m1"), (LINUS, "m1"), (GRACE, "m2"), (GRACE, "m3")]:
         assert await core.react(member, message)
-    publishing = Publishing(core.store, FakeSummarizer(), core.clock)
+    publishing = core.app.publishing
     community = await core.curator.known_community(C)
     digest = await publishing.export(community, publishing.period(community))
     assert [(i.number, i.score) for i in digest.picks] == [(2, 2), (3, 1), (4, 1)]

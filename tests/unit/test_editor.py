@@ -68,14 +68,12 @@ async def _desk(tmp_path: Path, clock: FakeClock, summarizer: FakeSummarizer | N
                    text=f"Story {name} is about models. " * 20, authors=("Kim",),
                    site_name="News", kind=SourceKind.PAPER if name == "e" else
                    SourceKind.ARTICLE)
-    async for core in _core(tmp_path / "desk.sqlite3", reader, clock):
-        publishing = Publishing(core.store, summarizer or FakeSummarizer(), clock)
-        editor = Editor(core.curator, core.store, clock)
+    async for core in _core(tmp_path / "desk.sqlite3", reader, clock, summarizer):
         publisher = Publisher()
-        publishing.register("console", publisher)
+        core.app.register_platform("console", core.notifier, publisher)
         for i, name in enumerate("abcd"):
             await core.post(ADA, f"https://news.test/{name}", f"m{i + 1}")
-        yield Desk(core, editor, publishing, publisher)
+        yield Desk(core, core.app.editor, core.app.publishing, publisher)
 
 
 @pytest.fixture

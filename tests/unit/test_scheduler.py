@@ -13,13 +13,14 @@ from pathlib import Path
 import pytest
 
 from bot.community import Community
+from bot.config import Settings
 from bot.digest import Digest
 from bot.errors import PublishError
-from bot.publishing import Publishing
-from bot.scheduler import Hint, Scheduler
+from bot.scheduler import Scheduler
+from digestif.bootstrap import open_app
 from storage.sqlite import SqliteStore
 from tests.digest_helpers import seed
-from tests.fakes.pipeline import FakeClock, FakeSummarizer
+from tests.fakes.pipeline import FakeClock, FakeReader, FakeSummarizer, RecordingNotifier
 
 WEEK_START = datetime(2026, 11, 16, 9, tzinfo=UTC)  # a Monday, the default weekly time
 WEEK_END = WEEK_START + timedelta(weeks=1)
@@ -43,6 +44,16 @@ class Publisher:
 
 
 @dataclass
+class Moderators(RecordingNotifier):
+    """Where the scheduler's hints to a community's moderators arrive, as (community, text)."""
+
+    told: list[tuple[str, str]] = field(default_factory=list)
+
+    async def tell_moderators(self, community: Community, text: str) -> None:
+        self.told.append((community.key, text))
+
+
+@dataclass
 class Bot:
     store: SqliteStore
     scheduler: Scheduler
@@ -51,15 +62,20 @@ class Bot:
 
 
 async def _bot(path: Path, clock: FakeClock, channel: str = "news",
-               hint: Hint | None = None) -> AsyncIterator[Bot]:
-    async with SqliteStore(path) as store:
+               moderators: Moderators | None = None) -> AsyncIterator[Bot]:
+    """The app from the composition root (its scheduler not running: tests tick it), on the
+    SQLite store at ``path``, opened here so that tests can also reach its tables."""
+    settings = Settings(db_path=path, cpu_workers=0,
+                        schedule_grace_hours=GRACE.total_seconds() / 3600)
+    async with SqliteStore(path) as store, \
+            open_app(settings, clock, store=store, reader=FakeReader(),
+                     summarizer=FakeSummarizer()) as app:
         community = await store.ensure_community("c", "console", "Club")
         await store.save_settings("c", dataclasses.replace(community.settings,
                                                            digest_channel=channel))
-        publishing = Publishing(store, FakeSummarizer(), clock)
         publisher = Publisher()
-        publishing.register("console", publisher)
-        yield Bot(store, Scheduler(store, publishing, clock, GRACE, hint), publisher, clock)
+        app.register_platform("console", moderators or Moderators(), publisher)
+        yield Bot(store, app.scheduler, publisher, clock)
 
 
 @pytest.fixture
@@ -129,13 +145,10 @@ async def test_a_failed_post_releases_the_period_for_a_retry(bot: Bot) -> None:
 async def test_no_channel_means_no_post_and_one_hint(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    hints: list[tuple[str, str]] = []
-
-    async def hint(community: str, text: str) -> None:
-        hints.append((community, text))
-
+    moderators = Moderators()
+    hints = moderators.told
     clock = FakeClock(WEEK_END + timedelta(minutes=1))
-    async for bot in _bot(tmp_path / "n.sqlite3", clock, channel="", hint=hint):
+    async for bot in _bot(tmp_path / "n.sqlite3", clock, channel="", moderators=moderators):
         await seed(bot.store, "c", WEEK_START + timedelta(days=1), "story", votes=1)
         with caplog.at_level(logging.INFO):
             await bot.scheduler.tick()
@@ -184,18 +197,14 @@ async def test_an_empty_week_is_not_posted(tmp_path: Path) -> None:
 
 
 async def test_the_hint_is_given_once_across_restarts(tmp_path: Path) -> None:
-    hints: list[str] = []
-
-    async def hint(community: str, text: str) -> None:
-        hints.append(community)
-
+    moderators = Moderators()  # the same moderators, told by both runs
     clock = FakeClock(WEEK_END + timedelta(minutes=1))
     path = tmp_path / "h.sqlite3"
     for _ in range(2):  # two runs of the bot on one database
-        async for bot in _bot(path, clock, channel="", hint=hint):
+        async for bot in _bot(path, clock, channel="", moderators=moderators):
             await bot.scheduler.tick()
             clock.advance(hours=2)
-    assert hints == ["c"]
+    assert [c for c, _ in moderators.told] == ["c"]
 
 
 async def test_one_broken_community_does_not_stop_the_others(
