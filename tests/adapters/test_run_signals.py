@@ -16,6 +16,7 @@ import pytest
 from tests.fakes.discord_fake import TOKEN, FakeDiscord
 from tests.fakes.discord_world import MEMBERS
 from tests.fakes.slack_api import FakeSlack
+from tests.fakes.terminal import own_session_with_default_signals
 
 STOP_WITHIN = 15.0
 SIGNALS = [(signal.SIGINT, 130), (signal.SIGTERM, 0)]
@@ -32,7 +33,7 @@ async def _start(env: dict[str, str], cwd: Path) -> asyncio.subprocess.Process:
     return await asyncio.create_subprocess_exec(
         sys.executable, "-m", "digestif.cli", "run", env=env, cwd=cwd,
         stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.PIPE, start_new_session=True)
+        stderr=asyncio.subprocess.PIPE, preexec_fn=own_session_with_default_signals)
 
 
 async def _stop(process: asyncio.subprocess.Process, how: signal.Signals) -> tuple[int, str]:

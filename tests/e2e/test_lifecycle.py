@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.pages import article
+from tests.fakes.terminal import own_session_with_default_signals
 
 STOP_WITHIN = 15.0  # seconds; generous for a loaded machine, far below "hangs until Enter"
 
@@ -105,7 +106,8 @@ def test_console_in_a_terminal_stops_on_signal(tmp_path: Path, page_url: str,
     errors = tmp_path / "stderr.txt"
     with errors.open("wb") as err:
         process = subprocess.Popen(_digestif("console"), stdin=slave, stdout=slave, stderr=err,
-                                   env=_env(tmp_path), cwd=tmp_path, start_new_session=True)
+                                   env=_env(tmp_path), cwd=tmp_path,
+                                   preexec_fn=own_session_with_default_signals)
     os.close(slave)
     try:
         _read_until(master, b"> ")
@@ -126,7 +128,8 @@ def test_console_in_a_terminal_stops_on_signal(tmp_path: Path, page_url: str,
 def test_piped_console_stops_on_sigterm_while_reading(tmp_path: Path) -> None:
     process = subprocess.Popen(_digestif("console"), stdin=subprocess.PIPE,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               env=_env(tmp_path), cwd=tmp_path, start_new_session=True)
+                               env=_env(tmp_path), cwd=tmp_path,
+                               preexec_fn=own_session_with_default_signals)
     assert process.stdin is not None and process.stdout is not None
     process.stdin.write(b"/queue\n")
     process.stdin.flush()
@@ -153,7 +156,7 @@ def test_slack_http_run_stops_on_signal(tmp_path: Path, how: signal.Signals,
                DIGESTIF_HTTP_PORT=str(port))
     process = subprocess.Popen(_digestif("run"), stdin=subprocess.DEVNULL,
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env,
-                               cwd=tmp_path, start_new_session=True)
+                               cwd=tmp_path, preexec_fn=own_session_with_default_signals)
     assert process.stderr is not None
     try:
         early = _read_until(process.stderr.fileno(), f":{port}/slack/events".encode())
