@@ -164,6 +164,18 @@ class Curator:
         else:
             await notifier.submission_failed(community, submission, origin)
 
+    async def submission_rejected(self, submission: Submission) -> None:
+        """Tell the submitter that a moderator rejected their link, on their platform, in
+        answer to the first message that shared it."""
+        community = await self.known_community(submission.community)
+        notifier = self._notifiers.get(community.platform)
+        if notifier is None:
+            return
+        origins = [ref for ref, role in await self._store.messages_for(submission.id)
+                   if role == "origin"]
+        await notifier.submission_rejected(community, submission,
+                                           origins[0] if origins else None)
+
     async def tell_moderators(self, community_key: str, text: str) -> None:
         community = await self.known_community(community_key)
         notifier = self._notifiers.get(community.platform)

@@ -121,6 +121,12 @@ def submit_reply(submission: Submission | None, created: bool, error: str) -> st
     return f"Already queued as #{n}."
 
 
+def rejected(number: int, reason: str = "") -> str:
+    """What the submitter is told when a moderator rejects their link. ``reason`` comes
+    already made safe for the platform's markup (the adapter escapes it)."""
+    return f"#{number} won't be in the digest." + (f" Reason: {reason}" if reason else "")
+
+
 def submit_note(submission: Submission, created: bool) -> str:
     """The CLI's short note after a link that was not new ('' for a new one)."""
     if created:

@@ -77,6 +77,13 @@ class ConsoleNotifier:
         self.say(f"That link is the same page as #{existing.number}: "
                  f"already queued as #{existing.number}, and you are credited.")
 
+    async def submission_rejected(self, community: Community, submission: Submission,
+                                  origin: MessageRef | None) -> None:
+        # Several members share one terminal: the line says whom it is for.
+        who = ", ".join(clean(m, 40) for m in submission.submitters)
+        self.say(f"(for {who}) " + desk.rejected(submission.number,
+                                                clean(submission.reject_reason)))
+
     async def tell_moderators(self, community: Community, text: str) -> None:
         self.say(f"(for moderators) {text}")
 

@@ -224,11 +224,10 @@ class DiscordAdapter:
                 await self.send(int(origin.channel), content=text,
                                 reply_to=int(origin.message_id))
 
-    async def tell_submitter(self, submission: Submission, text: str) -> None:
+    async def submission_rejected(self, community: Community, submission: Submission,
+                                  origin: MessageRef | None) -> None:
         """A reply to the message that shared the link (not a DM: members may refuse those)."""
-        origins = [r for r, role in await self.app.store.messages_for(submission.id)
-                   if role == "origin"]
-        await self._reply(origins[0] if origins else None, text)
+        await self._reply(origin, render.rejected(submission))
 
     async def submission_failed(self, community: Community, submission: Submission,
                                 origin: MessageRef | None) -> None:

@@ -145,8 +145,6 @@ class Desk:
         because = f" Reason: {render.escape(done.reject_reason, 300)}" if (
             action == "reject" and done.reject_reason) else ""
         await self.reply(interaction, f"#{done.number}: {action} done.{because}")
-        if action == "reject":
-            await self.adapter.tell_submitter(done, render.rejected(done))
 
     async def config(self, interaction: discord.Interaction, setting: str | None,
                      value: str | None = None) -> None:

@@ -8,6 +8,7 @@ from urllib.parse import quote
 
 import discord
 
+from bot import desk
 from bot.bylines import byline, clean_authors
 from bot.community import CommunitySettings
 from bot.curator import QueueEntry
@@ -212,6 +213,4 @@ def settings(values: CommunitySettings) -> str:
 
 def rejected(submission: Submission) -> str:
     """The answer to the member's message when a moderator rejects their link."""
-    reason = escape(submission.reject_reason, 300)
-    return f"#{submission.number} won't be in the digest." + (f" Reason: {reason}" if reason
-                                                               else "")
+    return desk.rejected(submission.number, escape(submission.reject_reason, 300))

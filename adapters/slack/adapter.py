@@ -30,6 +30,7 @@ from adapters.slack.translate import (
     submitted_message,
     ts_of,
 )
+from bot import desk
 from bot.app import App
 from bot.community import Community
 from bot.digest import Digest
@@ -225,6 +226,14 @@ class SlackAdapter:
         if origin is not None:
             await self.post(origin.channel, f"Already queued as #{existing.number}: you are "
                             "credited too.", thread_ts=self.thread_of(origin))
+
+    async def submission_rejected(self, community: Community, submission: Submission,
+                                  origin: MessageRef | None) -> None:
+        """In the thread of the message that shared the link, where its submitter looks."""
+        if origin is not None:
+            await self.post(origin.channel, desk.rejected(
+                submission.number, render.escape(submission.reject_reason, 300)),
+                thread_ts=self.thread_of(origin))
 
     async def tell_moderators(self, community: Community, text: str) -> None:
         # Slack has no moderators' channel to post in; the operator sees it in the log.
