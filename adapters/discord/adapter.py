@@ -22,6 +22,7 @@ from adapters.discord.translate import (
     guild_id,
     member,
     message_link,
+    plain_text,
     reaction_key,
     ref,
     route_emoji,
@@ -106,7 +107,7 @@ class DiscordAdapter:
         community = await self.community(message.guild)
         outcomes = await self.app.curator.post_link(LinkPosted(
             community.key, member(message.author, community.settings.moderators),
-            message.content, ref(message.channel.id, message.id)))
+            plain_text(message.content), ref(message.channel.id, message.id)))
         if any(o.submission for o in outcomes):
             await self._react(message.channel.id, message.id, ACK)
 
@@ -162,7 +163,7 @@ class DiscordAdapter:
         community = await self.community(None, payload.guild_id)
         await self.app.curator.post_link(LinkPosted(
             community.key, member(message.author, community.settings.moderators),
-            message.content, ref(payload.channel_id, payload.message_id)))
+            plain_text(message.content), ref(payload.channel_id, payload.message_id)))
 
     async def on_raw_message_delete(self, payload: discord.RawMessageDeleteEvent) -> None:
         if payload.guild_id is not None:

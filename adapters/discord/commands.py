@@ -13,7 +13,7 @@ import discord
 from discord import app_commands
 
 from adapters.discord import render
-from adapters.discord.translate import community_key, member, ref, setting_value
+from adapters.discord.translate import community_key, member, plain_text, ref, setting_value
 from bot.errors import PublishError, UserError
 from bot.events import LinkPosted
 from bot.links import find_urls
@@ -84,6 +84,7 @@ class Desk:
 
     async def submit(self, interaction: discord.Interaction, url: str, note: str = "") -> None:
         key, someone = await self.who(interaction)
+        url = plain_text(url).strip()
         if not find_urls(url, 1) or interaction.channel_id is None:
             await self.reply(interaction, "That is not a link I can submit.")
             return
@@ -103,7 +104,7 @@ class Desk:
         key, invoker = await self.who(interaction)
         community = await self.adapter.community(interaction.guild, interaction.guild_id)
         outcomes = await self.adapter.app.curator.post_link(LinkPosted(
-            key, invoker, message.content, ref(message.channel.id, message.id),
+            key, invoker, plain_text(message.content), ref(message.channel.id, message.id),
             credited_to=member(message.author, community.settings.moderators)))
         await self.reply(interaction, render.escape(" ".join(o.message for o in outcomes)
                                                     or "That message has no link."))

@@ -14,6 +14,7 @@ from adapters.slack.translate import (
     community_key,
     error_code,
     message_id,
+    plain_text,
     setting_value,
 )
 from bot import desk
@@ -97,7 +98,7 @@ class CommandDesk:
         editor, curator = adapter.app.editor, adapter.app.curator
         verb, args = (words[0].lower(), words[1:]) if words else ("help", [])
         if verb == "submit" and args:
-            outcomes = await curator.post_link(LinkPosted(key, member, " ".join(args)))
+            outcomes = await curator.post_link(LinkPosted(key, member, plain_text(" ".join(args))))
             return " ".join(o.message for o in outcomes) or "No link found."
         if verb == "queue":
             entries = await curator.queue(key)
@@ -152,7 +153,7 @@ class CommandDesk:
         ref = MessageRef(channel, message_id(channel, ts))
         self._adapter.remember_thread(ref, str(message.get("thread_ts") or ts))
         outcomes = await self._adapter.app.curator.post_link(LinkPosted(
-            community_key(team), invoker, str(message.get("text") or ""), ref,
+            community_key(team), invoker, plain_text(str(message.get("text") or "")), ref,
             credited_to=author))
         await self._whisper(channel, user, render.escape(
             " ".join(o.message for o in outcomes) or "That message has no link.", 3000),
