@@ -121,6 +121,16 @@ def submit_reply(submission: Submission | None, created: bool, error: str) -> st
     return f"Already queued as #{n}."
 
 
+def credited(number: int) -> str:
+    """A link turned out to be the same page as #number (chat platforms' answer)."""
+    return f"Already queued as #{number}: you are credited too."
+
+
+def unreadable(reason: str) -> str:
+    """A link could not be read; ``reason`` comes already made safe for the platform."""
+    return f"Couldn't read that link: {reason}"
+
+
 def rejected(number: int, reason: str = "") -> str:
     """What the submitter is told when a moderator rejects their link. ``reason`` comes
     already made safe for the platform's markup (the adapter escapes it)."""

@@ -6,21 +6,21 @@ the link's card has a message to answer and members something to react to)."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Coroutine
-from typing import TYPE_CHECKING, Any
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any
 
 import discord
 from discord import app_commands
 
 from adapters.discord import render
+from adapters.discord.outbox import Outbox
 from adapters.discord.translate import community_key, member, plain_text, ref, setting_value
+from bot.app import App
+from bot.community import Community
 from bot.errors import PublishError, UserError
 from bot.events import LinkPosted
 from bot.links import find_urls
 from bot.models import Member
-
-if TYPE_CHECKING:
-    from adapters.discord.adapter import DiscordAdapter
 
 log = logging.getLogger(__name__)
 NONE = discord.AllowedMentions.none()
@@ -46,13 +46,17 @@ SETTINGS = {
 }
 
 Handler = Callable[..., Coroutine[Any, Any, None]]
+# The community of a guild (raw events and interactions may carry only its id).
+Communities = Callable[[discord.Guild | None, int | None], Awaitable[Community]]
 
 
 class Desk:
     """The command handlers: translate the interaction, make one core call, reply."""
 
-    def __init__(self, adapter: DiscordAdapter) -> None:
-        self.adapter = adapter
+    def __init__(self, app: App, outbox: Outbox, community: Communities) -> None:
+        self.app = app
+        self.outbox = outbox
+        self.community = community
 
     async def reply(self, interaction: discord.Interaction, text: str) -> None:
         """An ephemeral reply; ``text`` is already safe Discord markdown."""
@@ -64,7 +68,7 @@ class Desk:
                                                     allowed_mentions=NONE)
 
     async def who(self, interaction: discord.Interaction) -> tuple[str, Member]:
-        community = await self.adapter.community(interaction.guild, interaction.guild_id)
+        community = await self.community(interaction.guild, interaction.guild_id)
         return community.key, member(interaction.user, community.settings.moderators)
 
     async def on_error(self, interaction: discord.Interaction,
@@ -90,20 +94,20 @@ class Desk:
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
         channel = interaction.channel_id
-        posted = await self.adapter.send(channel, content=render.submitted(someone.name, url,
+        posted = await self.outbox.send(channel, content=render.submitted(someone.name, url,
                                                                            note))
-        outcomes = await self.adapter.app.curator.post_link(
+        outcomes = await self.app.curator.post_link(
             LinkPosted(key, someone, url, ref(channel, posted)))
         if not any(o.created for o in outcomes):
-            await self.adapter.delete(channel, posted)  # no card will answer it
+            await self.outbox.delete(channel, posted)  # no card will answer it
         await self.reply(interaction, render.escape(" ".join(o.message for o in outcomes)
                                                     or "This channel takes no submissions."))
 
     async def submit_message(self, interaction: discord.Interaction,
                              message: discord.Message) -> None:
         key, invoker = await self.who(interaction)
-        community = await self.adapter.community(interaction.guild, interaction.guild_id)
-        outcomes = await self.adapter.app.curator.post_link(LinkPosted(
+        community = await self.community(interaction.guild, interaction.guild_id)
+        outcomes = await self.app.curator.post_link(LinkPosted(
             key, invoker, plain_text(message.content), ref(message.channel.id, message.id),
             credited_to=member(message.author, community.settings.moderators)))
         await self.reply(interaction, render.escape(" ".join(o.message for o in outcomes)
@@ -111,38 +115,38 @@ class Desk:
 
     async def queue(self, interaction: discord.Interaction) -> None:
         key, _ = await self.who(interaction)
-        await self.reply(interaction, render.queue(await self.adapter.app.curator.queue(key)))
+        await self.reply(interaction, render.queue(await self.app.curator.queue(key)))
 
     async def preview(self, interaction: discord.Interaction) -> None:
         key, someone = await self.who(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
-        digest = await self.adapter.app.editor.preview(key, someone)
+        digest = await self.app.editor.preview(key, someone)
         for embeds in render.digest_messages(digest):
             await interaction.followup.send(embeds=embeds, ephemeral=True, allowed_mentions=NONE)
 
     async def post(self, interaction: discord.Interaction, now: bool = False) -> None:
         key, someone = await self.who(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
-        posted = await self.adapter.app.editor.post(key, someone, str(interaction.channel_id),
+        posted = await self.app.editor.post(key, someone, str(interaction.channel_id),
                                                     "now" if now else "this")
         await self.reply(interaction, "Digest posted." if posted
                          else "This week's digest was already posted.")
 
     async def lock(self, interaction: discord.Interaction, locked: bool) -> None:
         key, someone = await self.who(interaction)
-        period = await self.adapter.app.editor.lock(key, someone, locked)
+        period = await self.app.editor.lock(key, someone, locked)
         await self.reply(interaction, f"Voting {'locked' if locked else 'unlocked'} for "
                                       f"{render.escape(period, 40)}.")
 
     async def intro(self, interaction: discord.Interaction, text: str = "") -> None:
         key, someone = await self.who(interaction)
-        intro = await self.adapter.app.editor.set_intro(key, someone, text)
+        intro = await self.app.editor.set_intro(key, someone, text)
         await self.reply(interaction, "Intro set." if intro else "Intro cleared.")
 
     async def moderate(self, interaction: discord.Interaction, action: str, number: int,
                        reason: str = "") -> None:
         key, someone = await self.who(interaction)
-        done = await self.adapter.app.editor.moderate(key, someone, number, action, reason)
+        done = await self.app.editor.moderate(key, someone, number, action, reason)
         because = f" Reason: {render.escape(done.reject_reason, 300)}" if (
             action == "reject" and done.reject_reason) else ""
         await self.reply(interaction, f"#{done.number}: {action} done.{because}")
@@ -153,13 +157,13 @@ class Desk:
         if setting is None:
             if value is not None:
                 raise UserError("Pick the setting to change.")
-            settings = await self.adapter.app.curator.settings_for(key)
+            settings = await self.app.curator.settings_for(key)
             await self.reply(interaction, render.settings(settings))
             return
         if value is None:
-            settings = await self.adapter.app.curator.settings_for(key)
+            settings = await self.app.curator.settings_for(key)
         else:
-            settings = await self.adapter.app.editor.configure(
+            settings = await self.app.editor.configure(
                 key, someone, setting, setting_value(setting, value))
         await self.reply(interaction, render.setting(settings, setting))
 
@@ -167,16 +171,17 @@ class Desk:
                       current: str) -> list[app_commands.Choice[int]]:
         if interaction.guild_id is None:
             return []
-        entries = await self.adapter.app.curator.queue(community_key(interaction.guild_id))
+        entries = await self.app.curator.queue(community_key(interaction.guild_id))
         wanted = current.strip().lstrip("#").lower()
         return [app_commands.Choice(name=render.choice(e), value=e.submission.number)
                 for e in entries if wanted in str(e.submission.number)
                 or wanted in (e.submission.title or e.submission.url).lower()][:25]
 
 
-def register_commands(adapter: DiscordAdapter) -> None:
-    desk = Desk(adapter)
-    adapter.tree.error(desk.on_error)
+def register_commands(tree: app_commands.CommandTree[Any], app: App, outbox: Outbox,
+                      community: Communities) -> None:
+    desk = Desk(app, outbox, community)
+    tree.error(desk.on_error)
     group = app_commands.Group(name="digest", description="The weekly digest of shared links",
                                guild_only=True)
     add = group.command
@@ -237,8 +242,8 @@ def register_commands(adapter: DiscordAdapter) -> None:
         await desk.submit_message(interaction, message)
 
     del submit, queue, preview, post, lock, unlock, intro, config
-    adapter.tree.add_command(group)
-    adapter.tree.add_command(submit_message)
+    tree.add_command(group)
+    tree.add_command(submit_message)
 
 
 def _numbered(desk: Desk, action: str) -> Handler:
