@@ -289,6 +289,12 @@ class Curator:
             raise UnknownSubmission(number)
         return found
 
+    async def last_digest(self, community: str) -> tuple[str, str] | None:
+        """(period, digest JSON) of the community's newest posted digest, for an adapter to
+        show (Slack's App Home); None before the first one."""
+        posted = await self._store.posted_digests(community)
+        return (posted[0][0], posted[0][1]) if posted else None
+
     async def queue(self, community: str) -> list[QueueEntry]:
         """Queued submissions (any ingest state) with their votes counted as the digest
         counts them, in number order."""

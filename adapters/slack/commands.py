@@ -165,10 +165,10 @@ class CommandDesk:
             await self.publish_home({"team_id": team}, {"user": user})
 
     async def _last_digest(self, key: str) -> list[render.Block]:
-        posted = await self._app.store.posted_digests(key)
-        if not posted:
+        last = await self._app.curator.last_digest(key)
+        if last is None:
             return []
-        period, content, _ = posted[0]
+        period, content = last
         picks = (json.loads(content or "{}").get("picks") or [])[:HOME_ITEMS]
         lines = [f"{p.get('rank')}. " + render.link(str(p.get("url", "")),
                                                     render.escape(str(p.get("title", "")), 150))
