@@ -166,7 +166,7 @@ def submitted(name: str, url: str, note: str) -> str:
 def queue(entries: list[QueueEntry]) -> str:
     """The queue as one reply: as many lines as fit, then how many more there are."""
     if not entries:
-        return "The queue is empty."
+        return desk.QUEUE_EMPTY
     lines: list[str] = []
     size = 0
     for e in entries[:QUEUE_LINES]:

@@ -32,8 +32,7 @@ Ack = Any  # bolt's AsyncAck: awaitable, optionally with a response
 MAX_QUEUE_LINES = 40
 MAX_LINE = 400  # 40 lines of this stay far below chat.postEphemeral's text limit
 
-USAGE = ("Usage: /digest submit URL | queue | preview | post | pick N | unpick N | drop N | "
-         "restore N | reject N [reason] | lock | unlock | intro TEXT | config [NAME [VALUE]]")
+USAGE = desk.usage("/digest ")
 HOME_ITEMS = 20
 
 
@@ -60,7 +59,7 @@ class CommandDesk:
             reply = str(err)
         except Exception:
             log.exception("/digest %s failed", " ".join(words[:1]))
-            reply = "Something went wrong; the operator has the details."
+            reply = desk.FAILED
         await self._outbox.whisper(channel, user, "\n".join(render.escape(line, MAX_LINE)
                                                      for line in reply.splitlines()), None,
                             respond)
@@ -79,7 +78,7 @@ class CommandDesk:
         verb, args = (words[0].lower(), words[1:]) if words else ("help", [])
         if verb == "submit" and args:
             outcomes = await curator.post_link(LinkPosted(key, member, plain_text(" ".join(args))))
-            return " ".join(o.message for o in outcomes) or "No link found."
+            return " ".join(o.message for o in outcomes) or desk.NO_LINK
         if verb == "queue":
             entries = await curator.queue(key)
             lines = [f"#{e.submission.number} {e.tally.score:+d} "
@@ -87,19 +86,19 @@ class CommandDesk:
                      for e in entries[:MAX_QUEUE_LINES]]
             if len(entries) > MAX_QUEUE_LINES:
                 lines.append(f"… and {len(entries) - MAX_QUEUE_LINES} more (see the App Home)")
-            return "\n".join(lines) or "The queue is empty."
+            return "\n".join(lines) or desk.QUEUE_EMPTY
         if verb == "post":  # "post now": without the links still being read
             posted = await editor.post(key, member, channel, *args[:1])
-            return "Digest posted." if posted else "This week's digest was already posted."
+            return desk.posted_reply(posted)
         if verb in ACTIONS and args and (number := desk.number(args[0])) is not None:
             done = await editor.moderate(key, member, number, verb, " ".join(args[1:]))
-            return f"#{done.number}: {verb} done."
+            return desk.moderated_reply(done.number, verb)
         if verb in ("lock", "unlock"):
             period = await editor.lock(key, member, verb == "lock")
-            return f"Voting {'locked' if verb == 'lock' else 'unlocked'} for {period}."
+            return desk.lock_reply(verb == "lock", period)
         if verb == "intro":
             intro = await editor.set_intro(key, member, " ".join(args))
-            return "Intro set." if intro else "Intro cleared."
+            return desk.intro_reply(intro)
         if verb == "config":
             return await self._config(key, member, args)
         return USAGE
@@ -112,7 +111,7 @@ class CommandDesk:
         if not args:
             return "\n".join(settings.lines())
         if args[0] not in TYPES:
-            raise UserError(f"Unknown setting {args[0][:40]!r}. Known: {', '.join(TYPES)}.")
+            raise UserError(desk.unknown_setting(args[0][:40], f"Known: {', '.join(TYPES)}."))
         if len(args) > 1:
             value = setting_value(args[0], " ".join(args[1:]))
             settings = await editor.configure(key, member, args[0], value)
@@ -136,7 +135,7 @@ class CommandDesk:
             community_key(team), invoker, plain_text(str(message.get("text") or "")), ref,
             credited_to=author))
         await self._outbox.whisper(channel, user, render.escape(
-            " ".join(o.message for o in outcomes) or "That message has no link.", 3000),
+            " ".join(o.message for o in outcomes) or desk.MESSAGE_WITHOUT_LINK, 3000),
             None, respond)
 
     async def on_vote_button(self, ack: Ack, body: dict[str, Any], respond: Respond) -> None:
@@ -153,9 +152,7 @@ class CommandDesk:
         try:
             outcome = await self._app.curator.vote_on(
                 community_key(team), number, member, settings.up_emoji[0])
-            text = (f"Vote recorded on #{number}." if outcome.changed else
-                    f"Not counted: {outcome.reason}." if not outcome.counted else
-                    f"You already voted on #{number}.")
+            text = desk.vote_reply(outcome, number)
         except UserError as err:
             text = str(err)
         channel = str((body.get("channel") or {}).get("id") or "")
