@@ -27,6 +27,7 @@ from bot.ports import (
     Tally,
     VoteStore,
 )
+from bot.records import VoteOutcome
 from bot.turns import Turn, Turns
 from bot.votes import VoteDecision, decide, decide_reaction
 
@@ -53,14 +54,6 @@ class SubmitOutcome:
     @property
     def message(self) -> str:
         return submit_reply(self.submission, self.created, self.error)
-
-
-@dataclass(frozen=True, slots=True)
-class VoteOutcome:
-    submission: Submission | None
-    counted: bool
-    changed: bool
-    reason: str = ""
 
 
 async def known_community(store: CommunityStore, key: str) -> Community:
@@ -180,6 +173,18 @@ class Curator:
                 await self._store.link_message(community.key, card, submission.id, "card")
         else:
             await notifier.submission_failed(community, submission, origin)
+
+    async def submission_rejected(self, submission: Submission) -> None:
+        """Tell the submitter that a moderator rejected their link, on their platform, in
+        answer to the first message that shared it."""
+        community = await self.known_community(submission.community)
+        notifier = self._notifiers.get(community.platform)
+        if notifier is None:
+            return
+        origins = [ref for ref, role in await self._store.messages_for(submission.id)
+                   if role == "origin"]
+        await notifier.submission_rejected(community, submission,
+                                           origins[0] if origins else None)
 
     async def tell_moderators(self, community_key: str, text: str) -> None:
         community = await self.known_community(community_key)

@@ -1,5 +1,9 @@
 """The command grammar shared by every adapter and the CLI, and the replies members see.
 
+Every command, its arguments, its usage line and its help text is listed once, in COMMANDS;
+the console reads lines, Slack reads `/digest ...` and Discord offers slash commands, and
+each maps them onto the same core calls and shows the same reply texts, from here.
+
 Everything a member, a moderator or an operator types is parsed here, once: a number is a
 submission number the store can hold, a period is a week a calendar can compute. Anything
 else is answered with the command's usage, never with a crash deeper down (SQLite INTEGER
@@ -16,7 +20,7 @@ from datetime import datetime, timedelta
 from bot.errors import UserError
 from bot.models import ModerationStatus, Submission, SubmissionState
 from bot.period import MAX_YEAR, MIN_YEAR, PERIOD_HELP, iso_week
-from bot.ports import QueueEntry
+from bot.records import QueueEntry, VoteOutcome
 
 # SQLite INTEGER is a signed 64-bit number.
 MAX_NUMBER = 2**63 - 1
@@ -77,7 +81,144 @@ def period(text: str, usage: str) -> str:
     return f"{week[0]}-W{week[1]:02d}"
 
 
+# The grammar -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    """One command: ``/NAME ARGS`` on the console, ``/digest NAME ARGS`` on Slack, the
+    ``/digest NAME`` slash command on Discord (with ``summary`` as its description)."""
+
+    name: str
+    args: str
+    summary: str
+    moderators: bool = False
+
+    @property
+    def usage(self) -> str:
+        return f"{self.name} {self.args}".strip()
+
+
+COMMANDS = (
+    Command("submit", "URL", "Submit a link"),
+    Command("queue", "", "Show the queue"),
+    Command("preview", "", "Preview this week's digest (only you see it)"),
+    Command("post", "", "Post this week's digest", moderators=True),
+    Command("pick", "N", "Make a submission an editor's pick", moderators=True),
+    Command("unpick", "N", "Take back an editor's pick", moderators=True),
+    Command("drop", "N", "Take a submission out of the digest", moderators=True),
+    Command("restore", "N", "Bring a dropped submission back", moderators=True),
+    Command("reject", "N [REASON]", "Reject a submission, telling its submitter why",
+            moderators=True),
+    Command("lock", "", "Lock voting for this week", moderators=True),
+    Command("unlock", "", "Unlock voting for this week", moderators=True),
+    Command("intro", "TEXT", "Set this week's intro; empty clears it", moderators=True),
+    Command("config", "[NAME [VALUE]]", "Show the settings, or change one (moderators change)"),
+)
+BY_NAME = {c.name: c for c in COMMANDS}
+# The console's own lines (it has no /digest prefix, and a pasted link is a submission).
+CONSOLE_HELP = """\
+Paste any line with links to submit them as the current member.
+  /as NAME [--mod]   switch member (--mod: a moderator)
+  +1 N  /  -1 N      vote for / against submission #N
+  /unvote N          withdraw your votes on #N
+  /queue             list the queue with scores
+  /digest [WEEK]     preview this week's digest (WEEK: this, last, or like 2026-W48)
+  /digest post [WEEK]   post this week's (or that week's) digest (moderators)
+Moderators:
+  /intro TEXT        set this week's intro paragraph (/intro alone clears it)
+  /pick N, /unpick N make #N an editor's pick, or not
+  /drop N, /restore N   take #N out of the digest, or put it back
+  /reject N [REASON] reject #N, telling the submitter why
+  /lock, /unlock     lock or unlock voting for this week
+  /config [NAME [VALUE]]  show the settings, or change one
+  /help              this help"""
+# Each setting as a chat platform's picker labels it.
+SETTING_LABELS = {
+    "submission_channels": "Submission channels (#channels, or none for all)",
+    "digest_channel": "Digest channel (#channel, or none for where /digest post runs)",
+    "digest_weekday": "Digest day (monday…sunday)", "digest_time": "Digest time (HH:MM)",
+    "timezone": "Time zone (e.g. Europe/Paris)", "up_emoji": "Up-vote emoji",
+    "down_emoji": "Down-vote emoji", "downvotes": "Down-votes (on/off)",
+    "picks": "Picks per digest", "min_score": "Minimum score",
+    "self_votes": "Self-votes count (on/off)", "moderators": "Moderator roles (@roles)",
+    "summary_language": "Summary language", "summary_instructions": "Summary instructions",
+    "summary_words": "Summary length in words (10-200)", "name": "Newsletter name",
+    "also_shared_cap": "Also-shared links (0-100)",
+    "carry_over_weeks": "Weeks a voted link carries over (0-12)",
+    "group_by_kind": "Group picks by kind (on/off)",
+}
+
+
+def usage(prefix: str) -> str:
+    """Every command on one usage line, e.g. ``usage("/digest ")`` for Slack."""
+    return f"Usage: {prefix}" + " | ".join(c.usage for c in COMMANDS)
+
+
+def summary(name: str) -> str:
+    """A command's help text, marked when only moderators may use it."""
+    command = BY_NAME[name]
+    return command.summary + (" (moderators)" if command.moderators else "")
+
+
 # Replies ------------------------------------------------------------------------------------
+
+# Chat platforms' answer to an unexpected failure (the console adds that nothing was lost).
+FAILED = "Something went wrong; the bot's operator has the details."
+NOT_A_LINK = "That is not a link I can submit."
+NO_LINK = "No link found."
+MESSAGE_WITHOUT_LINK = "That message has no link."
+NO_SUBMISSIONS_HERE = "This channel takes no submissions."
+QUEUE_EMPTY = "The queue is empty."
+
+
+def vote_reply(outcome: VoteOutcome, number: int) -> str:
+    if not outcome.counted:
+        return f"Not counted: {outcome.reason}."
+    if not outcome.changed:
+        return f"You already voted on #{number}."
+    return f"Vote recorded on #{number}."
+
+
+def unvote_reply(removed: bool, number: int) -> str:
+    return f"Vote withdrawn on #{number}." if removed else f"You had no vote on #{number}."
+
+
+def intro_reply(intro: str) -> str:
+    return "Intro set." if intro else "Intro cleared."
+
+
+def posted_reply(posted: object, week: str = "This week's") -> str:
+    """After `post`: done, or the week's digest was out already (``posted`` is falsy)."""
+    return "Digest posted." if posted else f"{week} digest was already posted."
+
+
+def lock_reply(locked: bool, period: str) -> str:
+    return f"Voting {'locked' if locked else 'unlocked'} for {period}."
+
+
+def moderated_reply(number: int, action: str, reason: str = "") -> str:
+    """After pick/unpick/drop/restore/reject; ``reason`` already safe for the platform."""
+    return f"#{number}: {action} done." + (f" Reason: {reason}" if reason else "")
+
+
+# The console's wording (its transcript reads as a conversation, one line per step).
+_PAST = {"drop": "dropped", "restore": "restored", "pick": "is an editor's pick",
+         "unpick": "is no longer an editor's pick", "reject": "rejected"}
+CONSOLE_QUEUE_EMPTY = "The queue is empty. Paste a link to submit it."
+
+
+def console_moderated(number: int, action: str, reason: str = "") -> str:
+    return f"#{number} {_PAST[action]}." + (f" Reason: {reason}" if reason else "")
+
+
+def console_lock_reply(locked: bool, period: str) -> str:
+    return f"Voting is locked for {period}." if locked else f"Voting is open again for {period}."
+
+
+def unknown_setting(name: str, hint: str) -> str:
+    return f"Unknown setting {name!r}. {hint}"
+
 
 
 def submit_reply(submission: Submission | None, created: bool, error: str) -> str:
@@ -97,6 +238,22 @@ def submit_reply(submission: Submission | None, created: bool, error: str) -> st
     if submission.state is SubmissionState.FAILED:
         return f"Already shared as #{n}, which could not be read before: trying again."
     return f"Already queued as #{n}."
+
+
+def credited(number: int) -> str:
+    """A link turned out to be the same page as #number (chat platforms' answer)."""
+    return f"Already queued as #{number}: you are credited too."
+
+
+def unreadable(reason: str) -> str:
+    """A link could not be read; ``reason`` comes already made safe for the platform."""
+    return f"Couldn't read that link: {reason}"
+
+
+def rejected(number: int, reason: str = "") -> str:
+    """What the submitter is told when a moderator rejects their link. ``reason`` comes
+    already made safe for the platform's markup (the adapter escapes it)."""
+    return f"#{number} won't be in the digest." + (f" Reason: {reason}" if reason else "")
 
 
 def submit_note(submission: Submission, created: bool) -> str:

@@ -60,6 +60,9 @@ class Editor:
         else:
             await store.set_moderation(submission.id, ModerationStatus.REJECTED,
                                        reason=plain(reason, MAX_REASON))
+            rejected = await self._curator.submission(community_key, number)
+            await self._curator.submission_rejected(rejected)  # the submitter is told
+            return rejected
         return await self._curator.submission(community_key, number)
 
     async def set_intro(self, community_key: str, member: Member, text: str) -> str:

@@ -1,4 +1,7 @@
-"""Finding links in chat messages and putting them in canonical form.
+"""Finding links in plain text and putting them in canonical form.
+
+Platform markup (Slack's <url|label>, Discord's <url> and [label](url)) is the adapters'
+to undo: they hand the core plain text, where every link is a bare URL.
 
 The canonical form is what dedup compares: two links to the same page must come out equal,
 and two different pages must not. The rules are documented in docs/canonical-urls.md.
@@ -11,15 +14,10 @@ from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 from bot.errors import InvalidLink
 
-# Slack's <url|label> and <url>, Discord's <url> and [label](url), and bare links. A bare link
-# must start a word: "testhttp://x" is not a link.
-_SLACK_OR_ANGLE = re.compile(r"<(https?://[^>|\s]+)(?:\|[^>]*)?>", re.IGNORECASE)
-_MARKDOWN = re.compile(r"\[[^\]]*\]\((https?://(?:[^()\s]|\([^()\s]*\))+)\)", re.IGNORECASE)
+# A link must start a word: "testhttp://x" is not a link.
 _BARE = re.compile(r"(?<![\w@/:.+-])https?://[^\s<>\"'`]+", re.IGNORECASE)
 _TRAILING = ".,;:!?'\"*_~…。、，！？”’»›」』】〕》〉"
 _PAIRS = {")": "(", "]": "[", "}": "{"}
-# Slack escapes these three in message text, inside links too.
-_SLACK_ENTITIES = (("&lt;", "<"), ("&gt;", ">"), ("&amp;", "&"))
 
 TRACKING_PARAMS = frozenset({
     "fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "twclid", "ttclid",
@@ -61,27 +59,12 @@ _ESCAPE = re.compile(r"%([0-9A-Fa-f]{2})")
 
 
 def find_urls(text: str, limit: int = 5) -> list[str]:
-    """The http(s) links in a message, in order, at most ``limit``. Links with the same
+    """The http(s) links in plain text, in order, at most ``limit``. Links with the same
     canonical form count once (the first spelling is kept)."""
-    found: list[tuple[int, str]] = []
-    taken: list[tuple[int, int]] = []
-    for match in _SLACK_OR_ANGLE.finditer(text):
-        url = match.group(1)
-        for entity, char in _SLACK_ENTITIES:
-            url = url.replace(entity, char)
-        found.append((match.start(), url))
-        taken.append(match.span())
-    for match in _MARKDOWN.finditer(text):
-        if not any(start <= match.start() < end for start, end in taken):
-            found.append((match.start(), match.group(1)))
-            taken.append(match.span())
-    for match in _BARE.finditer(text):
-        if any(start <= match.start() < end for start, end in taken):
-            continue
-        found.append((match.start(), _trim(match.group(0))))
     urls: list[str] = []
     seen: set[str] = set()
-    for _, url in sorted(found):
+    for match in _BARE.finditer(text):
+        url = _trim(match.group(0))
         key = _dedup_key(url)
         if key is None or key in seen:
             continue

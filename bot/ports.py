@@ -345,6 +345,13 @@ class Notifier(Protocol):
         """A link turned out, after fetching, to be the same page as ``existing``."""
         ...
 
+    async def submission_rejected(self, community: Community, submission: Submission,
+                                  origin: MessageRef | None) -> None:
+        """A moderator rejected ``submission``: tell its submitter, in answer to ``origin``
+        (the message that shared it) where the platform allows. The reason, if any, is
+        ``submission.reject_reason``; desk.rejected is the text."""
+        ...
+
     async def tell_moderators(self, community: Community, text: str) -> None:
         """A hint meant for the community's moderators (e.g. no digest channel is set)."""
         ...

@@ -86,6 +86,12 @@ class Publishing:
         """'this', 'last', or an ISO week 'YYYY-Www'."""
         return named_period(which, self._clock(), community.settings)
 
+    async def last_digest(self, community: str) -> tuple[str, str] | None:
+        """(period, digest JSON) of the community's newest posted digest, for an adapter to
+        show (Slack's App Home); None before the first one."""
+        posted = await self._store.posted_digests(community)
+        return (posted[0][0], posted[0][1]) if posted else None
+
     # Entry points -----------------------------------------------------------------------------
 
     async def preview(self, community_key: str, member: Member, which: str = "this") -> Digest:

@@ -49,6 +49,16 @@ class QueueEntry:
 
 
 @dataclass(frozen=True, slots=True)
+class VoteOutcome:
+    """What a vote event did: whether it counts, whether it changed anything, and why not."""
+
+    submission: Submission | None
+    counted: bool
+    changed: bool
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Candidate:
     """A digest candidate as ranking sees it; full rows are loaded only for the chosen few."""
 

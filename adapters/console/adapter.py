@@ -26,26 +26,7 @@ from bot.setting_types import TYPES
 
 log = logging.getLogger(__name__)
 
-HELP = """\
-Paste any line with links to submit them as the current member.
-  /as NAME [--mod]   switch member (--mod: a moderator)
-  +1 N  /  -1 N      vote for / against submission #N
-  /unvote N          withdraw your votes on #N
-  /queue             list the queue with scores
-  /digest [WEEK]     preview this week's digest (WEEK: this, last, or like 2026-W48)
-  /digest post [WEEK]   post this week's (or that week's) digest (moderators)
-Moderators:
-  /intro TEXT        set this week's intro paragraph (/intro alone clears it)
-  /pick N, /unpick N make #N an editor's pick, or not
-  /drop N, /restore N   take #N out of the digest, or put it back
-  /reject N [REASON] reject #N, telling the submitter why
-  /lock, /unlock     lock or unlock voting for this week
-  /config [NAME [VALUE]]  show the settings, or change one
-  /help              this help"""
-
 Handler = Callable[[list[str]], Awaitable[None]]
-PAST = {"drop": "dropped", "restore": "restored", "pick": "is an editor's pick",
-        "unpick": "is no longer an editor's pick", "reject": "rejected"}
 
 
 def unreadable_line(entry: QueueEntry) -> str:
@@ -76,6 +57,13 @@ class ConsoleNotifier:
                               origin: MessageRef | None) -> None:
         self.say(f"That link is the same page as #{existing.number}: "
                  f"already queued as #{existing.number}, and you are credited.")
+
+    async def submission_rejected(self, community: Community, submission: Submission,
+                                  origin: MessageRef | None) -> None:
+        # Several members share one terminal: the line says whom it is for.
+        who = ", ".join(clean(m, 40) for m in submission.submitters)
+        self.say(f"(for {who}) " + desk.rejected(submission.number,
+                                                clean(submission.reject_reason)))
 
     async def tell_moderators(self, community: Community, text: str) -> None:
         self.say(f"(for moderators) {text}")
@@ -171,12 +159,7 @@ class ConsoleAdapter:
         settings = await self._app.curator.settings_for(self._community)
         emoji = settings.up_emoji[0] if up else settings.down_emoji[0]
         outcome = await self._app.curator.vote_on(self._community, number, self._member, emoji)
-        if not outcome.counted:
-            self.say(f"Not counted: {outcome.reason}.")
-        elif not outcome.changed:
-            self.say(f"You already voted on #{number}.")
-        else:
-            self.say(f"Vote recorded on #{number}.")
+        self.say(desk.vote_reply(outcome, number))
 
     async def _up(self, args: list[str]) -> None:
         await self._vote(args, up=True)
@@ -193,13 +176,13 @@ class ConsoleAdapter:
                 self._community, number, self._member, emoji, added=False
             )
             removed = removed or outcome.changed
-        self.say(f"Vote withdrawn on #{number}." if removed else f"You had no vote on #{number}.")
+        self.say(desk.unvote_reply(removed, number))
 
     async def _queue(self, args: list[str]) -> None:
         curator = self._app.curator
         view = desk.queue_view(await curator.queue(self._community), curator.clock())
         if not view.queued:
-            self.say("The queue is empty. Paste a link to submit it.")
+            self.say(desk.CONSOLE_QUEUE_EMPTY)
         for entry in view.queued:
             self.say(queue_line(entry))
         if view.unreadable:
@@ -220,35 +203,34 @@ class ConsoleAdapter:
         if post:
             posted = await publishing.post(self._community, self._member, "console", period)
             if posted is None:
-                self.say("That week's digest was already posted.")
+                self.say(desk.posted_reply(posted, "That week's"))
             return
         self.say(render_markdown(await publishing.preview(self._community, self._member, period)))
 
     async def _help(self, args: list[str]) -> None:
-        self.say(HELP)
+        self.say(desk.CONSOLE_HELP)
 
     def _moderation(self, action: str) -> Handler:
         async def handle(args: list[str]) -> None:
-            usage = f"/{action} N" + (" [REASON]" if action == "reject" else "")
+            usage = "/" + desk.BY_NAME[action].usage
             number = desk.one_number(args[:1], usage)
             reason = " ".join(args[1:])
             done = await self._app.editor.moderate(
                 self._community, self._member, number, action, reason)
-            note = f" Reason: {clean(done.reject_reason)}" if done.reject_reason else ""
-            self.say(f"#{number} {PAST[action]}.{note}")
+            self.say(desk.console_moderated(number, action, clean(done.reject_reason)))
         return handle
 
     async def _intro(self, args: list[str]) -> None:
         intro = await self._app.editor.set_intro(self._community, self._member, " ".join(args))
-        self.say("Intro set." if intro else "Intro cleared.")
+        self.say(desk.intro_reply(intro))
 
     async def _lock(self, args: list[str]) -> None:
         period = await self._app.editor.lock(self._community, self._member, True)
-        self.say(f"Voting is locked for {period}.")
+        self.say(desk.console_lock_reply(True, period))
 
     async def _unlock(self, args: list[str]) -> None:
         period = await self._app.editor.lock(self._community, self._member, False)
-        self.say(f"Voting is open again for {period}.")
+        self.say(desk.console_lock_reply(False, period))
 
     async def _config(self, args: list[str]) -> None:
         settings = await self._app.curator.settings_for(self._community)
@@ -258,8 +240,8 @@ class ConsoleAdapter:
             return
         if len(args) == 1:
             if args[0] not in TYPES:
-                raise UserError(f"Unknown setting {clean(args[0], 40)!r}. Type /config to "
-                                "list them.")
+                raise UserError(desk.unknown_setting(clean(args[0], 40),
+                                                     "Type /config to list them."))
             self.say(clean(f"{args[0]} = {settings.shown(args[0])}", 600))
             return
         updated = await self._app.editor.configure(

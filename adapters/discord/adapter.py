@@ -6,9 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import secrets
 from collections.abc import Iterable, Sequence
-from typing import Any
 
 import aiohttp
 import discord
@@ -16,16 +14,18 @@ import yarl
 
 from adapters.discord import render
 from adapters.discord.commands import register_commands
+from adapters.discord.outbox import Outbox
 from adapters.discord.translate import (
     community_key,
     emoji,
     guild_id,
     member,
     message_link,
+    plain_text,
     reaction_key,
     ref,
-    route_emoji,
 )
+from bot import desk
 from bot.app import App
 from bot.community import Community
 from bot.digest import Digest
@@ -78,7 +78,8 @@ class DiscordAdapter:
         self.app = app
         self.client = _Client(self, guild_ready_timeout)
         self.tree = discord.app_commands.CommandTree(self.client)
-        register_commands(self)
+        self.outbox = Outbox(self.client)
+        register_commands(self.tree, app, self.outbox, self.community)
         client = self.client
         for listener in (self.on_guild_available, self.on_guild_join, self.on_message,
                          self.on_raw_reaction_add, self.on_raw_reaction_remove,
@@ -106,9 +107,9 @@ class DiscordAdapter:
         community = await self.community(message.guild)
         outcomes = await self.app.curator.post_link(LinkPosted(
             community.key, member(message.author, community.settings.moderators),
-            message.content, ref(message.channel.id, message.id)))
+            plain_text(message.content), ref(message.channel.id, message.id)))
         if any(o.submission for o in outcomes):
-            await self._react(message.channel.id, message.id, ACK)
+            await self.outbox.react(message.channel.id, message.id, ACK)
 
     async def _reaction(self, payload: discord.RawReactionActionEvent, added: bool) -> None:
         if payload.guild_id is None or (self.client.user and
@@ -162,43 +163,12 @@ class DiscordAdapter:
         community = await self.community(None, payload.guild_id)
         await self.app.curator.post_link(LinkPosted(
             community.key, member(message.author, community.settings.moderators),
-            message.content, ref(payload.channel_id, payload.message_id)))
+            plain_text(message.content), ref(payload.channel_id, payload.message_id)))
 
     async def on_raw_message_delete(self, payload: discord.RawMessageDeleteEvent) -> None:
         if payload.guild_id is not None:
             await self.app.curator.message_deleted(community_key(payload.guild_id),
                                                    str(payload.message_id))
-
-    async def _react(self, channel_id: int, message_id: int, core_emoji: str) -> None:
-        try:
-            await self.client.http.add_reaction(channel_id, message_id, route_emoji(core_emoji))
-        except discord.HTTPException as err:
-            log.warning("adding a reaction failed: %s", err)
-
-    async def send(self, channel_id: int, *, content: str | None = None,
-                   embeds: Sequence[discord.Embed] = (), reply_to: int | None = None
-                   ) -> int:
-        """Post with no mentions parsed and a nonce Discord enforces, so a retried request
-        cannot post twice. Returns the message id."""
-        payload: dict[str, Any] = {"content": content, "embeds": [e.to_dict() for e in embeds],
-                   "allowed_mentions": NONE.to_dict(), "nonce": secrets.token_hex(12),
-                   "enforce_nonce": True}
-        if reply_to is not None:
-            payload["message_reference"] = {"message_id": reply_to, "fail_if_not_exists": False}
-        route = discord.http.Route("POST", "/channels/{channel_id}/messages",
-                                   channel_id=channel_id)
-        try:
-            data = await self.client.http.request(route, json=payload)
-        except discord.HTTPException as err:
-            log.warning("posting to %s failed: %s", channel_id, err)
-            raise PublishError(f"Discord refused the message: {err.text}") from err
-        return int(data["id"])
-
-    async def delete(self, channel_id: int, message_id: int) -> None:
-        try:
-            await self.client.http.delete_message(channel_id, message_id)
-        except discord.HTTPException as err:
-            log.warning("deleting a message failed: %s", err)
 
     # the core's ports -----------------------------------------------------------------
 
@@ -208,36 +178,28 @@ class DiscordAdapter:
             return None
         channel = int(origin.channel)
         try:
-            card_id = await self.send(channel, embeds=[render.card(submission)],
+            card_id = await self.outbox.send(channel, embeds=[render.card(submission)],
                                       reply_to=int(origin.message_id))
         except PublishError:
             return None
         settings = community.settings
         for vote in settings.up_emoji[:1] + (settings.down_emoji[:1] if settings.downvotes
                                              else ()):
-            await self._react(channel, card_id, vote)
+            await self.outbox.react(channel, card_id, vote)
         return ref(channel, card_id)
 
-    async def _reply(self, origin: MessageRef | None, text: str) -> None:
-        if origin is not None:
-            with contextlib.suppress(PublishError):  # already logged; nothing else to do
-                await self.send(int(origin.channel), content=text,
-                                reply_to=int(origin.message_id))
-
-    async def tell_submitter(self, submission: Submission, text: str) -> None:
+    async def submission_rejected(self, community: Community, submission: Submission,
+                                  origin: MessageRef | None) -> None:
         """A reply to the message that shared the link (not a DM: members may refuse those)."""
-        origins = [r for r, role in await self.app.store.messages_for(submission.id)
-                   if role == "origin"]
-        await self._reply(origins[0] if origins else None, text)
+        await self.outbox.reply(origin, render.rejected(submission))
 
     async def submission_failed(self, community: Community, submission: Submission,
                                 origin: MessageRef | None) -> None:
-        await self._reply(origin, "Couldn't read that link: "
-                          f"{render.escape(submission.failure_reason)}")
+        await self.outbox.reply(origin, desk.unreadable(render.escape(submission.failure_reason)))
 
     async def duplicate_found(self, community: Community, existing: Submission,
                               origin: MessageRef | None) -> None:
-        await self._reply(origin, f"Already queued as #{existing.number}: you are credited too.")
+        await self.outbox.reply(origin, desk.credited(existing.number))
 
     async def tell_moderators(self, community: Community, text: str) -> None:
         """In the server's moderators-only channel (Community servers have one), else the
@@ -248,14 +210,14 @@ class DiscordAdapter:
             log.warning("hint for the moderators of %s: %s", community.key, text)
             return
         with contextlib.suppress(PublishError):  # already logged
-            await self.send(channel.id, content=render.escape(text, 1900))
+            await self.outbox.send(channel.id, content=render.escape(text, 1900))
 
     async def publish_digest(self, community: Community, channel: str,
                              digest: Digest) -> str | None:
         """Posts the digest's messages in order; returns the link to the first one."""
         first: int | None = None
         for embeds in render.digest_messages(digest):
-            posted = await self.send(int(channel), embeds=embeds)
+            posted = await self.outbox.send(int(channel), embeds=embeds)
             first = first or posted
         return message_link(community.key, channel, str(first)) if first else None
 

@@ -6,53 +6,39 @@ the link's card has a message to answer and members something to react to)."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Coroutine
-from typing import TYPE_CHECKING, Any
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any
 
 import discord
 from discord import app_commands
 
 from adapters.discord import render
-from adapters.discord.translate import community_key, member, ref, setting_value
+from adapters.discord.outbox import Outbox
+from adapters.discord.translate import community_key, member, plain_text, ref, setting_value
+from bot import desk
+from bot.app import App
+from bot.community import Community
 from bot.errors import PublishError, UserError
 from bot.events import LinkPosted
 from bot.links import find_urls
 from bot.models import Member
 
-if TYPE_CHECKING:
-    from adapters.discord.adapter import DiscordAdapter
-
 log = logging.getLogger(__name__)
 NONE = discord.AllowedMentions.none()
-GENERIC = "Something went wrong; the bot's operator has the details."
-NUMBERED = (("pick", "Make a submission an editor's pick (moderators)"),
-            ("unpick", "Take back an editor's pick (moderators)"),
-            ("drop", "Take a submission out of the digest (moderators)"),
-            ("restore", "Bring a dropped submission back (moderators)"),
-            ("reject", "Reject a submission, telling its submitter why (moderators)"))
-SETTINGS = {
-    "submission_channels": "Submission channels (#channels, or none for all)",
-    "digest_channel": "Digest channel (#channel, or none for where /digest post runs)",
-    "digest_weekday": "Digest day (monday…sunday)", "digest_time": "Digest time (HH:MM)",
-    "timezone": "Time zone (e.g. Europe/Paris)", "up_emoji": "Up-vote emoji",
-    "down_emoji": "Down-vote emoji", "downvotes": "Down-votes (on/off)",
-    "picks": "Picks per digest", "min_score": "Minimum score",
-    "self_votes": "Self-votes count (on/off)", "moderators": "Moderator roles (@roles)",
-    "summary_language": "Summary language", "summary_instructions": "Summary instructions",
-    "summary_words": "Summary length in words (10-200)", "name": "Newsletter name",
-    "also_shared_cap": "Also-shared links (0-100)",
-    "carry_over_weeks": "Weeks a voted link carries over (0-12)",
-    "group_by_kind": "Group picks by kind (on/off)",
-}
+NUMBERED = ("pick", "unpick", "drop", "restore", "reject")
 
 Handler = Callable[..., Coroutine[Any, Any, None]]
+# The community of a guild (raw events and interactions may carry only its id).
+Communities = Callable[[discord.Guild | None, int | None], Awaitable[Community]]
 
 
-class Desk:
+class SlashCommands:
     """The command handlers: translate the interaction, make one core call, reply."""
 
-    def __init__(self, adapter: DiscordAdapter) -> None:
-        self.adapter = adapter
+    def __init__(self, app: App, outbox: Outbox, community: Communities) -> None:
+        self.app = app
+        self.outbox = outbox
+        self.community = community
 
     async def reply(self, interaction: discord.Interaction, text: str) -> None:
         """An ephemeral reply; ``text`` is already safe Discord markdown."""
@@ -64,7 +50,7 @@ class Desk:
                                                     allowed_mentions=NONE)
 
     async def who(self, interaction: discord.Interaction) -> tuple[str, Member]:
-        community = await self.adapter.community(interaction.guild, interaction.guild_id)
+        community = await self.community(interaction.guild, interaction.guild_id)
         return community.key, member(interaction.user, community.settings.moderators)
 
     async def on_error(self, interaction: discord.Interaction,
@@ -74,7 +60,7 @@ class Desk:
             text = render.escape(str(original), 1500)
         else:
             log.error("/digest failed", exc_info=original)
-            text = GENERIC
+            text = desk.FAILED
         if interaction.type is discord.InteractionType.autocomplete:
             return
         try:
@@ -84,69 +70,65 @@ class Desk:
 
     async def submit(self, interaction: discord.Interaction, url: str, note: str = "") -> None:
         key, someone = await self.who(interaction)
+        url = plain_text(url).strip()
         if not find_urls(url, 1) or interaction.channel_id is None:
-            await self.reply(interaction, "That is not a link I can submit.")
+            await self.reply(interaction, desk.NOT_A_LINK)
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
         channel = interaction.channel_id
-        posted = await self.adapter.send(channel, content=render.submitted(someone.name, url,
+        posted = await self.outbox.send(channel, content=render.submitted(someone.name, url,
                                                                            note))
-        outcomes = await self.adapter.app.curator.post_link(
+        outcomes = await self.app.curator.post_link(
             LinkPosted(key, someone, url, ref(channel, posted)))
         if not any(o.created for o in outcomes):
-            await self.adapter.delete(channel, posted)  # no card will answer it
+            await self.outbox.delete(channel, posted)  # no card will answer it
         await self.reply(interaction, render.escape(" ".join(o.message for o in outcomes)
-                                                    or "This channel takes no submissions."))
+                                                    or desk.NO_SUBMISSIONS_HERE))
 
     async def submit_message(self, interaction: discord.Interaction,
                              message: discord.Message) -> None:
         key, invoker = await self.who(interaction)
-        community = await self.adapter.community(interaction.guild, interaction.guild_id)
-        outcomes = await self.adapter.app.curator.post_link(LinkPosted(
-            key, invoker, message.content, ref(message.channel.id, message.id),
+        community = await self.community(interaction.guild, interaction.guild_id)
+        outcomes = await self.app.curator.post_link(LinkPosted(
+            key, invoker, plain_text(message.content), ref(message.channel.id, message.id),
             credited_to=member(message.author, community.settings.moderators)))
         await self.reply(interaction, render.escape(" ".join(o.message for o in outcomes)
-                                                    or "That message has no link."))
+                                                    or desk.MESSAGE_WITHOUT_LINK))
 
     async def queue(self, interaction: discord.Interaction) -> None:
         key, _ = await self.who(interaction)
-        await self.reply(interaction, render.queue(await self.adapter.app.curator.queue(key)))
+        await self.reply(interaction, render.queue(await self.app.curator.queue(key)))
 
     async def preview(self, interaction: discord.Interaction) -> None:
         key, someone = await self.who(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
-        digest = await self.adapter.app.publishing.preview(key, someone)
+        digest = await self.app.publishing.preview(key, someone)
         for embeds in render.digest_messages(digest):
             await interaction.followup.send(embeds=embeds, ephemeral=True, allowed_mentions=NONE)
 
     async def post(self, interaction: discord.Interaction, now: bool = False) -> None:
         key, someone = await self.who(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
-        posted = await self.adapter.app.publishing.post(key, someone, str(interaction.channel_id),
-                                                        "now" if now else "this")
-        await self.reply(interaction, "Digest posted." if posted
-                         else "This week's digest was already posted.")
+        posted = await self.app.publishing.post(key, someone, str(interaction.channel_id),
+                                                "now" if now else "this")
+        await self.reply(interaction, desk.posted_reply(posted))
 
     async def lock(self, interaction: discord.Interaction, locked: bool) -> None:
         key, someone = await self.who(interaction)
-        period = await self.adapter.app.editor.lock(key, someone, locked)
-        await self.reply(interaction, f"Voting {'locked' if locked else 'unlocked'} for "
-                                      f"{render.escape(period, 40)}.")
+        period = await self.app.editor.lock(key, someone, locked)
+        await self.reply(interaction, desk.lock_reply(locked, render.escape(period, 40)))
 
     async def intro(self, interaction: discord.Interaction, text: str = "") -> None:
         key, someone = await self.who(interaction)
-        intro = await self.adapter.app.editor.set_intro(key, someone, text)
-        await self.reply(interaction, "Intro set." if intro else "Intro cleared.")
+        intro = await self.app.editor.set_intro(key, someone, text)
+        await self.reply(interaction, desk.intro_reply(intro))
 
     async def moderate(self, interaction: discord.Interaction, action: str, number: int,
                        reason: str = "") -> None:
         key, someone = await self.who(interaction)
-        done = await self.adapter.app.editor.moderate(key, someone, number, action, reason)
-        because = f" Reason: {render.escape(done.reject_reason, 300)}" if (
-            action == "reject" and done.reject_reason) else ""
-        await self.reply(interaction, f"#{done.number}: {action} done.{because}")
-        if action == "reject":
-            await self.adapter.tell_submitter(done, render.rejected(done))
+        done = await self.app.editor.moderate(key, someone, number, action, reason)
+        reason = render.escape(done.reject_reason, 300) if action == "reject" else ""
+        await self.reply(interaction, desk.moderated_reply(done.number, action, reason))
 
     async def config(self, interaction: discord.Interaction, setting: str | None,
                      value: str | None = None) -> None:
@@ -154,13 +136,13 @@ class Desk:
         if setting is None:
             if value is not None:
                 raise UserError("Pick the setting to change.")
-            settings = await self.adapter.app.curator.settings_for(key)
+            settings = await self.app.curator.settings_for(key)
             await self.reply(interaction, render.settings(settings))
             return
         if value is None:
-            settings = await self.adapter.app.curator.settings_for(key)
+            settings = await self.app.curator.settings_for(key)
         else:
-            settings = await self.adapter.app.editor.configure(
+            settings = await self.app.editor.configure(
                 key, someone, setting, setting_value(setting, value))
         await self.reply(interaction, render.setting(settings, setting))
 
@@ -168,89 +150,90 @@ class Desk:
                       current: str) -> list[app_commands.Choice[int]]:
         if interaction.guild_id is None:
             return []
-        entries = await self.adapter.app.curator.queue(community_key(interaction.guild_id))
+        entries = await self.app.curator.queue(community_key(interaction.guild_id))
         wanted = current.strip().lstrip("#").lower()
         return [app_commands.Choice(name=render.choice(e), value=e.submission.number)
                 for e in entries if wanted in str(e.submission.number)
                 or wanted in (e.submission.title or e.submission.url).lower()][:25]
 
 
-def register_commands(adapter: DiscordAdapter) -> None:
-    desk = Desk(adapter)
-    adapter.tree.error(desk.on_error)
+def register_commands(tree: app_commands.CommandTree[Any], app: App, outbox: Outbox,
+                      community: Communities) -> None:
+    handlers = SlashCommands(app, outbox, community)
+    tree.error(handlers.on_error)
     group = app_commands.Group(name="digest", description="The weekly digest of shared links",
                                guild_only=True)
     add = group.command
 
-    @add(name="submit", description="Submit a link, with an optional note")
+    @add(name="submit", description=desk.summary("submit") + ", with an optional note")
     @app_commands.describe(url="The link", note="Why it is worth reading")
     async def submit(interaction: discord.Interaction, url: str, note: str = "") -> None:
-        await desk.submit(interaction, url, note)
+        await handlers.submit(interaction, url, note)
 
-    @add(name="queue", description="Show the queue")
+    @add(name="queue", description=desk.summary("queue"))
     async def queue(interaction: discord.Interaction) -> None:
-        await desk.queue(interaction)
+        await handlers.queue(interaction)
 
-    @add(name="preview", description="Preview this week's digest (only you see it)")
+    @add(name="preview", description=desk.summary("preview"))
     async def preview(interaction: discord.Interaction) -> None:
-        await desk.preview(interaction)
+        await handlers.preview(interaction)
 
-    @add(name="post", description="Post this week's digest (moderators)")
+    @add(name="post", description=desk.summary("post"))
     @app_commands.describe(now="Post at once, without the links still being read")
     async def post(interaction: discord.Interaction, now: bool = False) -> None:
-        await desk.post(interaction, now)
+        await handlers.post(interaction, now)
 
-    @add(name="lock", description="Lock voting for this week (moderators)")
+    @add(name="lock", description=desk.summary("lock"))
     async def lock(interaction: discord.Interaction) -> None:
-        await desk.lock(interaction, True)
+        await handlers.lock(interaction, True)
 
-    @add(name="unlock", description="Unlock voting for this week (moderators)")
+    @add(name="unlock", description=desk.summary("unlock"))
     async def unlock(interaction: discord.Interaction) -> None:
-        await desk.lock(interaction, False)
+        await handlers.lock(interaction, False)
 
-    @add(name="intro", description="Set this week's intro; empty clears it (moderators)")
+    @add(name="intro", description=desk.summary("intro"))
     @app_commands.describe(text="A short paragraph shown above the picks")
     async def intro(interaction: discord.Interaction, text: str = "") -> None:
-        await desk.intro(interaction, text)
+        await handlers.intro(interaction, text)
 
     async def numbers(interaction: discord.Interaction,
                       current: str) -> list[app_commands.Choice[int]]:
-        return await desk.numbers(interaction, current)
+        return await handlers.numbers(interaction, current)
 
-    for name, description in NUMBERED:
+    for name in NUMBERED:
         command: app_commands.Command[Any, ..., None] = add(
-            name=name, description=description)(_numbered(desk, name))
+            name=name, description=desk.summary(name))(_numbered(handlers, name))
         command.autocomplete("number")(numbers)
 
-    @add(name="config", description="Show the settings, or change one (moderators change)")
+    @add(name="config", description=desk.summary("config"))
     @app_commands.describe(setting="Which setting; leave out to list them all",
                            value="The new value; leave out to show")
     @app_commands.choices(setting=[app_commands.Choice(name=label, value=name)
-                                   for name, label in SETTINGS.items()])
+                                   for name, label in desk.SETTING_LABELS.items()])
     async def config(interaction: discord.Interaction, setting: str | None = None,
                      value: str | None = None) -> None:
-        await desk.config(interaction, setting, value)
+        await handlers.config(interaction, setting, value)
 
     @app_commands.context_menu(name="Submit to digest")
     @app_commands.guild_only()
     async def submit_message(interaction: discord.Interaction,
                              message: discord.Message) -> None:
-        await desk.submit_message(interaction, message)
+        await handlers.submit_message(interaction, message)
 
     del submit, queue, preview, post, lock, unlock, intro, config
-    adapter.tree.add_command(group)
-    adapter.tree.add_command(submit_message)
+    tree.add_command(group)
+    tree.add_command(submit_message)
 
 
-def _numbered(desk: Desk, action: str) -> Handler:
+def _numbered(handlers: SlashCommands, action: str) -> Handler:
     if action == "reject":
         @app_commands.describe(number="The submission's number", reason="Told to its submitter")
         async def reject(interaction: discord.Interaction, number: int,
                          reason: str = "") -> None:
-            await desk.moderate(interaction, action, number, reason)
+            await handlers.moderate(interaction, action, number, reason)
         return reject
 
     @app_commands.describe(number="The submission's number")
     async def command(interaction: discord.Interaction, number: int) -> None:
-        await desk.moderate(interaction, action, number)
+        await handlers.moderate(interaction, action, number)
     return command

@@ -8,6 +8,7 @@ from urllib.parse import quote
 
 import discord
 
+from bot import desk
 from bot.bylines import byline, clean_authors
 from bot.community import CommunitySettings
 from bot.digest import Digest, DigestItem
@@ -165,7 +166,7 @@ def submitted(name: str, url: str, note: str) -> str:
 def queue(entries: list[QueueEntry]) -> str:
     """The queue as one reply: as many lines as fit, then how many more there are."""
     if not entries:
-        return "The queue is empty."
+        return desk.QUEUE_EMPTY
     lines: list[str] = []
     size = 0
     for e in entries[:QUEUE_LINES]:
@@ -212,6 +213,4 @@ def settings(values: CommunitySettings) -> str:
 
 def rejected(submission: Submission) -> str:
     """The answer to the member's message when a moderator rejects their link."""
-    reason = escape(submission.reject_reason, 300)
-    return f"#{submission.number} won't be in the digest." + (f" Reason: {reason}" if reason
-                                                               else "")
+    return desk.rejected(submission.number, escape(submission.reject_reason, 300))

@@ -15,6 +15,10 @@ _SKIN_TONES = re.compile("[\U0001F3FB-\U0001F3FF]")
 _CUSTOM = re.compile(r"<a?:(\w{1,32}):(\d{1,20})>")
 # Channel, role and member mentions: settings store the bare ids.
 _MENTION = re.compile(r"<(?:#|@&|@!?)(\d{1,20})>")
+# Discord's link markup: <url> (embed suppressed) and [label](url), a masked link whose
+# label is shown text, not a link.
+_ANGLE = re.compile(r"<(https?://[^>\s]+)>", re.IGNORECASE)
+_MASKED = re.compile(r"\[[^\]]*\]\((https?://(?:[^()\s]|\([^()\s]*\))+)\)", re.IGNORECASE)
 VOTE_SETTINGS = frozenset({"up_emoji", "down_emoji"})
 ID_SETTINGS = frozenset({"submission_channels", "digest_channel", "moderators"})
 # Slash options cannot be empty: these words clear a list or a text setting.
@@ -28,6 +32,13 @@ def community_key(guild_id: int) -> str:
 
 def guild_id(community_key: str) -> str:
     return community_key.partition(":")[2]
+
+
+def plain_text(text: str) -> str:
+    """Message text as the core reads it: each <url> or [label](url) becomes the bare link,
+    set apart by spaces so it stays one word."""
+    bare = _ANGLE.sub(lambda m: f" {m.group(1)} ", text)
+    return _MASKED.sub(lambda m: f" {m.group(1)} ", bare)
 
 
 def emoji(value: discord.PartialEmoji | discord.Emoji | str,

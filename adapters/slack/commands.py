@@ -4,67 +4,48 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import Any
 
 from slack_sdk.errors import SlackApiError
 
 from adapters.slack import render
+from adapters.slack.members import Members
+from adapters.slack.outbox import Outbox, Respond
 from adapters.slack.translate import (
     api_error,
     community_key,
-    error_code,
     message_id,
+    plain_text,
     setting_value,
 )
 from bot import desk
+from bot.app import App
 from bot.editor import ACTIONS
 from bot.errors import PublishError, UserError
 from bot.events import LinkPosted, MessageRef
 from bot.models import Member
 from bot.setting_types import TYPES
 
-if TYPE_CHECKING:
-    from adapters.slack.adapter import SlackAdapter
-
 log = logging.getLogger(__name__)
 Ack = Any  # bolt's AsyncAck: awaitable, optionally with a response
-Respond = Any  # bolt's AsyncRespond: posts to the request's response_url
-# chat.postEphemeral errors that mean "not a channel the bot is in".
-NOT_HERE = frozenset({"channel_not_found", "not_in_channel", "user_not_in_channel",
-                      "is_archived", "cannot_dm_bot"})
 MAX_QUEUE_LINES = 40
 MAX_LINE = 400  # 40 lines of this stay far below chat.postEphemeral's text limit
 
-USAGE = ("Usage: /digest submit URL | queue | preview | post | pick N | unpick N | drop N | "
-         "restore N | reject N [reason] | lock | unlock | intro TEXT | config [NAME [VALUE]]")
+USAGE = desk.usage("/digest ")
 HOME_ITEMS = 20
 
 
 class CommandDesk:
-    def __init__(self, adapter: SlackAdapter) -> None:
-        self._adapter = adapter
-
-    async def _whisper(self, channel: str, user: str, text: str,
-                       blocks: list[render.Block] | None = None,
-                       respond: Respond | None = None) -> None:
-        """A reply only the member sees. ``text`` is already safe mrkdwn. Where the bot is not
-        in the channel (a DM, a private channel), the request's response_url still works."""
-        try:
-            await self._adapter.client.chat_postEphemeral(channel=channel, user=user, text=text,
-                                                         blocks=blocks)
-            return
-        except SlackApiError as err:
-            if respond is None or error_code(err) not in NOT_HERE:
-                log.warning("chat.postEphemeral failed: %s", api_error(err))
-                return
-        try:
-            await respond(text=text, blocks=blocks, response_type="ephemeral",
-                          replace_original=False)
-        except (SlackApiError, OSError, ValueError) as err:
-            log.warning("response_url reply failed: %s", err)
+    def __init__(self, app: App, members: Members, outbox: Outbox,
+                 track: Callable[[], None]) -> None:
+        self._app = app
+        self._members = members
+        self._outbox = outbox
+        self._track = track  # every listener's first call, so shutdown lets it finish
 
     async def on_command(self, ack: Ack, body: dict[str, Any], respond: Respond) -> None:
-        self._adapter.track()
+        self._track()
         await ack()  # within 3 seconds; the work and the reply come after
         team, user = str(body.get("team_id")), str(body.get("user_id"))
         channel = str(body.get("channel_id"))
@@ -78,27 +59,26 @@ class CommandDesk:
             reply = str(err)
         except Exception:
             log.exception("/digest %s failed", " ".join(words[:1]))
-            reply = "Something went wrong; the operator has the details."
-        await self._whisper(channel, user, "\n".join(render.escape(line, MAX_LINE)
+            reply = desk.FAILED
+        await self._outbox.whisper(channel, user, "\n".join(render.escape(line, MAX_LINE)
                                                      for line in reply.splitlines()), None,
                             respond)
 
     async def _preview(self, team: str, user: str, channel: str, respond: Respond) -> None:
-        member = await self._adapter.member(team, user)
-        digest = await self._adapter.app.publishing.preview(community_key(team), member)
+        member = await self._members.member(team, user)
+        digest = await self._app.publishing.preview(community_key(team), member)
         for text, blocks in render.digest_messages(digest):
-            await self._whisper(channel, user, text, blocks, respond)
+            await self._outbox.whisper(channel, user, text, blocks, respond)
 
     async def _run(self, team: str, user: str, channel: str, words: list[str]) -> str:
-        adapter = self._adapter
-        await adapter.community(team)
-        member = await adapter.member(team, user)
+        await self._members.community(team)
+        member = await self._members.member(team, user)
         key = community_key(team)
-        editor, curator = adapter.app.editor, adapter.app.curator
+        editor, curator = self._app.editor, self._app.curator
         verb, args = (words[0].lower(), words[1:]) if words else ("help", [])
         if verb == "submit" and args:
-            outcomes = await curator.post_link(LinkPosted(key, member, " ".join(args)))
-            return " ".join(o.message for o in outcomes) or "No link found."
+            outcomes = await curator.post_link(LinkPosted(key, member, plain_text(" ".join(args))))
+            return " ".join(o.message for o in outcomes) or desk.NO_LINK
         if verb == "queue":
             entries = await curator.queue(key)
             lines = [f"#{e.submission.number} {e.tally.score:+d} "
@@ -106,19 +86,19 @@ class CommandDesk:
                      for e in entries[:MAX_QUEUE_LINES]]
             if len(entries) > MAX_QUEUE_LINES:
                 lines.append(f"… and {len(entries) - MAX_QUEUE_LINES} more (see the App Home)")
-            return "\n".join(lines) or "The queue is empty."
+            return "\n".join(lines) or desk.QUEUE_EMPTY
         if verb == "post":  # "post now": without the links still being read
-            posted = await adapter.app.publishing.post(key, member, channel, *args[:1])
-            return "Digest posted." if posted else "This week's digest was already posted."
+            posted = await self._app.publishing.post(key, member, channel, *args[:1])
+            return desk.posted_reply(posted)
         if verb in ACTIONS and args and (number := desk.number(args[0])) is not None:
             done = await editor.moderate(key, member, number, verb, " ".join(args[1:]))
-            return f"#{done.number}: {verb} done."
+            return desk.moderated_reply(done.number, verb)
         if verb in ("lock", "unlock"):
             period = await editor.lock(key, member, verb == "lock")
-            return f"Voting {'locked' if verb == 'lock' else 'unlocked'} for {period}."
+            return desk.lock_reply(verb == "lock", period)
         if verb == "intro":
             intro = await editor.set_intro(key, member, " ".join(args))
-            return "Intro set." if intro else "Intro cleared."
+            return desk.intro_reply(intro)
         if verb == "config":
             return await self._config(key, member, args)
         return USAGE
@@ -126,12 +106,12 @@ class CommandDesk:
     async def _config(self, key: str, member: Member, args: list[str]) -> str:
         """`config` lists every setting, `config NAME` shows one, `config NAME VALUE` sets
         it: one line per setting, the same text as the console and Discord show."""
-        curator, editor = self._adapter.app.curator, self._adapter.app.editor
+        curator, editor = self._app.curator, self._app.editor
         settings = await curator.settings_for(key)
         if not args:
             return "\n".join(settings.lines())
         if args[0] not in TYPES:
-            raise UserError(f"Unknown setting {args[0][:40]!r}. Known: {', '.join(TYPES)}.")
+            raise UserError(desk.unknown_setting(args[0][:40], f"Known: {', '.join(TYPES)}."))
         if len(args) > 1:
             value = setting_value(args[0], " ".join(args[1:]))
             settings = await editor.configure(key, member, args[0], value)
@@ -139,27 +119,27 @@ class CommandDesk:
 
     async def on_shortcut(self, ack: Ack, body: dict[str, Any], respond: Respond) -> None:
         """"Submit to digest" on someone's message: credited to its author."""
-        self._adapter.track()
+        self._track()
         await ack()
         message = body.get("message") or {}
         channel = str((body.get("channel") or {}).get("id") or "")
         team = str((body.get("team") or {}).get("id") or "")
         user = str((body.get("user") or {}).get("id") or "")
-        await self._adapter.community(team)
-        invoker = await self._adapter.member(team, user)
-        author = await self._adapter.member(team, str(message.get("user") or user))
+        await self._members.community(team)
+        invoker = await self._members.member(team, user)
+        author = await self._members.member(team, str(message.get("user") or user))
         ts = str(message.get("ts") or "")
         ref = MessageRef(channel, message_id(channel, ts))
-        self._adapter.remember_thread(ref, str(message.get("thread_ts") or ts))
-        outcomes = await self._adapter.app.curator.post_link(LinkPosted(
-            community_key(team), invoker, str(message.get("text") or ""), ref,
+        self._outbox.remember_thread(ref, str(message.get("thread_ts") or ts))
+        outcomes = await self._app.curator.post_link(LinkPosted(
+            community_key(team), invoker, plain_text(str(message.get("text") or "")), ref,
             credited_to=author))
-        await self._whisper(channel, user, render.escape(
-            " ".join(o.message for o in outcomes) or "That message has no link.", 3000),
+        await self._outbox.whisper(channel, user, render.escape(
+            " ".join(o.message for o in outcomes) or desk.MESSAGE_WITHOUT_LINK, 3000),
             None, respond)
 
     async def on_vote_button(self, ack: Ack, body: dict[str, Any], respond: Respond) -> None:
-        self._adapter.track()
+        self._track()
         await ack()
         team = str((body.get("team") or {}).get("id") or "")
         user = str((body.get("user") or {}).get("id") or "")
@@ -167,27 +147,25 @@ class CommandDesk:
         if not value.isdecimal():
             return
         number = int(value)
-        member = await self._adapter.member(team, user)
-        settings = await self._adapter.app.curator.settings_for(community_key(team))
+        member = await self._members.member(team, user)
+        settings = await self._app.curator.settings_for(community_key(team))
         try:
-            outcome = await self._adapter.app.curator.vote_on(
+            outcome = await self._app.curator.vote_on(
                 community_key(team), number, member, settings.up_emoji[0])
-            text = (f"Vote recorded on #{number}." if outcome.changed else
-                    f"Not counted: {outcome.reason}." if not outcome.counted else
-                    f"You already voted on #{number}.")
+            text = desk.vote_reply(outcome, number)
         except UserError as err:
             text = str(err)
         channel = str((body.get("channel") or {}).get("id") or "")
         if channel:
-            await self._whisper(channel, user, render.escape(text, 3000), None, respond)
+            await self._outbox.whisper(channel, user, render.escape(text, 3000), None, respond)
         else:
             await self.publish_home({"team_id": team}, {"user": user})
 
     async def _last_digest(self, key: str) -> list[render.Block]:
-        posted = await self._adapter.app.store.posted_digests(key)
-        if not posted:
+        last = await self._app.publishing.last_digest(key)
+        if last is None:
             return []
-        period, content, _ = posted[0]
+        period, content = last
         picks = (json.loads(content or "{}").get("picks") or [])[:HOME_ITEMS]
         lines = [f"{p.get('rank')}. " + render.link(str(p.get("url", "")),
                                                     render.escape(str(p.get("title", "")), 150))
@@ -196,13 +174,13 @@ class CommandDesk:
 
     async def publish_home(self, body: dict[str, Any], event: dict[str, Any]) -> None:
         """The App Home: the queue with scores and vote buttons, and the last digest."""
-        self._adapter.track()
+        self._track()
         team, user = str(body.get("team_id") or ""), str(event.get("user") or "")
         if event.get("tab", "home") != "home" or not user:
             return  # the Messages tab, which the manifest turns off
-        await self._adapter.community(team)
+        await self._members.community(team)
         key = community_key(team)
-        entries = (await self._adapter.app.curator.queue(key))[:HOME_ITEMS]
+        entries = (await self._app.curator.queue(key))[:HOME_ITEMS]
         blocks: list[render.Block] = [render.header("This week's queue")]
         for entry in entries:
             s = entry.submission
@@ -215,7 +193,7 @@ class CommandDesk:
                                                        "text": "Nothing queued yet."}})
         blocks.extend(await self._last_digest(key))
         try:
-            await self._adapter.client.views_publish(
+            await self._outbox.client.views_publish(
                 user_id=user, view={"type": "home", "blocks": blocks})
         except SlackApiError as err:
             log.warning("views.publish failed: %s", api_error(err))

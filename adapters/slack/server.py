@@ -19,7 +19,7 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 )
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack.adapter import SlackAdapter
+from adapters.slack.listeners import SlackAdapter
 from adapters.slack.translate import api_error, error_code, valid_timestamp
 from bot.app import App
 from bot.errors import ConfigError
@@ -64,8 +64,10 @@ def http_app(adapter: SlackAdapter) -> web.Application:
     return application
 
 
-async def run(app: App, *, delays: Iterable[float] | None = None,
-              sleep: Sleep | None = None) -> None:
+async def serve(app: App, *, delays: Iterable[float] | None = None,
+                sleep: Sleep | None = None) -> None:
+    """Run the Slack adapter until cancelled: Socket Mode with SLACK_APP_TOKEN, else HTTP.
+    ``delays`` and ``sleep`` tune reconnection pauses, for tests."""
     adapter = build(app)
     settings = app.settings
     if settings.slack_app_token is not None:

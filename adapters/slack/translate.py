@@ -24,6 +24,10 @@ MEMBER_SUBTYPES = frozenset({None, "file_share", "thread_broadcast"})
 VOTE_SETTINGS = frozenset({"up_emoji", "down_emoji"})
 _NAME = re.compile(r"[a-z0-9_+'-]{1,100}")
 _SHORTCODE = re.compile(r":([a-z0-9_+'-]+(?:::skin-tone-[2-6])?):")
+# Slack writes every link as <url> or <url|label>; the label is shown text, not a link.
+_LINK = re.compile(r"<(https?://[^>|\s]+)(?:\|[^>]*)?>", re.IGNORECASE)
+# Slack escapes these three in message text, inside links too.
+_ENTITIES = (("&lt;", "<"), ("&gt;", ">"), ("&amp;", "&"))
 
 
 def community_key(team_id: str) -> str:
@@ -61,6 +65,18 @@ def setting_value(name: str, value: str) -> str:
     return " ".join(_SHORTCODE.sub(lambda m: f" {emoji(m.group(1))} ", value).split())
 
 
+def plain_text(text: str) -> str:
+    """Message text as the core reads it: each <url|label> or <url> becomes the bare link,
+    unescaped, set apart by spaces so it stays one word."""
+    return _LINK.sub(lambda m: f" {_unescape(m.group(1))} ", text)
+
+
+def _unescape(text: str) -> str:
+    for entity, char in _ENTITIES:
+        text = text.replace(entity, char)
+    return text
+
+
 def message_id(channel: str, ts: str) -> str:
     """A ts is unique only within its channel."""
     return f"{channel}:{ts}"
@@ -77,7 +93,7 @@ def valid_timestamp(value: str) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class Posted:
-    """A member's new message: who, where, and the thread to answer in."""
+    """A member's new message: who, where, the thread to answer in, and its plain text."""
 
     user: str
     ref: MessageRef
@@ -94,7 +110,7 @@ def submitted_message(event: dict[str, Any]) -> Posted | None:
     if not (user and channel and ts and event.get("text")):
         return None
     return Posted(str(user), MessageRef(str(channel), message_id(str(channel), str(ts))),
-                  str(event.get("thread_ts") or ts), str(event["text"]))
+                  str(event.get("thread_ts") or ts), plain_text(str(event["text"])))
 
 
 def deleted_message(event: dict[str, Any]) -> str | None:

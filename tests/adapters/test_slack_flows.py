@@ -46,6 +46,17 @@ async def test_a_link_in_a_thread_is_answered_in_that_thread(world: World) -> No
     assert community.name == TEAM_NAME
 
 
+async def test_a_rejected_link_is_answered_in_its_thread(world: World) -> None:
+    await world.link("UADA", "/moe", "705.2", thread_ts="705.1")
+    await world.command("UOWNER", "reject 1 off topic <!channel>")
+    [told] = await world.slack.wait_for(
+        "chat.postMessage", lambda a: "won't be in the digest" in a["text"])
+    assert told["thread_ts"] == "705.1", "the submitter is told where they shared the link"
+    assert told["text"] == "#1 won't be in the digest. Reason: off topic &lt;!channel&gt;"
+    await world.slack.wait_for("chat.postEphemeral",
+                               lambda a: a["user"] == "UOWNER" and a["text"] == "#1: reject done.")
+
+
 async def test_deleting_the_message_withdraws_an_unvoted_link(world: World) -> None:
     await world.link("UADA", "/moe", "710.1")
     await world.link("UGRACE", "/evals", "710.2")

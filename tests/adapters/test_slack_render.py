@@ -17,6 +17,7 @@ from adapters.slack.translate import (
     deleted_message,
     emoji,
     profile,
+    reacted_message,
     reaction_name,
     setting_value,
     submitted_message,
@@ -155,6 +156,10 @@ def test_messages_deletions_profiles_and_timestamps() -> None:
     assert deleted_message({"subtype": "message_deleted", "channel": "C1",
                             "deleted_ts": "1.2"}) == "C1:1.2"
     assert deleted_message(base) is None
+    assert reacted_message({"user": "U1", "reaction": "+1",
+                            "item": {"type": "file", "channel": "C1", "ts": "1"}}) is None
+    assert reacted_message({"user": "U1", "reaction": "+1", "item": {
+        "type": "message", "channel": "C1", "ts": "1.2"}}) == ("U1", "C1:1.2", "+1")
     who = profile("U9", {"name": "h", "is_owner": True, "profile": {"real_name": "Real"}})
     assert who.member("U9", ()).is_moderator and who.name == "Real"
     assert profile("U8", {"name": "h"}).member("U8", ("U8",)).is_moderator

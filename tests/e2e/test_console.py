@@ -256,6 +256,7 @@ async def test_replies_fit_the_command(tmp_path: Path, pages: PageServer) -> Non
     assert "Only moderators can unlock voting." in text
     assert "Only moderators can lock voting." in text
     assert "Not queued: that link was rejected by a moderator as #1: off topic." in text
+    assert "(for ada) #1 won't be in the digest. Reason: off topic" in transcript
     assert "Already queued" not in text
 
 

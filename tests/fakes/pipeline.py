@@ -78,5 +78,9 @@ class RecordingNotifier:
                               origin: MessageRef | None) -> None:
         self.events.append(("duplicate", existing.number))
 
+    async def submission_rejected(self, community: Community, submission: Submission,
+                                  origin: MessageRef | None) -> None:
+        self.events.append(("rejected", submission.number))
+
     async def tell_moderators(self, community: Community, text: str) -> None:
         self.hints.append(text)

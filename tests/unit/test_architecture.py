@@ -65,14 +65,7 @@ def test_no_import_circles() -> None:
     graph = {name: {target for imported in _imports(path)
                     if (target := _resolve(imported, modules)) and target != name}
              for name, path in modules.items()}
-    assert _knots(graph) == UNTYING
-
-
-# Circles that the floor-plan work is untying; the list only ever shrinks.
-UNTYING = [
-    ["adapters.discord.adapter", "adapters.discord.commands"],
-    ["adapters.slack.adapter", "adapters.slack.commands", "adapters.slack.server"],
-]
+    assert _knots(graph) == []
 
 
 def _knots(graph: dict[str, set[str]]) -> list[list[str]]:
@@ -123,3 +116,11 @@ def test_importing_the_whole_core_loads_no_sdk_or_driver() -> None:
     result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True,
                             text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+def test_adapters_go_through_the_core_services_not_the_store() -> None:
+    """Adapters call the curator and the editor; only the core reads and writes the store."""
+    readers = sorted(name for name, path in _modules().items() if name.startswith("adapters.")
+                     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+                     if isinstance(node, ast.Attribute) and node.attr == "store")
+    assert readers == []

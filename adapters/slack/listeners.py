@@ -1,0 +1,238 @@
+"""The Slack adapter: bolt listeners that filter, translate and make one core call, and the
+core's Notifier, DigestPublisher and VoteRecounter on the Slack Web API (sending through
+the outbox)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections import OrderedDict
+from collections.abc import Sequence
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack import render
+from adapters.slack.commands import CommandDesk
+from adapters.slack.members import Inflight, Members
+from adapters.slack.outbox import Outbox
+from adapters.slack.translate import (
+    api_error,
+    community_key,
+    deleted_message,
+    emoji,
+    error_code,
+    reacted_message,
+    reaction_key,
+    reaction_name,
+    submitted_message,
+    ts_of,
+)
+from bot import desk
+from bot.app import App
+from bot.community import Community
+from bot.digest import Digest
+from bot.errors import PublishError
+from bot.events import LinkPosted, MessageRef, ReactionChanged
+from bot.models import Submission
+from bot.ports import SeenReaction
+
+log = logging.getLogger(__name__)
+
+SEEN_EVENTS = 2000  # event ids remembered, so Slack's retries change nothing
+ACK = "eyes"  # the reaction that says "got it"
+RECOUNT_TRIES = 4
+MAX_RETRY_AFTER = 30.0
+# reactions.get errors that mean "this message has no reactions to count any more".
+GONE = frozenset({"message_not_found", "channel_not_found", "thread_not_found",
+                  "not_in_channel", "is_archived"})
+
+
+class SlackAdapter:
+    def __init__(self, app: App, client: AsyncWebClient, signing_secret: str | None) -> None:
+        self.app = app
+        self.client = client
+        self.bolt = AsyncApp(client=client, signing_secret=signing_secret or "unused",
+                             request_verification_enabled=signing_secret is not None)
+        self._seen: OrderedDict[str, None] = OrderedDict()
+        self._quiet_until = 0.0  # after a 429, every recount call waits until then
+        self.members = Members(client, app.curator)
+        self.outbox = Outbox(client)
+        self.inflight = Inflight()
+        self.commands = CommandDesk(app, self.members, self.outbox, self.inflight.track)
+        self._listen()
+        app.register_platform("slack", self, publisher=self, recounter=self)
+
+    def _listen(self) -> None:
+        bolt = self.bolt
+        bolt.event("message")(self._on_message)
+        bolt.event("reaction_added")(self._on_reaction)
+        bolt.event("reaction_removed")(self._on_reaction)
+        bolt.event("app_home_opened")(self.commands.publish_home)
+        bolt.command("/digest")(self.commands.on_command)
+        bolt.shortcut("submit_to_digest")(self.commands.on_shortcut)
+        bolt.action("vote")(self.commands.on_vote_button)
+
+    async def drain(self) -> None:
+        await self.inflight.drain()
+
+    # translating events -----------------------------------------------------------------
+
+    def _first_time(self, body: dict[str, Any]) -> bool:
+        """False for an event we already handled (Slack retries with the same event_id)."""
+        event_id = str(body.get("event_id") or "")
+        if not event_id:
+            return True
+        if event_id in self._seen:
+            return False
+        self._seen[event_id] = None
+        while len(self._seen) > SEEN_EVENTS:
+            self._seen.popitem(last=False)
+        return True
+
+    async def _on_message(self, body: dict[str, Any], event: dict[str, Any]) -> None:
+        self.inflight.track()
+        team = str(body.get("team_id") or event.get("team") or "")
+        deleted = deleted_message(event)
+        if deleted is not None:
+            await self.app.curator.message_deleted(community_key(team), deleted)
+            return
+        posted = submitted_message(event)
+        if posted is None or not self._first_time(body):
+            return
+        author = await self.members.member(team, posted.user)
+        self.outbox.remember_thread(posted.ref, posted.thread_ts)
+        outcomes = await self.app.curator.post_link(
+            LinkPosted(community_key(team), author, posted.text, posted.ref))
+        if any(o.submission for o in outcomes):
+            await self.outbox.react(posted.ref, ACK)
+
+    async def _on_reaction(self, body: dict[str, Any], event: dict[str, Any]) -> None:
+        self.inflight.track()
+        found = reacted_message(event)
+        if found is None or not self._first_time(body):
+            return
+        team = str(body.get("team_id") or "")
+        user, message, reaction = found
+        # The member's turn, taken before the first await, keeps their events in order.
+        async with self.app.curator.turn(community_key(team), user):
+            member = await self.members.member(team, user)
+            # Slack keeps :+1: and :+1::skin-tone-2: apart: the raw name tells them apart.
+            await self.app.curator.react(ReactionChanged(
+                community_key(team), message, member, emoji(reaction),
+                event.get("type") == "reaction_added", reaction_key(reaction)))
+
+    # the core's ports -----------------------------------------------------------------
+
+    async def submission_ready(self, community: Community, submission: Submission,
+                               origin: MessageRef | None) -> MessageRef | None:
+        if origin is None:
+            return None
+        up = community.settings.up_emoji
+        vote = reaction_name(up[0]) if up else None
+        text, blocks = render.card(submission, vote)
+        ts = await self.outbox.post(origin.channel, text, blocks,
+                                    thread_ts=self.outbox.thread_of(origin))
+        if ts is None:
+            return None
+        card = MessageRef(origin.channel, f"{origin.channel}:{ts}")
+        if vote is not None:
+            await self.outbox.react(card, vote)  # one click to vote
+        return card
+
+    async def submission_failed(self, community: Community, submission: Submission,
+                                origin: MessageRef | None) -> None:
+        await self.outbox.answer(origin, desk.unreadable(render.escape(submission.failure_reason)))
+
+    async def duplicate_found(self, community: Community, existing: Submission,
+                              origin: MessageRef | None) -> None:
+        await self.outbox.answer(origin, desk.credited(existing.number))
+
+    async def submission_rejected(self, community: Community, submission: Submission,
+                                  origin: MessageRef | None) -> None:
+        """In the thread of the message that shared the link, where its submitter looks."""
+        await self.outbox.answer(origin, desk.rejected(
+            submission.number, render.escape(submission.reject_reason, 300)))
+
+    async def tell_moderators(self, community: Community, text: str) -> None:
+        # Slack has no moderators' channel to post in; the operator sees it in the log.
+        log.warning("hint for the moderators of %s: %s", community.key, text)
+
+    async def publish_digest(self, community: Community, channel: str,
+                             digest: Digest) -> str | None:
+        """Every message in order; the first one's permalink for next week's digest."""
+        first = ""
+        for text, blocks in render.digest_messages(digest):
+            try:
+                response = await self.client.chat_postMessage(
+                    channel=channel, text=text, blocks=blocks, unfurl_links=False,
+                    unfurl_media=False, link_names=False)
+            except SlackApiError as err:
+                if error_code(err) in GONE:
+                    raise PublishError("I can't post in that channel: invite me there "
+                                       "(/invite @digestif) or set digest_channel") from err
+                raise PublishError(f"Slack refused the digest ({api_error(err)})") from err
+            first = first or str(response.get("ts") or "")
+        return await self._permalink(channel, first) if first else None
+
+    async def _permalink(self, channel: str, ts: str) -> str | None:
+        try:
+            link = (await self.client.chat_getPermalink(channel=channel, message_ts=ts)).get(
+                "permalink")
+        except SlackApiError as err:
+            log.info("chat.getPermalink failed: %s", api_error(err))
+            return None
+        return str(link) if link else None
+
+    async def reactions(self, community: Community,
+                        messages: Sequence[MessageRef]) -> list[SeenReaction] | None:
+        """Every vote reaction on the messages, read back with reactions.get."""
+        team = community.key.removeprefix("slack:")
+        seen: list[SeenReaction] = []
+        for ref in messages:
+            try:
+                data = await self._reactions_get(ref)
+            except SlackApiError as err:
+                if error_code(err) in GONE:
+                    continue  # deleted, or somewhere we can no longer read: nothing to count
+                log.warning("recount failed: %s", api_error(err))
+                return None
+            for reaction in (data.get("message") or {}).get("reactions") or []:
+                name = str(reaction.get("name"))
+                vote = emoji(name)
+                if community.settings.vote_direction(vote) == 0:
+                    continue
+                for user in reaction.get("users") or []:
+                    seen.append(SeenReaction(await self.members.member(team, str(user)), vote,
+                                             ref.message_id, reaction_key(name)))
+        return seen
+
+    async def _reactions_get(self, ref: MessageRef) -> dict[str, Any]:
+        """reactions.get, waiting out 429s as Retry-After says (a few times, bounded). The
+        client already retries a 429 twice; this covers longer limits during a recount."""
+        for attempt in range(RECOUNT_TRIES):
+            wait = self._quiet_until - time.monotonic()
+            if wait > 0:
+                await asyncio.sleep(wait)
+            try:
+                response = await self.client.reactions_get(
+                    channel=ref.channel, timestamp=ts_of(ref), full=True)
+                return response.data if isinstance(response.data, dict) else {}
+            except SlackApiError as err:
+                if err.response.status_code != 429 or attempt == RECOUNT_TRIES - 1:
+                    raise
+                # The limit is per method and workspace: the other recounts wait too.
+                self._quiet_until = max(self._quiet_until,
+                                        time.monotonic() + _retry_after(err))
+        raise AssertionError("unreachable")
+
+
+def _retry_after(err: SlackApiError) -> float:
+    try:
+        delay = float(err.response.headers.get("Retry-After", "1"))
+    except (TypeError, ValueError):
+        delay = 1.0
+    return min(max(delay, 0.0), MAX_RETRY_AFTER)
