@@ -14,10 +14,8 @@ import io
 import ipaddress
 import os
 import tempfile
-import threading
 from collections.abc import Iterator
 from datetime import date
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -37,6 +35,7 @@ from digestif.bootstrap import open_app
 from digestif.cli import main
 from storage.sqlite import SqliteStore
 from tests.e2e.pages import TOPICS, article
+from tests.fakes.threaded_site import threaded_site
 
 PATHS = tuple(f"/posts/{key}" for key in TOPICS)
 COMMANDS = ("+1", "-1", "/unvote", "/queue", "/digest", "/digest post", "/help", "/intro",
@@ -82,26 +81,8 @@ def site() -> Iterator[str]:
     """The article pages from a thread, so the CLI's own event loop can fetch them."""
     bodies = {path: article(path.rsplit("/", 1)[1]).encode() for path in PATHS}
 
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            body = bodies.get(self.path, b"")
-            self.send_response(200 if body else 404)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        thread.join()
+    with threaded_site(bodies) as base:
+        yield base
 
 
 async def _console(db: Path, text: str) -> str:

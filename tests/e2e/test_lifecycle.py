@@ -14,16 +14,15 @@ import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
 from tests.e2e.pages import article
 from tests.fakes.terminal import own_session_with_default_signals
+from tests.fakes.threaded_site import threaded_site
 
 STOP_WITHIN = 15.0  # seconds; generous for a loaded machine, far below "hangs until Enter"
 
@@ -32,25 +31,8 @@ STOP_WITHIN = 15.0  # seconds; generous for a loaded machine, far below "hangs u
 def page_url() -> Iterator[str]:
     body = article("moe").encode()
 
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/posts/moe"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with threaded_site({"/posts/moe": body}) as base:
+        yield f"{base}/posts/moe"
 
 
 def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
