@@ -1,9 +1,9 @@
 """What the CPU pool's forkserver loads once, before it forks any worker.
 
 Workers are forked from the forkserver, so whatever it holds they share copy-on-write: the
-parsers' imports, and the language detector's model (about a second of CPU to decompress,
-~75 MB). Loaded lazily, every worker paid that second again on its first page without a
-declared language (16 of the 100 dev pages), and held its own copy.
+parsers' imports, the language detector's model (about a second of CPU to decompress,
+~75 MB) and the public suffix list. Loaded lazily, every worker paid that second again on its
+first page without a declared language (16 of the 100 dev pages), and held its own copy.
 """
 
 from __future__ import annotations
@@ -19,3 +19,9 @@ from bot.extract.language import warm
 # instead: the forkserver must come up either way.
 with contextlib.suppress(Exception):
     warm()
+with contextlib.suppress(Exception):
+    # trafilatura's metadata fallback names a page's domain through the public suffix list,
+    # which tld parses on its first use (~45 ms a process)
+    from courlan.urlutils import extract_domain
+
+    extract_domain("https://www.example.com/")
