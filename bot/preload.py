@@ -9,6 +9,7 @@ first page without a declared language (16 of the 100 dev pages), and held its o
 from __future__ import annotations
 
 import contextlib
+import gc
 
 import bot.extract  # imported here for every worker to share
 import bot.sources.pdf
@@ -25,3 +26,7 @@ with contextlib.suppress(Exception):
     from courlan.urlutils import extract_domain
 
     extract_domain("https://www.example.com/")
+
+# Everything loaded so far lives as long as the workers: out of the garbage collector's sight,
+# their collections do not walk it on every page, nor write to (and so copy) the shared pages.
+gc.freeze()
