@@ -12,7 +12,8 @@ one `digestif submit` command, run as a subprocess; its wall time runs from star
   speedup     sequential wall time / concurrent wall time          (goal >= 10x)
 
 Also printed: time from start to the server's first request, the most requests the server
-saw in flight at once, CPU time of the whole process tree, and the largest process's RSS.
+saw in flight at once, CPU time of the whole process tree (and of the bot's process and the
+parser workers apart), and the largest process's RSS.
 Timing figures are noisy on a shared machine. Run: .venv/bin/python benchmarks/ingest.py
 (--skip-sequential for the concurrent run only; LINKS / LATENCY environment to vary).
 """
@@ -97,6 +98,7 @@ class TreeCpu:
     def __init__(self, root: int) -> None:
         self._root = root
         self._seen: dict[int, float] = {}
+        self._parent: dict[int, int] = {}
         self._stop = threading.Event()
         self._tick = os.sysconf("SC_CLK_TCK")
         self._thread = threading.Thread(target=self._watch, daemon=True)
@@ -125,12 +127,16 @@ class TreeCpu:
             grown = bool(more)
         for pid in tree & times.keys():
             self._seen[pid] = max(self._seen.get(pid, 0.0), times[pid])
+            self._parent[pid] = parents[pid]
 
-    def stop(self) -> tuple[float, float]:
-        """(the whole tree's CPU seconds, the root process's)."""
+    def stop(self) -> tuple[float, float, float]:
+        """CPU seconds of (the whole tree, the root process, the processes two levels down:
+        the CPU pool's workers, children of the forkserver the root started)."""
         self._stop.set()
         self._thread.join()
-        return sum(self._seen.values()), self._seen.get(self._root, 0.0)
+        workers = sum(cpu for pid, cpu in self._seen.items()
+                      if self._parent.get(self._parent.get(pid, 0), 0) == self._root)
+        return sum(self._seen.values()), self._seen.get(self._root, 0.0), workers
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,6 +149,7 @@ class Run:
     ready: int
     cpu: float
     main_cpu: float
+    worker_cpu: float
     peak_mb: float
 
 
@@ -167,7 +174,7 @@ def submit(port: int, urls: list[str], tmp: Path, concurrency: int | None) -> Ru
     tree = TreeCpu(process.pid)
     stdout, stderr = process.communicate()
     wall = time.time() - started
-    cpu, main_cpu = tree.stop()
+    cpu, main_cpu, worker_cpu = tree.stop()
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if process.returncode != 0:
         raise SystemExit(f"digestif submit failed ({process.returncode}):\n{stderr[-3000:]}")
@@ -176,15 +183,17 @@ def submit(port: int, urls: list[str], tmp: Path, concurrency: int | None) -> Ru
     return Run(wall, seen["first"] - started if seen["first"] else float("nan"),
                seen["last"] - started if seen["last"] else float("nan"),
                int(seen["max_in_flight"]), int(seen["requests"]), ready, cpu, main_cpu,
-               after.ru_maxrss / 1024)
+               worker_cpu, after.ru_maxrss / 1024)
 
 
 def show(name: str, run: Run) -> None:
     print(f"{name:<11} wall {run.wall:6.2f} s   first request after {run.first_request:5.2f} s"
           f"   last answer after {run.last_answer:5.2f} s   max in flight "
           f"{run.max_in_flight:3d}\n{'':<11} {run.requests} requests, {run.ready} ready   "
-          f"CPU {run.cpu:5.2f} s (process tree; {run.main_cpu:.2f} s the bot's event loop "
-          f"process)   largest process {run.peak_mb:.0f} MB")
+          f"largest process {run.peak_mb:.0f} MB\n{'':<11} CPU {run.cpu:5.2f} s in the process "
+          f"tree: {run.main_cpu:.2f} s the bot's event loop process, {run.worker_cpu:.2f} s the "
+          f"parser workers ({run.worker_cpu / max(1, run.ready) * 1000:.0f} ms a page), "
+          f"{run.cpu - run.main_cpu - run.worker_cpu:.2f} s the rest (forkserver, helpers)")
 
 
 def main() -> int:

@@ -15,7 +15,7 @@ from typing import TypeVar
 
 T = TypeVar("T")
 WORKER_NICENESS = 5
-PRELOAD = ["bot.extract", "bot.summarize.offline", "bot.sources.pdf"]
+PRELOAD = ["bot.preload"]  # the parsers and the language model, shared by every worker
 
 
 class CpuPool:

@@ -1,6 +1,6 @@
 """The CPU pool's entry points for the heavy parsers, imported on first call.
 
-The worker processes preload bot.extract and bot.sources.pdf (bot.cpu.PRELOAD), so a call
+The worker processes preload bot.extract and bot.sources.pdf (bot.preload), so a call
 there costs nothing extra; the bot's own process, which only hands pages to the pool, then
 never imports the extraction stack (trafilatura, pypdf): commands start fetching sooner.
 """

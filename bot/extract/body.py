@@ -24,8 +24,10 @@ def main_text(tree: Any, url: str, *, focus: Focus = "balanced", fast: bool = Tr
     fast: without trafilatura's own fallback extractors (its bundled readability and justext),
     which cost as much as the main pass; the agreement check in article.py replaces them.
     """
+    # output_format "txt": bare_extraction then hands back the body tree without also
+    # serializing it to text ("python" does), which this module does its own way below.
     doc = trafilatura.bare_extraction(
-        tree, url=url or None, with_metadata=False, include_comments=False,
+        tree, url=url or None, output_format="txt", with_metadata=False, include_comments=False,
         include_tables=True, include_links=False,
         favor_precision=focus == "precision", favor_recall=focus == "recall",
         deduplicate=False, fast=fast,

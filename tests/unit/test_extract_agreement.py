@@ -62,6 +62,7 @@ def test_overlap_is_shingle_f1() -> None:
     text = " ".join(STORY)
     assert overlap(text, text) == 1.0
     assert overlap("", "") == 1.0
+    assert overlap("-- | --", "-- | --") == 1.0  # no words on either side: they agree
     assert overlap(text, "") == 0.0
     assert overlap(STORY[0], STORY[1]) < 0.1
     # the same words in another order share few 4-word runs
