@@ -240,6 +240,14 @@ def parse(words: Sequence[str], prefix: str = "/") -> Command:
     return Command(verb)  # help, queue, lock, unlock: arguments are ignored
 
 
+def numbered(verb: str, value: int, text: str = "", prefix: str = "") -> Command:
+    """A moderation command built from a typed option (Discord's integer), checked as
+    ``parse`` checks a typed number: outside 1..MAX_NUMBER, the command's usage."""
+    if not 1 <= value <= MAX_NUMBER:
+        raise Usage(prefix + BY_NAME[verb].usage)
+    return Command(verb, value, text=text)
+
+
 def _digest(verb: str, args: Sequence[str], usage_line: str) -> Command:
     if len(args) > 1:
         raise Usage(usage_line)
