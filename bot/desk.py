@@ -1,8 +1,9 @@
 """The command grammar shared by every adapter and the CLI, and the replies members see.
 
 Every command, its arguments, its usage line and its help text is listed once, in COMMANDS;
-the console reads lines, Slack reads `/digest ...` and Discord offers slash commands, and
-each maps them onto the same core calls and shows the same reply texts, from here.
+the console reads lines and Slack reads `/digest ...`, both through ``parse``, and Discord
+builds the same ``Command`` values from its slash commands' typed options. One executor,
+``bot.service_desk.ServiceDesk``, runs them; the reply texts come from here.
 
 Everything a member, a moderator or an operator types is parsed here, once: a number is a
 submission number the store can hold, a period is a week a calendar can compute. Anything
