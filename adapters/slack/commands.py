@@ -156,15 +156,13 @@ class CommandDesk:
         team = str((body.get("team") or {}).get("id") or "")
         user = str((body.get("user") or {}).get("id") or "")
         value = str((body.get("actions") or [{}])[0].get("value") or "")
-        if not value.isdecimal():
+        number = desk.number(value)
+        if number is None:  # not one of our buttons' values
             return
-        number = int(value)
         member = await self._members.member(team, user)
-        settings = await self._app.curator.settings_for(community_key(team))
         try:
-            outcome = await self._app.curator.vote_on(
-                community_key(team), number, member, settings.up_emoji[0])
-            text = desk.vote_reply(outcome, number)
+            text = self._reply(await self._desk.run(community_key(team), member,
+                                                    desk.Command("vote", number)))
         except UserError as err:
             text = str(err)
         channel = str((body.get("channel") or {}).get("id") or "")
