@@ -95,14 +95,16 @@ class ServiceDesk:
         self._app = app
 
     async def run(self, community: str, member: Member, command: desk.Command,
-                  channel: str = "", origin: MessageRef | None = None) -> Result:
+                  channel: str = "", origin: MessageRef | None = None,
+                  credited_to: Member | None = None) -> Result:
         """``channel`` is where a posted digest goes when no digest channel is set;
-        ``origin`` the message a submitted link came in."""
+        ``origin`` the message a submitted link came in, and ``credited_to`` its author when
+        ``member`` submits someone else's message ("Submit to digest")."""
         curator, editor, publishing = self._app.curator, self._app.editor, self._app.publishing
         verb = command.verb
         if verb == "submit":
             outcomes = await curator.post_link(LinkPosted(community, member, command.text,
-                                                          origin))
+                                                          origin, credited_to))
             return Submitted(tuple(outcomes))
         if verb == "vote":
             settings = await curator.settings_for(community)

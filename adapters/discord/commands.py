@@ -19,7 +19,7 @@ from bot import desk
 from bot.app import App
 from bot.community import Community
 from bot.errors import PublishError, UserError
-from bot.events import LinkPosted, MessageRef
+from bot.events import MessageRef
 from bot.links import find_urls
 from bot.models import Member
 from bot.service_desk import (
@@ -111,10 +111,12 @@ class SlashCommands:
                              message: discord.Message) -> None:
         key, invoker = await self.who(interaction)
         community = await self.community(interaction.guild, interaction.guild_id)
-        outcomes = await self.app.curator.post_link(LinkPosted(
-            key, invoker, plain_text(message.content), ref(message.channel.id, message.id),
-            credited_to=member(message.author, community.settings.moderators)))
-        await self.reply(interaction, render.escape(" ".join(o.message for o in outcomes)
+        result = await self.desk.run(
+            key, invoker, desk.Command("submit", text=plain_text(message.content)),
+            origin=ref(message.channel.id, message.id),
+            credited_to=member(message.author, community.settings.moderators))
+        assert isinstance(result, Submitted)
+        await self.reply(interaction, render.escape(" ".join(o.message for o in result.outcomes)
                                                     or desk.MESSAGE_WITHOUT_LINK))
 
     async def queue(self, interaction: discord.Interaction) -> None:

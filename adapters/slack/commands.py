@@ -23,7 +23,7 @@ from adapters.slack.translate import (
 from bot import desk
 from bot.app import App
 from bot.errors import PublishError, UserError
-from bot.events import LinkPosted, MessageRef
+from bot.events import MessageRef
 from bot.records import QueueEntry
 from bot.service_desk import (
     IntroSet,
@@ -143,11 +143,13 @@ class CommandDesk:
         ts = str(message.get("ts") or "")
         ref = MessageRef(channel, message_id(channel, ts))
         self._outbox.remember_thread(ref, str(message.get("thread_ts") or ts))
-        outcomes = await self._app.curator.post_link(LinkPosted(
-            community_key(team), invoker, plain_text(str(message.get("text") or "")), ref,
-            credited_to=author))
+        result = await self._desk.run(
+            community_key(team), invoker,
+            desk.Command("submit", text=plain_text(str(message.get("text") or ""))),
+            origin=ref, credited_to=author)
+        assert isinstance(result, Submitted)
         await self._outbox.whisper(channel, user, render.escape(
-            " ".join(o.message for o in outcomes) or desk.MESSAGE_WITHOUT_LINK, 3000),
+            " ".join(o.message for o in result.outcomes) or desk.MESSAGE_WITHOUT_LINK, 3000),
             None, respond)
 
     async def on_vote_button(self, ack: Ack, body: dict[str, Any], respond: Respond) -> None:
