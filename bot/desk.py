@@ -1,8 +1,9 @@
 """The command grammar shared by every adapter and the CLI, and the replies members see.
 
 Every command, its arguments, its usage line and its help text is listed once, in COMMANDS;
-the console reads lines, Slack reads `/digest ...` and Discord offers slash commands, and
-each maps them onto the same core calls and shows the same reply texts, from here.
+the console reads lines and Slack reads `/digest ...`, both through ``parse``, and Discord
+builds the same ``Command`` values from its slash commands' typed options. One executor,
+``bot.service_desk.ServiceDesk``, runs them; the reply texts come from here.
 
 Everything a member, a moderator or an operator types is parsed here, once: a number is a
 submission number the store can hold, a period is a week a calendar can compute. Anything
@@ -21,6 +22,7 @@ from bot.errors import UserError
 from bot.models import ModerationStatus, Submission, SubmissionState
 from bot.period import MAX_YEAR, MIN_YEAR, PERIOD_HELP, iso_week
 from bot.records import QueueEntry, VoteOutcome
+from bot.setting_types import TYPES
 
 # SQLite INTEGER is a signed 64-bit number.
 MAX_NUMBER = 2**63 - 1
@@ -43,6 +45,14 @@ class Usage(UserError):
     def __init__(self, usage: str) -> None:
         super().__init__(f"Usage: {usage}")
         self.usage = usage
+
+
+class UnknownSetting(UserError):
+    """``config NAME`` names no setting; each platform says where to find the list."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(unknown_setting(name[:40], f"Known: {', '.join(TYPES)}."))
+        self.name = name
 
 
 def number(text: str) -> int | None:
@@ -85,9 +95,9 @@ def period(text: str, usage: str) -> str:
 
 
 @dataclass(frozen=True, slots=True)
-class Command:
-    """One command: ``/NAME ARGS`` on the console, ``/digest NAME ARGS`` on Slack, the
-    ``/digest NAME`` slash command on Discord (with ``summary`` as its description)."""
+class CommandSpec:
+    """One command as members read it: ``/NAME ARGS`` on the console, ``/digest NAME ARGS``
+    on Slack, the ``/digest NAME`` slash command on Discord (``summary`` its description)."""
 
     name: str
     args: str
@@ -100,20 +110,20 @@ class Command:
 
 
 COMMANDS = (
-    Command("submit", "URL", "Submit a link"),
-    Command("queue", "", "Show the queue"),
-    Command("preview", "", "Preview this week's digest (only you see it)"),
-    Command("post", "", "Post this week's digest", moderators=True),
-    Command("pick", "N", "Make a submission an editor's pick", moderators=True),
-    Command("unpick", "N", "Take back an editor's pick", moderators=True),
-    Command("drop", "N", "Take a submission out of the digest", moderators=True),
-    Command("restore", "N", "Bring a dropped submission back", moderators=True),
-    Command("reject", "N [REASON]", "Reject a submission, telling its submitter why",
+    CommandSpec("submit", "URL", "Submit a link"),
+    CommandSpec("queue", "", "Show the queue"),
+    CommandSpec("preview", "", "Preview this week's digest (only you see it)"),
+    CommandSpec("post", "", "Post this week's digest", moderators=True),
+    CommandSpec("pick", "N", "Make a submission an editor's pick", moderators=True),
+    CommandSpec("unpick", "N", "Take back an editor's pick", moderators=True),
+    CommandSpec("drop", "N", "Take a submission out of the digest", moderators=True),
+    CommandSpec("restore", "N", "Bring a dropped submission back", moderators=True),
+    CommandSpec("reject", "N [REASON]", "Reject a submission, telling its submitter why",
             moderators=True),
-    Command("lock", "", "Lock voting for this week", moderators=True),
-    Command("unlock", "", "Unlock voting for this week", moderators=True),
-    Command("intro", "TEXT", "Set this week's intro; empty clears it", moderators=True),
-    Command("config", "[NAME [VALUE]]", "Show the settings, or change one (moderators change)"),
+    CommandSpec("lock", "", "Lock voting for this week", moderators=True),
+    CommandSpec("unlock", "", "Unlock voting for this week", moderators=True),
+    CommandSpec("intro", "TEXT", "Set this week's intro; empty clears it", moderators=True),
+    CommandSpec("config", "[NAME [VALUE]]", "Show the settings, or change one (moderators change)"),
 )
 BY_NAME = {c.name: c for c in COMMANDS}
 # The console's own lines (it has no /digest prefix, and a pasted link is a submission).
@@ -159,6 +169,94 @@ def summary(name: str) -> str:
     """A command's help text, marked when only moderators may use it."""
     command = BY_NAME[name]
     return command.summary + (" (moderators)" if command.moderators else "")
+
+
+# Parsing ------------------------------------------------------------------------------------
+
+MODERATION = ("pick", "unpick", "drop", "restore", "reject")
+# Every verb a member can type; the console's `/digest [post]` and `+1 N` / `-1 N` spellings
+# are mapped onto them, and `/as` (switching the console's member) is the console's alone.
+VERBS = frozenset({*BY_NAME, "help", "vote", "unvote", "digest", "+1", "-1"})
+DIGEST_USAGE = "/digest [post] [this|last|YYYY-Www]"
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    """One parsed command, whichever platform it was typed on (or built from Discord's typed
+    options). Only the fields of its verb matter; the others keep their defaults."""
+
+    verb: str  # one of COMMANDS' names, "help", "vote" or "unvote"
+    number: int = 0  # vote, unvote and the moderation verbs: the submission's number
+    text: str = ""  # submit: the message; intro: the text; reject: the reason
+    period: str = "this"  # preview, post: 'this', 'last', 'YYYY-Www', or 'now' (post only)
+    up: bool = True  # vote: for (True) or against
+    setting: str = ""  # config: the setting's name ('' lists them all)
+    value: str | None = None  # config: the new value (None shows the setting)
+
+
+def is_verb(word: str) -> bool:
+    """Whether ``word`` (``queue``, ``/queue``, ``+1``...) names a command."""
+    return _verb(word) in VERBS
+
+
+def _verb(word: str) -> str:
+    word = word.lower()
+    return word[1:] if word.startswith("/") else word
+
+
+def parse(words: Sequence[str], prefix: str = "/") -> Command:
+    """The Command ``words`` spell: ``["/pick", "3"]`` on the console and ``["pick", "3"]`` on
+    Slack alike. Bad arguments raise Usage with the command's usage line, written with
+    ``prefix`` ("/" on the console, "" in Slack's ``/digest`` text). No words is ``help``."""
+    if not words:
+        return Command("help")
+    verb, args = _verb(words[0]), list(words[1:])
+    if verb not in VERBS:
+        raise Usage(usage(prefix).removeprefix("Usage: "))
+    if verb in ("+1", "-1"):
+        return Command("vote", one_number(args, f"{verb} N"), up=verb == "+1")
+    if verb == "vote":
+        return Command("vote", one_number(args, f"{prefix}vote N"))
+    if verb == "unvote":
+        return Command("unvote", one_number(args, f"{prefix}unvote N"))
+    if verb == "digest":  # the console's `/digest [post] [WEEK]`
+        post = [a.lower() for a in args[:1]] == ["post"]
+        return _digest("post" if post else "preview", args[1:] if post else args,
+                       DIGEST_USAGE)
+    if verb in ("preview", "post"):
+        return _digest(verb, args, f"{prefix}{verb} [{'now|' if verb == 'post' else ''}"
+                                   "this|last|YYYY-Www]")
+    if verb in MODERATION:
+        number = one_number(args[:1], prefix + BY_NAME[verb].usage)
+        return Command(verb, number, text=" ".join(args[1:]))
+    if verb == "submit":
+        if not args:
+            raise Usage(prefix + BY_NAME[verb].usage)
+        return Command(verb, text=" ".join(args))
+    if verb == "intro":
+        return Command(verb, text=" ".join(args))
+    if verb == "config":
+        return Command(verb, setting=args[0] if args else "",
+                       value=" ".join(args[1:]) if len(args) > 1 else None)
+    return Command(verb)  # help, queue, lock, unlock: arguments are ignored
+
+
+def numbered(verb: str, value: int, text: str = "", prefix: str = "") -> Command:
+    """A moderation command built from a typed option (Discord's integer), checked as
+    ``parse`` checks a typed number: outside 1..MAX_NUMBER, the command's usage."""
+    if not 1 <= value <= MAX_NUMBER:
+        raise Usage(prefix + BY_NAME[verb].usage)
+    return Command(verb, value, text=text)
+
+
+def _digest(verb: str, args: Sequence[str], usage_line: str) -> Command:
+    if len(args) > 1:
+        raise Usage(usage_line)
+    which = args[0] if args else "this"
+    # "post now": this week's digest without the links still being read (Publishing.post)
+    if verb == "post" and which.strip().lower() == "now":
+        return Command(verb, period="now")
+    return Command(verb, period=period(which, usage_line))
 
 
 # Replies ------------------------------------------------------------------------------------

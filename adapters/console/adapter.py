@@ -15,17 +15,31 @@ from bot import desk
 from bot.app import App
 from bot.community import Community
 from bot.digest import Digest
-from bot.editor import ACTIONS
 from bot.errors import StorageError, UserError
-from bot.events import LinkPosted, MessageRef
+from bot.events import MessageRef
 from bot.links import find_urls
 from bot.models import Member, Submission
 from bot.ports import QueueEntry
 from bot.render.markdown import render_markdown
-from bot.setting_types import TYPES
+from bot.service_desk import (
+    Help,
+    IntroSet,
+    Locked,
+    Moderated,
+    Posted,
+    Previewed,
+    QueueShown,
+    Result,
+    ServiceDesk,
+    SettingsShown,
+    Submitted,
+    Unvoted,
+    Voted,
+)
 
 log = logging.getLogger(__name__)
 
+# A console-only command (the grammar's commands go through desk.parse and the ServiceDesk).
 Handler = Callable[[list[str]], Awaitable[None]]
 
 
@@ -76,24 +90,12 @@ class ConsoleAdapter:
     def __init__(self, app: App, community: str, member: str, out: TextIO = sys.stdout,
                  moderator: bool = False) -> None:
         self._app = app
+        self._desk = ServiceDesk(app)
         self._community = community
         self._member = Member(member, member, is_moderator=moderator)
         self._notifier = ConsoleNotifier(out)
         self._line = 0
-        self.commands: dict[str, Handler] = {
-            "/as": self._as,
-            "+1": self._up,
-            "-1": self._down,
-            "/unvote": self._unvote,
-            "/queue": self._queue,
-            "/digest": self._digest,
-            "/help": self._help,
-            "/intro": self._intro,
-            "/lock": self._lock,
-            "/unlock": self._unlock,
-            "/config": self._config,
-            **{f"/{action}": self._moderation(action) for action in ACTIONS},
-        }
+        self.commands: dict[str, Handler] = {"/as": self._as}
         app.register_platform("console", self._notifier, publisher=self._notifier)
 
     @property
@@ -119,14 +121,19 @@ class ConsoleAdapter:
             return
         self._line += 1
         word, *args = text.split()
-        handler = self.commands.get(word.lower())
+        # Commands start with "/" (or are +1/-1); any other line with a link is a submission.
+        command = word.startswith("/") or word in ("+1", "-1")
         try:
-            if handler is not None:
+            if (handler := self.commands.get(word.lower())) is not None:
                 await handler(args)
+            elif command and desk.is_verb(word):
+                await self._run(desk.parse([word, *args]))
             elif find_urls(text):
-                await self._submit(text)
+                await self._run(desk.Command("submit", text=text))
             else:
                 self.say(f"Unknown command or no link in {clean(word, 40)!r}. Type /help.")
+        except desk.UnknownSetting as err:
+            self.say(desk.unknown_setting(clean(err.name, 40), "Type /config to list them."))
         except UserError as err:
             log.debug("console: %s", err)  # the member sees it; once is enough
             self.say(clean(str(err), 500))
@@ -140,113 +147,53 @@ class ConsoleAdapter:
             log.exception("console: line %d (%s) failed", self._line, clean(word, 40))
             self.say(desk.GENERIC_ERROR)
 
-    async def _submit(self, text: str) -> None:
-        ref = MessageRef("console", f"line-{self._line}")
-        outcomes = await self._app.curator.post_link(
-            LinkPosted(self._community, self._member, text, ref)
-        )
-        for outcome in outcomes:
-            self.say(f"{clean(outcome.url, 100)}: {outcome.message}")
-
     async def _as(self, args: list[str]) -> None:
         name, moderator = desk.member_switch(args)
         self._member = Member(name, name, is_moderator=moderator)
         role = " (moderator)" if moderator else ""
         self.say(f"You are now {clean(name, 40)}{role}.")
 
-    async def _vote(self, args: list[str], up: bool) -> None:
-        number = desk.one_number(args, "+1 N" if up else "-1 N")
-        settings = await self._app.curator.settings_for(self._community)
-        emoji = settings.up_emoji[0] if up else settings.down_emoji[0]
-        outcome = await self._app.curator.vote_on(self._community, number, self._member, emoji)
-        self.say(desk.vote_reply(outcome, number))
+    async def _run(self, command: desk.Command) -> None:
+        origin = MessageRef("console", f"line-{self._line}")
+        result = await self._desk.run(self._community, self._member, command, "console", origin)
+        for text in self._render(result):
+            self.say(text)
 
-    async def _up(self, args: list[str]) -> None:
-        await self._vote(args, up=True)
+    def _render(self, result: Result) -> list[str]:
+        """The console's wording: its transcript reads as a conversation."""
+        match result:
+            case Help():
+                return [desk.CONSOLE_HELP]
+            case Submitted(outcomes):
+                return [f"{clean(o.url, 100)}: {o.message}" for o in outcomes]
+            case Voted(number, outcome):
+                return [desk.vote_reply(outcome, number)]
+            case Unvoted(number, removed):
+                return [desk.unvote_reply(removed, number)]
+            case QueueShown(_, view):
+                return self._queue(view)
+            case Previewed(digest):
+                return [render_markdown(digest)]
+            case Posted(digest, _):
+                # A posted digest prints itself (the console is its own publisher).
+                return [desk.posted_reply(digest, "That week's")] if digest is None else []
+            case Moderated(action, done):
+                return [desk.console_moderated(done.number, action, clean(done.reject_reason))]
+            case Locked(locked, period):
+                return [desk.console_lock_reply(locked, period)]
+            case IntroSet(intro):
+                return [desk.intro_reply(intro)]
+            case SettingsShown(settings, ""):
+                return [clean(line, 600) for line in settings.lines()]
+            case SettingsShown(settings, name):
+                return [clean(f"{name} = {settings.shown(name)}", 600)]
+        raise AssertionError(result)  # every result is rendered above
 
-    async def _down(self, args: list[str]) -> None:
-        await self._vote(args, up=False)
-
-    async def _unvote(self, args: list[str]) -> None:
-        number = desk.one_number(args, "/unvote N")
-        settings = await self._app.curator.settings_for(self._community)
-        removed = False
-        for emoji in (*settings.up_emoji, *settings.down_emoji):
-            outcome = await self._app.curator.vote_on(
-                self._community, number, self._member, emoji, added=False
-            )
-            removed = removed or outcome.changed
-        self.say(desk.unvote_reply(removed, number))
-
-    async def _queue(self, args: list[str]) -> None:
-        curator = self._app.curator
-        view = desk.queue_view(await curator.queue(self._community), curator.clock())
-        if not view.queued:
-            self.say(desk.CONSOLE_QUEUE_EMPTY)
-        for entry in view.queued:
-            self.say(queue_line(entry))
+    def _queue(self, view: desk.QueueView) -> list[str]:
+        lines = [queue_line(entry) for entry in view.queued] or [desk.CONSOLE_QUEUE_EMPTY]
         if view.unreadable:
-            self.say("Could not read (share the link again to retry):")
-        for entry in view.unreadable:
-            self.say(unreadable_line(entry))
-
-    async def _digest(self, args: list[str]) -> None:
-        publishing = self._app.publishing
-        post = [a.lower() for a in args[:1]] == ["post"]
-        which = (args[1:] if post else args) or ["this"]
-        usage = "/digest [post] [this|last|YYYY-Www]"
-        if len(which) != 1:
-            raise desk.Usage(usage)
-        # "post now": this week's digest without the links still being read (Publishing.post)
-        now = post and which[0].lower() == "now"
-        period = "now" if now else desk.period(which[0], usage)
-        if post:
-            posted = await publishing.post(self._community, self._member, "console", period)
-            if posted is None:
-                self.say(desk.posted_reply(posted, "That week's"))
-            return
-        self.say(render_markdown(await publishing.preview(self._community, self._member, period)))
-
-    async def _help(self, args: list[str]) -> None:
-        self.say(desk.CONSOLE_HELP)
-
-    def _moderation(self, action: str) -> Handler:
-        async def handle(args: list[str]) -> None:
-            usage = "/" + desk.BY_NAME[action].usage
-            number = desk.one_number(args[:1], usage)
-            reason = " ".join(args[1:])
-            done = await self._app.editor.moderate(
-                self._community, self._member, number, action, reason)
-            self.say(desk.console_moderated(number, action, clean(done.reject_reason)))
-        return handle
-
-    async def _intro(self, args: list[str]) -> None:
-        intro = await self._app.editor.set_intro(self._community, self._member, " ".join(args))
-        self.say(desk.intro_reply(intro))
-
-    async def _lock(self, args: list[str]) -> None:
-        period = await self._app.editor.lock(self._community, self._member, True)
-        self.say(desk.console_lock_reply(True, period))
-
-    async def _unlock(self, args: list[str]) -> None:
-        period = await self._app.editor.lock(self._community, self._member, False)
-        self.say(desk.console_lock_reply(False, period))
-
-    async def _config(self, args: list[str]) -> None:
-        settings = await self._app.curator.settings_for(self._community)
-        if not args:
-            for line in settings.lines():
-                self.say(clean(line, 600))
-            return
-        if len(args) == 1:
-            if args[0] not in TYPES:
-                raise UserError(desk.unknown_setting(clean(args[0], 40),
-                                                     "Type /config to list them."))
-            self.say(clean(f"{args[0]} = {settings.shown(args[0])}", 600))
-            return
-        updated = await self._app.editor.configure(
-            self._community, self._member, args[0], " ".join(args[1:]))
-        self.say(clean(f"{args[0]} = {updated.shown(args[0])}", 600))
+            lines.append("Could not read (share the link again to retry):")
+        return lines + [unreadable_line(entry) for entry in view.unreadable]
 
 
 async def stdin_lines(stream: TextIO = sys.stdin, prompt: bool = False) -> AsyncIterator[str]:

@@ -19,9 +19,23 @@ from bot import desk
 from bot.app import App
 from bot.community import Community
 from bot.errors import PublishError, UserError
-from bot.events import LinkPosted
+from bot.events import MessageRef
 from bot.links import find_urls
 from bot.models import Member
+from bot.service_desk import (
+    IntroSet,
+    Locked,
+    Moderated,
+    Posted,
+    Previewed,
+    QueueShown,
+    Result,
+    ServiceDesk,
+    SettingsShown,
+    Submitted,
+    Unvoted,
+    Voted,
+)
 
 log = logging.getLogger(__name__)
 NONE = discord.AllowedMentions.none()
@@ -39,6 +53,7 @@ class SlashCommands:
         self.app = app
         self.outbox = outbox
         self.community = community
+        self.desk = ServiceDesk(app)
 
     async def reply(self, interaction: discord.Interaction, text: str) -> None:
         """An ephemeral reply; ``text`` is already safe Discord markdown."""
@@ -68,8 +83,14 @@ class SlashCommands:
         except discord.HTTPException as err:
             log.warning("could not tell the member about an error: %s", err)
 
-    async def submit(self, interaction: discord.Interaction, url: str, note: str = "") -> None:
+    async def run(self, interaction: discord.Interaction, command: desk.Command,
+                  origin: MessageRef | None = None) -> Result:
+        """One command for the interaction's member, through the core's ServiceDesk."""
         key, someone = await self.who(interaction)
+        return await self.desk.run(key, someone, command, str(interaction.channel_id), origin)
+
+    async def submit(self, interaction: discord.Interaction, url: str, note: str = "") -> None:
+        _, someone = await self.who(interaction)
         url = plain_text(url).strip()
         if not find_urls(url, 1) or interaction.channel_id is None:
             await self.reply(interaction, desk.NOT_A_LINK)
@@ -78,73 +99,62 @@ class SlashCommands:
         channel = interaction.channel_id
         posted = await self.outbox.send(channel, content=render.submitted(someone.name, url,
                                                                            note))
-        outcomes = await self.app.curator.post_link(
-            LinkPosted(key, someone, url, ref(channel, posted)))
-        if not any(o.created for o in outcomes):
+        result = await self.run(interaction, desk.Command("submit", text=url),
+                                ref(channel, posted))
+        assert isinstance(result, Submitted)
+        if not any(o.created for o in result.outcomes):
             await self.outbox.delete(channel, posted)  # no card will answer it
-        await self.reply(interaction, render.escape(" ".join(o.message for o in outcomes)
+        await self.reply(interaction, render.escape(" ".join(o.message for o in result.outcomes)
                                                     or desk.NO_SUBMISSIONS_HERE))
 
     async def submit_message(self, interaction: discord.Interaction,
                              message: discord.Message) -> None:
         key, invoker = await self.who(interaction)
         community = await self.community(interaction.guild, interaction.guild_id)
-        outcomes = await self.app.curator.post_link(LinkPosted(
-            key, invoker, plain_text(message.content), ref(message.channel.id, message.id),
-            credited_to=member(message.author, community.settings.moderators)))
-        await self.reply(interaction, render.escape(" ".join(o.message for o in outcomes)
+        result = await self.desk.run(
+            key, invoker, desk.Command("submit", text=plain_text(message.content)),
+            origin=ref(message.channel.id, message.id),
+            credited_to=member(message.author, community.settings.moderators))
+        assert isinstance(result, Submitted)
+        await self.reply(interaction, render.escape(" ".join(o.message for o in result.outcomes)
                                                     or desk.MESSAGE_WITHOUT_LINK))
 
     async def queue(self, interaction: discord.Interaction) -> None:
-        key, _ = await self.who(interaction)
-        await self.reply(interaction, render.queue(await self.app.curator.queue(key)))
+        await self.answer(interaction, desk.Command("queue"))
 
     async def preview(self, interaction: discord.Interaction) -> None:
-        key, someone = await self.who(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
-        digest = await self.app.publishing.preview(key, someone)
-        for embeds in render.digest_messages(digest):
+        result = await self.run(interaction, desk.Command("preview"))
+        assert isinstance(result, Previewed)
+        for embeds in render.digest_messages(result.digest):
             await interaction.followup.send(embeds=embeds, ephemeral=True, allowed_mentions=NONE)
 
     async def post(self, interaction: discord.Interaction, now: bool = False) -> None:
-        key, someone = await self.who(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
-        posted = await self.app.publishing.post(key, someone, str(interaction.channel_id),
-                                                "now" if now else "this")
-        await self.reply(interaction, desk.posted_reply(posted))
+        await self.answer(interaction, desk.Command("post", period="now" if now else "this"))
 
     async def lock(self, interaction: discord.Interaction, locked: bool) -> None:
-        key, someone = await self.who(interaction)
-        period = await self.app.editor.lock(key, someone, locked)
-        await self.reply(interaction, desk.lock_reply(locked, render.escape(period, 40)))
+        await self.answer(interaction, desk.Command("lock" if locked else "unlock"))
 
     async def intro(self, interaction: discord.Interaction, text: str = "") -> None:
-        key, someone = await self.who(interaction)
-        intro = await self.app.editor.set_intro(key, someone, text)
-        await self.reply(interaction, desk.intro_reply(intro))
+        await self.answer(interaction, desk.Command("intro", text=text))
 
     async def moderate(self, interaction: discord.Interaction, action: str, number: int,
                        reason: str = "") -> None:
-        key, someone = await self.who(interaction)
-        done = await self.app.editor.moderate(key, someone, number, action, reason)
-        reason = render.escape(done.reject_reason, 300) if action == "reject" else ""
-        await self.reply(interaction, desk.moderated_reply(done.number, action, reason))
+        await self.answer(interaction, desk.numbered(action, number, reason))
 
     async def config(self, interaction: discord.Interaction, setting: str | None,
                      value: str | None = None) -> None:
-        key, someone = await self.who(interaction)
-        if setting is None:
-            if value is not None:
-                raise UserError("Pick the setting to change.")
-            settings = await self.app.curator.settings_for(key)
-            await self.reply(interaction, render.settings(settings))
-            return
-        if value is None:
-            settings = await self.app.curator.settings_for(key)
-        else:
-            settings = await self.app.editor.configure(
-                key, someone, setting, setting_value(setting, value))
-        await self.reply(interaction, render.setting(settings, setting))
+        if setting is None and value is not None:
+            raise UserError("Pick the setting to change.")
+        if setting is not None and value is not None:  # Discord's <#1> and <@&2> markup
+            value = setting_value(setting, value)
+        await self.answer(interaction, desk.Command("config", setting=setting or "",
+                                                    value=value))
+
+    async def answer(self, interaction: discord.Interaction, command: desk.Command) -> None:
+        """Run a command whose result is one ephemeral text."""
+        await self.reply(interaction, _text(await self.run(interaction, command)))
 
     async def numbers(self, interaction: discord.Interaction,
                       current: str) -> list[app_commands.Choice[int]]:
@@ -237,3 +247,28 @@ def _numbered(handlers: SlashCommands, action: str) -> Handler:
     async def command(interaction: discord.Interaction, number: int) -> None:
         await handlers.moderate(interaction, action, number)
     return command
+
+
+def _text(result: Result) -> str:
+    """Discord's wording of a command's result, as safe Discord markdown."""
+    match result:
+        case QueueShown(entries, _):
+            return render.queue(list(entries))
+        case Posted(digest, _):
+            return desk.posted_reply(digest)
+        case Locked(locked, period):
+            return desk.lock_reply(locked, render.escape(period, 40))
+        case IntroSet(intro):
+            return desk.intro_reply(intro)
+        case Moderated(action, done):
+            reason = render.escape(done.reject_reason, 300) if action == "reject" else ""
+            return desk.moderated_reply(done.number, action, reason)
+        case SettingsShown(settings, ""):
+            return render.settings(settings)
+        case SettingsShown(settings, name):
+            return render.setting(settings, name)
+        case Voted(number, outcome):
+            return desk.vote_reply(outcome, number)
+        case Unvoted(number, removed):
+            return desk.unvote_reply(removed, number)
+    raise AssertionError(result)  # submit and preview are answered by their handlers

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
@@ -21,10 +22,23 @@ from adapters.slack.translate import (
 )
 from bot import desk
 from bot.app import App
-from bot.editor import ACTIONS
 from bot.errors import PublishError, UserError
-from bot.events import LinkPosted, MessageRef
-from bot.models import Member
+from bot.events import MessageRef
+from bot.records import QueueEntry
+from bot.service_desk import (
+    IntroSet,
+    Locked,
+    Moderated,
+    Posted,
+    Previewed,
+    QueueShown,
+    Result,
+    ServiceDesk,
+    SettingsShown,
+    Submitted,
+    Unvoted,
+    Voted,
+)
 from bot.setting_types import TYPES
 
 log = logging.getLogger(__name__)
@@ -43,6 +57,7 @@ class CommandDesk:
         self._members = members
         self._outbox = outbox
         self._track = track  # every listener's first call, so shutdown lets it finish
+        self._desk = ServiceDesk(app)
 
     async def on_command(self, ack: Ack, body: dict[str, Any], respond: Respond) -> None:
         self._track()
@@ -51,10 +66,13 @@ class CommandDesk:
         channel = str(body.get("channel_id"))
         words = str(body.get("text") or "").split()
         try:
-            if words[:1] == ["preview"]:
-                await self._preview(team, user, channel, respond)
+            command = desk.parse(words, prefix="")
+            if command.verb == "preview":
+                await self._preview(team, user, channel, command, respond)
                 return
-            reply = await self._run(team, user, channel, words)
+            reply = await self._run(team, user, channel, command)
+        except desk.Usage:
+            reply = USAGE  # Slack answers any misspelling with the whole grammar
         except (UserError, PublishError) as err:  # our own words, safe to show
             reply = str(err)
         except Exception:
@@ -64,58 +82,52 @@ class CommandDesk:
                                                      for line in reply.splitlines()), None,
                             respond)
 
-    async def _preview(self, team: str, user: str, channel: str, respond: Respond) -> None:
+    async def _preview(self, team: str, user: str, channel: str, command: desk.Command,
+                       respond: Respond) -> None:
         member = await self._members.member(team, user)
-        digest = await self._app.publishing.preview(community_key(team), member)
-        for text, blocks in render.digest_messages(digest):
+        result = await self._desk.run(community_key(team), member, command)
+        assert isinstance(result, Previewed)
+        for text, blocks in render.digest_messages(result.digest):
             await self._outbox.whisper(channel, user, text, blocks, respond)
 
-    async def _run(self, team: str, user: str, channel: str, words: list[str]) -> str:
+    async def _run(self, team: str, user: str, channel: str, command: desk.Command) -> str:
         await self._members.community(team)
         member = await self._members.member(team, user)
-        key = community_key(team)
-        editor, curator = self._app.editor, self._app.curator
-        verb, args = (words[0].lower(), words[1:]) if words else ("help", [])
-        if verb == "submit" and args:
-            outcomes = await curator.post_link(LinkPosted(key, member, plain_text(" ".join(args))))
-            return " ".join(o.message for o in outcomes) or desk.NO_LINK
-        if verb == "queue":
-            entries = await curator.queue(key)
-            lines = [f"#{e.submission.number} {e.tally.score:+d} "
-                     f"{e.submission.title or e.submission.url}"
-                     for e in entries[:MAX_QUEUE_LINES]]
-            if len(entries) > MAX_QUEUE_LINES:
-                lines.append(f"… and {len(entries) - MAX_QUEUE_LINES} more (see the App Home)")
-            return "\n".join(lines) or desk.QUEUE_EMPTY
-        if verb == "post":  # "post now": without the links still being read
-            posted = await self._app.publishing.post(key, member, channel, *args[:1])
-            return desk.posted_reply(posted)
-        if verb in ACTIONS and args and (number := desk.number(args[0])) is not None:
-            done = await editor.moderate(key, member, number, verb, " ".join(args[1:]))
-            return desk.moderated_reply(done.number, verb)
-        if verb in ("lock", "unlock"):
-            period = await editor.lock(key, member, verb == "lock")
-            return desk.lock_reply(verb == "lock", period)
-        if verb == "intro":
-            intro = await editor.set_intro(key, member, " ".join(args))
-            return desk.intro_reply(intro)
-        if verb == "config":
-            return await self._config(key, member, args)
-        return USAGE
+        if command.verb == "submit":
+            command = replace(command, text=plain_text(command.text))
+        if command.verb == "config" and command.setting:
+            if command.setting not in TYPES:
+                raise desk.UnknownSetting(command.setting)
+            if command.value is not None:  # Slack's <#C1|name> and <@U1> markup
+                command = replace(command, value=setting_value(command.setting, command.value))
+        result = await self._desk.run(community_key(team), member, command, channel)
+        return self._reply(result)
 
-    async def _config(self, key: str, member: Member, args: list[str]) -> str:
-        """`config` lists every setting, `config NAME` shows one, `config NAME VALUE` sets
-        it: one line per setting, the same text as the console and Discord show."""
-        curator, editor = self._app.curator, self._app.editor
-        settings = await curator.settings_for(key)
-        if not args:
-            return "\n".join(settings.lines())
-        if args[0] not in TYPES:
-            raise UserError(desk.unknown_setting(args[0][:40], f"Known: {', '.join(TYPES)}."))
-        if len(args) > 1:
-            value = setting_value(args[0], " ".join(args[1:]))
-            settings = await editor.configure(key, member, args[0], value)
-        return f"{args[0]} = {settings.shown(args[0])}"
+    @staticmethod
+    def _reply(result: Result) -> str:
+        """Slack's wording of a command's result (escaped by the caller)."""
+        match result:
+            case Submitted(outcomes):
+                return " ".join(o.message for o in outcomes) or desk.NO_LINK
+            case Voted(number, outcome):
+                return desk.vote_reply(outcome, number)
+            case Unvoted(number, removed):
+                return desk.unvote_reply(removed, number)
+            case QueueShown(entries, _):
+                return _queue(entries)
+            case Posted(digest, _):
+                return desk.posted_reply(digest)
+            case Moderated(action, done):
+                return desk.moderated_reply(done.number, action)
+            case Locked(locked, period):
+                return desk.lock_reply(locked, period)
+            case IntroSet(intro):
+                return desk.intro_reply(intro)
+            case SettingsShown(settings, ""):
+                return "\n".join(settings.lines())
+            case SettingsShown(settings, name):
+                return f"{name} = {settings.shown(name)}"
+        return USAGE  # help, and a preview (which is whispered as blocks instead)
 
     async def on_shortcut(self, ack: Ack, body: dict[str, Any], respond: Respond) -> None:
         """"Submit to digest" on someone's message: credited to its author."""
@@ -131,11 +143,13 @@ class CommandDesk:
         ts = str(message.get("ts") or "")
         ref = MessageRef(channel, message_id(channel, ts))
         self._outbox.remember_thread(ref, str(message.get("thread_ts") or ts))
-        outcomes = await self._app.curator.post_link(LinkPosted(
-            community_key(team), invoker, plain_text(str(message.get("text") or "")), ref,
-            credited_to=author))
+        result = await self._desk.run(
+            community_key(team), invoker,
+            desk.Command("submit", text=plain_text(str(message.get("text") or ""))),
+            origin=ref, credited_to=author)
+        assert isinstance(result, Submitted)
         await self._outbox.whisper(channel, user, render.escape(
-            " ".join(o.message for o in outcomes) or desk.MESSAGE_WITHOUT_LINK, 3000),
+            " ".join(o.message for o in result.outcomes) or desk.MESSAGE_WITHOUT_LINK, 3000),
             None, respond)
 
     async def on_vote_button(self, ack: Ack, body: dict[str, Any], respond: Respond) -> None:
@@ -144,15 +158,13 @@ class CommandDesk:
         team = str((body.get("team") or {}).get("id") or "")
         user = str((body.get("user") or {}).get("id") or "")
         value = str((body.get("actions") or [{}])[0].get("value") or "")
-        if not value.isdecimal():
+        number = desk.number(value)
+        if number is None:  # not one of our buttons' values
             return
-        number = int(value)
         member = await self._members.member(team, user)
-        settings = await self._app.curator.settings_for(community_key(team))
         try:
-            outcome = await self._app.curator.vote_on(
-                community_key(team), number, member, settings.up_emoji[0])
-            text = desk.vote_reply(outcome, number)
+            text = self._reply(await self._desk.run(community_key(team), member,
+                                                    desk.Command("vote", number)))
         except UserError as err:
             text = str(err)
         channel = str((body.get("channel") or {}).get("id") or "")
@@ -197,3 +209,12 @@ class CommandDesk:
                 user_id=user, view={"type": "home", "blocks": blocks})
         except SlackApiError as err:
             log.warning("views.publish failed: %s", api_error(err))
+
+
+def _queue(entries: Sequence[QueueEntry]) -> str:
+    """The queue in a whisper: its first lines, and where to see the rest."""
+    lines = [f"#{e.submission.number} {e.tally.score:+d} {e.submission.title or e.submission.url}"
+             for e in entries[:MAX_QUEUE_LINES]]
+    if len(entries) > MAX_QUEUE_LINES:
+        lines.append(f"… and {len(entries) - MAX_QUEUE_LINES} more (see the App Home)")
+    return "\n".join(lines) or desk.QUEUE_EMPTY

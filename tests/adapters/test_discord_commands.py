@@ -172,6 +172,16 @@ async def test_moderation_lock_and_errors(world: World) -> None:
     assert refused["content"].startswith("up\\_emoji not changed: Give at least one emoji")
 
 
+async def test_a_number_no_submission_can_have_gets_the_usage(world: World) -> None:
+    # Discord's integer option takes any 53-bit number; the grammar checks it as it checks
+    # a typed one, before the store sees it.
+    await world.slash("14", "pick", number=0)
+    await world.slash("14", "drop", number=-5)
+    replies = await world.replies(2)
+    assert [r["content"] for r in replies] == ["Usage: pick N", "Usage: drop N"]
+    assert all(r["flags"] & EPHEMERAL for r in replies)
+
+
 async def test_an_unexpected_failure_gets_a_short_generic_reply(
         world: World, caplog: pytest.LogCaptureFixture) -> None:
     store = world.app.store
