@@ -6,7 +6,7 @@ the link's card has a message to answer and members something to react to)."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import discord
@@ -39,56 +39,31 @@ from bot.service_desk import (
 
 log = logging.getLogger(__name__)
 NONE = discord.AllowedMentions.none()
-NUMBERED = ("pick", "unpick", "drop", "restore", "reject")
 
-Handler = Callable[..., Coroutine[Any, Any, None]]
 # The community of a guild (raw events and interactions may carry only its id).
 Communities = Callable[[discord.Guild | None, int | None], Awaitable[Community]]
 
 
-class SlashCommands:
-    """The command handlers: translate the interaction, make one core call, reply."""
+class DigestCommands(app_commands.Group, name="digest",
+                     description="The weekly digest of shared links", guild_only=True):
+    """`/digest`: each subcommand translates the interaction, makes one core call, replies.
+
+    discord.py copies the class's commands onto each instance and calls them bound to it, so
+    they reach the app, outbox and community lookup through ``self``. Helper names must not
+    shadow `Group`'s own (``on_error``, ``command``, ``commands``...), hence ``report_error``."""
 
     def __init__(self, app: App, outbox: Outbox, community: Communities) -> None:
+        super().__init__()
         self.app = app
         self.outbox = outbox
         self.community = community
         self.desk = ServiceDesk(app)
 
-    async def reply(self, interaction: discord.Interaction, text: str) -> None:
-        """An ephemeral reply; ``text`` is already safe Discord markdown."""
-        content = render.bounded(text)
-        if interaction.response.is_done():
-            await interaction.followup.send(content, ephemeral=True, allowed_mentions=NONE)
-        else:
-            await interaction.response.send_message(content, ephemeral=True,
-                                                    allowed_mentions=NONE)
+    # -- the subcommands, in the order Discord lists them ------------------------------------
 
-    async def who(self, interaction: discord.Interaction) -> tuple[str, Member]:
-        community = await self.community(interaction.guild, interaction.guild_id)
-        return community.key, member(interaction.user, community.settings.moderators)
-
-    async def on_error(self, interaction: discord.Interaction,
-                       error: app_commands.AppCommandError) -> None:
-        original = getattr(error, "original", error)
-        if isinstance(original, UserError | PublishError):
-            text = render.escape(str(original), 1500)
-        else:
-            log.error("/digest failed", exc_info=original)
-            text = desk.FAILED
-        if interaction.type is discord.InteractionType.autocomplete:
-            return
-        try:
-            await self.reply(interaction, text)
-        except discord.HTTPException as err:
-            log.warning("could not tell the member about an error: %s", err)
-
-    async def run(self, interaction: discord.Interaction, command: desk.Command,
-                  origin: MessageRef | None = None) -> Result:
-        """One command for the interaction's member, through the core's ServiceDesk."""
-        key, someone = await self.who(interaction)
-        return await self.desk.run(key, someone, command, str(interaction.channel_id), origin)
-
+    @app_commands.command(name="submit", description=desk.summary("submit")
+                          + ", with an optional note")
+    @app_commands.describe(url="The link", note="Why it is worth reading")
     async def submit(self, interaction: discord.Interaction, url: str, note: str = "") -> None:
         _, someone = await self.who(interaction)
         url = plain_text(url).strip()
@@ -107,6 +82,95 @@ class SlashCommands:
         await self.reply(interaction, render.escape(" ".join(o.message for o in result.outcomes)
                                                     or desk.NO_SUBMISSIONS_HERE))
 
+    @app_commands.command(name="queue", description=desk.summary("queue"))
+    async def queue(self, interaction: discord.Interaction) -> None:
+        await self.answer(interaction, desk.Command("queue"))
+
+    @app_commands.command(name="preview", description=desk.summary("preview"))
+    async def preview(self, interaction: discord.Interaction) -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        result = await self.run(interaction, desk.Command("preview"))
+        assert isinstance(result, Previewed)
+        for embeds in render.digest_messages(result.digest):
+            await interaction.followup.send(embeds=embeds, ephemeral=True, allowed_mentions=NONE)
+
+    @app_commands.command(name="post", description=desk.summary("post"))
+    @app_commands.describe(now="Post at once, without the links still being read")
+    async def post(self, interaction: discord.Interaction, now: bool = False) -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        await self.answer(interaction, desk.Command("post", period="now" if now else "this"))
+
+    @app_commands.command(name="lock", description=desk.summary("lock"))
+    async def lock(self, interaction: discord.Interaction) -> None:
+        await self.answer(interaction, desk.Command("lock"))
+
+    @app_commands.command(name="unlock", description=desk.summary("unlock"))
+    async def unlock(self, interaction: discord.Interaction) -> None:
+        await self.answer(interaction, desk.Command("unlock"))
+
+    @app_commands.command(name="intro", description=desk.summary("intro"))
+    @app_commands.describe(text="A short paragraph shown above the picks")
+    async def intro(self, interaction: discord.Interaction, text: str = "") -> None:
+        await self.answer(interaction, desk.Command("intro", text=text))
+
+    async def numbers(self, interaction: discord.Interaction,
+                      current: str) -> list[app_commands.Choice[int]]:
+        """Autocomplete for a submission number: the queue, matched by number or title."""
+        if interaction.guild_id is None:
+            return []
+        entries = await self.app.curator.queue(community_key(interaction.guild_id))
+        wanted = current.strip().lstrip("#").lower()
+        return [app_commands.Choice(name=render.choice(e), value=e.submission.number)
+                for e in entries if wanted in str(e.submission.number)
+                or wanted in (e.submission.title or e.submission.url).lower()][:25]
+
+    @app_commands.command(name="pick", description=desk.summary("pick"))
+    @app_commands.describe(number="The submission's number")
+    @app_commands.autocomplete(number=numbers)
+    async def pick(self, interaction: discord.Interaction, number: int) -> None:
+        await self.answer(interaction, desk.numbered("pick", number, ""))
+
+    @app_commands.command(name="unpick", description=desk.summary("unpick"))
+    @app_commands.describe(number="The submission's number")
+    @app_commands.autocomplete(number=numbers)
+    async def unpick(self, interaction: discord.Interaction, number: int) -> None:
+        await self.answer(interaction, desk.numbered("unpick", number, ""))
+
+    @app_commands.command(name="drop", description=desk.summary("drop"))
+    @app_commands.describe(number="The submission's number")
+    @app_commands.autocomplete(number=numbers)
+    async def drop(self, interaction: discord.Interaction, number: int) -> None:
+        await self.answer(interaction, desk.numbered("drop", number, ""))
+
+    @app_commands.command(name="restore", description=desk.summary("restore"))
+    @app_commands.describe(number="The submission's number")
+    @app_commands.autocomplete(number=numbers)
+    async def restore(self, interaction: discord.Interaction, number: int) -> None:
+        await self.answer(interaction, desk.numbered("restore", number, ""))
+
+    @app_commands.command(name="reject", description=desk.summary("reject"))
+    @app_commands.describe(number="The submission's number", reason="Told to its submitter")
+    @app_commands.autocomplete(number=numbers)
+    async def reject(self, interaction: discord.Interaction, number: int,
+                     reason: str = "") -> None:
+        await self.answer(interaction, desk.numbered("reject", number, reason))
+
+    @app_commands.command(name="config", description=desk.summary("config"))
+    @app_commands.describe(setting="Which setting; leave out to list them all",
+                           value="The new value; leave out to show")
+    @app_commands.choices(setting=[app_commands.Choice(name=label, value=name)
+                                   for name, label in desk.SETTING_LABELS.items()])
+    async def config(self, interaction: discord.Interaction, setting: str | None = None,
+                     value: str | None = None) -> None:
+        if setting is None and value is not None:
+            raise UserError("Pick the setting to change.")
+        if setting is not None and value is not None:  # Discord's <#1> and <@&2> markup
+            value = setting_value(setting, value)
+        await self.answer(interaction, desk.Command("config", setting=setting or "",
+                                                    value=value))
+
+    # -- the "Submit to digest" context menu's handler (menus cannot live in a group) --------
+
     async def submit_message(self, interaction: discord.Interaction,
                              message: discord.Message) -> None:
         key, invoker = await self.who(interaction)
@@ -119,134 +183,57 @@ class SlashCommands:
         await self.reply(interaction, render.escape(" ".join(o.message for o in result.outcomes)
                                                     or desk.MESSAGE_WITHOUT_LINK))
 
-    async def queue(self, interaction: discord.Interaction) -> None:
-        await self.answer(interaction, desk.Command("queue"))
+    # -- helpers ------------------------------------------------------------------------------
 
-    async def preview(self, interaction: discord.Interaction) -> None:
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        result = await self.run(interaction, desk.Command("preview"))
-        assert isinstance(result, Previewed)
-        for embeds in render.digest_messages(result.digest):
-            await interaction.followup.send(embeds=embeds, ephemeral=True, allowed_mentions=NONE)
+    async def reply(self, interaction: discord.Interaction, text: str) -> None:
+        """An ephemeral reply; ``text`` is already safe Discord markdown."""
+        content = render.bounded(text)
+        if interaction.response.is_done():
+            await interaction.followup.send(content, ephemeral=True, allowed_mentions=NONE)
+        else:
+            await interaction.response.send_message(content, ephemeral=True,
+                                                    allowed_mentions=NONE)
 
-    async def post(self, interaction: discord.Interaction, now: bool = False) -> None:
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        await self.answer(interaction, desk.Command("post", period="now" if now else "this"))
+    async def who(self, interaction: discord.Interaction) -> tuple[str, Member]:
+        community = await self.community(interaction.guild, interaction.guild_id)
+        return community.key, member(interaction.user, community.settings.moderators)
 
-    async def lock(self, interaction: discord.Interaction, locked: bool) -> None:
-        await self.answer(interaction, desk.Command("lock" if locked else "unlock"))
-
-    async def intro(self, interaction: discord.Interaction, text: str = "") -> None:
-        await self.answer(interaction, desk.Command("intro", text=text))
-
-    async def moderate(self, interaction: discord.Interaction, action: str, number: int,
-                       reason: str = "") -> None:
-        await self.answer(interaction, desk.numbered(action, number, reason))
-
-    async def config(self, interaction: discord.Interaction, setting: str | None,
-                     value: str | None = None) -> None:
-        if setting is None and value is not None:
-            raise UserError("Pick the setting to change.")
-        if setting is not None and value is not None:  # Discord's <#1> and <@&2> markup
-            value = setting_value(setting, value)
-        await self.answer(interaction, desk.Command("config", setting=setting or "",
-                                                    value=value))
+    async def run(self, interaction: discord.Interaction, command: desk.Command,
+                  origin: MessageRef | None = None) -> Result:
+        """One command for the interaction's member, through the core's ServiceDesk."""
+        key, someone = await self.who(interaction)
+        return await self.desk.run(key, someone, command, str(interaction.channel_id), origin)
 
     async def answer(self, interaction: discord.Interaction, command: desk.Command) -> None:
         """Run a command whose result is one ephemeral text."""
         await self.reply(interaction, _text(await self.run(interaction, command)))
 
-    async def numbers(self, interaction: discord.Interaction,
-                      current: str) -> list[app_commands.Choice[int]]:
-        if interaction.guild_id is None:
-            return []
-        entries = await self.app.curator.queue(community_key(interaction.guild_id))
-        wanted = current.strip().lstrip("#").lower()
-        return [app_commands.Choice(name=render.choice(e), value=e.submission.number)
-                for e in entries if wanted in str(e.submission.number)
-                or wanted in (e.submission.title or e.submission.url).lower()][:25]
+    async def report_error(self, interaction: discord.Interaction,
+                           error: app_commands.AppCommandError) -> None:
+        """The tree's error handler, for the group and the context menu alike. (Not
+        `Group.on_error`: the tree's handler runs after it, and the member would hear twice.)"""
+        original = getattr(error, "original", error)
+        if isinstance(original, UserError | PublishError):
+            text = render.escape(str(original), 1500)
+        else:
+            log.error("/digest failed", exc_info=original)
+            text = desk.FAILED
+        if interaction.type is discord.InteractionType.autocomplete:
+            return
+        try:
+            await self.reply(interaction, text)
+        except discord.HTTPException as err:
+            log.warning("could not tell the member about an error: %s", err)
 
 
 def register_commands(tree: app_commands.CommandTree[Any], app: App, outbox: Outbox,
                       community: Communities) -> None:
-    handlers = SlashCommands(app, outbox, community)
-    tree.error(handlers.on_error)
-    group = app_commands.Group(name="digest", description="The weekly digest of shared links",
-                               guild_only=True)
-    add = group.command
-
-    @add(name="submit", description=desk.summary("submit") + ", with an optional note")
-    @app_commands.describe(url="The link", note="Why it is worth reading")
-    async def submit(interaction: discord.Interaction, url: str, note: str = "") -> None:
-        await handlers.submit(interaction, url, note)
-
-    @add(name="queue", description=desk.summary("queue"))
-    async def queue(interaction: discord.Interaction) -> None:
-        await handlers.queue(interaction)
-
-    @add(name="preview", description=desk.summary("preview"))
-    async def preview(interaction: discord.Interaction) -> None:
-        await handlers.preview(interaction)
-
-    @add(name="post", description=desk.summary("post"))
-    @app_commands.describe(now="Post at once, without the links still being read")
-    async def post(interaction: discord.Interaction, now: bool = False) -> None:
-        await handlers.post(interaction, now)
-
-    @add(name="lock", description=desk.summary("lock"))
-    async def lock(interaction: discord.Interaction) -> None:
-        await handlers.lock(interaction, True)
-
-    @add(name="unlock", description=desk.summary("unlock"))
-    async def unlock(interaction: discord.Interaction) -> None:
-        await handlers.lock(interaction, False)
-
-    @add(name="intro", description=desk.summary("intro"))
-    @app_commands.describe(text="A short paragraph shown above the picks")
-    async def intro(interaction: discord.Interaction, text: str = "") -> None:
-        await handlers.intro(interaction, text)
-
-    async def numbers(interaction: discord.Interaction,
-                      current: str) -> list[app_commands.Choice[int]]:
-        return await handlers.numbers(interaction, current)
-
-    for name in NUMBERED:
-        command: app_commands.Command[Any, ..., None] = add(
-            name=name, description=desk.summary(name))(_numbered(handlers, name))
-        command.autocomplete("number")(numbers)
-
-    @add(name="config", description=desk.summary("config"))
-    @app_commands.describe(setting="Which setting; leave out to list them all",
-                           value="The new value; leave out to show")
-    @app_commands.choices(setting=[app_commands.Choice(name=label, value=name)
-                                   for name, label in desk.SETTING_LABELS.items()])
-    async def config(interaction: discord.Interaction, setting: str | None = None,
-                     value: str | None = None) -> None:
-        await handlers.config(interaction, setting, value)
-
-    @app_commands.context_menu(name="Submit to digest")
-    @app_commands.guild_only()
-    async def submit_message(interaction: discord.Interaction,
-                             message: discord.Message) -> None:
-        await handlers.submit_message(interaction, message)
-
-    del submit, queue, preview, post, lock, unlock, intro, config
-    tree.add_command(group)
-    tree.add_command(submit_message)
-
-
-def _numbered(handlers: SlashCommands, action: str) -> Handler:
-    if action == "reject":
-        @app_commands.describe(number="The submission's number", reason="Told to its submitter")
-        async def reject(interaction: discord.Interaction, number: int,
-                         reason: str = "") -> None:
-            await handlers.moderate(interaction, action, number, reason)
-        return reject
-
-    @app_commands.describe(number="The submission's number")
-    async def command(interaction: discord.Interaction, number: int) -> None:
-        await handlers.moderate(interaction, action, number)
-    return command
+    """Put `/digest` and the "Submit to digest" message menu on the tree."""
+    digest = DigestCommands(app, outbox, community)
+    tree.add_command(digest)
+    tree.add_command(app_commands.guild_only(app_commands.ContextMenu(
+        name="Submit to digest", callback=digest.submit_message)))
+    tree.error(digest.report_error)
 
 
 def _text(result: Result) -> str:
