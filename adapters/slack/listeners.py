@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any
 
@@ -18,6 +17,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from adapters.slack import render
 from adapters.slack.commands import CommandDesk
 from adapters.slack.members import Inflight, Members
+from adapters.slack.middleware import EventDedup
 from adapters.slack.outbox import Outbox
 from adapters.slack.translate import (
     api_error,
@@ -42,7 +42,6 @@ from bot.ports import SeenReaction
 
 log = logging.getLogger(__name__)
 
-SEEN_EVENTS = 2000  # event ids remembered, so Slack's retries change nothing
 ACK = "eyes"  # the reaction that says "got it"
 RECOUNT_TRIES = 4
 MAX_RETRY_AFTER = 30.0
@@ -57,7 +56,6 @@ class SlackAdapter:
         self.client = client
         self.bolt = AsyncApp(client=client, signing_secret=signing_secret or "unused",
                              request_verification_enabled=signing_secret is not None)
-        self._seen: OrderedDict[str, None] = OrderedDict()
         self._quiet_until = 0.0  # after a 429, every recount call waits until then
         self.members = Members(client, app.curator)
         self.outbox = Outbox(client)
@@ -68,6 +66,7 @@ class SlackAdapter:
 
     def _listen(self) -> None:
         bolt = self.bolt
+        bolt.use(EventDedup())  # every listener: a retried event is acked, not run again
         bolt.event("message")(self._on_message)
         bolt.event("reaction_added")(self._on_reaction)
         bolt.event("reaction_removed")(self._on_reaction)
@@ -81,18 +80,6 @@ class SlackAdapter:
 
     # translating events -----------------------------------------------------------------
 
-    def _first_time(self, body: dict[str, Any]) -> bool:
-        """False for an event we already handled (Slack retries with the same event_id)."""
-        event_id = str(body.get("event_id") or "")
-        if not event_id:
-            return True
-        if event_id in self._seen:
-            return False
-        self._seen[event_id] = None
-        while len(self._seen) > SEEN_EVENTS:
-            self._seen.popitem(last=False)
-        return True
-
     async def _on_message(self, body: dict[str, Any], event: dict[str, Any]) -> None:
         self.inflight.track()
         team = str(body.get("team_id") or event.get("team") or "")
@@ -101,7 +88,7 @@ class SlackAdapter:
             await self.app.curator.message_deleted(community_key(team), deleted)
             return
         posted = submitted_message(event)
-        if posted is None or not self._first_time(body):
+        if posted is None:
             return
         author = await self.members.member(team, posted.user)
         self.outbox.remember_thread(posted.ref, posted.thread_ts)
@@ -113,7 +100,7 @@ class SlackAdapter:
     async def _on_reaction(self, body: dict[str, Any], event: dict[str, Any]) -> None:
         self.inflight.track()
         found = reacted_message(event)
-        if found is None or not self._first_time(body):
+        if found is None:
             return
         team = str(body.get("team_id") or "")
         user, message, reaction = found

@@ -87,11 +87,17 @@ async def test_votes_self_bot_retries_and_the_card(world: World) -> None:
     await world.settled(1, 3)
     await world.event(reaction("ULINUS", "200.1", name="+1::skin-tone-4", added=False))
     await world.settled(1, 2)
-    # A retry of the removal (same event_id) after someone else's vote changes nothing.
+    # A late retry of an add (same event_id), arriving after its removal, changes nothing:
+    # had it run, ULINUS's :+1: would be back and outlive the skin-tone one below.
     await world.event(reaction("ULINUS", "200.1", name="+1"), event_id="EvL")
     await world.settled(1, 3)
+    await world.event(reaction("ULINUS", "200.1", name="+1", added=False))
+    await world.settled(1, 2)
     await world.event(reaction("ULINUS", "200.1", name="+1"), event_id="EvL", retry=True)
-    assert await world.score(1) == 3
+    await world.event(reaction("ULINUS", "200.1", name="thumbsup::skin-tone-2"))
+    await world.settled(1, 3)  # ULINUS's events apply in order: the retry came first
+    await world.event(reaction("ULINUS", "200.1", name="thumbsup::skin-tone-2", added=False))
+    await world.settled(1, 2)
     assert card["blocks"][-1]["elements"][0]["action_id"] == "vote"
 
 
