@@ -20,6 +20,7 @@ from bot.community import Community
 from bot.compose import Composer
 from bot.curator import known_community
 from bot.digest import Digest
+from bot.digest_snapshot import posted_content, stored_digest
 from bot.editor import require_moderator
 from bot.errors import UserError
 from bot.ingest import IngestWorker
@@ -27,7 +28,6 @@ from bot.models import Member, Submission, SubmissionState
 from bot.period import Period, named_period
 from bot.ports import DigestPublisher, Store, Summarizer, VoteRecounter
 from bot.recount import recount
-from bot.render.json import render_json
 
 log = logging.getLogger(__name__)
 
@@ -136,6 +136,11 @@ class Publishing:
         crash after claiming leaves it 'posting', which the scheduler settles as posted (see
         Scheduler.reconcile)."""
         if not mode.posts:
+            # A posted period shows what was posted, whatever the settings or votes say now.
+            record = await self._store.digest_record(community.key, period.key)
+            posted = stored_digest(record.content) if record is not None else None
+            if posted is not None:
+                return Publication(Outcome.BUILT, posted)
             await self._recount(community, period, fresh=False)
             return Publication(Outcome.BUILT, await self._composer.build(community, period))
         publisher = self._publishers.get(community.platform)
@@ -148,7 +153,7 @@ class Publishing:
         digest = await self._composer.build(community, period)
         if digest.empty and mode is Mode.SCHEDULED:
             return Publication(Outcome.EMPTY, digest)
-        content = render_json(digest)
+        content = posted_content(digest)
         picks = [item.submission_id for item in digest.picks]
         if not await self._store.begin_digest(key, period.key, self._clock(), content, picks):
             return Publication(Outcome.ALREADY_POSTED)
