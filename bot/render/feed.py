@@ -9,6 +9,8 @@ from html import escape
 
 from feedgen.feed import FeedGenerator
 
+from bot.digest import Digest, DigestItem
+from bot.digest_snapshot import from_snapshot, has_snapshot
 from bot.render.text import http_url, plain
 
 
@@ -31,7 +33,9 @@ def render_feed(community: str, name: str, digests: Sequence[tuple[str, str, dat
         entry.link(href=f"{home}#{period}")
         entry.published(posted_at)
         entry.updated(posted_at)
-        entry.content(_entry_html(data), type="html")
+        # A digest stored as posted (a snapshot) shows whole; older rows show what they kept.
+        body = _digest_html(from_snapshot(data)) if has_snapshot(data) else _entry_html(data)
+        entry.content(body, type="html")
     raw: bytes = feed.atom_str(pretty=True) if atom else feed.rss_str(pretty=True)
     return raw.decode("utf-8")
 
@@ -49,4 +53,32 @@ def _entry_html(data: dict[str, object]) -> str:
         head = f'<a href="{escape(href, quote=True)}">{title}</a>' if href else title
         summary = escape(plain(str(pick.get("summary", "")), 600))
         parts.append(f"<h3>{head}</h3><p>{summary}</p>")
+    return "".join(parts) or "<p>No picks.</p>"
+
+
+def _item_html(item: DigestItem, summary: bool) -> str:
+    title = escape(plain(item.title, 200))
+    href = http_url(item.url)
+    head = f'<a href="{escape(href, quote=True)}">{title}</a>' if href else title
+    byline = escape(plain(item.byline, 200))
+    head += f" <small>{byline}</small>" if byline else ""
+    if not summary:
+        return f"<li>{head}</li>"
+    text = escape(plain(item.summary, 600))
+    shared = escape(plain("shared by " + ", ".join(item.submitters), 200)) \
+        if item.submitters else ""
+    return f"<h3>{head}</h3><p>{text}</p>" + (f"<p><small>{shared}</small></p>" if shared else "")
+
+
+def _digest_html(digest: Digest) -> str:
+    parts = []
+    if digest.intro:
+        parts.append(f"<p>{escape(plain(digest.intro, 2000))}</p>")
+    if digest.tldr:
+        parts.append("<ul>" + "".join(f"<li>{escape(plain(b, 300))}</li>"
+                                      for b in digest.tldr) + "</ul>")
+    parts.extend(_item_html(item, summary=True) for item in digest.ranked_picks)
+    if digest.also_shared:
+        parts.append("<h3>Also shared</h3><ul>" + "".join(
+            _item_html(item, summary=False) for item in digest.also_shared) + "</ul>")
     return "".join(parts) or "<p>No picks.</p>"

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from lxml import etree
 
 from bot.digest import Digest, DigestItem, DigestSection, DigestTotals, Untrusted
 from bot.digest_snapshot import (
@@ -23,11 +24,13 @@ from bot.digest_snapshot import (
 from bot.models import PageFlag, SourceKind, SummarySource
 from bot.period import Period
 from bot.publishing import Mode
+from bot.render.feed import render_feed
 from bot.render.json import render_json
 from bot.render.markdown import render_markdown
 from tests.fakes.pipeline import FakeClock
 from tests.unit.test_curator import GRACE, LINUS, C
 from tests.unit.test_editor import MOD, Desk, _desk
+from tests.unit.test_render_hostile import DIGEST as HOSTILE
 
 text = st.text(max_size=40).map(Untrusted)
 count = st.integers(min_value=-(2**40), max_value=2**40)
@@ -136,3 +139,21 @@ async def test_the_snapshot_outlives_a_restart(tmp_path: Path, clock: FakeClock)
         community = await desk.core.curator.known_community(C)
         shown = await desk.publishing.export(community, desk.publishing.period(community))
         assert posted is not None and shown == posted
+
+
+@pytest.mark.parametrize("atom", [False, True])
+def test_a_feed_shows_the_posted_digest_whole_and_escaped(atom: bool) -> None:
+    at = datetime(2026, 11, 30, 9, tzinfo=UTC)
+    posted = [("2026-W48", posted_content(_one()), at),
+              ("2026-W47", posted_content(HOSTILE), at - timedelta(7)),
+              ("2026-W46", render_json(_one()), at - timedelta(14))]  # stored before snapshots
+    out = render_feed("c", "Club", posted, atom=atom)
+    root = etree.fromstring(out.encode())
+    entries = root.findall(".//{*}entry") if atom else root.findall(".//item")
+    bodies = [e.findtext("{*}content" if atom else "description") or "" for e in entries]
+    assert len(bodies) == 3
+    new, hostile, old = bodies
+    assert "<p>Hi</p>" in new and "by Ada · Site" in new and "Also shared" in new
+    assert "shared by bob" in new
+    assert "Hi" not in old and "https://a.test/x" in old  # as before: picks only
+    assert "<script>" not in hostile and "\u202e" not in out
