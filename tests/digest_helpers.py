@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+import asyncio
+import os
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
 
+from bot.community import CommunitySettings
 from bot.models import Article, Member, PageFlag, SourceKind, Summary, SummarySource
+from bot.period import period_containing
 from bot.ports import Store
 
 
@@ -22,3 +28,22 @@ async def seed(store: Store, community: str, when: datetime, title: str, votes: 
     for i in range(votes):
         await store.add_vote(sub.id, f"voter{i}", "👍", 1, when)
     return sub.id
+
+
+def this_week_for_the_cli(path: Path, summary: Callable[[int], str]) -> dict[str, str]:
+    """A database at ``path`` whose `local` community has three ready stories this week
+    (1, 3 and 2 votes), and the environment for `digestif` commands to use it."""
+
+    async def fill() -> None:
+        from storage.sqlite import SqliteStore
+
+        async with SqliteStore(path) as store:
+            await store.ensure_community("local", "console", "local")
+            start = period_containing(datetime.now(UTC), CommunitySettings()).start
+            for i, votes in enumerate([1, 3, 2]):
+                await seed(store, "local", start, f"Story number {i}", votes=votes,
+                           summary=summary(i))
+
+    asyncio.run(fill())
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "DIGESTIF_"))}
+    return {**env, "DIGESTIF_DB": str(path), "DIGESTIF_LOG_LEVEL": "WARNING"}

@@ -4,40 +4,25 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from lxml import etree
 
-from bot.community import CommunitySettings
-from bot.period import period_containing
 from storage.sqlite import SqliteStore
-from tests.digest_helpers import seed
+from tests.digest_helpers import this_week_for_the_cli
 
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Iterator[dict[str, str]]:
-    path = tmp_path / "export.sqlite3"
-
-    async def fill() -> None:
-        async with SqliteStore(path) as store:
-            await store.ensure_community("local", "console", "local")
-            start = period_containing(datetime.now(UTC), CommunitySettings()).start
-            for i, votes in enumerate([1, 3, 2]):
-                await seed(store, "local", start, f"Story number {i}", votes=votes,
-                           summary=f"Summary of story {i}.")
-
-    asyncio.run(fill())
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "DIGESTIF_"))}
-    yield {**env, "DIGESTIF_DB": str(path), "DIGESTIF_LOG_LEVEL": "WARNING"}
+def db(tmp_path: Path) -> dict[str, str]:
+    return this_week_for_the_cli(tmp_path / "export.sqlite3",
+                                 lambda i: f"Summary of story {i}.")
 
 
 def _digestif(env: dict[str, str], *args: str) -> str:

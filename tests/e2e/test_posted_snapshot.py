@@ -3,38 +3,20 @@ picks, unchanged by later settings and by restarting (every command here is a ne
 
 from __future__ import annotations
 
-import asyncio
 import json
-import os
 import subprocess
 import sys
-from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from bot.community import CommunitySettings
-from bot.period import period_containing
-from storage.sqlite import SqliteStore
-from tests.digest_helpers import seed
+from tests.digest_helpers import this_week_for_the_cli
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Iterator[dict[str, str]]:
-    path = tmp_path / "posted.sqlite3"
-
-    async def fill() -> None:
-        async with SqliteStore(path) as store:
-            await store.ensure_community("local", "console", "local")
-            start = period_containing(datetime.now(UTC), CommunitySettings()).start
-            for i, votes in enumerate([1, 3, 2]):
-                await seed(store, "local", start, f"Story number {i}", votes=votes,
-                           summary=f"Summary of story {i} " + "with many more words " * 12)
-
-    asyncio.run(fill())
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "DIGESTIF_"))}
-    yield {**env, "DIGESTIF_DB": str(path), "DIGESTIF_LOG_LEVEL": "WARNING"}
+def db(tmp_path: Path) -> dict[str, str]:
+    return this_week_for_the_cli(tmp_path / "posted.sqlite3",
+                                 lambda i: f"Summary of story {i} " + "with many more words " * 12)
 
 
 def _run(env: dict[str, str], *args: str, script: str | None = None) -> str:
