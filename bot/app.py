@@ -8,7 +8,15 @@ from bot.config import Settings
 from bot.curator import Curator
 from bot.editor import Editor
 from bot.ingest import IngestWorker
-from bot.ports import DigestPublisher, Notifier, PageReader, Store, Summarizer, VoteRecounter
+from bot.ports import (
+    DigestPublisher,
+    Installations,
+    Notifier,
+    PageReader,
+    Store,
+    Summarizer,
+    VoteRecounter,
+)
 from bot.publishing import Publishing
 from bot.scheduler import Scheduler
 
@@ -24,6 +32,8 @@ class App:
     publishing: Publishing
     editor: Editor
     scheduler: Scheduler
+    installations: Installations  # where a distributed chat app is installed
+
 
     def register_platform(self, platform: str, notifier: Notifier,
                           publisher: DigestPublisher | None = None,
