@@ -24,7 +24,7 @@ from bot.ports import Store
 from digestif.bootstrap import open_app, web_server
 
 WEEKS = ("2026-W45", "2026-W46", "2026-W48")  # W47 was skipped
-LONG_URL = "https://example.test/" + "a-very-long-path-segment-" * 12
+LONG_URL = "https://example.test/" + "averylongpathsegment" * 8  # no hyphen to break at
 
 
 def item(rank: int, title: str, summary: str = "A summary.", url: str = "") -> DigestItem:
@@ -37,7 +37,8 @@ def item(rank: int, title: str, summary: str = "A summary.", url: str = "") -> D
 def digest(community: str, week: str, *, title: str = "", summary: str = "A summary.",
            previous: tuple[str, str] = ("", "")) -> Digest:
     period = period_by_key(week, CommunitySettings())
-    picks = (item(1, title or f"Top story of {week}", summary, LONG_URL), item(2, "Second"))
+    # A page without a title shows its URL: one long word that must wrap at 360 px.
+    picks = (item(1, title or f"Top story of {week}", summary), item(2, LONG_URL, url=LONG_URL))
     return Digest(community, Untrusted("Club"), period, f"Club digest · {week}",
                   Untrusted("Hello readers."), (Untrusted("A bullet."),),
                   (DigestSection("Top picks", picks),), (item(0, "Also this"),),
