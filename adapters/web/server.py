@@ -61,6 +61,7 @@ class WebServer:
         self.application.on_response_prepare.append(_secure)
         self.application.router.add_get("/healthz", _health)
         self.serving: list[str] = []  # what is mounted, for the log line
+        self.listening = asyncio.Event()  # set once the port is bound
 
     async def serve(self, host: str, port: int) -> None:
         """Listen on host:port until cancelled. A port that cannot be used is a ConfigError
@@ -76,6 +77,7 @@ class WebServer:
         shown = f"[{host}]" if ":" in host else host
         log.info("web server listening on http://%s:%d (%s)", shown, port,
                  ", ".join(self.serving) or "health check only")
+        self.listening.set()
         try:
             await asyncio.Event().wait()
         finally:
