@@ -56,7 +56,7 @@ def mount(adapter: SlackAdapter, server: WebServer) -> None:
         return await to_aiohttp_response(bolt_response)
 
     server.application.router.add_post("/slack/events", events)
-    server.serving.append("Slack events at /slack/events")
+    server.serving["Slack events"] = "/slack/events"
 
 
 def http_app(adapter: SlackAdapter) -> web.Application:

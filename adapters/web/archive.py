@@ -94,4 +94,4 @@ def mount_archive(server: WebServer, app: App) -> None:
     router.add_get(f"/c/{{slug:{SLUG}}}/atom.xml", feed(atom=True))
     router.add_get(f"/c/{{slug:{SLUG}}}/{{period:{PERIOD}}}", page)
     router.add_get(f"/c/{{slug:{SLUG}}}/{{period:{PERIOD}}}.json", as_json)
-    server.serving.append("web archive")
+    server.serving["web archive"] = "/"

@@ -60,7 +60,7 @@ class WebServer:
         self.application = web.Application(middlewares=[_guard])
         self.application.on_response_prepare.append(_secure)
         self.application.router.add_get("/healthz", _health)
-        self.serving: list[str] = []  # what is mounted, for the log line
+        self.serving: dict[str, str] = {}  # what is mounted, and where, for the log line
         self.listening = asyncio.Event()  # set once the port is bound
 
     async def serve(self, host: str, port: int) -> None:
@@ -74,9 +74,9 @@ class WebServer:
             await runner.cleanup()
             raise ConfigError(f"cannot listen on {host}:{port} ({_bind_error(err)}): set "
                               "DIGESTIF_HTTP_HOST / DIGESTIF_HTTP_PORT") from err
-        shown = f"[{host}]" if ":" in host else host
-        log.info("web server listening on http://%s:%d (%s)", shown, port,
-                 ", ".join(self.serving) or "health check only")
+        base = f"http://{f'[{host}]' if ':' in host else host}:{port}"
+        parts = ", ".join(f"{what} at {base}{path}" for what, path in self.serving.items())
+        log.info("web server listening on %s (%s)", base, parts or "health check only")
         self.listening.set()
         try:
             await asyncio.Event().wait()

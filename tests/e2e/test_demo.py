@@ -62,7 +62,7 @@ def test_after_the_demo_serve_shows_its_archive(tmp_path: Path) -> None:
         assert serve.stderr is not None
         for line in serve.stderr:  # ready when it says where it listens
             if "listening on" in line:
-                assert f"http://127.0.0.1:{port} (web archive)" in line
+                assert f"(web archive at http://127.0.0.1:{port}/)" in line
                 break
         base = f"http://127.0.0.1:{port}"
         with urllib.request.urlopen(base + "/") as front:
