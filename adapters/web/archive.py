@@ -65,8 +65,10 @@ def mount_archive(server: WebServer, app: App) -> None:
         previous = digests[at + 1] if at + 1 < len(digests) else None
         following = digests[at - 1] if at > 0 else None
         shown = digests[at]
+        # The page changed last when its "next" link appeared, if it has one.
+        modified = max(shown.posted_at, following.posted_at if following else shown.posted_at)
         return cached(request, site.digest_page(found, shown, previous, following), HTML,
-                      shown.posted_at)
+                      modified)
 
     async def as_json(request: web.Request) -> web.Response:
         _, digests, at = await one(request)

@@ -113,7 +113,7 @@ HOSTILE = [b"/c/club/../secret/", b"/c/%2e%2e/secret/", b"/c/club/%2e%2e/%2e%2e/
            b"/c/club%2f2026-W46", b"/c/club/2026-W46%00", b"/c/club/2026-W46/..",
            b"/c//club/", b"/c/club/2026-W46\\..\\", b"/c/cl%C3%BCb/", b"/c/club/%ff%fe",
            b"/c/club/" + b"a" * 5000, b"/c/" + b"x-" * 30 + b"/",
-           b"/c/club/2026-W46;.json", b"/./c/club/"]
+           b"/c/club/2026-W46;.json", b"/./c/club/", b"http://127.0.0.1/c/club/"]
 
 
 async def test_hostile_paths_are_not_found(site: Site) -> None:
@@ -122,7 +122,8 @@ async def test_hostile_paths_are_not_found(site: Site) -> None:
         assert answer.status == 404, target
         assert answer.headers["content-security-policy"] == CSP
     # A NUL, raw non-ASCII or a path longer than a request line may be: refused before routing.
-    for target in (b"/c/club/\x00", b"/c/\xc3\xbc/", b"/c/club/" + b"a" * 9000):
+    for target in (b"/c/club/\x00", b"/c/\xc3\xbc/", b"/c/club/" + b"a" * 9000, b"*",
+                   b"c/club/"):
         assert (await raw(site.port, target)).status in (400, 404, 414), target
 
 
@@ -244,3 +245,14 @@ async def test_moderators_choose_the_slug_and_make_the_archive_private(
     assert (await get(site, "/c/ai-club/"))[0] == 404
     assert "ai-club" not in (await get(site, "/"))[2]
 
+
+
+async def test_a_page_is_modified_when_its_next_digest_is_posted(site: Site) -> None:
+    _, first, _ = await get(site, "/c/club/2026-W48")
+    async with SqliteStore(site.app.settings.database) as store:
+        await post(store, digest("club", "2026-W49"))
+    status, again, page = await get(site, "/c/club/2026-W48", **{
+        "If-Modified-Since": first["Last-Modified"]})
+    assert status == 200 and 'rel="next" href="/c/club/2026-W49"' in page
+    assert again["ETag"] != first["ETag"]
+    assert (await get(site, "/c/club/2026-W48", **{"If-None-Match": first["ETag"]}))[0] == 200
