@@ -57,15 +57,15 @@ class Archive:
         return matches[0] if matches else None
 
     async def posted(self, community: Community) -> list[PostedDigest]:
-        """The stored rows, newest first, as the feeds read them."""
-        rows = await self._store.posted_digests(community.key)
-        return sorted(rows, key=lambda r: r.period, reverse=True)
+        """The stored rows of ``digests``, as the feeds read them: every entry has a page."""
+        kept = {d.period for d in await self.digests(community)}
+        return [row for row in await self._rows(community) if row.period in kept]
 
     async def digests(self, community: Community) -> list[ArchivedDigest]:
         """Every digest stored as posted, newest period first. Rows stored before snapshots
         (or that cannot be read) are left out, logged."""
         archived = []
-        for row in await self.posted(community):
+        for row in await self._rows(community):
             try:
                 digest = stored_digest(row.content)
             except SnapshotError as err:
@@ -74,3 +74,7 @@ class Archive:
             if digest is not None:
                 archived.append(ArchivedDigest(row.period, row.posted_at, digest))
         return archived
+
+    async def _rows(self, community: Community) -> list[PostedDigest]:
+        rows = await self._store.posted_digests(community.key)
+        return sorted(rows, key=lambda r: r.period, reverse=True)

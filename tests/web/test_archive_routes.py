@@ -25,6 +25,7 @@ from tests.web.archive_world import (
     club,
     community,
     digest,
+    now,
     post,
     raw,
     serving,
@@ -256,3 +257,18 @@ async def test_a_page_is_modified_when_its_next_digest_is_posted(site: Site) -> 
     assert status == 200 and 'rel="next" href="/c/club/2026-W49"' in page
     assert again["ETag"] != first["ETag"]
     assert (await get(site, "/c/club/2026-W48", **{"If-None-Match": first["ETag"]}))[0] == 200
+
+
+async def test_rows_stored_before_snapshots_are_left_out(tmp_path: Path) -> None:
+    async with SqliteStore(tmp_path / "web.sqlite3") as store:
+        await community(store, "club", archive="public")
+        old = '{"title": "Old digest", "picks": [{"title": "Old pick", "url": "https://o.test"}]}'
+        assert await store.begin_digest("club", "2026-W40", now(), old)
+        await store.finish_digest("club", "2026-W40", old, now(), [])
+        await post(store, digest("club", "2026-W46"))
+    async with serving(settings(tmp_path)) as site:
+        assert (await get(site, "/c/club/2026-W40"))[0] == 404
+        _, _, listing = await get(site, "/c/club/")
+        _, _, rss = await get(site, "/c/club/feed.xml")
+        assert "2026-W40" not in listing and "Old pick" not in rss
+        assert "Top story of 2026-W46" in rss
