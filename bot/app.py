@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.archive import Archive
 from bot.config import Settings
 from bot.curator import Curator
 from bot.editor import Editor
@@ -32,8 +33,8 @@ class App:
     publishing: Publishing
     editor: Editor
     scheduler: Scheduler
+    archive: Archive
     installations: Installations  # where a distributed chat app is installed
-
 
     def register_platform(self, platform: str, notifier: Notifier,
                           publisher: DigestPublisher | None = None,

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
 import logging
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -37,6 +39,8 @@ class CommunitySettings:
     summary_language: str = ""
     summary_instructions: str = ""
     group_by_kind: bool = False
+    archive: str = "off"  # "public": posted digests are served on the web (bot.archive)
+    slug: str = ""  # the archive's address, /c/<slug>/; "" means derived from the key
 
     @property
     def summary_prefs(self) -> SummaryPrefs:
@@ -144,6 +148,27 @@ class Community:
         return " ".join(w.capitalize() if w.islower() else w for w in words) or "Community"
 
     @property
+    def public(self) -> bool:
+        """Whether its posted digests are served on the web archive."""
+        return self.settings.archive == "public"
+
+    @property
+    def slug(self) -> str:
+        """The archive's address, /c/<slug>/: the `slug` setting, else one derived from the
+        key (stable: a renamed server keeps its links)."""
+        return self.settings.slug or default_slug(self.key)
+
+    @property
     def newsletter_name(self) -> str:
         """The digest's title: the `name` setting, else the display name + " digest"."""
         return " ".join(self.settings.name.split()) or f"{self.display_name} digest"
+
+
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+def default_slug(key: str) -> str:
+    """A community key as a slug: lowercase letters, digits and hyphens, at most 40
+    characters ("T0123ABC" -> "t0123abc"); a key with none of those gets a short hash."""
+    slug = _NOT_SLUG.sub("-", key.lower()).strip("-")[:40].strip("-")
+    return slug or "c-" + hashlib.sha256(key.encode()).hexdigest()[:12]

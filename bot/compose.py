@@ -7,6 +7,7 @@ import logging
 from collections.abc import Sequence
 from datetime import timedelta
 
+from bot.archive import archive_url
 from bot.bylines import clean_authors
 from bot.community import Community, CommunitySettings
 from bot.digest import Digest, DigestItem, DigestSection, Untrusted
@@ -33,9 +34,10 @@ class Composer:
     community ranks them, their sections, the TL;DR, the week's numbers. Reads only; votes
     are recounted and digests posted by bot.publishing."""
 
-    def __init__(self, store: Store, summarizer: Summarizer) -> None:
+    def __init__(self, store: Store, summarizer: Summarizer, public_url: str = "") -> None:
         self._store = store
         self._summarizer = summarizer
+        self._public_url = public_url  # DIGESTIF_PUBLIC_URL: where the web archive is
 
     async def build(self, community: Community, period: Period) -> Digest:
         """The period's digest as it stands in the store."""
@@ -63,10 +65,17 @@ class Composer:
                               for c in rest if c.submission_id in rows),
             totals=await self._store.period_totals(community.key, period.start, period.end),
             previous_period=previous[0] if previous else "",
-            previous_url=previous[1] if previous else "",
+            previous_url=self._previous_url(community, *previous) if previous else "",
             previous_label=_previous_label(period, previous[0], settings) if previous else "",
             date_range=date_range(period, settings),
         )
+
+    def _previous_url(self, community: Community, period: str, posted_url: str) -> str:
+        """Where last week's digest reads: its archive page when the archive is public and
+        DIGESTIF_PUBLIC_URL says where it is served; else the platform's permalink."""
+        if self._public_url and community.public:
+            return archive_url(self._public_url, community.slug, period)
+        return posted_url
 
     async def candidates(self, community: Community, period: Period) -> list[Candidate]:
         """Ready in the period, plus unpicked ones from the carry-over weeks that still have

@@ -95,7 +95,7 @@ class Settings(BaseSettings):
     http_host: str = Field("127.0.0.1", validation_alias=_env("DIGESTIF_HTTP_HOST"))
     http_port: int = Field(3000, ge=0, le=65535, validation_alias=_env("DIGESTIF_HTTP_PORT"))
 
-    # digests
+    # digests: where the web archive is reached from outside (links in digests and feeds)
     public_url: str = Field("", validation_alias=_env("DIGESTIF_PUBLIC_URL"))
     # schedule
     schedule_grace_hours: float = Field(
@@ -111,6 +111,15 @@ class Settings(BaseSettings):
         if value.strip().upper() not in LOG_LEVELS:
             raise ValueError(f"use one of {', '.join(LOG_LEVELS)}")
         return value.strip().upper()
+
+    @field_validator("public_url")
+    @classmethod
+    def _check_public_url(cls, value: str) -> str:
+        url = value.strip().rstrip("/")
+        if url and not (url.lower().startswith(("http://", "https://")) and "//" not in url[8:]
+                        and len(url) <= 500 and url.isascii() and " " not in url):
+            raise ValueError("use the archive's address, like https://digest.example.org")
+        return url
 
     @field_validator("fetch_allow_networks", mode="before")
     @classmethod

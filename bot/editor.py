@@ -6,12 +6,13 @@ Adapters decide who is a moderator (``Member.is_moderator``); this module enforc
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 
 from bot.clock import Clock
-from bot.community import CommunitySettings
+from bot.community import Community, CommunitySettings
 from bot.curator import Curator
-from bot.errors import PermissionDenied, UserError
+from bot.errors import InvalidSetting, PermissionDenied, UserError
 from bot.models import Member, ModerationStatus, Submission
 from bot.period import period_containing
 from bot.ports import Store
@@ -89,4 +90,14 @@ class Editor:
         require_moderator(member, "change settings")
         community = await self._curator.known_community(community_key)
         updated = community.settings.updated(name, value)
+        if name in ("slug", "archive"):
+            await self._check_slug_free(name, dataclasses.replace(community, settings=updated))
         return (await self._curator.update_settings(community_key, updated)).settings
+
+    async def _check_slug_free(self, name: str, community: Community) -> None:
+        """One archive address per community: no two communities share a slug."""
+        for other in await self._store.communities():
+            if other.key != community.key and other.slug == community.slug:
+                raise InvalidSetting(f"{name} not changed: the archive address "
+                                     f"{community.slug!r} is taken by another community. "
+                                     "Choose another with /config slug NAME.")

@@ -63,12 +63,12 @@ class Publication:
 
 class Publishing:
     def __init__(self, store: Store, summarizer: Summarizer, clock: Clock,
-                 ingest: IngestWorker | None = None, pending_wait: float = PENDING_WAIT
-                 ) -> None:
+                 ingest: IngestWorker | None = None, pending_wait: float = PENDING_WAIT,
+                 public_url: str = "") -> None:
         self._store = store
         self._clock = clock
         self._ingest = ingest
-        self._composer = Composer(store, summarizer)
+        self._composer = Composer(store, summarizer, public_url)
         self.pending_wait = pending_wait
         self._publishers: dict[str, DigestPublisher] = {}
         self._recounters: dict[str, VoteRecounter] = {}

@@ -25,6 +25,9 @@ _ID = re.compile(r"[^\s<>@`*|\\]{1,80}")
 # Characters that would be markup or a mention on some platform.
 _MARKUP = set("<>@`*_~|[]\\")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+_SLUG = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?")
+MAX_SLUG = 40
+ARCHIVE_MODES = ("off", "public")
 _TRUE = {"on", "true", "yes", "1"}
 _FALSE = {"off", "false", "no", "0"}
 MAX_EMOJI = 10
@@ -146,6 +149,24 @@ def _check_zone(value: str) -> None:
                              "IANA name like Europe/Berlin.") from None
 
 
+def _check_archive(value: str) -> None:
+    if value not in ARCHIVE_MODES:
+        raise InvalidSetting(f"{_CONTROL.sub('', value)[:40]!r} is not an archive mode: use "
+                             "off or public.")
+
+
+def _check_slug(value: str) -> None:
+    """"" means the default (bot.community.Community.slug); else the web address's name."""
+    if value and not _SLUG.fullmatch(value):
+        raise InvalidSetting(f"{_CONTROL.sub('', value)[:50]!r} is not a slug: use 1 to "
+                             f"{MAX_SLUG} lowercase letters, digits and inner hyphens, like "
+                             "ai-club.")
+
+
+def _lower(text: str) -> str:
+    return text.strip().lower()
+
+
 def _line(text: str) -> str:
     return " ".join(_CONTROL.sub(" ", text).split())
 
@@ -229,4 +250,6 @@ TYPES: dict[str, SettingType] = {
     "summary_language": SettingType(str, _line, _text(40, plain=True)),
     "summary_instructions": SettingType(str, _line, _text(500, plain=False)),
     "group_by_kind": BOOL,
+    "archive": SettingType(str, _lower, _check_archive),
+    "slug": SettingType(str, _lower, _check_slug),
 }

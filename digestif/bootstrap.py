@@ -13,8 +13,10 @@ import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from bot.app import App
+from bot.archive import Archive
 from bot.clock import Clock, system_clock
 from bot.config import Settings
 from bot.cpu import CpuPool
@@ -25,7 +27,11 @@ from bot.ports import PageReader, Store, Summarizer
 from bot.publishing import PENDING_WAIT, Publishing
 from bot.scheduler import Scheduler
 
-Serve = Callable[[App], Awaitable[None]]
+if TYPE_CHECKING:
+    from adapters.web.server import WebServer
+
+# A platform's adapter, run until cancelled; it may add routes to the app's one web server.
+Serve = Callable[[App, "WebServer"], Awaitable[None]]
 
 
 def _sqlite(settings: Settings) -> AbstractAsyncContextManager[Store]:
@@ -37,13 +43,35 @@ def _sqlite(settings: Settings) -> AbstractAsyncContextManager[Store]:
 def _discord() -> Serve:
     from adapters.discord.adapter import serve
 
-    return serve
+    async def run(app: App, web: WebServer) -> None:
+        await serve(app)
+
+    return run
 
 
 def _slack() -> Serve:
     from adapters.slack.adapter import serve
 
-    return serve
+    async def run(app: App, web: WebServer) -> None:
+        await serve(app, web_server=web)
+
+    return run
+
+
+def slack_http(settings: Settings) -> bool:
+    """Slack in HTTP mode: it starts the app's web server, with its routes on it."""
+    return settings.slack_bot_token is not None and settings.slack_app_token is None
+
+
+def web_server(app: App) -> WebServer:
+    """The app's one web server, with the web archive mounted; Slack's HTTP mode adds its
+    routes to it too."""
+    from adapters.web.archive import mount_archive
+    from adapters.web.server import WebServer
+
+    server = WebServer()
+    mount_archive(server, app)
+    return server
 
 
 STORES: dict[str, Callable[[Settings], AbstractAsyncContextManager[Store]]] = {
@@ -88,7 +116,8 @@ async def open_app(settings: Settings, clock: Clock = system_clock, *, schedule:
         curator = Curator(store, worker, clock, settings.max_links_per_message)
         await worker.start()
         stack.push_async_callback(worker.close)
-        publishing = Publishing(store, summarizer, clock, worker, pending_wait)
+        publishing = Publishing(store, summarizer, clock, worker, pending_wait,
+                                public_url=settings.public_url)
         editor = Editor(curator, store, clock)
         scheduler = Scheduler(store, publishing, clock,
                               timedelta(hours=settings.schedule_grace_hours),
@@ -97,7 +126,7 @@ async def open_app(settings: Settings, clock: Clock = system_clock, *, schedule:
             task = asyncio.create_task(scheduler.run(), name="digest-scheduler")
             stack.push_async_callback(_cancel, task)
         yield App(settings, store, reader, summarizer, worker, curator, publishing, editor,
-                  scheduler, installations=store)
+                  scheduler, Archive(store), installations=store)
 
 
 async def _cancel(task: asyncio.Task[None]) -> None:

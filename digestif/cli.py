@@ -91,6 +91,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("url")
 
     sub.add_parser("demo", help="run a self-contained demo on bundled sample pages")
+    sub.add_parser("serve", help="serve the web archive of posted digests on "
+                                 "DIGESTIF_HTTP_HOST:DIGESTIF_HTTP_PORT")
 
     p = sub.add_parser("purge", help="delete the data of Slack workspaces that removed the "
                                      "app more than --days days ago")
@@ -148,7 +150,7 @@ def configure_logging(settings: Settings, command: str) -> None:
     if level is None:
         # A person watches the interactive commands (and `run` without a platform is the
         # console): quiet logs keep the prompt and the progress bar readable.
-        serving = command == "run" and bool(configured_platforms(settings))
+        serving = command == "serve" or (command == "run" and bool(configured_platforms(settings)))
         level = "INFO" if serving else "WARNING"
     logging.basicConfig(
         level=getattr(logging, level),

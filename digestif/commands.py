@@ -23,7 +23,7 @@ from bot.lifecycle import all_of, until_stopped
 from bot.models import Member, ModerationStatus, Submission, SubmissionState
 from bot.ports import Store
 from bot.render.text import flag_note
-from digestif.bootstrap import PLATFORMS, configured_platforms, open_app
+from digestif.bootstrap import PLATFORMS, configured_platforms, open_app, slack_http, web_server
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -34,7 +34,8 @@ log = logging.getLogger(__name__)
 async def dispatch(args: argparse.Namespace, settings: Settings) -> int:
     handlers = {
         "run": run, "console": console, "submit": submit, "queue": queue,
-        "digest": digest, "summarize": summarize, "demo": demo, "purge": purge,
+        "digest": digest, "summarize": summarize, "demo": demo, "serve": serve,
+        "purge": purge,
     }
     try:
         return await handlers[args.command](args, settings)
@@ -69,12 +70,29 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
     log.info("database: %s", settings.database.resolve())
     adapters = [PLATFORMS[name]() for name in platforms]
 
-    async def serve() -> int:
+    async def run_all() -> int:
         async with open_app(settings, schedule=True) as app:
-            await all_of([serve(app) for serve in adapters])
+            web = web_server(app)
+            work = [serve(app, web) for serve in adapters]
+            # The web archive runs on the one web server: Slack's HTTP mode starts it; without
+            # it, `run` starts it when DIGESTIF_PUBLIC_URL says the archive is published.
+            if settings.public_url and not slack_http(settings):
+                work.append(web.serve(settings.http_host, settings.http_port))
+            await all_of(work)
         return 0
 
-    return await until_stopped(serve())
+    return await until_stopped(run_all())
+
+
+async def serve(args: argparse.Namespace, settings: Settings) -> int:
+    """The web archive alone, on DIGESTIF_HTTP_HOST:DIGESTIF_HTTP_PORT, until stopped."""
+    async def web_alone() -> int:
+        async with open_app(settings) as app:
+            await web_server(app).serve(settings.http_host, settings.http_port)
+        return 0
+
+    log.info("database: %s", settings.database.resolve())
+    return await until_stopped(web_alone())
 
 
 async def console(args: argparse.Namespace, settings: Settings) -> int:
@@ -204,6 +222,7 @@ async def queue(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def render_digest(app: App, key: str, fmt: str, which: str) -> str:
+    from bot.archive import archive_url
     from bot.render.feed import render_feed
     from bot.render.html import render_html
     from bot.render.json import render_json
@@ -212,8 +231,12 @@ async def render_digest(app: App, key: str, fmt: str, which: str) -> str:
     community = await _existing(app, key)
     if fmt in ("rss", "atom"):
         posted = await app.store.posted_digests(key)
-        return render_feed(key, community.newsletter_name, posted, app.settings.public_url,
-                           atom=fmt == "atom")
+        public = app.settings.public_url
+        if public and community.public:  # entries link to the archive's pages
+            home = archive_url(public, community.slug)
+            return render_feed(key, community.newsletter_name, posted, home, fmt == "atom",
+                               page=lambda period: archive_url(public, community.slug, period))
+        return render_feed(key, community.newsletter_name, posted, public, atom=fmt == "atom")
     period = desk.period(which, "digestif digest --period PERIOD")
     built = await app.publishing.export(community, app.publishing.period(community, period))
     renderers = {"json": render_json, "html": render_html, "markdown": render_markdown}

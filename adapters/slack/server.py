@@ -3,8 +3,6 @@ secret on DIGESTIF_HTTP_HOST:DIGESTIF_HTTP_PORT at /slack/events, with /healthz 
 
 from __future__ import annotations
 
-import asyncio
-import errno
 import logging
 from collections.abc import Iterable
 from typing import Any
@@ -27,6 +25,7 @@ from adapters.slack.installations import SlackInstallationStore, SlackStateStore
 from adapters.slack.listeners import SlackAdapter
 from adapters.slack.translate import api_error, error_code, valid_timestamp
 from adapters.slack.workspaces import ROTATE_MINUTES, TeamClient
+from adapters.web.server import WebServer
 from bot.app import App
 from bot.errors import ConfigError
 from bot.lifecycle import Sleep, describe, one_line_logs, retrying
@@ -102,7 +101,9 @@ def _distributed(app: App) -> SlackAdapter:
     return SlackAdapter(app, client, settings.slack_signing_secret.get_secret_value(), oauth)
 
 
-def http_app(adapter: SlackAdapter) -> web.Application:
+def mount(adapter: SlackAdapter, server: WebServer) -> None:
+    """Slack's routes (events; with a distributed app, the install flow) on the app's one
+    web server."""
     async def events(request: web.Request) -> web.Response:
         # bolt answers a non-numeric timestamp with a 500; it is simply an unsigned request.
         if not valid_timestamp(request.headers.get("X-Slack-Request-Timestamp", "")):
@@ -110,11 +111,9 @@ def http_app(adapter: SlackAdapter) -> web.Application:
         bolt_response = await adapter.bolt.async_dispatch(await to_bolt_request(request))
         return await to_aiohttp_response(bolt_response)
 
-    async def health(request: web.Request) -> web.Response:
-        return web.json_response({"ok": True})
-
-    application = web.Application()
-    application.router.add_post("/slack/events", events)
+    router = server.application.router
+    router.add_post("/slack/events", events)
+    server.serving["Slack events"] = "/slack/events"
     flow = adapter.bolt.oauth_flow
     if flow is not None:
         async def install(request: web.Request) -> web.Response:
@@ -125,47 +124,34 @@ def http_app(adapter: SlackAdapter) -> web.Application:
             return await to_aiohttp_response(
                 await flow.handle_callback(await to_bolt_request(request)))
 
-        application.router.add_get(INSTALL_PATH, install)
-        application.router.add_get(REDIRECT_PATH, redirect)
-    application.router.add_get("/healthz", health)
-    return application
+        router.add_get(INSTALL_PATH, install)
+        router.add_get(REDIRECT_PATH, redirect)
+        server.serving["Slack install"] = INSTALL_PATH
 
 
-async def serve(app: App, *, delays: Iterable[float] | None = None,
-                sleep: Sleep | None = None) -> None:
-    """Run the Slack adapter until cancelled: Socket Mode with SLACK_APP_TOKEN, else HTTP.
+def http_app(adapter: SlackAdapter) -> web.Application:
+    """A web server with Slack's routes alone (tests)."""
+    server = WebServer()
+    mount(adapter, server)
+    return server.application
+
+
+async def serve(app: App, *, web_server: WebServer | None = None,
+                delays: Iterable[float] | None = None, sleep: Sleep | None = None) -> None:
+    """Run the Slack adapter until cancelled: Socket Mode with SLACK_APP_TOKEN, else HTTP on
+    ``web_server`` (the app's one server, which this then starts; a new one when None).
     ``delays`` and ``sleep`` tune reconnection pauses, for tests."""
     adapter = build(app)
     settings = app.settings
     if settings.slack_app_token is not None:
         await _socket_mode(adapter, settings.slack_app_token.get_secret_value(), delays, sleep)
         return
-    runner = web.AppRunner(http_app(adapter), access_log=None)
-    await runner.setup()
+    server = web_server if web_server is not None else WebServer()
+    mount(adapter, server)
     try:
-        await web.TCPSite(runner, settings.http_host, settings.http_port).start()
-    except OSError as err:
-        await runner.cleanup()
-        raise ConfigError(f"cannot listen on {settings.http_host}:{settings.http_port} "
-                          f"({_bind_error(err)}): set DIGESTIF_HTTP_HOST / DIGESTIF_HTTP_PORT"
-                          ) from err
-    log.info("Slack adapter listening on http://%s:%d/slack/events", settings.http_host,
-             settings.http_port)
-    try:
-        await asyncio.Event().wait()
+        await server.serve(settings.http_host, settings.http_port)
     finally:
-        await runner.cleanup()
         await adapter.drain()
-
-
-def _bind_error(err: OSError) -> str:
-    if err.errno == errno.EADDRINUSE:
-        return "the port is already in use"
-    if err.errno == errno.EACCES:
-        return "permission denied"
-    if err.errno == errno.EADDRNOTAVAIL:
-        return "no such address on this machine"
-    return describe(err)
 
 
 # Token errors that no retry will fix.

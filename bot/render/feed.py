@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from html import escape
 
@@ -15,9 +15,11 @@ from bot.render.text import http_url, plain
 
 
 def render_feed(community: str, name: str, digests: Sequence[tuple[str, str, datetime]],
-                base_url: str = "", atom: bool = False) -> str:
+                base_url: str = "", atom: bool = False,
+                page: Callable[[str], str] | None = None) -> str:
     """``name`` is the newsletter's name ("AI Club digest"); ``digests`` are (period, JSON
-    content, posted_at), newest first, as stored."""
+    content, posted_at), newest first, as stored. ``page`` gives a period's archive page
+    (the web archive is public); without it entries link to ``base_url#period``."""
     feed = FeedGenerator()
     home = http_url(base_url) or f"https://digestif.invalid/{community}"
     feed.id(f"tag:digestif,2026:{community}")
@@ -30,7 +32,7 @@ def render_feed(community: str, name: str, digests: Sequence[tuple[str, str, dat
         entry = feed.add_entry()
         entry.id(f"tag:digestif,2026:{community}:{period}")
         entry.title(plain(str(data.get("title") or f"Digest {period}"), 200))
-        entry.link(href=f"{home}#{period}")
+        entry.link(href=http_url(page(period)) if page else f"{home}#{period}")
         entry.published(posted_at)
         entry.updated(posted_at)
         # A digest stored as posted (a snapshot) shows whole; older rows show what they kept.

@@ -32,7 +32,9 @@ def item_json(item: DigestItem) -> dict[str, Any]:
     }
 
 
-def digest_json(digest: Digest) -> dict[str, Any]:
+def digest_json(digest: Digest, *, for_members: bool = True) -> dict[str, Any]:
+    """``for_members``: the reader is a member, so links back to the chat (the platform's
+    permalink of the previous digest) are kept; the public archive passes False."""
     return {
         "schema": SCHEMA,
         "community": digest.community,
@@ -56,11 +58,12 @@ def digest_json(digest: Digest) -> dict[str, Any]:
             "votes": digest.totals.votes,
         },
         "previous_period": digest.previous_period or None,
-        "previous_url": http_url(digest.previous_url) or None,
+        "previous_url": (http_url(digest.previous_url) or None) if for_members else None,
         "previous_label": plain(digest.previous_label, 80) or None,
         "community_name": plain(digest.community_name, 200),
     }
 
 
-def render_json(digest: Digest) -> str:
-    return json.dumps(digest_json(digest), ensure_ascii=False, indent=2)
+def render_json(digest: Digest, *, for_members: bool = True) -> str:
+    return json.dumps(digest_json(digest, for_members=for_members), ensure_ascii=False,
+                      indent=2)

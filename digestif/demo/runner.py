@@ -1,7 +1,12 @@
-"""`digestif demo`: bundled sample pages on a local server, three members, one digest."""
+"""`digestif demo`: bundled sample pages on a local server, three members, one digest.
+
+Everything runs in a temporary database; only the posted digest is kept, in the `demo`
+community of the configured database, with its web archive public, so `digestif serve`
+shows it at /c/demo/."""
 
 from __future__ import annotations
 
+import dataclasses
 import ipaddress
 import json
 import logging
@@ -13,13 +18,17 @@ from pathlib import Path
 
 from aiohttp import web
 
+from bot.clock import system_clock
+from bot.community import Community
 from bot.config import Settings
+from bot.digest import Digest
 from bot.events import LinkPosted, MessageRef
 from bot.models import Member
 from bot.render.markdown import render_markdown
-from digestif.bootstrap import open_app
+from digestif.bootstrap import STORES, open_app
 
-COMMUNITY = "local"
+COMMUNITY = "demo"
+NAME = "AI/ML Reading Club"
 INTRO = ("Welcome to this week's digest: the links members shared, ranked by their votes. "
          "Reply in the channel to suggest what we read next.")
 
@@ -72,7 +81,8 @@ async def run_demo(settings: Settings) -> int:
         })
         async with serve_pages(manifest, html) as base, open_app(demo_settings) as app:
             curator = app.curator
-            await curator.community(COMMUNITY, "console", "AI/ML Reading Club")
+            await curator.community(COMMUNITY, "console", NAME)
+            app.publishing.register("console", publisher=PrintedDigest())
             members = {name: Member(name, name.capitalize())
                        for e in manifest for name in _names(e)}
             print(f"Serving {len(html)} sample pages at {base}")
@@ -96,11 +106,41 @@ async def run_demo(settings: Settings) -> int:
                         await curator.vote_on(COMMUNITY, sub.number, members[name], "👍")
             moderator = Member("demo-moderator", "Moderator", is_moderator=True)
             await app.editor.set_intro(COMMUNITY, moderator, INTRO)
-            community = await curator.known_community(COMMUNITY)
-            digest = await app.publishing.export(community, app.publishing.period(community))
-            print()
-            print(render_markdown(digest))
+            posted = await app.publishing.post(COMMUNITY, moderator, "demo")
+            assert posted is not None, "a fresh database has posted nothing"
+            record = await app.store.digest_record(COMMUNITY, posted.period.key)
+        if record is not None:
+            await _keep(settings, posted, record.content)
     return 0
+
+
+class PrintedDigest:
+    """The demo's platform: a posted digest is printed."""
+
+    async def publish_digest(self, community: Community, channel: str,
+                             digest: Digest) -> str | None:
+        print()
+        print(render_markdown(digest))
+        return None
+
+
+async def _keep(settings: Settings, digest: Digest, content: str) -> None:
+    """The posted digest, stored as posted in the `demo` community of the configured
+    database, whose archive is public: `digestif serve` shows it."""
+    async with STORES["sqlite"](settings) as store:
+        community = await store.ensure_community(COMMUNITY, "console", NAME)
+        await store.save_settings(COMMUNITY, dataclasses.replace(community.settings,
+                                                                 archive="public"))
+        week, now = digest.period.key, system_clock()
+        if await store.begin_digest(COMMUNITY, week, now, content):
+            await store.finish_digest(COMMUNITY, week, content, now, [])
+            kept = "Kept"
+        else:
+            kept = "This week's demo digest was already kept"
+    host = f"[{settings.http_host}]" if ":" in settings.http_host else settings.http_host
+    print(f"{kept} in {settings.database} (community {COMMUNITY!r}, archive public). "
+          f"Browse it: digestif serve, then http://{host}:{settings.http_port}/c/"
+          f"{community.slug}/")
 
 
 def _names(entry: dict[str, object]) -> list[str]:

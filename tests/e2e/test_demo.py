@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import os
 import re
+import socket
 import subprocess
 import sys
+import urllib.request
 from pathlib import Path
 
 
@@ -40,4 +42,38 @@ def test_demo_prints_a_full_digest(tmp_path: Path) -> None:
     paywalled = next(b for b in blocks if "gigawatt data centers" in b)
     assert "Not summarized: the page is a paywall." in paywalled
     assert "Utilities across three continents" not in paywalled
-    assert list(tmp_path.iterdir()) == [], "the demo writes nothing outside a temp directory"
+    kept = [p.relative_to(tmp_path) for p in tmp_path.rglob("*") if p.is_file()]
+    assert kept == [Path("data/digestif.sqlite3")], "only the posted digest is kept"
+    assert "Browse it: digestif serve, then http://127.0.0.1:3000/c/demo/" in out
+
+
+def test_after_the_demo_serve_shows_its_archive(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "DIGESTIF_"))}
+    demo = subprocess.run([sys.executable, "-m", "digestif.cli", "demo"], capture_output=True,
+                          text=True, env=env, cwd=tmp_path, timeout=180)
+    assert demo.returncode == 0, demo.stderr
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    serve = subprocess.Popen([sys.executable, "-m", "digestif.cli", "serve"], cwd=tmp_path,
+                             env={**env, "DIGESTIF_HTTP_PORT": str(port)},
+                             stderr=subprocess.PIPE, text=True)
+    try:
+        assert serve.stderr is not None
+        for line in serve.stderr:  # ready when it says where it listens
+            if "listening on" in line:
+                assert f"(web archive at http://127.0.0.1:{port}/)" in line
+                break
+        base = f"http://127.0.0.1:{port}"
+        with urllib.request.urlopen(base + "/") as front:
+            assert 'href="/c/demo/"' in front.read().decode()
+        with urllib.request.urlopen(base + "/c/demo/") as archive:
+            week = re.findall(r'href="(/c/demo/\d{4}-W\d{2})"', archive.read().decode())
+        assert len(week) == 1
+        with urllib.request.urlopen(base + week[0]) as page:
+            html = page.read().decode()
+        assert "<title>AI/ML Reading Club digest · " in html
+        assert "Welcome to this week" in html and "Also shared" in html
+    finally:
+        serve.terminate()
+        assert serve.wait(timeout=30) == 0, "a clean stop on SIGTERM"
