@@ -8,7 +8,15 @@ from bot.config import Settings
 from bot.curator import Curator
 from bot.editor import Editor
 from bot.ingest import IngestWorker
-from bot.ports import DigestPublisher, Notifier, PageReader, Store, Summarizer, VoteRecounter
+from bot.ports import (
+    DigestPublisher,
+    MessageLinker,
+    Notifier,
+    PageReader,
+    Store,
+    Summarizer,
+    VoteRecounter,
+)
 from bot.publishing import Publishing
 from bot.scheduler import Scheduler
 
@@ -27,7 +35,9 @@ class App:
 
     def register_platform(self, platform: str, notifier: Notifier,
                           publisher: DigestPublisher | None = None,
-                          recounter: VoteRecounter | None = None) -> None:
-        """How an adapter plugs in: where cards go, where digests go, who recounts votes."""
+                          recounter: VoteRecounter | None = None,
+                          linker: MessageLinker | None = None) -> None:
+        """How an adapter plugs in: where cards go, where digests go, who recounts votes,
+        who links a digest item back to the message that shared it."""
         self.curator.add_notifier(platform, notifier)
-        self.publishing.register(platform, publisher, recounter)
+        self.publishing.register(platform, publisher, recounter, linker)

@@ -3,8 +3,9 @@ are grouped, as one platform-neutral Digest (bot.digest). Publishing it is bot.p
 
 from __future__ import annotations
 
+import dataclasses
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import timedelta
 
 from bot.bylines import clean_authors
@@ -13,7 +14,7 @@ from bot.digest import Digest, DigestItem, DigestSection, Untrusted
 from bot.errors import InvalidSetting
 from bot.models import BriefItem, SourceKind, Submission
 from bot.period import Period, Schedule, period_by_key, previous_period
-from bot.ports import Candidate, Store, Summarizer
+from bot.ports import Candidate, MessageLinker, Store, Summarizer
 from bot.ranking import choose, counted, eligible
 from bot.summarize.brief import offline_brief
 
@@ -33,9 +34,13 @@ class Composer:
     community ranks them, their sections, the TL;DR, the week's numbers. Reads only; votes
     are recounted and digests posted by bot.publishing."""
 
-    def __init__(self, store: Store, summarizer: Summarizer) -> None:
+    def __init__(self, store: Store, summarizer: Summarizer,
+                 linkers: Mapping[str, MessageLinker] | None = None) -> None:
         self._store = store
         self._summarizer = summarizer
+        # Per platform, who links an item back to the message that shared it (read when a
+        # digest is built, so adapters registered later count).
+        self._linkers = linkers if linkers is not None else {}
 
     async def build(self, community: Community, period: Period) -> Digest:
         """The period's digest as it stands in the store."""
@@ -49,6 +54,9 @@ class Composer:
             community.key, sorted({m for s in rows.values() for m in s.submitters}))
         items = [_item(i, c, rows[c.submission_id], names)
                  for i, c in enumerate((c for c in picks if c.submission_id in rows), start=1)]
+        also = [_item(0, c, rows[c.submission_id], names) for c in rest if c.submission_id in rows]
+        items = await self._with_chat_urls(community, items)
+        also = await self._with_chat_urls(community, also)
         previous = await self._store.previous_digest(community.key, period.key)
         intro, _ = await self._store.period_note(community.key, period.key)
         return Digest(
@@ -59,8 +67,7 @@ class Composer:
             intro=Untrusted(intro),
             tldr=await self._tldr(items, settings),
             sections=_sections(items, settings),
-            also_shared=tuple(_item(0, c, rows[c.submission_id], names)
-                              for c in rest if c.submission_id in rows),
+            also_shared=tuple(also),
             totals=await self._store.period_totals(community.key, period.start, period.end),
             previous_period=previous[0] if previous else "",
             previous_url=previous[1] if previous else "",
@@ -76,6 +83,26 @@ class Composer:
         found = await self._store.digest_candidates(community.key, since, period.start,
                                                     period.end)
         return [c for c in (counted(c, settings.downvotes) for c in found) if eligible(c)]
+
+    async def _with_chat_urls(self, community: Community, items: list[DigestItem]
+                              ) -> list[DigestItem]:
+        """Each item with the link to the message that first shared it, where the platform
+        can say; an item whose link cannot be had keeps none."""
+        linker = self._linkers.get(community.platform)
+        if linker is None:
+            return items
+        linked = []
+        for item in items:
+            origins = [ref for ref, role in await self._store.messages_for(item.submission_id)
+                       if role == "origin"]
+            url = ""
+            if origins:
+                try:
+                    url = await linker.message_url(community, origins[0]) or ""
+                except Exception:
+                    log.exception("no chat link for #%d of %s", item.number, community.key)
+            linked.append(dataclasses.replace(item, chat_url=url) if url else item)
+        return linked
 
     async def _tldr(self, items: Sequence[DigestItem], settings: CommunitySettings
                     ) -> tuple[Untrusted, ...]:

@@ -33,6 +33,9 @@ class DigestItem:
     flag: PageFlag | None = None
     pinned: bool = False
     submission_id: int = 0  # internal; not exported
+    # Where it was first shared in chat (a Discord jump link, a Slack permalink), or "".
+    # For members only: chat renders and the JSON export show it, public outputs never do.
+    chat_url: str = ""
 
     @property
     def byline(self) -> str:

@@ -379,6 +379,17 @@ class VoteRecounter(Protocol):
                         messages: Sequence[MessageRef]) -> list[SeenReaction] | None: ...
 
 
+class MessageLinker(Protocol):
+    """Where a member opens a chat message: Discord's jump link, Slack's permalink.
+    Implemented by adapters whose platform has such links.
+
+    Returns None when there is no link (the message is gone, the platform refused). Never
+    raises for a platform error: a digest item without its chat link is still posted.
+    """
+
+    async def message_url(self, community: Community, ref: MessageRef) -> str | None: ...
+
+
 class DigestPublisher(Protocol):
     """Posts a rendered digest to a channel, split within the platform's limits, in order.
 

@@ -26,7 +26,7 @@ from bot.errors import UserError
 from bot.ingest import IngestWorker
 from bot.models import Member, Submission, SubmissionState
 from bot.period import Period, named_period
-from bot.ports import DigestPublisher, Store, Summarizer, VoteRecounter
+from bot.ports import DigestPublisher, MessageLinker, Store, Summarizer, VoteRecounter
 from bot.recount import recount
 
 log = logging.getLogger(__name__)
@@ -68,19 +68,24 @@ class Publishing:
         self._store = store
         self._clock = clock
         self._ingest = ingest
-        self._composer = Composer(store, summarizer)
+        self._linkers: dict[str, MessageLinker] = {}
+        self._composer = Composer(store, summarizer, self._linkers)
         self.pending_wait = pending_wait
         self._publishers: dict[str, DigestPublisher] = {}
         self._recounters: dict[str, VoteRecounter] = {}
         self._recounted_at: dict[str, datetime] = {}
 
     def register(self, platform: str, publisher: DigestPublisher | None = None,
-                 recounter: VoteRecounter | None = None) -> None:
-        """Where a platform's digests go, and who re-reads its votes."""
+                 recounter: VoteRecounter | None = None,
+                 linker: MessageLinker | None = None) -> None:
+        """Where a platform's digests go, who re-reads its votes, and who links an item
+        back to the message that shared it."""
         if publisher is not None:
             self._publishers[platform] = publisher
         if recounter is not None:
             self._recounters[platform] = recounter
+        if linker is not None:
+            self._linkers[platform] = linker
 
     def period(self, community: Community, which: str = "this") -> Period:
         """'this', 'last', or an ISO week 'YYYY-Www'."""

@@ -214,7 +214,9 @@ async def render_digest(app: App, key: str, fmt: str, which: str) -> str:
                            atom=fmt == "atom")
     period = desk.period(which, "digestif digest --period PERIOD")
     built = await app.publishing.export(community, app.publishing.period(community, period))
-    renderers = {"json": render_json, "html": render_html, "markdown": render_markdown}
+    if fmt == "json":
+        return render_json(built, chat_links=True)  # for members: links back to the chat
+    renderers = {"html": render_html, "markdown": render_markdown}
     return renderers[fmt](built)
 
 

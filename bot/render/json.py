@@ -1,5 +1,10 @@
 """The digest as JSON. The schema is documented in docs/digest.md; field names are a contract
-(consumers outside the repository read them): add fields, never rename or remove one."""
+(consumers outside the repository read them): add fields, never rename or remove one.
+
+``chat_links``: each item's ``chat_url`` (the message that shared it) is for members only.
+The export a member or the operator asks for carries it; JSON served to the public (an
+archive page) leaves the field out.
+"""
 
 from __future__ import annotations
 
@@ -12,8 +17,8 @@ from bot.render.text import http_url, plain
 SCHEMA = "digestif.digest/1"
 
 
-def item_json(item: DigestItem) -> dict[str, Any]:
-    return {
+def item_json(item: DigestItem, chat_links: bool = False) -> dict[str, Any]:
+    fields: dict[str, Any] = {
         "rank": item.rank,
         "number": item.number,
         "url": http_url(item.url),
@@ -30,9 +35,12 @@ def item_json(item: DigestItem) -> dict[str, Any]:
         "flags": [str(item.flag)] if item.flag else [],
         "pinned": item.pinned,
     }
+    if chat_links:
+        fields["chat_url"] = http_url(item.chat_url) or None
+    return fields
 
 
-def digest_json(digest: Digest) -> dict[str, Any]:
+def digest_json(digest: Digest, *, chat_links: bool = False) -> dict[str, Any]:
     return {
         "schema": SCHEMA,
         "community": digest.community,
@@ -48,8 +56,8 @@ def digest_json(digest: Digest) -> dict[str, Any]:
         "sections": [
             {"title": s.title, "numbers": [i.number for i in s.items]} for s in digest.sections
         ],
-        "picks": [item_json(i) for i in digest.ranked_picks],
-        "also_shared": [item_json(i) for i in digest.also_shared],
+        "picks": [item_json(i, chat_links) for i in digest.ranked_picks],
+        "also_shared": [item_json(i, chat_links) for i in digest.also_shared],
         "totals": {
             "links": digest.totals.links,
             "sharers": digest.totals.sharers,
@@ -62,5 +70,5 @@ def digest_json(digest: Digest) -> dict[str, Any]:
     }
 
 
-def render_json(digest: Digest) -> str:
-    return json.dumps(digest_json(digest), ensure_ascii=False, indent=2)
+def render_json(digest: Digest, *, chat_links: bool = False) -> str:
+    return json.dumps(digest_json(digest, chat_links=chat_links), ensure_ascii=False, indent=2)

@@ -92,6 +92,10 @@ def http_url(url: str) -> str:
             f"{quote(path, safe=_URL_SAFE.replace('@', ''))}")
 
 
+# The label of an item's link back to the message that shared it (chat renders only).
+CHAT_LINK = "💬 Discussion"
+
+
 def shared_line(names: list[str], score: int) -> str:
     """'Shared by Ada and Linus · 3 votes' from names already escaped for the medium. The
     submission's number stays out: it means something only in the queue."""

@@ -165,6 +165,21 @@ async def test_a_rate_limited_digest_is_retried_and_posted(world: World) -> None
     assert world.slack.rate_limit["chat.postMessage"] == 0, "both 429s were waited out"
 
 
+async def test_each_pick_links_back_to_the_message_that_shared_it(world: World) -> None:
+    await world.link("UADA", "/moe", "750.1")
+    await world.event(reaction("UGRACE", "750.1"))
+    await world.settled(1, 1)
+    await world.command("UADMIN", "post", channel="CNEWS")
+    await world.slack.wait_for("chat.postEphemeral", lambda a: a["text"] == "Digest posted.")
+    asked = [a for a in world.slack.of("chat.getPermalink") if a["message_ts"] == "750.1"]
+    assert [a["channel"] for a in asked] == ["CGEN"]
+    digest = next(p for p in world.slack.of("chat.postMessage") if p["channel"] == "CNEWS")
+    blocks = digest["blocks"] if isinstance(digest["blocks"], list) else json.loads(
+        digest["blocks"])
+    assert "<https://test.slack.com/archives/CGEN/p7501|💬 Discussion>" in json.dumps(
+        blocks, ensure_ascii=False)
+
+
 def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
