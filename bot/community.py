@@ -37,6 +37,8 @@ class CommunitySettings:
     summary_language: str = ""
     summary_instructions: str = ""
     group_by_kind: bool = False
+    # Addresses each posted digest is e-mailed to (bot.addresses: checked, at most 50).
+    email_to: tuple[str, ...] = ()
 
     @property
     def summary_prefs(self) -> SummaryPrefs:
@@ -45,6 +47,15 @@ class CommunitySettings:
             language=self.summary_language,
             instructions=self.summary_instructions,
         )
+
+    def redacted(self) -> CommunitySettings:
+        """The settings as every member may list them: the e-mail addresses, which are
+        personal, as a count (moderators see them). For showing only, never stored."""
+        count = len(self.email_to)
+        if not count:
+            return self
+        return dataclasses.replace(self, email_to=(
+            f"{count} address{'es' if count != 1 else ''}, shown to moderators",))
 
     def vote_direction(self, emoji: str) -> int:
         """+1, -1, or 0 for an emoji that is not a vote in this community."""

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.addresses import address_list, check_addresses
 from bot.errors import InvalidSetting
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -229,4 +230,5 @@ TYPES: dict[str, SettingType] = {
     "summary_language": SettingType(str, _line, _text(40, plain=True)),
     "summary_instructions": SettingType(str, _line, _text(500, plain=False)),
     "group_by_kind": BOOL,
+    "email_to": SettingType(tuple, address_list, check_addresses, _shown_list),
 }

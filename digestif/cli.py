@@ -106,14 +106,14 @@ def settings_errors(err: ValidationError) -> list[str]:
         value = problem.get("input")
         shown = ""
         if isinstance(value, str | int | float) and not _secret(env):
-            shown = f"={str(value)[:60]}"
+            shown = "=" + "".join(c if c.isprintable() else "?" for c in str(value)[:60])
         reason = str(problem["msg"]).removeprefix("Value error, ")
         lines.append(f"digestif: setting {env}{shown} is not valid: {reason}")
     return lines
 
 
 def _secret(env: str) -> bool:
-    return env.endswith(("_KEY", "_TOKEN", "_SECRET"))
+    return env.endswith(("_KEY", "_TOKEN", "_SECRET", "_PASSWORD"))
 
 
 def load_settings() -> Settings | list[str]:

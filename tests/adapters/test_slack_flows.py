@@ -15,6 +15,7 @@ import pytest
 
 from adapters.slack.adapter import serve
 from bot.errors import ConfigError
+from bot.setting_types import TYPES
 from digestif.bootstrap import open_app
 from tests.e2e.pages import article
 from tests.fakes.slack_api import TEAM, TEAM_NAME, FakeSlack, sign
@@ -90,11 +91,17 @@ async def test_config_lists_checks_and_reads_back_like_the_console(world: World)
         "summary_words not changed: Use a number between 10 and 200."))
     await world.command("UADMIN", "config downvotes on")
     await world.slack.wait_for("chat.postEphemeral", lambda a: a["text"] == "downvotes = on")
+    # Slack may send addresses as mailto links.
+    await world.command("UADMIN", "config email_to <mailto:Ada@Example.ORG|Ada@Example.ORG>,"
+                                  " bob@example.org")
+    await world.slack.wait_for("chat.postEphemeral", lambda a: a["text"] == (
+        "email_to = Ada@example.org, bob@example.org"))
     await world.command("UGRACE", "config")  # anyone may read them
     [listed] = await world.slack.wait_for(
         "chat.postEphemeral", lambda a: a["user"] == "UGRACE")
     lines = listed["text"].split("\n")
-    assert len(lines) == 19 and "downvotes = on" in lines and "up_emoji = 👍" in lines
+    assert len(lines) == len(TYPES) and "downvotes = on" in lines and "up_emoji = 👍" in lines
+    assert "email_to = 2 addresses, shown to moderators" in lines, "personal: moderators only"
     assert "summary_words = 55" in lines and "digest_weekday = Monday" in lines
 
 
