@@ -26,6 +26,7 @@ from bot.records import (
     DigestPlan,
     DigestRecord,
     LinkedMessage,
+    MailRecord,
     PeriodClaim,
     PeriodNote,
     PostedDigest,
@@ -318,8 +319,37 @@ class PeriodNotes(Protocol):
         ...
 
 
+class MailLog(Protocol):
+    """Each period's e-mail, claimed before sending and recorded after, so a posted digest is
+    e-mailed at most once unless someone sends it again on purpose."""
+
+    async def begin_mail(self, community: str, period: str, now: datetime, *,
+                         again: bool = False, stale_before: datetime | None = None
+                         ) -> int | None:
+        """Claim a period's e-mail ('sending') and return the attempt number: 1 the first
+        time, one more each time it is sent ``again``. None when it is not to be sent:
+        without ``again``, whenever the period was ever claimed; with ``again``, only while
+        another send is under way (a 'sending' claim started at or after ``stale_before``,
+        or any 'sending' claim when that is None)."""
+        ...
+
+    async def finish_mail(self, community: str, period: str, attempt: int, now: datetime, *,
+                          sent: bool, recipients: int = 0, error: str = "") -> None:
+        """Record how ``attempt`` ended, 'sent' or 'failed' (``error``: why). An attempt
+        that is no longer the latest changes nothing. Idempotent."""
+        ...
+
+    async def mail_record(self, community: str, period: str) -> MailRecord | None:
+        """A period's e-mail, if it was ever claimed."""
+        ...
+
+    async def stale_mailings(self, before: datetime) -> list[PeriodClaim]:
+        """'sending' claims started before ``before``: their process stopped mid-send."""
+        ...
+
+
 class Store(CommunityStore, MemberStore, SubmissionStore, MessageStore, IngestQueue,
-            VoteStore, DigestStore, PeriodNotes, SummaryCache, Protocol):
+            VoteStore, DigestStore, PeriodNotes, SummaryCache, MailLog, Protocol):
     """Every store port at once: what a storage backend implements, what the composition
     root (digestif/bootstrap.py) opens and the contract suite (tests/storage/) checks."""
 

@@ -18,6 +18,7 @@ from bot.records import PeriodNote
 from storage.communities import SqliteCommunities, SqliteMembers
 from storage.connection import SqliteConnection
 from storage.digests import SqliteDigests, SqlitePeriodNotes
+from storage.mail import SqliteMailLog
 from storage.sqlite import SqliteStore
 from storage.submissions import SqliteIngestQueue, SqliteMessages, SqliteSubmissions
 from storage.summaries import SqliteSummaryCache
@@ -34,6 +35,7 @@ PORTS: dict[type, type] = {
     SqliteDigests: ports.DigestStore,
     SqlitePeriodNotes: ports.PeriodNotes,
     SqliteSummaryCache: ports.SummaryCache,
+    SqliteMailLog: ports.MailLog,
 }
 
 
