@@ -8,6 +8,7 @@ from bot.config import Settings
 from bot.curator import Curator
 from bot.editor import Editor
 from bot.ingest import IngestWorker
+from bot.mailing import Mailing
 from bot.ports import (
     DigestPublisher,
     MessageLinker,
@@ -32,6 +33,7 @@ class App:
     publishing: Publishing
     editor: Editor
     scheduler: Scheduler
+    mailing: Mailing
 
     def register_platform(self, platform: str, notifier: Notifier,
                           publisher: DigestPublisher | None = None,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from email.message import EmailMessage
 from typing import Protocol
 
 from bot.community import Community, CommunitySettings
@@ -418,6 +419,16 @@ class MessageLinker(Protocol):
     """
 
     async def message_url(self, community: Community, ref: MessageRef) -> str | None: ...
+
+
+class MailTransport(Protocol):
+    """Hands a message to the mail server, for the envelope's recipients only (headers name
+    no recipient). Returns the recipients the server refused, each with its reply, when it
+    took the message for the others; raises MailError when it took it for none. Safe to
+    call concurrently."""
+
+    async def send(self, message: EmailMessage, sender: str,
+                   recipients: Sequence[str]) -> dict[str, str]: ...
 
 
 class DigestPublisher(Protocol):
