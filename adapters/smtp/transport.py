@@ -3,7 +3,7 @@ sorted into temporary (worth trying again) and permanent, as bot.errors.MailErro
 
 from __future__ import annotations
 
-import logging
+import contextlib
 from collections.abc import Sequence
 from email.message import EmailMessage
 
@@ -12,8 +12,6 @@ from pydantic import SecretStr
 
 from bot.config import Settings
 from bot.errors import MailError
-
-log = logging.getLogger(__name__)
 
 TIMEOUT = 60.0  # seconds for each step of a session (connect, each command, the data)
 IMPLICIT_TLS_PORT = 465  # "submissions" (RFC 8314): TLS from the first byte
@@ -47,12 +45,17 @@ class SmtpTransport:
                    recipients: Sequence[str]) -> dict[str, str]:
         implicit = self._port == IMPLICIT_TLS_PORT
         password = self._password.get_secret_value() if self._password is not None else None
+        # Not aiosmtplib.send: on the way out of an error or a cancellation it says QUIT and
+        # waits for an answer a stuck server never gives; here the connection just closes.
+        client = aiosmtplib.SMTP(
+            hostname=self._host, port=self._port, username=self._username, password=password,
+            use_tls=implicit, start_tls=self._starttls and not implicit, timeout=self._timeout)
         try:
-            refused, _ = await aiosmtplib.send(
-                message, sender=sender, recipients=list(recipients), hostname=self._host,
-                port=self._port, username=self._username, password=password,
-                use_tls=implicit, start_tls=self._starttls and not implicit,
-                timeout=self._timeout)
+            await client.connect()  # TLS as configured, then AUTH when a username is set
+            refused, _ = await client.send_message(message, sender=sender,
+                                                   recipients=list(recipients))
+            with contextlib.suppress(aiosmtplib.SMTPException):
+                await client.quit()  # the message is the server's now, whatever it answers
         except aiosmtplib.SMTPRecipientsRefused as err:
             codes = [r.code for r in err.recipients]
             raise MailError(f"every address was refused ({_reply(err.recipients[0])})",
@@ -67,6 +70,8 @@ class SmtpTransport:
         except aiosmtplib.SMTPException as err:  # e.g. no STARTTLS where it is required
             raise MailError(f"the mail server could not be used ({_why(err)})",
                             temporary=False) from err
+        finally:
+            client.close()
         return {address: f"{reply.code} {_one_line(reply.message)}"
                 for address, reply in refused.items()}
 
