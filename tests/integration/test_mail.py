@@ -93,11 +93,11 @@ async def smtp() -> AsyncIterator[SmtpServer]:
 @pytest.fixture
 async def world(tmp_path: Path, smtp: SmtpServer, clock: FakeClock) -> AsyncIterator[World]:
     async with opened(tmp_path / "mail.sqlite3", smtp, clock) as opened_world:
-        await _stories(opened_world)
+        await stories(opened_world)
         yield opened_world
 
 
-async def _stories(world: World) -> None:
+async def stories(world: World) -> None:
     top = await seed(world.app.store, C, world.clock() - timedelta(hours=1), TITLE, votes=2,
                      summary="A summary with <b>markup</b> and @everyone.")
     await world.app.store.link_message(C, MessageRef("general", "m1"), top, "origin")
@@ -152,7 +152,7 @@ async def test_a_restart_never_sends_twice(tmp_path: Path, smtp: SmtpServer,
                                            clock: FakeClock) -> None:
     path = tmp_path / "restart.sqlite3"
     async with opened(path, smtp, clock) as world:
-        await _stories(world)
+        await stories(world)
         period = await world.post()
         await world.app.mailing.drain()
     clock.advance(days=7)  # the schedule's time: last week is due
@@ -198,7 +198,7 @@ async def test_a_550_is_not_retried_and_the_moderators_are_told_once(
     smtp.data_replies = ["550 5.7.1 Message rejected as spam"] * 3
     path = tmp_path / "refused.sqlite3"
     async with opened(path, smtp, clock) as world:
-        await _stories(world)
+        await stories(world)
         period = await world.post()
         await world.app.mailing.drain()
         assert world.sleeps == [] and smtp.data_commands == 1
@@ -237,7 +237,7 @@ async def test_the_chat_post_happens_when_the_mail_server_is_down(
         tmp_path: Path, smtp: SmtpServer, clock: FakeClock) -> None:
     async with opened(tmp_path / "down.sqlite3", smtp, clock, smtp_port=_closed_port()
                       ) as world:
-        await _stories(world)
+        await stories(world)
         period = await world.post()
         assert len(world.publisher.digests) == 1, "posted in the chat"
         await world.app.mailing.drain()
@@ -252,7 +252,7 @@ async def test_the_chat_post_happens_when_the_mail_server_is_down(
 async def test_a_server_without_the_required_starttls_is_a_failure_not_a_retry(
         tmp_path: Path, smtp: SmtpServer, clock: FakeClock) -> None:
     async with opened(tmp_path / "tls.sqlite3", smtp, clock, smtp_starttls=True) as world:
-        await _stories(world)
+        await stories(world)
         period = await world.post()
         await world.app.mailing.drain()
         assert world.sleeps == [] and await world.record(period) == ("failed", 1)
@@ -278,7 +278,7 @@ async def test_a_send_cut_short_by_a_stop_is_settled_and_never_resent(
     path = tmp_path / "crash.sqlite3"
     smtp.hold = asyncio.Event()  # the server never answers DATA
     async with opened(path, smtp, clock) as world:
-        await _stories(world)
+        await stories(world)
         period = await world.post()
         await smtp.wait_for(lambda s: s.data_commands == 1)
     # Stopped mid-send: the server may or may not have delivered it.
@@ -312,7 +312,7 @@ async def test_a_list_without_a_mail_server_is_told_once(tmp_path: Path, smtp: S
                                                         clock: FakeClock) -> None:
     async with opened(tmp_path / "nomail.sqlite3", smtp, clock, smtp_host=None,
                       mail_from=None) as world:
-        await _stories(world)
+        await stories(world)
         await world.post()
         await world.app.mailing.drain()
         await world.app.publishing.post(C, MOD, "general", "last")
@@ -326,7 +326,7 @@ async def test_a_list_without_a_mail_server_is_told_once(tmp_path: Path, smtp: S
 async def test_without_a_list_nothing_is_sent_or_claimed(tmp_path: Path, smtp: SmtpServer,
                                                           clock: FakeClock) -> None:
     async with opened(tmp_path / "nolist.sqlite3", smtp, clock, email_to="") as world:
-        await _stories(world)
+        await stories(world)
         period = await world.post()
         await world.app.mailing.drain()
         assert await world.app.store.mail_record(C, period) is None
