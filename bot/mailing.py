@@ -50,6 +50,7 @@ RETRY_DELAYS = (30.0, 120.0, 600.0)  # pauses before the 2nd, 3rd and 4th try
 # Longer than every try and pause of one send can take (the transport's timeouts included):
 # a claim still 'sending' after this belongs to a process that stopped.
 STALE_SEND = timedelta(hours=1)
+CLOSE_GRACE = 10.0  # seconds the e-mails under way get to finish when the bot stops
 
 
 class MailStore(MailLog, DigestStore, CommunityStore, Protocol):
@@ -121,13 +122,16 @@ class Mailing:
         while self._tasks:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
 
-    async def close(self) -> None:
-        """Stop the e-mails under way (shutting down): their claims stay 'sending' and are
-        settled by ``reconcile`` (see the module's docstring)."""
-        tasks = list(self._tasks)
-        for task in tasks:
+    async def close(self, grace: float = CLOSE_GRACE) -> None:
+        """Shutting down: the e-mails under way get ``grace`` seconds to finish (a console
+        session that just posted usually ends right after), then are stopped; the claims of
+        those stopped stay 'sending' and are settled by ``reconcile`` (see above)."""
+        pending = set(self._tasks)
+        if pending and grace > 0:
+            _, pending = await asyncio.wait(pending, timeout=grace)
+        for task in pending:
             task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
+        await asyncio.gather(*pending, return_exceptions=True)
 
     # Sending -------------------------------------------------------------------------------
 

@@ -273,6 +273,16 @@ async def test_posting_never_waits_for_the_mail(world: World) -> None:
     assert len(world.smtp.received) == 1
 
 
+async def test_stopping_right_after_a_post_lets_the_mail_finish(
+        tmp_path: Path, smtp: SmtpServer, clock: FakeClock) -> None:
+    async with opened(tmp_path / "quick.sqlite3", smtp, clock) as world:
+        await stories(world)
+        period = await world.post()  # and the session ends at once, as a piped console does
+    assert len(smtp.received) == 1
+    async with opened(tmp_path / "quick.sqlite3", smtp, clock) as world:
+        assert await world.record(period) == ("sent", 1)
+
+
 async def test_a_send_cut_short_by_a_stop_is_settled_and_never_resent(
         tmp_path: Path, smtp: SmtpServer, clock: FakeClock) -> None:
     path = tmp_path / "crash.sqlite3"
@@ -281,6 +291,7 @@ async def test_a_send_cut_short_by_a_stop_is_settled_and_never_resent(
         await stories(world)
         period = await world.post()
         await smtp.wait_for(lambda s: s.data_commands == 1)
+        await world.app.mailing.close(grace=0)  # the bot stops; the server still holds it
     # Stopped mid-send: the server may or may not have delivered it.
     clock.advance(minutes=5)
     async with opened(path, smtp, clock) as world:
