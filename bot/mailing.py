@@ -19,7 +19,9 @@ A process that stops mid-send leaves its claim 'sending': the message may or may
 gone out, and nothing can ask the server. ``reconcile`` (run by the scheduler on start and
 before every tick) settles such a claim older than STALE_SEND as failed and tells the
 moderators, who can have it sent again; it is never re-sent automatically, so nobody gets
-the same digest twice.
+the same digest twice. The claim is the background task's first step, moments after the post
+is recorded: a stop in between loses that week's e-mail (at most once, not at least once;
+`digestif email` sends it).
 """
 
 from __future__ import annotations
