@@ -9,9 +9,11 @@ from bot.config import Settings
 from bot.curator import Curator
 from bot.editor import Editor
 from bot.ingest import IngestWorker
+from bot.mailing import Mailing
 from bot.ports import (
     DigestPublisher,
     Installations,
+    MessageLinker,
     Notifier,
     PageReader,
     Store,
@@ -34,11 +36,14 @@ class App:
     editor: Editor
     scheduler: Scheduler
     archive: Archive
+    mailing: Mailing
     installations: Installations  # where a distributed chat app is installed
 
     def register_platform(self, platform: str, notifier: Notifier,
                           publisher: DigestPublisher | None = None,
-                          recounter: VoteRecounter | None = None) -> None:
-        """How an adapter plugs in: where cards go, where digests go, who recounts votes."""
+                          recounter: VoteRecounter | None = None,
+                          linker: MessageLinker | None = None) -> None:
+        """How an adapter plugs in: where cards go, where digests go, who recounts votes,
+        who links a digest item back to the message that shared it."""
         self.curator.add_notifier(platform, notifier)
-        self.publishing.register(platform, publisher, recounter)
+        self.publishing.register(platform, publisher, recounter, linker)

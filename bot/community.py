@@ -41,6 +41,8 @@ class CommunitySettings:
     group_by_kind: bool = False
     archive: str = "off"  # "public": posted digests are served on the web (bot.archive)
     slug: str = ""  # the archive's address, /c/<slug>/; "" means derived from the key
+    # Addresses each posted digest is e-mailed to (bot.addresses: checked, at most 50).
+    email_to: tuple[str, ...] = ()
 
     @property
     def summary_prefs(self) -> SummaryPrefs:
@@ -49,6 +51,15 @@ class CommunitySettings:
             language=self.summary_language,
             instructions=self.summary_instructions,
         )
+
+    def redacted(self) -> CommunitySettings:
+        """The settings as every member may list them: the e-mail addresses, which are
+        personal, as a count (moderators see them). For showing only, never stored."""
+        count = len(self.email_to)
+        if not count:
+            return self
+        return dataclasses.replace(self, email_to=(
+            f"{count} address{'es' if count != 1 else ''}, shown to moderators",))
 
     def vote_direction(self, emoji: str) -> int:
         """+1, -1, or 0 for an emoji that is not a vote in this community."""

@@ -3,8 +3,9 @@ are grouped, as one platform-neutral Digest (bot.digest). Publishing it is bot.p
 
 from __future__ import annotations
 
+import dataclasses
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import timedelta
 
 from bot.archive import archive_url
@@ -14,7 +15,7 @@ from bot.digest import Digest, DigestItem, DigestSection, Untrusted
 from bot.errors import InvalidSetting
 from bot.models import BriefItem, SourceKind, Submission
 from bot.period import Period, Schedule, period_by_key, previous_period
-from bot.ports import Candidate, Store, Summarizer
+from bot.ports import Candidate, MessageLinker, Store, Summarizer
 from bot.ranking import choose, counted, eligible
 from bot.summarize.brief import offline_brief
 
@@ -34,9 +35,14 @@ class Composer:
     community ranks them, their sections, the TL;DR, the week's numbers. Reads only; votes
     are recounted and digests posted by bot.publishing."""
 
-    def __init__(self, store: Store, summarizer: Summarizer, public_url: str = "") -> None:
+    def __init__(self, store: Store, summarizer: Summarizer,
+                 linkers: Mapping[str, MessageLinker] | None = None, public_url: str = ""
+                 ) -> None:
         self._store = store
         self._summarizer = summarizer
+        # Per platform, who links an item back to the message that shared it (read when a
+        # digest is built, so adapters registered later count).
+        self._linkers = linkers if linkers is not None else {}
         self._public_url = public_url  # DIGESTIF_PUBLIC_URL: where the web archive is
 
     async def build(self, community: Community, period: Period) -> Digest:
@@ -51,6 +57,9 @@ class Composer:
             community.key, sorted({m for s in rows.values() for m in s.submitters}))
         items = [_item(i, c, rows[c.submission_id], names)
                  for i, c in enumerate((c for c in picks if c.submission_id in rows), start=1)]
+        also = [_item(0, c, rows[c.submission_id], names) for c in rest if c.submission_id in rows]
+        items = await self._with_chat_urls(community, items)
+        also = await self._with_chat_urls(community, also)
         previous = await self._store.previous_digest(community.key, period.key)
         intro, _ = await self._store.period_note(community.key, period.key)
         return Digest(
@@ -61,11 +70,11 @@ class Composer:
             intro=Untrusted(intro),
             tldr=await self._tldr(items, settings),
             sections=_sections(items, settings),
-            also_shared=tuple(_item(0, c, rows[c.submission_id], names)
-                              for c in rest if c.submission_id in rows),
+            also_shared=tuple(also),
             totals=await self._store.period_totals(community.key, period.start, period.end),
             previous_period=previous[0] if previous else "",
             previous_url=self._previous_url(community, *previous) if previous else "",
+            previous_public=bool(previous) and self._archived(community),
             previous_label=_previous_label(period, previous[0], settings) if previous else "",
             date_range=date_range(period, settings),
         )
@@ -73,9 +82,12 @@ class Composer:
     def _previous_url(self, community: Community, period: str, posted_url: str) -> str:
         """Where last week's digest reads: its archive page when the archive is public and
         DIGESTIF_PUBLIC_URL says where it is served; else the platform's permalink."""
-        if self._public_url and community.public:
+        if self._archived(community):
             return archive_url(self._public_url, community.slug, period)
         return posted_url
+
+    def _archived(self, community: Community) -> bool:
+        return bool(self._public_url) and community.public
 
     async def candidates(self, community: Community, period: Period) -> list[Candidate]:
         """Ready in the period, plus unpicked ones from the carry-over weeks that still have
@@ -85,6 +97,26 @@ class Composer:
         found = await self._store.digest_candidates(community.key, since, period.start,
                                                     period.end)
         return [c for c in (counted(c, settings.downvotes) for c in found) if eligible(c)]
+
+    async def _with_chat_urls(self, community: Community, items: list[DigestItem]
+                              ) -> list[DigestItem]:
+        """Each item with the link to the message that first shared it, where the platform
+        can say; an item whose link cannot be had keeps none."""
+        linker = self._linkers.get(community.platform)
+        if linker is None:
+            return items
+        linked = []
+        for item in items:
+            origins = [ref for ref, role in await self._store.messages_for(item.submission_id)
+                       if role == "origin"]
+            url = ""
+            if origins:
+                try:
+                    url = await linker.message_url(community, origins[0]) or ""
+                except Exception:
+                    log.exception("no chat link for #%d of %s", item.number, community.key)
+            linked.append(dataclasses.replace(item, chat_url=url) if url else item)
+        return linked
 
     async def _tldr(self, items: Sequence[DigestItem], settings: CommunitySettings
                     ) -> tuple[Untrusted, ...]:

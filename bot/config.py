@@ -10,8 +10,11 @@ import os
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic import AliasChoices, Field, SecretStr, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from bot.addresses import address
+from bot.errors import InvalidSetting
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 # A duration: positive and finite (nan, inf and 0 would make every wait hang or fail).
@@ -103,6 +106,39 @@ class Settings(BaseSettings):
         validation_alias=_env("DIGESTIF_SCHEDULE_GRACE_HOURS")
     )
 
+    # e-mail (bot/mailing.py): off unless SMTP_HOST and DIGESTIF_MAIL_FROM are both set
+    smtp_host: str | None = Field(None, validation_alias=_env("SMTP_HOST"))
+    smtp_port: int = Field(587, ge=1, le=65535, validation_alias=_env("SMTP_PORT"))
+    smtp_username: str | None = Field(None, validation_alias=_env("SMTP_USERNAME"))
+    smtp_password: SecretStr | None = Field(None, validation_alias=_env("SMTP_PASSWORD"))
+    # STARTTLS is required (true) or not used (false, for a relay on the same host). Port
+    # 465 speaks TLS from the first byte instead.
+    smtp_starttls: bool = Field(True, validation_alias=_env("SMTP_STARTTLS"))
+    mail_from: str | None = Field(None, validate_default=True,
+                                  validation_alias=_env("DIGESTIF_MAIL_FROM"))
+
+    @field_validator("smtp_host", "smtp_username")
+    @classmethod
+    def _one_word(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        if len(value) > 255 or not value.strip().isprintable() or " " in value.strip():
+            raise ValueError("use one word of printable characters")
+        return value.strip()
+
+    @field_validator("mail_from")
+    @classmethod
+    def _check_mail_from(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is None or not value.strip():
+            if info.data.get("smtp_host"):
+                raise ValueError("SMTP_HOST is set: set the address digests are sent from "
+                                 "too, like digest@example.org")
+            return None
+        try:
+            return address(value)
+        except InvalidSetting as err:
+            raise ValueError(str(err)) from None
+
     @field_validator("log_level")
     @classmethod
     def _check_level(cls, value: str | None) -> str | None:
@@ -140,6 +176,11 @@ class Settings(BaseSettings):
     @property
     def database(self) -> Path:
         return self.db_path if self.db_path is not None else self.data_dir / "digestif.sqlite3"
+
+    @property
+    def mail_configured(self) -> bool:
+        """Digests can be e-mailed: an SMTP server and a sender address are set."""
+        return self.smtp_host is not None and self.mail_from is not None
 
     @property
     def llm_configured(self) -> bool:

@@ -158,6 +158,7 @@ SETTING_LABELS = {
     "carry_over_weeks": "Weeks a voted link carries over (0-12)",
     "group_by_kind": "Group picks by kind (on/off)",
     "archive": "Web archive (off/public)", "slug": "Web archive address (/c/<slug>/)",
+    "email_to": "E-mail the digest to (addresses, or none)",
 }
 
 
@@ -395,3 +396,48 @@ def queue_view(entries: Sequence[QueueEntry], now: datetime) -> QueueView:
         elif now - s.submitted_at <= FAILED_SHOWN_FOR:
             unreadable.append(entry)
     return QueueView(tuple(queued), tuple(unreadable))
+
+
+# E-mail (bot/mailing.py): told to moderators, or printed by `digestif email` --------------
+
+MAIL_NOT_CONFIGURED = ("email_to is set, but this bot has no mail server: its operator sets "
+                       "SMTP_HOST and DIGESTIF_MAIL_FROM. Digests are not e-mailed until then.")
+NO_MAIL_SERVER = "E-mail is not set up: set SMTP_HOST and DIGESTIF_MAIL_FROM."
+
+
+def no_mail_list(community: str) -> str:
+    return (f"{community} has no e-mail addresses: a moderator sets them with "
+            "/config email_to ADDRESSES.")
+
+
+def never_posted(period: str) -> str:
+    return f"The digest {period} was never posted, so there is nothing to e-mail."
+
+
+def not_stored_as_posted(period: str) -> str:
+    return (f"The digest {period} was posted before digests were stored as posted, so it "
+            "cannot be e-mailed as it went out.")
+
+
+def mail_under_way(period: str) -> str:
+    return f"The digest {period} is being e-mailed right now; try again in a few minutes."
+
+
+def mail_sent(period: str, count: int) -> str:
+    return f"E-mailed the digest {period} to {count} address{'es' if count != 1 else ''}."
+
+
+def mail_failed(period: str, reason: str) -> str:
+    return (f"The digest {period} could not be e-mailed: {reason}. The bot's operator can send "
+            f"it again with: digestif email --period {period}")
+
+
+def mail_partly_refused(period: str, refused: Sequence[str]) -> str:
+    shown = ", ".join(refused[:10]) + (f" and {len(refused) - 10} more" if len(refused) > 10
+                                        else "")
+    return f"The digest {period} was e-mailed, but the mail server refused {shown}."
+
+
+def mail_interrupted(period: str) -> str:
+    return (f"The bot stopped while e-mailing the digest {period}: it may or may not have gone "
+            f"out. The bot's operator can send it again with: digestif email --period {period}")

@@ -33,6 +33,9 @@ class DigestItem:
     flag: PageFlag | None = None
     pinned: bool = False
     submission_id: int = 0  # internal; not exported
+    # Where it was first shared in chat (a Discord jump link, a Slack permalink), or "".
+    # For members only: chat renders and the JSON export show it, public outputs never do.
+    chat_url: str = ""
 
     @property
     def byline(self) -> str:
@@ -74,6 +77,7 @@ class Digest:
     totals: DigestTotals
     previous_period: str = ""  # key of the latest digest posted before this one, if any
     previous_url: str = ""  # where that digest can be read, when the platform said
+    previous_public: bool = False  # previous_url is its public archive page, not the chat
     # How a reader sees that link: "Last week's digest (Nov 9 – 15, 2026)".
     previous_label: str = ""
     date_range: str = ""  # the period in the community's time zone, e.g. "Nov 16 – 23, 2026"

@@ -3,7 +3,10 @@
 A digest is stored with its period when it is posted, so every later export, preview or feed
 of that period shows exactly what went out, whatever the settings or the votes say since.
 The form is ``{"version": 1, "digest": {...}}``; a reader meeting a newer version refuses it
-with a clear error rather than guessing.
+with a clear error rather than guessing. Fields added later within a version are optional
+(``chat_url``, ``previous_public``): a snapshot written before them loads with their empty
+value, and an older reader drops them. The version changes only when an older reader would
+misread a snapshot.
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ def _item(item: DigestItem) -> dict[str, Any]:
         "summary_source": str(item.summary_source), "score": item.score,
         "voters": item.voters, "submitters": list(item.submitters), "kind": str(item.kind),
         "flag": str(item.flag) if item.flag is not None else None, "pinned": item.pinned,
-        "submission_id": item.submission_id,
+        "submission_id": item.submission_id, "chat_url": item.chat_url,
     }
 
 
@@ -56,6 +59,7 @@ def to_snapshot(digest: Digest) -> dict[str, Any]:
                        "votes": digest.totals.votes},
             "previous_period": digest.previous_period,
             "previous_url": digest.previous_url,
+            "previous_public": digest.previous_public,
             "previous_label": digest.previous_label,
             "date_range": digest.date_range,
         },
@@ -108,6 +112,7 @@ def _load_item(d: dict[str, Any]) -> DigestItem:
         voters=_int(d["voters"]), submitters=tuple(_text(s) for s in d["submitters"]),
         kind=SourceKind(d["kind"]), flag=PageFlag(flag) if flag is not None else None,
         pinned=bool(d["pinned"]), submission_id=_int(d["submission_id"]),
+        chat_url=str(_text(d.get("chat_url", ""))),
     )
 
 
@@ -129,6 +134,7 @@ def _digest(d: dict[str, Any]) -> Digest:
                             _int(totals["votes"])),
         previous_period=str(_text(d["previous_period"])),
         previous_url=str(_text(d["previous_url"])),
+        previous_public=d.get("previous_public") is True,
         previous_label=str(_text(d["previous_label"])),
         date_range=str(_text(d["date_range"])),
     )

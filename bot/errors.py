@@ -18,6 +18,7 @@ DigestifError
 ├── SummarizeError            a summarizer could not produce a summary
 │   └── LLMUnavailable        the LLM failed after retries, or is misconfigured
 ├── PublishError              a platform refused or failed to post a digest
+├── MailError                 the mail server refused or could not be reached; ``temporary``
 ├── StorageError              the store failed; the message names the file and why (exit 3)
 │   └── OutputFileError       a file the operator asked for (--out) cannot be written
 └── ConfigError               the settings are unusable
@@ -104,6 +105,15 @@ class LLMUnavailable(SummarizeError):
 
 class PublishError(DigestifError):
     pass
+
+
+class MailError(DigestifError):
+    """The mail server refused a message or could not be reached. ``temporary``: worth
+    trying again (a 4xx reply, a connection lost or timed out); a 5xx refusal is not."""
+
+    def __init__(self, message: str, temporary: bool) -> None:
+        super().__init__(message)
+        self.temporary = temporary
 
 
 class StorageError(DigestifError):

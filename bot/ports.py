@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from email.message import EmailMessage
 from typing import Protocol
 
 from bot.community import Community, CommunitySettings
@@ -26,6 +27,7 @@ from bot.records import (
     DigestPlan,
     DigestRecord,
     LinkedMessage,
+    MailRecord,
     PeriodClaim,
     PeriodNote,
     PostedDigest,
@@ -357,8 +359,38 @@ class Installations(Protocol):
         ...
 
 
+class MailLog(Protocol):
+    """Each period's e-mail, claimed before sending and recorded after, so a posted digest is
+    e-mailed at most once unless someone sends it again on purpose."""
+
+    async def begin_mail(self, community: str, period: str, now: datetime, *,
+                         again: bool = False, stale_before: datetime | None = None
+                         ) -> int | None:
+        """Claim a period's e-mail ('sending') and return the attempt number: 1 the first
+        time, one more each time it is sent ``again``. None when it is not to be sent:
+        without ``again``, whenever the period was ever claimed; with ``again``, only while
+        another send is under way (a 'sending' claim started at or after ``stale_before``,
+        or any 'sending' claim when that is None)."""
+        ...
+
+    async def finish_mail(self, community: str, period: str, attempt: int, now: datetime, *,
+                          sent: bool, recipients: int = 0, error: str = "") -> None:
+        """Record how ``attempt`` ended, 'sent' or 'failed' (``error``: why). An attempt
+        that is no longer the latest changes nothing. Idempotent."""
+        ...
+
+    async def mail_record(self, community: str, period: str) -> MailRecord | None:
+        """A period's e-mail, if it was ever claimed."""
+        ...
+
+    async def stale_mailings(self, before: datetime) -> list[PeriodClaim]:
+        """'sending' claims started before ``before``: their process stopped mid-send."""
+        ...
+
+
 class Store(CommunityStore, MemberStore, SubmissionStore, MessageStore, IngestQueue,
-            VoteStore, DigestStore, PeriodNotes, SummaryCache, Installations, Protocol):
+            VoteStore, DigestStore, PeriodNotes, SummaryCache, MailLog, Installations,
+            Protocol):
     """Every store port at once: what a storage backend implements, what the composition
     root (digestif/bootstrap.py) opens and the contract suite (tests/storage/) checks."""
 
@@ -416,6 +448,27 @@ class VoteRecounter(Protocol):
 
     async def reactions(self, community: Community,
                         messages: Sequence[MessageRef]) -> list[SeenReaction] | None: ...
+
+
+class MessageLinker(Protocol):
+    """Where a member opens a chat message: Discord's jump link, Slack's permalink.
+    Implemented by adapters whose platform has such links.
+
+    Returns None when there is no link (the message is gone, the platform refused). Never
+    raises for a platform error: a digest item without its chat link is still posted.
+    """
+
+    async def message_url(self, community: Community, ref: MessageRef) -> str | None: ...
+
+
+class MailTransport(Protocol):
+    """Hands a message to the mail server, for the envelope's recipients only (headers name
+    no recipient). Returns the recipients the server refused, each with its reply, when it
+    took the message for the others; raises MailError when it took it for none. Safe to
+    call concurrently."""
+
+    async def send(self, message: EmailMessage, sender: str,
+                   recipients: Sequence[str]) -> dict[str, str]: ...
 
 
 class DigestPublisher(Protocol):

@@ -5,12 +5,14 @@ Every mode goes through ``Publishing.publish``: recount the votes the platform h
 the digest (bot.compose), and, when it is to be posted, claim the period, hand the digest to
 the platform's DigestPublisher, and record it as posted: never twice.
 
-Adapters plug in once (``register``): where digests go, who recounts votes.
+Adapters plug in once (``register``): where digests go, who recounts votes. What follows a
+post (e-mailing it, bot.mailing) plugs in with ``on_posted``.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -26,10 +28,14 @@ from bot.errors import UserError
 from bot.ingest import IngestWorker
 from bot.models import Member, Submission, SubmissionState
 from bot.period import Period, named_period
-from bot.ports import DigestPublisher, Store, Summarizer, VoteRecounter
+from bot.ports import DigestPublisher, MessageLinker, Store, Summarizer, VoteRecounter
 from bot.recount import recount
 
 log = logging.getLogger(__name__)
+
+# Told of each digest just posted: (community, period key). Returns at once (it starts any
+# slow work in the background); a failure is logged and never fails the post.
+PostedHook = Callable[[Community, str], None]
 
 PENDING_WAIT = 30.0  # seconds /digest post waits for the week's links still being read
 # A preview recounts at most this often per community: every recount reads every
@@ -68,19 +74,30 @@ class Publishing:
         self._store = store
         self._clock = clock
         self._ingest = ingest
-        self._composer = Composer(store, summarizer, public_url)
+        self._linkers: dict[str, MessageLinker] = {}
+        self._composer = Composer(store, summarizer, self._linkers, public_url)
         self.pending_wait = pending_wait
         self._publishers: dict[str, DigestPublisher] = {}
         self._recounters: dict[str, VoteRecounter] = {}
         self._recounted_at: dict[str, datetime] = {}
+        self._posted_hooks: list[PostedHook] = []
 
     def register(self, platform: str, publisher: DigestPublisher | None = None,
-                 recounter: VoteRecounter | None = None) -> None:
-        """Where a platform's digests go, and who re-reads its votes."""
+                 recounter: VoteRecounter | None = None,
+                 linker: MessageLinker | None = None) -> None:
+        """Where a platform's digests go, who re-reads its votes, and who links an item
+        back to the message that shared it."""
         if publisher is not None:
             self._publishers[platform] = publisher
         if recounter is not None:
             self._recounters[platform] = recounter
+        if linker is not None:
+            self._linkers[platform] = linker
+
+    def on_posted(self, hook: PostedHook) -> None:
+        """Call ``hook`` after each digest is posted and recorded (a moderator's post or the
+        schedule)."""
+        self._posted_hooks.append(hook)
 
     def period(self, community: Community, which: str = "this") -> Period:
         """'this', 'last', or an ISO week 'YYYY-Www'."""
@@ -166,6 +183,11 @@ class Publishing:
             raise
         await self._store.finish_digest(key, period.key, content, self._clock(), picks,
                                         url or "")
+        for hook in self._posted_hooks:
+            try:
+                hook(community, period.key)
+            except Exception:
+                log.exception("after posting the digest %s of %s", period.key, key)
         return Publication(Outcome.POSTED, digest)
 
     async def _recount(self, community: Community, period: Period, fresh: bool) -> None:

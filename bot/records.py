@@ -129,6 +129,19 @@ class PeriodClaim(NamedTuple):
     period: str
 
 
+@dataclass(frozen=True, slots=True)
+class MailRecord:
+    """A period's e-mail: ``state`` is 'sending' (claimed), 'sent' or 'failed'; ``attempt``
+    counts the sends (1 after posting, one more each time it is sent again on purpose)."""
+
+    state: str
+    attempt: int
+    started_at: datetime
+    finished_at: datetime | None = None
+    recipients: int = 0  # addresses the server accepted
+    error: str = ""  # why the last attempt failed
+
+
 class PeriodNote(NamedTuple):
     """A period's moderator settings: the digest's intro and whether voting is locked."""
 

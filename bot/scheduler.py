@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Protocol
 
@@ -34,6 +34,8 @@ from bot.records import PeriodClaim
 log = logging.getLogger(__name__)
 
 Hint = Callable[[str, str], Awaitable[None]]  # (community key, text) to its moderators
+# More claims a crash may leave behind (e-mails: Mailing.reconcile), settled with the digests'.
+Reconcile = Callable[[datetime], Awaitable[object]]
 
 NO_CHANNEL_HINT = ("No digest channel is set, so the weekly digest is not posted "
                    "automatically. Set one with the digest_channel setting, or post it with "
@@ -49,8 +51,10 @@ class SchedulerStore(DigestStore, CommunityStore, Protocol):
 
 class Scheduler:
     def __init__(self, store: SchedulerStore, publishing: Publishing, clock: Clock,
-                 grace: timedelta, hint: Hint | None = None) -> None:
+                 grace: timedelta, hint: Hint | None = None,
+                 reconcilers: Sequence[Reconcile] = ()) -> None:
         self._store = store
+        self._reconcilers = tuple(reconcilers)
         self._publishing = publishing
         self._clock = clock
         self._grace = grace
@@ -58,7 +62,8 @@ class Scheduler:
         self._settled: set[tuple[str, str]] = set()  # (community, period) needing no work
 
     async def reconcile(self, now: datetime | None = None) -> list[PeriodClaim]:
-        """Settle claims a crash left in 'posting' as posted. Returns them."""
+        """Settle claims a crash left in 'posting' as posted (and, through
+        ``reconcilers``, other claims, like e-mails left 'sending'). Returns the digests'."""
         now = now or self._clock()
         stale = await self._store.stale_postings(now - STALE_CLAIM)
         for community, period in stale:
@@ -68,6 +73,8 @@ class Scheduler:
                         "settling it as posted (%d picks) so it is never posted twice",
                         period, community, len(picks))
             await self._store.finish_digest(community, period, content, now, picks)
+        for reconcile in self._reconcilers:
+            await reconcile(now)
         return stale
 
     async def tick(self, now: datetime | None = None) -> list[tuple[str, str, str]]:

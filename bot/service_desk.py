@@ -151,4 +151,5 @@ class ServiceDesk:
                                  name)
         if name and name not in TYPES:
             raise desk.UnknownSetting(name)
-        return SettingsShown(await self._app.curator.settings_for(community), name)
+        settings = await self._app.curator.settings_for(community)
+        return SettingsShown(settings if member.is_moderator else settings.redacted(), name)

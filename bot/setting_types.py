@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.addresses import address_list, check_addresses
 from bot.errors import InvalidSetting
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -252,4 +253,5 @@ TYPES: dict[str, SettingType] = {
     "group_by_kind": BOOL,
     "archive": SettingType(str, _lower, _check_archive),
     "slug": SettingType(str, _lower, _check_slug),
+    "email_to": SettingType(tuple, address_list, check_addresses, _shown_list),
 }

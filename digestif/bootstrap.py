@@ -1,8 +1,9 @@
 """The composition root: builds everything from one Settings object and closes it all on exit.
 
-This is the one place that names concrete stores, readers, summarizers and chat adapters, in
-two explicit registries (STORES, PLATFORMS). Each entry imports its module only when used, so
-that a one-shot command never loads a chat SDK it does not need. Every dependency of
+This is the one place that names concrete stores, readers, summarizers, chat adapters and
+the mail transport, in explicit registries (STORES, PLATFORMS) and factories (_smtp). Each
+entry imports its module only when used, so that a one-shot command never loads a chat SDK
+it does not need. Every dependency of
 ``open_app`` can be passed in (tests, benchmarks); what is passed in is not closed here.
 """
 
@@ -23,7 +24,9 @@ from bot.cpu import CpuPool
 from bot.curator import Curator
 from bot.editor import Editor
 from bot.ingest import IngestWorker
-from bot.ports import PageReader, Store, Summarizer
+from bot.lifecycle import Sleep
+from bot.mailing import Mailing
+from bot.ports import MailTransport, PageReader, Store, Summarizer
 from bot.publishing import PENDING_WAIT, Publishing
 from bot.scheduler import Scheduler
 
@@ -38,6 +41,15 @@ def _sqlite(settings: Settings) -> AbstractAsyncContextManager[Store]:
     from storage.sqlite import SqliteStore
 
     return SqliteStore(settings.database, lock_timeout=settings.db_lock_timeout)
+
+
+def _smtp(settings: Settings) -> MailTransport | None:
+    """The mail server, when the operator set one up (SMTP_HOST and DIGESTIF_MAIL_FROM)."""
+    if not settings.mail_configured:
+        return None
+    from adapters.smtp.transport import SmtpTransport
+
+    return SmtpTransport.from_settings(settings)
 
 
 def _discord() -> Serve:
@@ -90,10 +102,12 @@ def configured_platforms(settings: Settings) -> list[str]:
 async def open_app(settings: Settings, clock: Clock = system_clock, *, schedule: bool = False,
                    store: Store | None = None, reader: PageReader | None = None,
                    summarizer: Summarizer | None = None,
-                   pending_wait: float = PENDING_WAIT) -> AsyncIterator[App]:
+                   pending_wait: float = PENDING_WAIT,
+                   mail_sleep: Sleep | None = None) -> AsyncIterator[App]:
     """Everything, opened; ``schedule`` also runs the weekly digest scheduler (for `run` and
     `console`, not for one-shot commands). ``pending_wait``: seconds `/digest post` waits for
-    the week's links still being read."""
+    the week's links still being read. ``mail_sleep``: how e-mailing waits between tries
+    (tests pass one that does not wait)."""
     from bot.reader import build_reader
     from bot.summarize import build_summarizer
 
@@ -119,14 +133,18 @@ async def open_app(settings: Settings, clock: Clock = system_clock, *, schedule:
         publishing = Publishing(store, summarizer, clock, worker, pending_wait,
                                 public_url=settings.public_url)
         editor = Editor(curator, store, clock)
+        mail = Mailing(store, clock, _smtp(settings), settings.mail_from,
+                       hint=curator.tell_moderators, sleep=mail_sleep)
+        stack.push_async_callback(mail.close)
+        publishing.on_posted(mail.after_post)
         scheduler = Scheduler(store, publishing, clock,
                               timedelta(hours=settings.schedule_grace_hours),
-                              hint=curator.tell_moderators)
+                              hint=curator.tell_moderators, reconcilers=[mail.reconcile])
         if schedule:
             task = asyncio.create_task(scheduler.run(), name="digest-scheduler")
             stack.push_async_callback(_cancel, task)
         yield App(settings, store, reader, summarizer, worker, curator, publishing, editor,
-                  scheduler, Archive(store), installations=store)
+                  scheduler, Archive(store), mail, installations=store)
 
 
 async def _cancel(task: asyncio.Task[None]) -> None:

@@ -23,8 +23,10 @@ OK, FAILED, USAGE, STORAGE, INTERRUPTED = 0, 1, 2, 3, 130
 EXIT_CODES = """\
 exit codes:
   0    done (submit: every link is queued and was read)
-  1    something failed (submit: a link was refused or could not be read)
-  2    usage or settings error (the message names the option or setting)
+  1    something failed (submit: a link was refused or could not be read; email: the
+       mail server refused the digest)
+  2    usage or settings error (the message names the option or setting; email: a
+       period never posted, no email_to list, no mail server set up)
   3    storage error: the database or an output file could not be used
   130  interrupted"""
 
@@ -87,6 +89,13 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--period", default="this", help="this, last, or an ISO week like 2026-W47")
     p.add_argument("--out", default=None, help="write to this file instead of standard output")
 
+    p = sub.add_parser("email", help="e-mail a posted digest to the community's email_to "
+                                     "list again", epilog=EXIT_CODES,
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    community(p)
+    p.add_argument("--period", required=True,
+                   help="this, last, or an ISO week like 2026-W47 (it must have been posted)")
+
     p = sub.add_parser("summarize", help="show what the bot would post for one link")
     p.add_argument("url")
 
@@ -123,14 +132,14 @@ def settings_errors(err: ValidationError) -> list[str]:
         value = problem.get("input")
         shown = ""
         if isinstance(value, str | int | float) and not _secret(env):
-            shown = f"={str(value)[:60]}"
+            shown = "=" + "".join(c if c.isprintable() else "?" for c in str(value)[:60])
         reason = str(problem["msg"]).removeprefix("Value error, ")
         lines.append(f"digestif: setting {env}{shown} is not valid: {reason}")
     return lines
 
 
 def _secret(env: str) -> bool:
-    return env.endswith(("_KEY", "_TOKEN", "_SECRET"))
+    return env.endswith(("_KEY", "_TOKEN", "_SECRET", "_PASSWORD"))
 
 
 def load_settings() -> Settings | list[str]:

@@ -16,7 +16,14 @@ from bot.app import App
 from bot.community import Community
 from bot.config import Settings
 from bot.curator import SubmitOutcome
-from bot.errors import DigestifError, FetchError, InvalidLink, StorageError, UserError
+from bot.errors import (
+    ConfigError,
+    DigestifError,
+    FetchError,
+    InvalidLink,
+    StorageError,
+    UserError,
+)
 from bot.events import LinkPosted
 from bot.ingest import IngestResult
 from bot.lifecycle import all_of, until_stopped
@@ -34,8 +41,8 @@ log = logging.getLogger(__name__)
 async def dispatch(args: argparse.Namespace, settings: Settings) -> int:
     handlers = {
         "run": run, "console": console, "submit": submit, "queue": queue,
-        "digest": digest, "summarize": summarize, "demo": demo, "serve": serve,
-        "purge": purge,
+        "digest": digest, "email": email, "summarize": summarize, "demo": demo,
+        "serve": serve, "purge": purge,
     }
     try:
         return await handlers[args.command](args, settings)
@@ -239,7 +246,9 @@ async def render_digest(app: App, key: str, fmt: str, which: str) -> str:
         return render_feed(key, community.newsletter_name, posted, public, atom=fmt == "atom")
     period = desk.period(which, "digestif digest --period PERIOD")
     built = await app.publishing.export(community, app.publishing.period(community, period))
-    renderers = {"json": render_json, "html": render_html, "markdown": render_markdown}
+    if fmt == "json":
+        return render_json(built, chat_links=True)  # for members: links back to the chat
+    renderers = {"html": render_html, "markdown": render_markdown}
     return renderers[fmt](built)
 
 
@@ -253,6 +262,28 @@ async def digest(args: argparse.Namespace, settings: Settings) -> int:
         await asyncio.to_thread(write_text_atomically, Path(args.out), text + "\n")
     else:
         print(text)
+    return 0
+
+
+async def email(args: argparse.Namespace, settings: Settings) -> int:
+    """E-mail a posted period's digest, as posted, to the community's list once more (a
+    new attempt, with a new Message-ID). Exit 1 when the mail server refused it."""
+    from bot.mailing import MailOutcome
+
+    which = desk.period(args.period, "digestif email --period PERIOD")
+    async with open_app(settings) as app:
+        community = await _existing(app, _community(args, settings))
+        period = app.publishing.period(community, which).key
+        try:
+            mailed = await app.mailing.send(community, period, again=True)
+        except ConfigError as err:  # no mail server: a settings error, exit 2
+            raise UserError(str(err)) from err
+    if mailed.outcome is not MailOutcome.SENT:
+        print(f"digestif: {desk.mail_failed(period, mailed.error)}", file=sys.stderr)
+        return 1
+    print(desk.mail_sent(period, mailed.accepted))
+    if mailed.refused:
+        print(f"digestif: {desk.mail_partly_refused(period, mailed.refused)}", file=sys.stderr)
     return 0
 
 

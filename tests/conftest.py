@@ -10,7 +10,7 @@ from storage.sqlite import SqliteStore
 from tests.fakes.pipeline import FakeClock
 
 # Environment variables that configure digestif (bot/config.py) or its LLM client.
-SETTINGS_PREFIXES = ("DIGESTIF_", "OPENAI_", "DISCORD_", "SLACK_")
+SETTINGS_PREFIXES = ("DIGESTIF_", "OPENAI_", "DISCORD_", "SLACK_", "SMTP_")
 
 
 def isolate_settings(monkeypatch: pytest.MonkeyPatch, cwd: Path) -> None:

@@ -45,5 +45,6 @@ def this_week_for_the_cli(path: Path, summary: Callable[[int], str]) -> dict[str
                            summary=summary(i))
 
     asyncio.run(fill())
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "DIGESTIF_"))}
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("OPENAI_", "DIGESTIF_", "SMTP_"))}
     return {**env, "DIGESTIF_DB": str(path), "DIGESTIF_LOG_LEVEL": "WARNING"}

@@ -83,7 +83,7 @@ class ConsoleNotifier:
         self.say(f"(for moderators) {text}")
 
     async def publish_digest(self, community: Community, channel: str, digest: Digest) -> None:
-        self.say(render_markdown(digest))
+        self.say(render_markdown(digest, chat_links=True))
 
 
 class ConsoleAdapter:
@@ -173,7 +173,7 @@ class ConsoleAdapter:
             case QueueShown(_, view):
                 return self._queue(view)
             case Previewed(digest):
-                return [render_markdown(digest)]
+                return [render_markdown(digest, chat_links=True)]
             case Posted(digest, _):
                 # A posted digest prints itself (the console is its own publisher).
                 return [desk.posted_reply(digest, "That week's")] if digest is None else []

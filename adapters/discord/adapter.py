@@ -86,7 +86,7 @@ class DiscordAdapter:
                          self.on_raw_reaction_clear, self.on_raw_reaction_clear_emoji,
                          self.on_raw_message_delete, self.on_raw_message_edit):
             client.event(listener)
-        app.register_platform("discord", self, publisher=self, recounter=self)
+        app.register_platform("discord", self, publisher=self, recounter=self, linker=self)
 
     async def community(self, guild: discord.Guild | None, guild_id: int | None = None
                         ) -> Community:
@@ -220,6 +220,10 @@ class DiscordAdapter:
             posted = await self.outbox.send(int(channel), embeds=embeds)
             first = first or posted
         return message_link(community.key, channel, str(first)) if first else None
+
+    async def message_url(self, community: Community, ref: MessageRef) -> str | None:
+        """The message's jump link (no request: Discord's links are made of the ids)."""
+        return message_link(community.key, ref.channel, ref.message_id)
 
     async def reactions(self, community: Community,
                         messages: Sequence[MessageRef]) -> list[SeenReaction] | None:

@@ -14,7 +14,15 @@ from bot.community import CommunitySettings
 from bot.digest import Digest, DigestItem
 from bot.models import Submission
 from bot.ports import QueueEntry
-from bot.render.text import cut, flag_note, http_url, plain, shared_line, totals_line
+from bot.render.text import (
+    CHAT_LINK,
+    cut,
+    flag_note,
+    http_url,
+    plain,
+    shared_line,
+    totals_line,
+)
 from bot.setting_types import TYPES
 
 CONTENT, TITLE, DESCRIPTION, FIELDS, FIELD, FOOTER = 2000, 256, 4096, 25, 1024, 2048
@@ -67,13 +75,19 @@ def card(submission: Submission) -> discord.Embed:
     return embed
 
 
+def _chat(item: DigestItem) -> str:
+    """" · [💬 Discussion](jump link)": back to the message that shared the item."""
+    link = link_target(item.chat_url)
+    return f" · [{CHAT_LINK}]({link})" if link else ""
+
+
 def _item(item: DigestItem) -> str:
     """One pick: always within an embed description, however long its URL or summary."""
     link = link_target(item.url)
     title = escape(item.title, 200)
     head = f"**{item.rank}. [{title}]({link})**" if link else f"**{item.rank}. {title}**"
     by = _byline(item.authors, item.site)
-    tail = shared_line([escape(n, 60) for n in item.submitters], item.score)
+    tail = shared_line([escape(n, 60) for n in item.submitters], item.score) + _chat(item)
     lines = [head] + ([f"*{by}*"] if by else [])
     if item.flag:
         lines.append(f"*{flag_note(item.flag)}*")
@@ -87,7 +101,7 @@ def _also(item: DigestItem) -> str:
     link = link_target(item.url)
     title = escape(item.title, 150)
     site = f" · {escape(item.site, 80)}" if item.site else ""
-    return (f"• [{title}]({link})" if link else f"• {title}") + site
+    return (f"• [{title}]({link})" if link else f"• {title}") + site + _chat(item)
 
 
 def _head(digest: Digest) -> str:

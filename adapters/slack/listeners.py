@@ -47,6 +47,7 @@ log = logging.getLogger(__name__)
 ACK = "eyes"  # the reaction that says "got it"
 RECOUNT_TRIES = 4
 MAX_RETRY_AFTER = 30.0
+MAX_PERMALINKS = 5000  # message permalinks remembered (the oldest is forgotten first)
 # reactions.get errors that mean "this message has no reactions to count any more".
 GONE = frozenset({"message_not_found", "channel_not_found", "thread_not_found",
                   "not_in_channel", "is_archived"})
@@ -70,7 +71,8 @@ class SlackAdapter:
         self.inflight = Inflight()
         self.commands = CommandDesk(app, self.members, self.outbox, self.inflight.track)
         self._listen()
-        app.register_platform("slack", self, publisher=self, recounter=self)
+        self._permalinks: dict[tuple[str, str], str] = {}  # (channel, ts) → permalink
+        app.register_platform("slack", self, publisher=self, recounter=self, linker=self)
 
     def _listen(self) -> None:
         bolt = self.bolt
@@ -179,6 +181,19 @@ class SlackAdapter:
                 raise PublishError(f"Slack refused the digest ({api_error(err)})") from err
             first = first or str(response.get("ts") or "")
         return await self._permalink(channel, first) if first else None
+
+    async def message_url(self, community: Community, ref: MessageRef) -> str | None:
+        """The message's permalink (chat.getPermalink, remembered: a permalink does not
+        change, and previews build the same digest again)."""
+        key = (ref.channel, ts_of(ref))
+        if key not in self._permalinks:
+            link = await self._permalink(*key)
+            if link is None:
+                return None
+            if len(self._permalinks) >= MAX_PERMALINKS:
+                self._permalinks.pop(next(iter(self._permalinks)))
+            self._permalinks[key] = link
+        return self._permalinks[key]
 
     async def _permalink(self, channel: str, ts: str) -> str | None:
         try:

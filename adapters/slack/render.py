@@ -9,7 +9,15 @@ from typing import Any
 from bot.bylines import byline, clean_authors
 from bot.digest import Digest, DigestItem
 from bot.models import Submission
-from bot.render.text import cut, flag_note, http_url, plain, shared_line, totals_line
+from bot.render.text import (
+    CHAT_LINK,
+    cut,
+    flag_note,
+    http_url,
+    plain,
+    shared_line,
+    totals_line,
+)
 
 MAX_BLOCKS = 50
 MAX_SECTION = 3000
@@ -99,12 +107,18 @@ def vote_element(number: int) -> Block:
             "text": {"type": "plain_text", "text": f"👍 Vote for #{number}", "emoji": True}}
 
 
+def _chat(item: DigestItem) -> str:
+    """" · <permalink|💬 Discussion>": back to the message that shared the item."""
+    return " · " + link(item.chat_url, CHAT_LINK) if http_url(item.chat_url) else ""
+
+
 def _item(item: DigestItem) -> list[Block]:
     pin = " 📌" if item.pinned else ""
     title = f"*{item.rank}. {link(item.url, escape(item.title, 200))}*{pin}"
     lines = _pick_lines(title, item.authors, item.site, item.flag, item.summary)
     return [section("\n".join(lines)),
-            context(shared_line([escape(n, 60) for n in item.submitters], item.score))]
+            context(shared_line([escape(n, 60) for n in item.submitters], item.score)
+                    + _chat(item))]
 
 
 def _footer(digest: Digest) -> str:
@@ -131,7 +145,7 @@ def digest_blocks(digest: Digest) -> list[Block]:
     if digest.also_shared:
         blocks.extend(sections(
             (f"• {link(i.url, escape(i.title, 150))}" + (f" · {escape(i.site, 60)}"
-                                                         if i.site else "")
+                                                         if i.site else "") + _chat(i)
              for i in digest.also_shared), "*Also shared*"))
     blocks.append(context(_footer(digest)))
     return blocks

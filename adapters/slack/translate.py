@@ -26,6 +26,7 @@ _NAME = re.compile(r"[a-z0-9_+'-]{1,100}")
 _SHORTCODE = re.compile(r":([a-z0-9_+'-]+(?:::skin-tone-[2-6])?):")
 # Slack writes every link as <url> or <url|label>; the label is shown text, not a link.
 _LINK = re.compile(r"<(https?://[^>|\s]+)(?:\|[^>]*)?>", re.IGNORECASE)
+_MAILTO = re.compile(r"<mailto:([^>|\s]+)(?:\|[^>]*)?>", re.IGNORECASE)
 # Slack escapes these three in message text, inside links too.
 _ENTITIES = (("&lt;", "<"), ("&gt;", ">"), ("&amp;", "&"))
 
@@ -59,7 +60,10 @@ def reaction_name(value: str) -> str | None:
 
 def setting_value(name: str, value: str) -> str:
     """A `/digest config` value as the core stores it: Slack sends emoji as :shortcodes:,
-    which become the same values reactions translate to (so :+1: configures 👍)."""
+    which become the same values reactions translate to (so :+1: configures 👍), and may
+    send addresses as <mailto:a@b.org|a@b.org> links, which become the bare addresses."""
+    if name == "email_to":
+        return _MAILTO.sub(lambda m: f" {_unescape(m.group(1))} ", value)
     if name not in VOTE_SETTINGS:
         return value
     return " ".join(_SHORTCODE.sub(lambda m: f" {emoji(m.group(1))} ", value).split())

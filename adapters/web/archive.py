@@ -73,7 +73,7 @@ def mount_archive(server: WebServer, app: App) -> None:
     async def as_json(request: web.Request) -> web.Response:
         _, digests, at = await one(request)
         shown = digests[at]
-        return cached(request, render_json(shown.digest, for_members=False) + "\n",
+        return cached(request, render_json(shown.digest) + "\n",
                       "application/json", shown.posted_at)
 
     def feed(atom: bool) -> Callable[[web.Request], Awaitable[web.Response]]:

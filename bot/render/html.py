@@ -8,7 +8,14 @@ from html import escape
 
 from bot.digest import Digest, DigestItem
 from bot.render.layout import MUTED, document, link
-from bot.render.text import flag_note, http_url, plain, shared_line, totals_line
+from bot.render.text import (
+    flag_note,
+    http_url,
+    plain,
+    previous_shown,
+    shared_line,
+    totals_line,
+)
 
 
 def _e(text: str, limit: int = 300) -> str:
@@ -37,10 +44,10 @@ def _item(item: DigestItem) -> str:
     )
 
 
-def digest_rows(digest: Digest, *, for_members: bool = True) -> str:
-    """The digest as the template's rows. ``for_members``: the reader is a member, so links
+def digest_rows(digest: Digest, *, chat_links: bool = False) -> str:
+    """The digest as the template's rows. ``chat_links``: the reader is a member, so links
     back to the chat (the platform's permalink of last week's digest) may show; public pages
-    pass False and never carry one."""
+    and e-mail leave it out and never carry one."""
     rows = [f'<tr><td><h1 style="margin:0 0 8px;font-size:24px">{_e(digest.title)}</h1>'
             "</td></tr>"]
     if digest.intro:
@@ -66,11 +73,11 @@ def digest_rows(digest: Digest, *, for_members: bool = True) -> str:
                     f'<ul style="padding-left:20px">{links}</ul></td></tr>')
     totals = digest.totals
     footer = totals_line(totals.links, totals.sharers, totals.votes)
-    if digest.previous_label and for_members:
+    if previous_shown(digest, chat_links):
         footer += " · " + _link(digest.previous_url, _e(digest.previous_label, 80))
     rows.append(f'<tr><td class="m" style="padding-top:16px;{MUTED}">{footer}</td></tr>')
     return "\n".join(rows)
 
 
-def render_html(digest: Digest, *, for_members: bool = True) -> str:
-    return document(plain(digest.title, 300), digest_rows(digest, for_members=for_members))
+def render_html(digest: Digest, *, chat_links: bool = False) -> str:
+    return document(plain(digest.title, 300), digest_rows(digest, chat_links=chat_links))

@@ -1,4 +1,7 @@
-"""The digest as Markdown, for newsletters, wikis and the console."""
+"""The digest as Markdown, for newsletters, wikis and the console.
+
+``chat_links``: the console (a chat) shows each item's link back to the message that shared
+it; Markdown written for anyone else (exports, the e-mail's text part) never does."""
 
 from __future__ import annotations
 
@@ -6,7 +9,15 @@ import re
 
 from bot.bylines import join_names
 from bot.digest import Digest, DigestItem
-from bot.render.text import flag_note, http_url, plain, shared_line, totals_line
+from bot.render.text import (
+    CHAT_LINK,
+    flag_note,
+    http_url,
+    plain,
+    previous_shown,
+    shared_line,
+    totals_line,
+)
 
 # Every character CommonMark (and the chat dialects) give a meaning to, anywhere in a line.
 _SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|<>~&])")
@@ -32,7 +43,13 @@ def _link(text: str, url: str) -> str:
     return f"[{text}]({link})" if link else text
 
 
-def _item(item: DigestItem) -> list[str]:
+def _chat(item: DigestItem, chat_links: bool) -> str:
+    """" · [💬 Discussion](…)" after an item, when shown to members and known."""
+    link = safe_url(item.chat_url) if chat_links else ""
+    return f" · [{CHAT_LINK}]({link})" if link else ""
+
+
+def _item(item: DigestItem, chat_links: bool) -> list[str]:
     heading = f"### {item.rank}. {_link(escape(item.title), item.url)}"
     if item.authors:
         heading += " by " + escape(join_names(item.authors), 150)
@@ -43,37 +60,39 @@ def _item(item: DigestItem) -> list[str]:
         lines += [f"*{flag_note(item.flag)}*", ""]
     elif item.summary:
         lines += [escape(item.summary, 1200), ""]
-    lines.append(shared_line([escape(name, 80) for name in item.submitters], item.score))
+    lines.append(shared_line([escape(name, 80) for name in item.submitters], item.score)
+                 + _chat(item, chat_links))
     return [*lines, ""]
 
 
-def footer(digest: Digest) -> str:
+def footer(digest: Digest, chat_links: bool = False) -> str:
     totals = digest.totals
     text = totals_line(totals.links, totals.sharers, totals.votes)
-    if digest.previous_label:
+    if previous_shown(digest, chat_links):
         text += " · " + _link(plain(digest.previous_label, 80), digest.previous_url)  # ours
     return text
 
 
-def render_markdown(digest: Digest) -> str:
+def render_markdown(digest: Digest, *, chat_links: bool = False) -> str:
     out = [f"# {escape(digest.title)}", ""]
     if digest.intro:
         out += [escape(digest.intro, 2000), ""]
     if digest.empty:
         out += ["No picks this week: share some links and vote on them!", "", "---", "",
-                footer(digest), ""]
+                footer(digest, chat_links), ""]
         return "\n".join(out)
     if digest.tldr:
         out += ["## TL;DR", ""] + [f"- {escape(b, 400)}" for b in digest.tldr] + [""]
     for section in digest.sections:
         out += [f"## {escape(section.title)}", ""]
         for item in section.items:
-            out += _item(item)
+            out += _item(item, chat_links)
     if digest.also_shared:
         out += ["## Also shared", ""]
         for item in digest.also_shared:
             site = f" · {escape(item.site, 80)}" if item.site else ""
-            out.append(f"- {_link(escape(item.title, 150), item.url)}{site}")
+            out.append(f"- {_link(escape(item.title, 150), item.url)}{site}"
+                       + _chat(item, chat_links))
         out.append("")
-    out += ["---", "", footer(digest), ""]
+    out += ["---", "", footer(digest, chat_links), ""]
     return "\n".join(out)

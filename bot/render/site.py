@@ -1,6 +1,6 @@
 """The web archive's pages, in the one template (bot.render.layout): the list of public
 communities, a community's archive, one digest with previous and next links. Every text is
-escaped; links back to the chat never appear (a digest renders with ``for_members=False``).
+escaped; links back to the chat never appear (a digest renders without ``chat_links``).
 Links between pages are paths of ours, built from validated slugs and period keys."""
 
 from __future__ import annotations
@@ -94,6 +94,6 @@ def digest_page(community: Community, archived: ArchivedDigest,
                      f"Next: {_label(following)} →</a>")
     nav = (f'<tr><td><nav class="m" style="{MUTED}padding:8px 0">'
            + " · ".join(parts) + "</nav></td></tr>")
-    rows = "\n".join([nav, digest_rows(archived.digest, for_members=False), nav,
+    rows = "\n".join([nav, digest_rows(archived.digest), nav,
                       _subscribe(community)])
     return document(plain(archived.digest.title, 300), rows, head=feed_links(community))

@@ -7,6 +7,7 @@ import unicodedata
 from urllib.parse import quote
 
 from bot.bylines import join_names
+from bot.digest import Digest
 
 # Control characters, zero-width and joiner characters, bidirectional marks, embeddings,
 # overrides and isolates (an RLO can make "gpj.exe" read as "exe.jpg"), BOM, interlinear
@@ -92,11 +93,21 @@ def http_url(url: str) -> str:
             f"{quote(path, safe=_URL_SAFE.replace('@', ''))}")
 
 
+# The label of an item's link back to the message that shared it (chat renders only).
+CHAT_LINK = "💬 Discussion"
+
+
 def shared_line(names: list[str], score: int) -> str:
     """'Shared by Ada and Linus · 3 votes' from names already escaped for the medium. The
     submission's number stays out: it means something only in the queue."""
     votes = "vote" if score == 1 else "votes"
     return f"Shared by {join_names(names, most=5) or 'a member'} · {score} {votes}"
+
+
+def previous_shown(digest: Digest, chat_links: bool) -> bool:
+    """Whether the footer links to the previous digest: its public archive page always; the
+    platform's permalink of it only where the reader is a member (``chat_links``)."""
+    return bool(digest.previous_label) and (chat_links or digest.previous_public)
 
 
 def totals_line(links: int, sharers: int, votes: int) -> str:

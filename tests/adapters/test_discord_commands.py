@@ -13,7 +13,7 @@ import pytest
 from bot.setting_types import TYPES
 from storage.sqlite import SqliteStore
 from tests.digest_helpers import seed
-from tests.fakes.discord_fake import message
+from tests.fakes.discord_fake import CHANNEL, GUILD, message
 from tests.fakes.discord_limits import message_errors
 from tests.fakes.discord_world import COMMUNITY, MEMBERS, POSTS, World, discord_world
 
@@ -55,6 +55,18 @@ async def test_preview_is_ephemeral_post_needs_a_moderator(world: World) -> None
     [*_, again] = await world.replies(4)
     assert again["content"] == "This week's digest was already posted."
     assert len(world.discord.of("POST", POSTS)) == 2, "a week is never posted twice"
+
+
+async def test_each_pick_links_back_to_the_message_that_shared_it(world: World) -> None:
+    shared, _ = await world.link("11", "/moe")
+    await world.react("12", shared)
+    await world.settled(1, 1)
+    await world.slash("14", "post")
+    [*_, done] = await world.replies(1)
+    assert done["content"] == "Digest posted."
+    digest = json.dumps(world.discord.of("POST", POSTS)[-1]["embeds"])
+    assert f"[💬 Discussion](https://discord.com/channels/{GUILD}/{CHANNEL}/{shared})" in \
+        json.loads(digest)[-1]["description"]
 
 
 async def test_a_big_hostile_digest_is_split_within_limits(world: World) -> None:
@@ -166,8 +178,7 @@ async def test_moderation_lock_and_errors(world: World) -> None:
     await world.slash("12", "config")  # anyone may list them
     [*_, listed] = await world.replies(6)
     lines = listed["content"].split("\n")
-    assert len(lines) == len(TYPES)
-    assert "downvotes = off" in lines and "up\\_emoji = 👍" in lines
+    assert len(lines) == len(TYPES) and "downvotes = off" in lines and "up\\_emoji = 👍" in lines
     assert "timezone = UTC" in lines, "the refused time zone was not stored"
     await world.slash("14", "config", setting="up_emoji", value=",")
     [*_, refused] = await world.replies(7)

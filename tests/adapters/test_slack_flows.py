@@ -91,11 +91,17 @@ async def test_config_lists_checks_and_reads_back_like_the_console(world: World)
         "summary_words not changed: Use a number between 10 and 200."))
     await world.command("UADMIN", "config downvotes on")
     await world.slack.wait_for("chat.postEphemeral", lambda a: a["text"] == "downvotes = on")
+    # Slack may send addresses as mailto links.
+    await world.command("UADMIN", "config email_to <mailto:Ada@Example.ORG|Ada@Example.ORG>,"
+                                  " bob@example.org")
+    await world.slack.wait_for("chat.postEphemeral", lambda a: a["text"] == (
+        "email_to = Ada@example.org, bob@example.org"))
     await world.command("UGRACE", "config")  # anyone may read them
     [listed] = await world.slack.wait_for(
         "chat.postEphemeral", lambda a: a["user"] == "UGRACE")
     lines = listed["text"].split("\n")
     assert len(lines) == len(TYPES) and "downvotes = on" in lines and "up_emoji = 👍" in lines
+    assert "email_to = 2 addresses, shown to moderators" in lines, "personal: moderators only"
     assert "summary_words = 55" in lines and "digest_weekday = Monday" in lines
 
 
@@ -164,6 +170,21 @@ async def test_a_rate_limited_digest_is_retried_and_posted(world: World) -> None
         digest["blocks"])
     assert blocks[0]["text"]["text"].startswith("Test Team digest · ")
     assert world.slack.rate_limit["chat.postMessage"] == 0, "both 429s were waited out"
+
+
+async def test_each_pick_links_back_to_the_message_that_shared_it(world: World) -> None:
+    await world.link("UADA", "/moe", "750.1")
+    await world.event(reaction("UGRACE", "750.1"))
+    await world.settled(1, 1)
+    await world.command("UADMIN", "post", channel="CNEWS")
+    await world.slack.wait_for("chat.postEphemeral", lambda a: a["text"] == "Digest posted.")
+    asked = [a for a in world.slack.of("chat.getPermalink") if a["message_ts"] == "750.1"]
+    assert [a["channel"] for a in asked] == ["CGEN"]
+    digest = next(p for p in world.slack.of("chat.postMessage") if p["channel"] == "CNEWS")
+    blocks = digest["blocks"] if isinstance(digest["blocks"], list) else json.loads(
+        digest["blocks"])
+    assert "<https://test.slack.com/archives/CGEN/p7501|💬 Discussion>" in json.dumps(
+        blocks, ensure_ascii=False)
 
 
 def _free_port() -> int:

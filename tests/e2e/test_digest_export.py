@@ -35,6 +35,7 @@ def _digestif(env: dict[str, str], *args: str) -> str:
 def test_exports(db: dict[str, str], tmp_path: Path) -> None:
     picks = json.loads(_digestif(db, "--format", "json"))["picks"]
     assert [p["title"] for p in picks] == ["Story number 1", "Story number 2", "Story number 0"]
+    assert [p["chat_url"] for p in picks] == [None] * 3, "the export has the field; no chat here"
     markdown = _digestif(db)
     assert markdown.index("Story number 1") < markdown.index("Story number 2")
     out = tmp_path / "digest.html"

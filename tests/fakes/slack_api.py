@@ -267,7 +267,8 @@ class FakeSlack:
                     "message_ts": f"{self._ts}.000100"}
         if method == "chat.getPermalink":
             ts = str(args.get("message_ts")).replace(".", "")
-            return {"ok": True, "permalink": f"https://test.slack.com/archives/{channel}/p{ts}"}
+            return {"ok": True, "channel": channel,
+                    "permalink": f"https://test.slack.com/archives/{channel}/p{ts}"}
         if method == "views.publish":
             view = args.get("view") or {}
             view = json.loads(view) if isinstance(view, str) else view

@@ -19,6 +19,7 @@ from storage.communities import COMMUNITY_TABLES, SqliteCommunities, SqliteMembe
 from storage.connection import SqliteConnection
 from storage.digests import SqliteDigests, SqlitePeriodNotes
 from storage.installations import SqliteInstallations
+from storage.mail import SqliteMailLog
 from storage.sqlite import SqliteStore
 from storage.submissions import SqliteIngestQueue, SqliteMessages, SqliteSubmissions
 from storage.summaries import SqliteSummaryCache
@@ -36,6 +37,7 @@ PORTS: dict[type, type] = {
     SqlitePeriodNotes: ports.PeriodNotes,
     SqliteSummaryCache: ports.SummaryCache,
     SqliteInstallations: ports.Installations,
+    SqliteMailLog: ports.MailLog,
 }
 
 

@@ -21,7 +21,8 @@ FLOORS = {"bot": set(), "storage": {"bot"}, "adapters": {"bot"},
 OURS = set(FLOORS)
 SDK_HOMES = {"discord": {"adapters"}, "slack_bolt": {"adapters"}, "slack_sdk": {"adapters"},
              "aiosqlite": {"storage"}, "asyncpg": {"storage"},
-             "aiohttp": {"adapters", "digestif"}}
+             "aiohttp": {"adapters", "digestif"}, "aiosmtplib": {"adapters"},
+             "aiosmtpd": set()}
 
 
 def _modules() -> dict[str, Path]:

@@ -68,6 +68,10 @@ def test_defaults_need_no_environment(monkeypatch: pytest.MonkeyPatch, tmp_path:
     ("DIGESTIF_FETCH_MAX_BYTES", "0"),
     ("DIGESTIF_HTTP_PORT", "70000"),
     ("DIGESTIF_LOG_LEVEL", "LOUD"),
+    ("DIGESTIF_MAIL_FROM", "Digest <digest@example.org>"),
+    ("SMTP_PORT", "0"),
+    ("SMTP_HOST", "smtp example org"),
+    ("SMTP_STARTTLS", "maybe"),
 ])
 def test_a_bad_setting_is_one_line_naming_it_and_exit_2(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path,
@@ -91,6 +95,28 @@ def test_a_bad_secret_is_named_but_not_echoed(monkeypatch: pytest.MonkeyPatch,
     err = capsys.readouterr().err
     assert err.count("\n") == 2 and "DIGESTIF_LLM_MAX_RETRIES=-1" in err
     assert "sk-do-not-print" not in err
+
+
+def test_mail_needs_a_sender_and_never_echoes_the_password(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("SMTP_HOST", "smtp.example.org")
+    monkeypatch.setenv("SMTP_PASSWORD", "hunter2")
+    assert main(["queue"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("digestif: setting DIGESTIF_MAIL_FROM is not valid: SMTP_HOST is set")
+    monkeypatch.setenv("DIGESTIF_MAIL_FROM", "Digest@Example.ORG")
+    settings = Settings()
+    assert settings.mail_configured and settings.mail_from == "Digest@example.org"
+    assert "hunter2" not in repr(settings) and settings.smtp_starttls
+
+
+def test_a_bad_value_with_line_breaks_is_still_one_line(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("DIGESTIF_MAIL_FROM", "digest@example.org\r\nBcc: eve@evil.test")
+    assert main(["queue"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "\r" not in err
+    assert err.startswith("digestif: setting DIGESTIF_MAIL_FROM=digest@example.org??Bcc: ")
 
 
 def test_tests_never_read_a_developers_env_file(monkeypatch: pytest.MonkeyPatch,

@@ -99,11 +99,12 @@ async def built(tmp_path: Path) -> AsyncIterator[Built]:
 
 
 def _markdown(digest: Digest) -> str:
-    return render_markdown(digest)
+    return render_markdown(digest, chat_links=True)  # as the console shows it
 
 
 def _html(digest: Digest) -> str:
-    return str(lxml_html.document_fromstring(render_html(digest)).text_content())
+    return str(lxml_html.document_fromstring(render_html(digest, chat_links=True))
+               .text_content())
 
 
 def _discord(digest: Digest) -> str:
@@ -168,13 +169,20 @@ async def test_every_renderer_shows_the_same_newsletter(built: Built, medium: st
 def test_the_previous_digest_is_a_link_everywhere(built: Built) -> None:
     digest = built.digest
     assert digest.previous_label.startswith("Last week's digest (Nov 16 – 22, 2026")
-    assert f"]({PREVIOUS_URL})" in render_markdown(digest)
-    tree = lxml_html.document_fromstring(render_html(digest))
+    assert f"]({PREVIOUS_URL})" in render_markdown(digest, chat_links=True)
+    tree = lxml_html.document_fromstring(render_html(digest, chat_links=True))
     [anchor] = [a for a in tree.iter("a") if a.get("href") == PREVIOUS_URL]
     assert anchor.text_content().startswith("Last week's digest")
     assert f"]({PREVIOUS_URL})" in _discord(digest)
     assert f"<{PREVIOUS_URL}|Last week's digest" in _slack(digest)
-    assert digest_json(digest)["previous_url"] == PREVIOUS_URL
+    assert digest_json(digest, chat_links=True)["previous_url"] == PREVIOUS_URL
+    # Outside the chat (exports, e-mail, the archive) a platform permalink is left out; the
+    # previous digest's public archive page is not a chat link and stays.
+    assert PREVIOUS_URL not in render_markdown(digest) + render_html(digest)
+    assert digest_json(digest)["previous_url"] is None
+    public = replace(digest, previous_public=True)
+    assert PREVIOUS_URL in render_markdown(public) and PREVIOUS_URL in render_html(public)
+    assert digest_json(public)["previous_url"] == PREVIOUS_URL
 
 
 def test_tldr_bullets_never_read_a_title_back(built: Built) -> None:

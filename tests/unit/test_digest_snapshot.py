@@ -43,7 +43,8 @@ items = st.builds(
     authors=st.tuples(text, text) | st.just(()), site=text, summary=text,
     summary_source=st.sampled_from(SummarySource), score=count, voters=count,
     submitters=st.lists(text, max_size=3).map(tuple), kind=st.sampled_from(SourceKind),
-    flag=st.none() | st.sampled_from(PageFlag), pinned=st.booleans(), submission_id=count)
+    flag=st.none() | st.sampled_from(PageFlag), pinned=st.booleans(), submission_id=count,
+    chat_url=st.text(max_size=30))
 digests = st.builds(
     Digest, community=st.text(max_size=20), community_name=text,
     period=st.builds(Period, key=st.text(max_size=10), start=moment, end=moment),

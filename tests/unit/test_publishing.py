@@ -12,6 +12,7 @@ import pytest
 
 from bot.community import Community
 from bot.errors import UserError
+from bot.events import MessageRef
 from bot.ports import SeenReaction
 from bot.publishing import Mode, Outcome
 from bot.render.json import render_json
@@ -155,3 +156,34 @@ async def test_the_week_in_numbers(desk: Desk) -> None:
     assert (digest.totals.links, digest.totals.sharers, digest.totals.votes) == (4, 2, 3)
     assert digest.picks[1].submitters == ("Ada", "Grace")
     assert digest.date_range and digest.date_range in digest.title
+
+
+class Linker:
+    """A platform's MessageLinker: a link per message, and one the platform fails on."""
+
+    def __init__(self) -> None:
+        self.asked: list[MessageRef] = []
+
+    async def message_url(self, community: Community, ref: MessageRef) -> str | None:
+        self.asked.append(ref)
+        if ref.message_id == "m2":
+            raise RuntimeError("the platform is down")
+        return f"https://chat.test/{ref.channel}/{ref.message_id}"
+
+
+async def test_each_item_links_to_the_message_that_first_shared_it(desk: Desk) -> None:
+    linker = Linker()
+    desk.publishing.register("console", linker=linker)
+    await desk.core.post(LINUS, "https://news.test/a", "m9")  # shared again, later
+    for member, message in ((GRACE, "m1"), (GRACE, "m9"), (GRACE, "m2")):
+        assert await desk.core.react(member, message)
+    posted = await desk.publishing.post(C, MOD, "general")
+    assert posted is not None
+    assert [(i.number, i.chat_url) for i in posted.picks] == [
+        (1, "https://chat.test/general/m1"), (2, "")], "a link that cannot be had is left out"
+    assert {i.number: i.chat_url for i in posted.also_shared} == {
+        3: "https://chat.test/general/m3", 4: "https://chat.test/general/m4"}
+    assert MessageRef("general", "m9") not in linker.asked, "the first share, not a later one"
+    community = await _community(desk)
+    again = await desk.publishing.export(community, desk.publishing.period(community))
+    assert again == posted, "stored as posted, chat links included"

@@ -110,7 +110,7 @@ NASTY = Digest(
 
 
 def test_markdown_line_starts_urls_and_entities_are_inert() -> None:
-    out = render_markdown(NASTY)
+    out = render_markdown(NASTY, chat_links=True)
     lines = out.splitlines()
     assert "1\\. not a list" in out and "\\&\\#64;everyone" in out
     assert not [line for line in lines if line.startswith(("# injected", "---\u0020", "= "))]
@@ -122,7 +122,7 @@ def test_markdown_line_starts_urls_and_entities_are_inert() -> None:
 
 
 def test_html_urls_and_footer_are_safe() -> None:
-    tree = lxml_html.document_fromstring(render_html(NASTY))
+    tree = lxml_html.document_fromstring(render_html(NASTY, chat_links=True))
     hrefs = tree.xpath("//a/@href")
     assert all(h.startswith("https://ok.test/") for h in hrefs) and hrefs
     assert all(" " not in h and "\n" not in h and '"' not in h for h in hrefs)
@@ -130,7 +130,7 @@ def test_html_urls_and_footer_are_safe() -> None:
 
 
 def test_json_urls_are_safe() -> None:
-    data = json.loads(render_json(NASTY))
+    data = json.loads(render_json(NASTY, chat_links=True))
     assert data["previous_url"] is None and data["schema"] == "digestif.digest/1"
     assert data["picks"][0]["url"].startswith("https://ok.test/a%20b%0A")
     assert data["picks"][1]["url"] == ""

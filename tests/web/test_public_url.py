@@ -36,8 +36,9 @@ async def test_last_weeks_link(tmp_path: Path, public_url: str, archive: str,
         found = await store.get_community("club")
         assert found is not None
         period = named_period("this", NOW, CommunitySettings())
-        built = await Composer(store, OfflineBrief(), public_url).build(found, period)
+        built = await Composer(store, OfflineBrief(), public_url=public_url).build(found, period)
     assert built.previous_period == "2026-W47" and built.previous_url == expected
+    assert built.previous_public is (expected != JUMP)
 
 
 @pytest.mark.parametrize("archive", ["public", "off"])

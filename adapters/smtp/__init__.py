@@ -1,0 +1,1 @@
+"""Sending e-mail through an SMTP server (aiosmtplib): the core's MailTransport."""
