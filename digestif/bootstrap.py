@@ -12,7 +12,9 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
+from dataclasses import dataclass
 from datetime import timedelta
+from typing import Protocol
 
 from bot.app import App
 from bot.clock import Clock, system_clock
@@ -28,19 +30,27 @@ from bot.scheduler import Scheduler
 Serve = Callable[[App], Awaitable[None]]
 
 
+class PlatformServe(Protocol):
+    """A chat platform, run until cancelled: with ``events``, taking its events; without,
+    only posting (cards, digests, recounts) for a worker or scheduler process."""
+
+    def __call__(self, app: App, *, events: bool = True) -> Awaitable[None]: ...
+
+
+
 def _sqlite(settings: Settings) -> AbstractAsyncContextManager[Store]:
     from storage.sqlite import SqliteStore
 
     return SqliteStore(settings.database, lock_timeout=settings.db_lock_timeout)
 
 
-def _discord() -> Serve:
+def _discord() -> PlatformServe:
     from adapters.discord.adapter import serve
 
     return serve
 
 
-def _slack() -> Serve:
+def _slack() -> PlatformServe:
     from adapters.slack.adapter import serve
 
     return serve
@@ -49,7 +59,31 @@ def _slack() -> Serve:
 STORES: dict[str, Callable[[Settings], AbstractAsyncContextManager[Store]]] = {
     "sqlite": _sqlite,
 }
-PLATFORMS: dict[str, Callable[[], Serve]] = {"discord": _discord, "slack": _slack}
+PLATFORMS: dict[str, Callable[[], PlatformServe]] = {"discord": _discord, "slack": _slack}
+# The web server (the archive `digestif serve` runs) for `run --role web`: None until a
+# build has one; it is registered here, like PLATFORMS.
+WEB: Callable[[], Serve] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Role:
+    """What one `digestif run` process does (README, "Scale out")."""
+
+    events: bool  # take chat events: links in, reactions, commands (Discord's gateway,
+    #               Slack's Socket Mode or events URL)
+    outbound: bool  # post to the chat platforms (cards, digests, recounts) without events
+    ingest: bool  # read links: its own and those queued by any process
+    schedule: bool  # post the weekly digests (one process at a time: a lock in the store)
+    web: bool  # the web server
+
+
+ROLES: dict[str, Role] = {
+    "all": Role(events=True, outbound=True, ingest=True, schedule=True, web=False),
+    "gateway": Role(events=True, outbound=True, ingest=False, schedule=False, web=False),
+    "worker": Role(events=False, outbound=True, ingest=True, schedule=False, web=False),
+    "scheduler": Role(events=False, outbound=True, ingest=False, schedule=True, web=False),
+    "web": Role(events=False, outbound=False, ingest=False, schedule=False, web=True),
+}
 
 
 def configured_platforms(settings: Settings) -> list[str]:
@@ -60,12 +94,13 @@ def configured_platforms(settings: Settings) -> list[str]:
 
 @asynccontextmanager
 async def open_app(settings: Settings, clock: Clock = system_clock, *, schedule: bool = False,
-                   store: Store | None = None, reader: PageReader | None = None,
-                   summarizer: Summarizer | None = None,
+                   ingest: bool = True, store: Store | None = None,
+                   reader: PageReader | None = None, summarizer: Summarizer | None = None,
                    pending_wait: float = PENDING_WAIT) -> AsyncIterator[App]:
     """Everything, opened; ``schedule`` also runs the weekly digest scheduler (for `run` and
-    `console`, not for one-shot commands). ``pending_wait``: seconds `/digest post` waits for
-    the week's links still being read."""
+    `console`, not for one-shot commands). ``ingest=False``: links shared here are queued in
+    the store for other processes' workers, not read here (`run --role gateway`).
+    ``pending_wait``: seconds `/digest post` waits for the week's links still being read."""
     from bot.reader import build_reader
     from bot.summarize import build_summarizer
 
@@ -84,15 +119,17 @@ async def open_app(settings: Settings, clock: Clock = system_clock, *, schedule:
             stack.push_async_callback(built_summarizer.aclose)
             summarizer = built_summarizer
         worker = IngestWorker(store, reader, summarizer, clock,
-                              concurrency=settings.ingest_concurrency)
+                              concurrency=settings.ingest_concurrency,
+                              lease=settings.lease_seconds)
         curator = Curator(store, worker, clock, settings.max_links_per_message)
-        await worker.start()
+        await worker.start(ingest=ingest)
         stack.push_async_callback(worker.close)
         publishing = Publishing(store, summarizer, clock, worker, pending_wait)
         editor = Editor(curator, store, clock)
         scheduler = Scheduler(store, publishing, clock,
                               timedelta(hours=settings.schedule_grace_hours),
-                              hint=curator.tell_moderators)
+                              hint=curator.tell_moderators, owner=worker.owner,
+                              lease=settings.lease_seconds)
         if schedule:
             task = asyncio.create_task(scheduler.run(), name="digest-scheduler")
             stack.push_async_callback(_cancel, task)

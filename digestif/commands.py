@@ -21,7 +21,8 @@ from bot.ingest import IngestResult
 from bot.lifecycle import all_of, until_stopped
 from bot.models import Member, ModerationStatus, Submission, SubmissionState
 from bot.render.text import flag_note
-from digestif.bootstrap import PLATFORMS, configured_platforms, open_app
+from digestif import bootstrap
+from digestif.bootstrap import PLATFORMS, ROLES, configured_platforms, open_app
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -59,20 +60,38 @@ def _community(args: argparse.Namespace, settings: Settings) -> str:
 
 
 async def run(args: argparse.Namespace, settings: Settings) -> int:
-    platforms = configured_platforms(settings)
-    if not platforms:
+    role_name = getattr(args, "role", "all")
+    role = ROLES[role_name]
+    platforms = configured_platforms(settings) if role.events or role.outbound else []
+    if role_name == "all" and not platforms:
         log.info("no platform token set: starting the console")
         return await console(args, settings)  # `run` has the console's defaults
+    if role.events and not platforms:
+        print(f"digestif: --role {role_name} takes chat events: set DISCORD_TOKEN or "
+              "SLACK_BOT_TOKEN", file=sys.stderr)
+        return 2
+    web = bootstrap.WEB
+    if role.web and web is None:
+        print("digestif: --role web needs the web server (`digestif serve`), which this "
+              "build does not have", file=sys.stderr)
+        return 2
     # Relative to the working directory by default: say which file this process uses.
-    log.info("database: %s", settings.database.resolve())
-    adapters = [PLATFORMS[name]() for name in platforms]
+    log.info("role %s; database: %s", role_name, settings.database.resolve())
+    chats = [PLATFORMS[name]() for name in platforms]
+    servers = [web()] if role.web and web is not None else []
 
     async def serve() -> int:
-        async with open_app(settings, schedule=True) as app:
-            await all_of([serve(app) for serve in adapters])
+        async with open_app(settings, schedule=role.schedule, ingest=role.ingest) as app:
+            work = [chat(app, events=role.events) for chat in chats]
+            work += [server(app) for server in servers]
+            await all_of(work or [_forever()])  # a worker without chat platforms
         return 0
 
     return await until_stopped(serve())
+
+
+async def _forever() -> None:
+    await asyncio.Event().wait()
 
 
 async def console(args: argparse.Namespace, settings: Settings) -> int:

@@ -66,7 +66,8 @@ class SlackAdapter:
 
     def _listen(self) -> None:
         bolt = self.bolt
-        bolt.use(EventDedup())  # every listener: a retried event is acked, not run again
+        # Every listener: a retried event is acked, not run again (by any process).
+        bolt.use(EventDedup(self.app.store, self.app.curator.clock))
         bolt.event("message")(self._on_message)
         bolt.event("reaction_added")(self._on_reaction)
         bolt.event("reaction_removed")(self._on_reaction)

@@ -64,12 +64,19 @@ def http_app(adapter: SlackAdapter) -> web.Application:
     return application
 
 
-async def serve(app: App, *, delays: Iterable[float] | None = None,
+async def serve(app: App, *, events: bool = True, delays: Iterable[float] | None = None,
                 sleep: Sleep | None = None) -> None:
     """Run the Slack adapter until cancelled: Socket Mode with SLACK_APP_TOKEN, else HTTP.
-    ``delays`` and ``sleep`` tune reconnection pauses, for tests."""
+    ``events=False`` (a worker or scheduler process): the Web API only, to post cards and
+    digests; no events are taken. ``delays`` and ``sleep`` tune reconnection pauses, for
+    tests."""
     adapter = build(app)
     settings = app.settings
+    if not events:
+        try:
+            await asyncio.Event().wait()
+        finally:
+            await adapter.drain()
     if settings.slack_app_token is not None:
         await _socket_mode(adapter, settings.slack_app_token.get_secret_value(), delays, sleep)
         return

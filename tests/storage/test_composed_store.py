@@ -18,6 +18,7 @@ from bot.records import PeriodNote
 from storage.communities import SqliteCommunities, SqliteMembers
 from storage.connection import SqliteConnection
 from storage.digests import SqliteDigests, SqlitePeriodNotes
+from storage.shared import SqliteCommandSyncs, SqliteLeases, SqliteSeenEvents
 from storage.sqlite import SqliteStore
 from storage.submissions import SqliteIngestQueue, SqliteMessages, SqliteSubmissions
 from storage.summaries import SqliteSummaryCache
@@ -34,6 +35,9 @@ PORTS: dict[type, type] = {
     SqliteDigests: ports.DigestStore,
     SqlitePeriodNotes: ports.PeriodNotes,
     SqliteSummaryCache: ports.SummaryCache,
+    SqliteLeases: ports.LeaseStore,
+    SqliteSeenEvents: ports.SeenEvents,
+    SqliteCommandSyncs: ports.CommandSyncs,
 }
 
 
