@@ -8,6 +8,7 @@ from bot.config import Settings
 from bot.curator import Curator
 from bot.editor import Editor
 from bot.ingest import IngestWorker
+from bot.platform_state import PlatformState
 from bot.ports import DigestPublisher, Notifier, PageReader, Store, Summarizer, VoteRecounter
 from bot.publishing import Publishing
 from bot.scheduler import Scheduler
@@ -24,6 +25,7 @@ class App:
     publishing: Publishing
     editor: Editor
     scheduler: Scheduler
+    platform_state: PlatformState
 
     def register_platform(self, platform: str, notifier: Notifier,
                           publisher: DigestPublisher | None = None,

@@ -23,6 +23,7 @@ from bot.cpu import CpuPool
 from bot.curator import Curator
 from bot.editor import Editor
 from bot.ingest import IngestWorker
+from bot.platform_state import PlatformState
 from bot.ports import PageReader, Store, Summarizer
 from bot.publishing import PENDING_WAIT, Publishing
 from bot.scheduler import Scheduler
@@ -134,7 +135,7 @@ async def open_app(settings: Settings, clock: Clock = system_clock, *, schedule:
             task = asyncio.create_task(scheduler.run(), name="digest-scheduler")
             stack.push_async_callback(_cancel, task)
         yield App(settings, store, reader, summarizer, worker, curator, publishing, editor,
-                  scheduler)
+                  scheduler, PlatformState(store, clock))
 
 
 async def _cancel(task: asyncio.Task[None]) -> None:

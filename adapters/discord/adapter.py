@@ -111,12 +111,12 @@ class DiscordAdapter:
         sync by any process (their hash is kept in the store). True when synced."""
         application = f"discord:{self.client.application_id or 0}"
         digest = command_hash(self.tree)
-        store = self.app.store
-        if await store.synced_hash(application) == digest:
+        state = self.app.platform_state
+        if not await state.commands_changed(application, digest):
             log.info("Discord: slash commands unchanged, not synced")
             return False
         await self.tree.sync()
-        await store.record_sync(application, digest, self.app.curator.clock())
+        await state.commands_synced(application, digest)
         return True
 
     async def community(self, guild: discord.Guild | None, guild_id: int | None = None

@@ -67,7 +67,7 @@ class SlackAdapter:
     def _listen(self) -> None:
         bolt = self.bolt
         # Every listener: a retried event is acked, not run again (by any process).
-        bolt.use(EventDedup(self.app.store, self.app.curator.clock))
+        bolt.use(EventDedup(self.app.platform_state))
         bolt.event("message")(self._on_message)
         bolt.event("reaction_added")(self._on_reaction)
         bolt.event("reaction_removed")(self._on_reaction)

@@ -15,8 +15,7 @@ from slack_bolt.middleware.async_middleware import AsyncMiddleware
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 
-from bot.clock import Clock
-from bot.ports import SeenEvents
+from bot.platform_state import PlatformState
 
 log = logging.getLogger(__name__)
 
@@ -33,9 +32,8 @@ class EventDedup(AsyncMiddleware):
     Registered with ``AsyncApp.use`` after bolt's own middleware, so only signed requests
     (when verification is on) can mark an id as seen."""
 
-    def __init__(self, seen: SeenEvents, clock: Clock, keep: timedelta = KEEP_EVENTS) -> None:
-        self._seen = seen
-        self._clock = clock
+    def __init__(self, state: PlatformState, keep: timedelta = KEEP_EVENTS) -> None:
+        self._state = state
         self.keep = keep
 
     async def async_process(self, *, req: AsyncBoltRequest, resp: BoltResponse,
@@ -51,4 +49,4 @@ class EventDedup(AsyncMiddleware):
         pass."""
         if not event_id:
             return True
-        return await self._seen.first_sighting(SCOPE, event_id, self._clock(), self.keep)
+        return await self._state.first_sighting(SCOPE, event_id, self.keep)
