@@ -20,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 from collections import Counter
 from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass
@@ -159,6 +160,8 @@ class IngestWorker:
     async def _look_for_work(self) -> None:
         """Claim jobs queued elsewhere or abandoned, whenever a slot is free."""
         pause = self._poll[0]
+        failing_since: float | None = None  # a database error that lasts is logged, once
+        loop = asyncio.get_running_loop()
         while True:
             free = self._links - self._busy - self._queue.qsize()
             if free <= 0:
@@ -168,9 +171,15 @@ class IngestWorker:
             now = self._clock()
             try:
                 claimed = await self._store.claim_next(self.owner, now, self._until(now), free)
+                failing_since = None
             except StorageError as err:
-                log.warning("looking for links to read failed: %s", err)
                 claimed = []
+                if failing_since is None:
+                    failing_since = loop.time()
+                elif loop.time() - failing_since >= self._lease:
+                    log.warning("looking for links to read has failed for %.0f s: %s",
+                                loop.time() - failing_since, err)
+                    failing_since = math.inf  # said; quiet until it works again
             for submission in claimed:
                 self._held.add(submission.id)
                 self._put(submission)

@@ -166,14 +166,20 @@ class Scheduler:
     async def run(self) -> None:
         """Tick at every weekly time until cancelled; while another process holds the lock,
         look again after one lease."""
+        failures = 0
         while True:
             pause: float | None = None
             try:
                 if await self.tick_alone() is None:
                     pause = self._lease
+                failures = 0
             except StorageError as err:
-                log.error("the digest scheduler could not use the database (%s); "
-                          "trying again later", err)
+                # A lock held a while by another process passes: said when it happens twice.
+                failures += 1
+                log.log(logging.ERROR if failures > 1 else logging.INFO,
+                        "the digest scheduler could not use the database (%s); "
+                        "trying again later", err)
+                pause = self._lease
             except Exception:
                 log.exception("the digest scheduler failed; trying again later")
             wakeup = await self.next_wakeup()

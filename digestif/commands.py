@@ -140,6 +140,10 @@ async def submit(args: argparse.Namespace, settings: Settings) -> int:
             new = sum(1 for o in outcomes if o.created)
             progress.update(task, total=new or 1, completed=0 if new else 1)
             await app.curator.wait_idle()
+            # A `run` process sharing the database may have claimed one first: wait for it.
+            await app.worker.wait_for(
+                [o.submission.id for o in outcomes if o.submission is not None],
+                settings.fetch_deadline + settings.llm_timeout + settings.lease_seconds)
         ok = True
         for outcome in outcomes:
             line, good = await _submit_line(app, key, outcome, merged)
@@ -205,7 +209,7 @@ async def queue(args: argparse.Namespace, settings: Settings) -> int:
     from adapters.console.adapter import unreadable_line
     from adapters.console.render import queue_line
 
-    async with open_app(settings) as app:
+    async with open_app(settings, ingest=False) as app:
         key = _community(args, settings)
         await _existing(app, key)
         view = desk.queue_view(await app.curator.queue(key), app.curator.clock())
@@ -241,7 +245,7 @@ async def digest(args: argparse.Namespace, settings: Settings) -> int:
     from digestif.outfile import write_text_atomically
 
     desk.period(args.period, "digestif digest --period PERIOD")  # before opening anything
-    async with open_app(settings) as app:
+    async with open_app(settings, ingest=False) as app:
         text = await render_digest(app, _community(args, settings), args.format, args.period)
     if args.out:
         await asyncio.to_thread(write_text_atomically, Path(args.out), text + "\n")
@@ -256,7 +260,7 @@ async def summarize(args: argparse.Namespace, settings: Settings) -> int:
     from bot.links import canonicalize
 
     url = canonicalize(args.url)
-    async with open_app(settings) as app:
+    async with open_app(settings, ingest=False) as app:
         article = await app.reader.read(url)
         result = await app.summarizer.summarize(article, CommunitySettings().summary_prefs)
     by = " · ".join(p for p in (", ".join(article.authors), article.site_name) if p)
