@@ -9,7 +9,15 @@ from bot.curator import Curator
 from bot.editor import Editor
 from bot.ingest import IngestWorker
 from bot.platform_state import PlatformState
-from bot.ports import DigestPublisher, Notifier, PageReader, Store, Summarizer, VoteRecounter
+from bot.ports import (
+    DigestPublisher,
+    Installations,
+    Notifier,
+    PageReader,
+    Store,
+    Summarizer,
+    VoteRecounter,
+)
 from bot.publishing import Publishing
 from bot.scheduler import Scheduler
 
@@ -26,6 +34,7 @@ class App:
     editor: Editor
     scheduler: Scheduler
     platform_state: PlatformState
+    installations: Installations  # where a distributed chat app is installed
 
     def register_platform(self, platform: str, notifier: Notifier,
                           publisher: DigestPublisher | None = None,

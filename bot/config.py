@@ -95,6 +95,13 @@ class Settings(BaseSettings):
         None, validation_alias=_env("SLACK_SIGNING_SECRET")
     )
     slack_api_url: str | None = Field(None, validation_alias=_env("SLACK_API_URL"))
+    # Distribution to many workspaces (the OAuth install flow): both set, or neither.
+    slack_client_id: str | None = Field(None, min_length=1, max_length=100,
+                                        validation_alias=_env("SLACK_CLIENT_ID"))
+    slack_client_secret: SecretStr | None = Field(
+        None, validation_alias=_env("SLACK_CLIENT_SECRET"))
+    # Where Slack sends installers back; default: DIGESTIF_PUBLIC_URL + /slack/oauth_redirect.
+    slack_redirect_uri: str | None = Field(None, validation_alias=_env("SLACK_REDIRECT_URI"))
     http_host: str = Field("127.0.0.1", validation_alias=_env("DIGESTIF_HTTP_HOST"))
     http_port: int = Field(3000, ge=0, le=65535, validation_alias=_env("DIGESTIF_HTTP_PORT"))
 

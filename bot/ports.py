@@ -103,6 +103,11 @@ class CommunityStore(Protocol):
         """Record a one-time notice; True only the first time for (community, notice)."""
         ...
 
+    async def purge_community(self, key: str) -> int:
+        """Delete the community and everything stored for it, in one transaction; returns
+        the number of rows deleted (0 for an unknown key)."""
+        ...
+
 
 class MemberStore(Protocol):
     """Members' display names, so digests and the queue can credit people by name."""
@@ -389,9 +394,43 @@ class PeriodNotes(Protocol):
         ...
 
 
+class Installations(Protocol):
+    """Where a chat app is installed (a Slack workspace, for an app distributed to many), with
+    the credentials to speak there, and the OAuth flow's one-time state values. ``data`` is
+    the platform SDK's own record, stored as JSON text and never read by the core."""
+
+    async def save_installation(self, platform: str, team: str, data: str,
+                                now: datetime) -> None:
+        """Record (or replace) an installation; a re-install clears an earlier removal."""
+        ...
+
+    async def find_installation(self, platform: str, team: str) -> str | None:
+        """The stored data; None when never installed or removed."""
+        ...
+
+    async def remove_installation(self, platform: str, team: str, now: datetime) -> None:
+        """Forget the credentials and note when; the community's data stays until purged.
+        Idempotent: a second removal keeps the first time."""
+        ...
+
+    async def removed_before(self, platform: str, cutoff: datetime) -> list[str]:
+        """Teams whose installation was removed before ``cutoff`` and not renewed."""
+        ...
+
+    async def forget_installation(self, platform: str, team: str) -> None:
+        """Drop the installation row itself (after its community was purged)."""
+        ...
+
+    async def issue_state(self, state: str, expires: datetime) -> None: ...
+
+    async def consume_state(self, state: str, now: datetime) -> bool:
+        """True once for a state issued and not expired; it is gone afterwards."""
+        ...
+
+
 class Store(CommunityStore, MemberStore, SubmissionStore, MessageStore, IngestQueue,
             VoteStore, DigestStore, PeriodNotes, SummaryCache, LeaseStore, SeenEvents,
-            CommandSyncs, Protocol):
+            CommandSyncs, Installations, Protocol):
     """Every store port at once: what a storage backend implements, what the composition
     root (digestif/bootstrap.py) opens and the contract suite (tests/storage/) checks."""
 

@@ -135,7 +135,7 @@ async def open_app(settings: Settings, clock: Clock = system_clock, *, schedule:
             task = asyncio.create_task(scheduler.run(), name="digest-scheduler")
             stack.push_async_callback(_cancel, task)
         yield App(settings, store, reader, summarizer, worker, curator, publishing, editor,
-                  scheduler, PlatformState(store, clock))
+                  scheduler, PlatformState(store, clock), installations=store)
 
 
 async def _cancel(task: asyncio.Task[None]) -> None:

@@ -96,7 +96,22 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("url")
 
     sub.add_parser("demo", help="run a self-contained demo on bundled sample pages")
+
+    p = sub.add_parser("purge", help="delete the data of Slack workspaces that removed the "
+                                     "app more than --days days ago")
+    p.add_argument("--days", type=_days, default=30, help="days a removed workspace's data "
+                                                          "is kept (default: 30)")
     return parser
+
+
+def _days(text: str) -> int:
+    try:
+        days = int(text)
+    except ValueError:
+        days = -1
+    if not 0 <= days <= 36_500:
+        raise argparse.ArgumentTypeError(f"expected a number of days from 0 to 36500, not {text!r}")
+    return days
 
 
 def settings_errors(err: ValidationError) -> list[str]:

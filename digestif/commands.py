@@ -7,6 +7,7 @@ import asyncio
 import io
 import logging
 import sys
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,6 +21,7 @@ from bot.events import LinkPosted
 from bot.ingest import IngestResult
 from bot.lifecycle import all_of, until_stopped
 from bot.models import Member, ModerationStatus, Submission, SubmissionState
+from bot.ports import Store
 from bot.render.text import flag_note
 from digestif import bootstrap
 from digestif.bootstrap import PLATFORMS, ROLES, configured_platforms, open_app
@@ -33,7 +35,7 @@ log = logging.getLogger(__name__)
 async def dispatch(args: argparse.Namespace, settings: Settings) -> int:
     handlers = {
         "run": run, "console": console, "submit": submit, "queue": queue,
-        "digest": digest, "summarize": summarize, "demo": demo,
+        "digest": digest, "summarize": summarize, "demo": demo, "purge": purge,
     }
     try:
         return await handlers[args.command](args, settings)
@@ -279,3 +281,29 @@ async def demo(args: argparse.Namespace, settings: Settings) -> int:
     from digestif.demo.runner import run_demo
 
     return await run_demo(settings)
+
+
+async def purge(args: argparse.Namespace, settings: Settings) -> int:
+    async with open_app(settings) as app:
+        purged = await purge_removed(app.store, app.curator.clock(), timedelta(days=args.days))
+    for key in purged:
+        print(f"purged {key}")
+    if not purged:
+        print(f"Nothing to purge: no workspace removed the app more than {args.days} days ago.")
+    return 0
+
+
+async def purge_removed(store: Store, now: datetime, kept: timedelta) -> list[str]:
+    """Delete the communities of Slack workspaces that removed the app longer than ``kept``
+    ago, then the installation rows themselves; returns the communities purged."""
+    from adapters.slack.installations import PLATFORM
+    from adapters.slack.translate import community_key
+
+    purged = []
+    for team in await store.removed_before(PLATFORM, now - kept):
+        key = community_key(team)
+        rows = await store.purge_community(key)
+        await store.forget_installation(PLATFORM, team)
+        log.info("purged %s (%d rows)", key, rows)
+        purged.append(key)
+    return purged

@@ -12,6 +12,10 @@ from bot.models import Member
 from storage.connection import SqliteConnection, iso
 
 _COMMUNITY = "SELECT key, platform, name, settings FROM communities"
+# Every table that holds a community's rows, children first; rows that hang off submissions
+# (submitters, votes, reactions) go with them by ON DELETE CASCADE. A test checks that every
+# table with a `community` column is named here.
+COMMUNITY_TABLES = ("messages", "notices", "period_notes", "digests", "submissions", "members")
 
 
 def _community(row: sqlite3.Row) -> Community:
@@ -58,6 +62,16 @@ class SqliteCommunities(SqliteConnection):
             (community, notice, iso(now)),
         )
         return changed > 0
+
+    async def purge_community(self, key: str) -> int:
+        deleted = 0
+        async with self._tx() as db:
+            for table in COMMUNITY_TABLES:
+                cursor = await db.execute(f"DELETE FROM {table} WHERE community = ?", (key,))
+                deleted += max(cursor.rowcount, 0)
+            cursor = await db.execute("DELETE FROM communities WHERE key = ?", (key,))
+            deleted += max(cursor.rowcount, 0)
+        return deleted
 
 
 class SqliteMembers(SqliteConnection):

@@ -7,10 +7,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
-from slack_bolt.async_app import AsyncApp
+from slack_bolt.async_app import AsyncApp, AsyncBoltContext
+from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -31,6 +32,7 @@ from adapters.slack.translate import (
     submitted_message,
     ts_of,
 )
+from adapters.slack.workspaces import current_team, for_community
 from bot import desk
 from bot.app import App
 from bot.community import Community
@@ -51,11 +53,17 @@ GONE = frozenset({"message_not_found", "channel_not_found", "thread_not_found",
 
 
 class SlackAdapter:
-    def __init__(self, app: App, client: AsyncWebClient, signing_secret: str | None) -> None:
+    def __init__(self, app: App, client: AsyncWebClient, signing_secret: str | None,
+                 oauth_settings: AsyncOAuthSettings | None = None) -> None:
+        """With ``oauth_settings`` the app is installed in many workspaces (server.build)."""
         self.app = app
         self.client = client
         self.bolt = AsyncApp(client=client, signing_secret=signing_secret or "unused",
-                             request_verification_enabled=signing_secret is not None)
+                             request_verification_enabled=signing_secret is not None,
+                             oauth_settings=oauth_settings)
+        if oauth_settings is not None:
+            # app_uninstalled and tokens_revoked remove the workspace's installation.
+            self.bolt.enable_token_revocation_listeners()
         self._quiet_until = 0.0  # after a 429, every recount call waits until then
         self.members = Members(client, app.curator)
         self.outbox = Outbox(client)
@@ -68,6 +76,7 @@ class SlackAdapter:
         bolt = self.bolt
         # Every listener: a retried event is acked, not run again (by any process).
         bolt.use(EventDedup(self.app.platform_state))
+        bolt.use(_speak_for_team)
         bolt.event("message")(self._on_message)
         bolt.event("reaction_added")(self._on_reaction)
         bolt.event("reaction_removed")(self._on_reaction)
@@ -115,6 +124,7 @@ class SlackAdapter:
 
     # the core's ports -----------------------------------------------------------------
 
+    @for_community
     async def submission_ready(self, community: Community, submission: Submission,
                                origin: MessageRef | None) -> MessageRef | None:
         if origin is None:
@@ -131,24 +141,29 @@ class SlackAdapter:
             await self.outbox.react(card, vote)  # one click to vote
         return card
 
+    @for_community
     async def submission_failed(self, community: Community, submission: Submission,
                                 origin: MessageRef | None) -> None:
         await self.outbox.answer(origin, desk.unreadable(render.escape(submission.failure_reason)))
 
+    @for_community
     async def duplicate_found(self, community: Community, existing: Submission,
                               origin: MessageRef | None) -> None:
         await self.outbox.answer(origin, desk.credited(existing.number))
 
+    @for_community
     async def submission_rejected(self, community: Community, submission: Submission,
                                   origin: MessageRef | None) -> None:
         """In the thread of the message that shared the link, where its submitter looks."""
         await self.outbox.answer(origin, desk.rejected(
             submission.number, render.escape(submission.reject_reason, 300)))
 
+    @for_community
     async def tell_moderators(self, community: Community, text: str) -> None:
         # Slack has no moderators' channel to post in; the operator sees it in the log.
         log.warning("hint for the moderators of %s: %s", community.key, text)
 
+    @for_community
     async def publish_digest(self, community: Community, channel: str,
                              digest: Digest) -> str | None:
         """Every message in order; the first one's permalink for next week's digest."""
@@ -175,6 +190,7 @@ class SlackAdapter:
             return None
         return str(link) if link else None
 
+    @for_community
     async def reactions(self, community: Community,
                         messages: Sequence[MessageRef]) -> list[SeenReaction] | None:
         """Every vote reaction on the messages, read back with reactions.get."""
@@ -216,6 +232,13 @@ class SlackAdapter:
                 self._quiet_until = max(self._quiet_until,
                                         time.monotonic() + _retry_after(err))
         raise AssertionError("unreachable")
+
+
+async def _speak_for_team(context: AsyncBoltContext, next: Callable[[], Awaitable[Any]]
+                          ) -> Any:
+    """Every Slack call made while handling a request speaks for the request's workspace."""
+    current_team.set(context.team_id or context.enterprise_id)
+    return await next()
 
 
 def _retry_after(err: SlackApiError) -> float:

@@ -25,17 +25,18 @@ class Members:
         self._client = client
         self._curator = curator
         self._profiles: dict[str, tuple[float, Profile]] = {}
-        self._team_name: str | None = None
+        self._team_names: dict[str, str] = {}
 
     async def community(self, team_id: str) -> Community:
-        if self._team_name is None:
+        name = self._team_names.get(team_id)
+        if name is None:
             try:
-                self._team_name = str((await self._client.auth_test()).get("team") or "")
+                name = str((await self._client.auth_test()).get("team") or "")
             except SlackApiError as err:
                 log.warning("auth.test failed: %s", api_error(err))
-                self._team_name = ""
-        return await self._curator.community(community_key(team_id), "slack",
-                                             self._team_name or team_id)
+                name = ""
+            self._team_names[team_id] = name
+        return await self._curator.community(community_key(team_id), "slack", name or team_id)
 
     async def member(self, team_id: str, user_id: str) -> Member:
         """Name, bot flag and admin flag from users.info (cached); moderators also from the

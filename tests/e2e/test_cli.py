@@ -113,3 +113,23 @@ async def test_summarize_names_the_setting_that_allows_a_private_address(
     assert run.code == 1 and run.out == ""
     assert run.err == ("digestif: that link points to a private or reserved address (to let the "
                        "bot read a private network, add it to DIGESTIF_FETCH_ALLOW_NETWORKS)\n")
+
+
+async def test_purge_of_removed_workspaces(digestif: Digestif) -> None:
+    from datetime import UTC, datetime
+
+    from storage.sqlite import SqliteStore
+
+    async with SqliteStore(digestif.cwd / "cli.sqlite3") as store:
+        await store.ensure_community("slack:TOLD", "slack", "Old")
+        await store.ensure_community("slack:TNEW", "slack", "New")
+        await store.remove_installation("slack", "TOLD", datetime(2020, 1, 1, tzinfo=UTC))
+        await store.remove_installation("slack", "TNEW", datetime.now(UTC))
+    bad = await digestif("purge", "--days", "-1")
+    assert bad.code == 2 and "number of days" in bad.err
+    done = await digestif("purge")
+    assert done.code == 0 and done.out.splitlines() == ["purged slack:TOLD"], done
+    again = await digestif("purge")
+    assert again.code == 0 and again.out.startswith("Nothing to purge")
+    async with SqliteStore(digestif.cwd / "cli.sqlite3") as store:
+        assert [c.key for c in await store.communities()] == ["slack:TNEW"]

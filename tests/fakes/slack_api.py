@@ -5,6 +5,7 @@ and signed requests for the bolt app's HTTP endpoint. It refuses what Slack woul
 from __future__ import annotations
 
 import asyncio
+import base64
 import hashlib
 import hmac
 import json
@@ -99,6 +100,17 @@ class FakeSlack:
     hold: dict[str, asyncio.Event] = field(default_factory=dict)  # method -> answer when set
     unavailable: dict[str, int] = field(default_factory=dict)  # method -> 503s to send first
     calls: list[Call] = field(default_factory=list)
+    # Bot tokens and the workspace each speaks for; a call into another workspace's channel
+    # is refused, as Slack would. Distributed apps get theirs from oauth.v2.access.
+    tokens: dict[str, str] = field(default_factory=lambda: {"xoxb-test": TEAM,
+                                                            "xapp-test": TEAM})
+    channel_teams: dict[str, str] = field(default_factory=dict)  # channel -> team (else TEAM)
+    client: tuple[str, str] = ("111.222", "client-secret")  # the app's OAuth credentials
+    grants: dict[str, str] = field(default_factory=dict)  # OAuth code -> team it installs in
+    refresh_tokens: dict[str, str] = field(default_factory=dict)  # refresh token -> team
+    expired: set[str] = field(default_factory=set)  # tokens Slack answers token_expired for
+    token_lifetime: int = 43_200  # seconds, as Slack's rotated tokens
+    _issued: int = 0
     refused: list[Call] = field(default_factory=list)
     envelopes: asyncio.Queue[dict[str, Any]] = field(default_factory=asyncio.Queue)
     acks: list[dict[str, Any]] = field(default_factory=list)
@@ -173,9 +185,15 @@ class FakeSlack:
             args: dict[str, Any] = json.loads(raw or "{}")
         else:
             args = dict(parse_qsl(raw)) | dict(request.query)
-        if request.headers.get("Authorization", "") not in ("Bearer xoxb-test",
-                                                            "Bearer xapp-test"):
+        if method == "oauth.v2.access":
+            reply = self._oauth(request, args)
+            await (self._record(method, args) if reply.get("ok") else self._refuse(method, args))
+            return web.json_response(reply)
+        token = request.headers.get("Authorization", "").removeprefix("Bearer ")
+        if token not in self.tokens:
             return web.json_response({"ok": False, "error": "not_authed"})
+        if token in self.expired:
+            return web.json_response({"ok": False, "error": "token_expired"})
         if method in self.hold:
             await self.hold[method].wait()
         if self.unavailable.get(method):
@@ -186,23 +204,60 @@ class FakeSlack:
             self.rate_limit[method] -= 1
             return web.json_response({"ok": False, "error": "ratelimited"}, status=429,
                                      headers={"Retry-After": "0"})
-        reply = self._reply(method, args)
+        reply = self._reply(method, args, self.tokens[token])
         if reply.get("ok"):
             await self._record(method, args)
         else:
             self.refused.append((method, args))
         return web.json_response(reply)
 
-    def _reply(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
+    async def _refuse(self, method: str, args: dict[str, Any]) -> None:
+        self.refused.append((method, args))
+
+    def _oauth(self, request: web.Request, args: dict[str, Any]) -> dict[str, Any]:
+        """oauth.v2.access: a code for a bot token, or (token rotation) a refresh token for
+        a new one. The app's credentials come as HTTP Basic auth or as form fields."""
+        sent = (str(args.get("client_id") or ""), str(args.get("client_secret") or ""))
+        auth = request.headers.get("Authorization", "")
+        if auth.startswith("Basic "):
+            user, _, password = base64.b64decode(auth[6:]).decode().partition(":")
+            sent = (user, password)
+        if sent != self.client:
+            return {"ok": False, "error": "invalid_client_id"}
+        if args.get("grant_type") == "refresh_token":
+            team = self.refresh_tokens.get(str(args.get("refresh_token") or ""))
+            if team is None:
+                return {"ok": False, "error": "invalid_refresh_token"}
+            refresh = str(args["refresh_token"])
+        else:
+            team = self.grants.pop(str(args.get("code") or ""), None)
+            if team is None:
+                return {"ok": False, "error": "invalid_code"}
+            self._issued += 1
+            refresh = f"xoxe-1-{team}-{self._issued}"
+            self.refresh_tokens[refresh] = team
+        self._issued += 1
+        token = f"xoxb-{team}-{self._issued}"
+        self.tokens[token] = team
+        return {"ok": True, "app_id": "A1", "access_token": token, "token_type": "bot",
+                "scope": "channels:history,chat:write", "bot_user_id": BOT_USER,
+                "team": {"id": team, "name": f"Team {team}"}, "enterprise": None,
+                "is_enterprise_install": False, "authed_user": {"id": "UINSTALLER"},
+                "refresh_token": refresh, "expires_in": self.token_lifetime}
+
+    def _reply(self, method: str, args: dict[str, Any], team: str) -> dict[str, Any]:
         channel = str(args.get("channel") or "")
+        if channel and self.channel_teams.get(channel, TEAM) != team:
+            return {"ok": False, "error": "channel_not_found"}
         if method in ("chat.postMessage", "chat.postEphemeral", "reactions.add",
                       "reactions.get") and channel in self.outside:
             return {"ok": False, "error": "not_in_channel"}
         if method == "apps.connections.open":
             return {"ok": True, "url": f"ws://127.0.0.1:{self.port}/link"}
         if method == "auth.test":
-            return {"ok": True, "user_id": BOT_USER, "bot_id": BOT_ID, "team_id": TEAM,
-                    "user": "digestif", "team": TEAM_NAME}
+            name = TEAM_NAME if team == TEAM else f"Team {team}"
+            return {"ok": True, "user_id": BOT_USER, "bot_id": BOT_ID, "team_id": team,
+                    "user": "digestif", "team": name, "url": f"https://{team.lower()}.slack.com/"}
         if method in ("chat.postMessage", "chat.postEphemeral"):
             errors = limit_errors(args)
             if errors:

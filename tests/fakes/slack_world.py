@@ -40,11 +40,11 @@ COMMUNITY = f"slack:{TEAM}"
 
 
 def slack_settings(tmp_path: Path, slack: FakeSlack, **extra: Any) -> Settings:
-    return Settings(
-        db_path=tmp_path / "slack.sqlite3",
-        fetch_allow_networks=(ipaddress.ip_network("127.0.0.0/8"),),
-        slack_bot_token=SecretStr("xoxb-test"), slack_api_url=slack.url, cpu_workers=0,
-        **({"slack_signing_secret": SecretStr(SECRET)} | extra))
+    return Settings(**{
+        "db_path": tmp_path / "slack.sqlite3",
+        "fetch_allow_networks": (ipaddress.ip_network("127.0.0.0/8"),),
+        "slack_bot_token": SecretStr("xoxb-test"), "slack_api_url": slack.url,
+        "cpu_workers": 0, "slack_signing_secret": SecretStr(SECRET)} | extra)
 
 
 def message(user: str, text: str, ts: str, channel: str = "CGEN", **extra: Any) -> dict[str, Any]:
@@ -67,6 +67,7 @@ class World:
     http: aiohttp.ClientSession
     url: str = ""
     events: int = 0
+    settings: dict[str, Any] = field(default_factory=dict)  # on top of slack_settings
     _app: App | None = None
     _running: AsyncExitStack = field(default_factory=AsyncExitStack)
 
@@ -79,7 +80,7 @@ class World:
         """The real app, as `digestif run` builds it in HTTP mode (same database each time)."""
         stack = AsyncExitStack()
         self._app = await stack.enter_async_context(
-            open_app(slack_settings(self.tmp_path, self.slack)))
+            open_app(slack_settings(self.tmp_path, self.slack, **self.settings)))
         runner, port = await start(http_app(build(self._app)))
         stack.push_async_callback(runner.cleanup)
         self._running, self.url = stack, f"http://127.0.0.1:{port}/slack/events"
@@ -97,9 +98,9 @@ class World:
             return response
 
     async def event(self, event: dict[str, Any], event_id: str | None = None,
-                    retry: bool = False) -> None:
+                    retry: bool = False, team: str = TEAM) -> None:
         self.events += 1
-        body = json.dumps({"token": "t", "team_id": TEAM, "api_app_id": "A1",
+        body = json.dumps({"token": "t", "team_id": team, "api_app_id": "A1",
                            "type": "event_callback", "event": event,
                            "event_id": event_id or f"Ev{self.events}",
                            "event_time": int(time.time())})
@@ -152,12 +153,13 @@ class World:
 
 
 @asynccontextmanager
-async def slack_world(tmp_path: Path) -> AsyncIterator[World]:
+async def slack_world(tmp_path: Path, **settings: Any) -> AsyncIterator[World]:
+    """``settings`` go on top of slack_settings (e.g. a distributed app's)."""
     async with FakeSlack(users=dict(USERS)) as slack, PageServer() as pages, \
             aiohttp.ClientSession() as http:
         for name in ("moe", "evals", "quantization"):
             pages.add(f"/{name}", article(name))
-        world = World(tmp_path, slack, pages, http)
+        world = World(tmp_path, slack, pages, http, settings=settings)
         await world.start()
         try:
             yield world

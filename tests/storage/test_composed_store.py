@@ -15,9 +15,10 @@ from bot import ports
 from bot.events import MessageRef
 from bot.models import Member, Summary, SummarySource
 from bot.records import PeriodNote
-from storage.communities import SqliteCommunities, SqliteMembers
+from storage.communities import COMMUNITY_TABLES, SqliteCommunities, SqliteMembers
 from storage.connection import SqliteConnection
 from storage.digests import SqliteDigests, SqlitePeriodNotes
+from storage.installations import SqliteInstallations
 from storage.shared import SqliteCommandSyncs, SqliteLeases, SqliteSeenEvents
 from storage.sqlite import SqliteStore
 from storage.submissions import SqliteIngestQueue, SqliteMessages, SqliteSubmissions
@@ -38,6 +39,7 @@ PORTS: dict[type, type] = {
     SqliteLeases: ports.LeaseStore,
     SqliteSeenEvents: ports.SeenEvents,
     SqliteCommandSyncs: ports.CommandSyncs,
+    SqliteInstallations: ports.Installations,
 }
 
 
@@ -108,3 +110,16 @@ async def test_results_read_by_field_name(tmp_path: Path) -> None:
         assert previous is not None and previous.url == "https://chat.test/1"
         posted = await store.posted_digests("c")
         assert [(p.period, p.posted_at) for p in posted] == [("2026-W47", NOW)]
+
+
+async def test_a_purge_reaches_every_table_that_holds_a_community(tmp_path: Path) -> None:
+    """A new table with a `community` column must be purged with its community too."""
+    async with SqliteStore(tmp_path / "tables.sqlite3") as store:
+        tables = [row["name"] for row in await store.db.execute_fetchall(
+            "SELECT name FROM sqlite_master WHERE type = 'table'")]
+        holding = set()
+        for table in tables:
+            columns = await store.db.execute_fetchall(f"PRAGMA table_info({table})")
+            if any(column["name"] == "community" for column in columns):
+                holding.add(table)
+    assert holding == set(COMMUNITY_TABLES)

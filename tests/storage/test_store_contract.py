@@ -276,3 +276,49 @@ async def test_summary_cache(store: Store) -> None:
     assert await cache.get("k") is None  # type: ignore[attr-defined]
     await cache.put("k", Summary("S.", SummarySource.LLM, "m"))  # type: ignore[attr-defined]
     assert await cache.get("k") == Summary("S.", SummarySource.LLM, "m")  # type: ignore[attr-defined]
+
+
+async def test_installations_are_saved_removed_and_renewed(store: Store) -> None:
+    later = NOW.replace(hour=12)
+    assert await store.find_installation("slack", "T1") is None
+    await store.save_installation("slack", "T1", '{"bot_token": "a"}', NOW)
+    await store.save_installation("slack", "T1", '{"bot_token": "b"}', later)
+    assert await store.find_installation("slack", "T1") == '{"bot_token": "b"}'
+    assert await store.find_installation("discord", "T1") is None
+    await store.remove_installation("slack", "T1", NOW)
+    await store.remove_installation("slack", "T1", later)  # the first removal counts
+    assert await store.find_installation("slack", "T1") is None
+    assert await store.removed_before("slack", later) == ["T1"]
+    assert await store.removed_before("slack", NOW) == []
+    await store.save_installation("slack", "T1", '{"bot_token": "c"}', later)  # installed again
+    assert await store.removed_before("slack", later.replace(hour=23)) == []
+    await store.forget_installation("slack", "T1")
+    assert await store.find_installation("slack", "T1") is None
+
+
+async def test_oauth_states_are_used_once_before_they_expire(store: Store) -> None:
+    await store.issue_state("s1", NOW.replace(hour=11))
+    await store.issue_state("s2", NOW.replace(hour=11))
+    assert await store.consume_state("s1", NOW)
+    assert not await store.consume_state("s1", NOW)
+    assert not await store.consume_state("s2", NOW.replace(hour=11))  # expired
+    assert not await store.consume_state("never", NOW)
+
+
+async def test_purging_a_community_leaves_the_others_whole(store: Store) -> None:
+    for key in ("c1", "c2"):
+        sub, _ = await store.add_submission(key, "https://x.test/a", "a", ADA, NOW)
+        await store.link_message(key, MessageRef("ch", f"m-{key}"), sub.id, "origin")
+        await store.add_vote(sub.id, "u2", "👍", 1, NOW)
+        await store.upsert_member(key, ADA)
+        await store.set_period_note(key, "2026-W48", intro="Hi")
+        await store.begin_digest(key, "2026-W48", NOW)
+        await store.first_notice(key, "hint", NOW)
+    assert await store.purge_community("c1") > 0
+    assert await store.get_community("c1") is None
+    assert await store.submission_for_message("c1", "m-c1") is None
+    kept = await store.list_submissions("c2")
+    assert len(kept) == 1 and (await store.tallies([kept[0].id]))[kept[0].id] == Tally(up=1)
+    assert await store.period_note("c2", "2026-W48") == ("Hi", False)
+    assert await store.member_names("c2", ["u1"]) == {"u1": "Ada"}
+    assert await store.purge_community("c1") == 0
