@@ -10,6 +10,7 @@ from bot.curator import Curator
 from bot.editor import Editor
 from bot.ingest import IngestWorker
 from bot.mailing import Mailing
+from bot.platform_state import PlatformState
 from bot.ports import (
     DigestPublisher,
     Installations,
@@ -37,6 +38,7 @@ class App:
     scheduler: Scheduler
     archive: Archive
     mailing: Mailing
+    platform_state: PlatformState
     installations: Installations  # where a distributed chat app is installed
 
     def register_platform(self, platform: str, notifier: Notifier,

@@ -10,7 +10,14 @@ import os
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import AliasChoices, Field, SecretStr, ValidationInfo, field_validator
+from pydantic import (
+    AliasChoices,
+    Field,
+    SecretStr,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.addresses import address
@@ -37,6 +44,10 @@ class Settings(BaseSettings):
     # How long a command waits while another process holds the database's write lock.
     db_lock_timeout: float = Field(30.0, ge=0, le=86_400, allow_inf_nan=False,
                                    validation_alias=_env("DIGESTIF_DB_LOCK_TIMEOUT"))
+    # How long a claim on shared work (an ingest job, the scheduler's lock) holds without
+    # being renewed: a process that dies has its work taken over after about this long.
+    lease_seconds: float = Field(30.0, ge=1, le=3600, allow_inf_nan=False,
+                                 validation_alias=_env("DIGESTIF_LEASE_SECONDS"))
     community: str = Field("local", min_length=1, max_length=200,
                            validation_alias=_env("DIGESTIF_COMMUNITY"))
     # None: WARNING for the interactive commands, INFO for `run` with chat platforms.
@@ -80,6 +91,12 @@ class Settings(BaseSettings):
     discord_token: SecretStr | None = Field(None, validation_alias=_env("DISCORD_TOKEN"))
     discord_api_base: str | None = Field(None, validation_alias=_env("DISCORD_API_BASE"))
     discord_gateway_url: str | None = Field(None, validation_alias=_env("DISCORD_GATEWAY_URL"))
+    # Shards split across processes: the total, and the ones this process runs (unset: all
+    # of them, as many as Discord recommends).
+    discord_shard_count: int | None = Field(None, ge=1, le=100_000,
+                                            validation_alias=_env("DISCORD_SHARD_COUNT"))
+    discord_shard_ids: Annotated[tuple[int, ...] | None, NoDecode] = Field(
+        None, validation_alias=_env("DISCORD_SHARD_IDS"))
 
     # slack
     slack_bot_token: SecretStr | None = Field(None, validation_alias=_env("SLACK_BOT_TOKEN"))
@@ -173,6 +190,24 @@ class Settings(BaseSettings):
                                  "127.0.0.0/8 or ::1/128, separated by commas") from None
         return tuple(networks)
 
+    @field_validator("discord_shard_ids", mode="before")
+    @classmethod
+    def _parse_shards(cls, value: object) -> object:
+        if not isinstance(value, str):
+            return value
+        return parse_shard_ids(value)
+
+    @model_validator(mode="after")
+    def _check_shards(self) -> Settings:
+        ids, count = self.discord_shard_ids, self.discord_shard_count
+        if ids is not None and count is None:
+            raise ValueError("DISCORD_SHARD_IDS needs DISCORD_SHARD_COUNT (the total number "
+                             "of shards across every process)")
+        if ids is not None and count is not None and max(ids) >= count:
+            raise ValueError(f"DISCORD_SHARD_IDS has shard {max(ids)}, but shards are "
+                             f"numbered 0 to {count - 1} (DISCORD_SHARD_COUNT={count})")
+        return self
+
     @property
     def database(self) -> Path:
         return self.db_path if self.db_path is not None else self.data_dir / "digestif.sqlite3"
@@ -185,3 +220,22 @@ class Settings(BaseSettings):
     @property
     def llm_configured(self) -> bool:
         return self.openai_api_key is not None or self.openai_base_url is not None
+
+
+def parse_shard_ids(text: str) -> tuple[int, ...] | None:
+    """``0-3`` or ``0,2`` or ``0-1,4``: the shard ids, sorted and distinct; blank is None."""
+    ids: set[int] = set()
+    for part in (p.strip() for p in text.split(",")):
+        if not part:
+            continue
+        low, dash, high = part.partition("-")
+        try:
+            first, last = int(low), int(high) if dash else int(low)
+        except ValueError:
+            raise ValueError(f"{part[:30]!r} is not a shard id or range: use ids like 0-3 "
+                             "or 0,2") from None
+        if first < 0 or last < first or last - first > 100_000:
+            raise ValueError(f"{part[:30]!r} is not a valid range: use FIRST-LAST with "
+                             "0 <= FIRST <= LAST")
+        ids.update(range(first, last + 1))
+    return tuple(sorted(ids)) or None

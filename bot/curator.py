@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import math
+import time
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -34,6 +36,7 @@ from bot.votes import VoteDecision, decide, decide_reaction
 log = logging.getLogger(__name__)
 
 LOCKED = "voting is locked for this week"
+SETTINGS_CHECK = 1.0  # seconds between looks at whether another process changed settings
 
 
 class CuratorStore(CommunityStore, MemberStore, SubmissionStore, MessageStore, IngestQueue,
@@ -66,8 +69,14 @@ async def known_community(store: CommunityStore, key: str) -> Community:
 
 class Curator:
     def __init__(self, store: CuratorStore, worker: IngestWorker, clock: Clock,
-                 max_links_per_message: int = 5) -> None:
+                 max_links_per_message: int = 5, *,
+                 settings_check: float = SETTINGS_CHECK) -> None:
         self._store = store
+        # Cached communities and voting locks are dropped when any process changed settings
+        # (CommunityStore.settings_version), looked at most every ``settings_check`` seconds.
+        self._settings_check = settings_check
+        self._settings_version: int | None = None
+        self._checked_at = -math.inf
         self._worker = worker
         self._clock = clock
         self._max_links = max_links_per_message
@@ -91,8 +100,20 @@ class Curator:
 
     # communities -----------------------------------------------------------------------
 
+    async def _drop_stale_settings(self) -> None:
+        now = time.monotonic()
+        if now - self._checked_at < self._settings_check:
+            return
+        self._checked_at = now
+        version = await self._store.settings_version()
+        if version != self._settings_version:
+            self._settings_version = version
+            self._communities.clear()
+            self._locks.clear()
+
     async def community(self, key: str, platform: str = "console", name: str = "") -> Community:
         """The community, created with default settings on first sight."""
+        await self._drop_stale_settings()
         found = self._communities.get(key)
         if found is None:
             found = await self._store.ensure_community(key, platform, name or key)
@@ -100,6 +121,7 @@ class Curator:
         return found
 
     async def known_community(self, key: str) -> Community:
+        await self._drop_stale_settings()
         found = self._communities.get(key) or await known_community(self._store, key)
         self._communities[key] = found
         return found
@@ -219,6 +241,7 @@ class Curator:
 
     async def _voting_locked(self, community: str, settings: CommunitySettings) -> bool:
         period = period_containing(self._clock(), settings).key
+        await self._drop_stale_settings()
         locked = self._locks.get((community, period))
         if locked is None:  # cached: the lock is read once per period, not once per vote
             _, locked = await self._store.period_note(community, period)

@@ -32,6 +32,7 @@ FAILED_SHOWN_FOR = timedelta(days=7)
 
 # The fetch guard's refusal, as a member sees it; the operator is also told the way out.
 PRIVATE_ADDRESS = "that link points to a private or reserved address"
+GAVE_UP = "reading it kept failing; share it again to retry"
 ALLOW_HINT = "to let the bot read a private network, add it to DIGESTIF_FETCH_ALLOW_NETWORKS"
 GENERIC_ERROR = "Sorry, something went wrong with that command. Nothing else was affected."
 

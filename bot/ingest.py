@@ -1,11 +1,18 @@
-"""The ingest worker: pending -> fetching -> ready | failed, with bounded concurrency.
+"""The ingest worker: pending -> fetching -> ready | failed, with bounded concurrency, shared
+by every process working on the same database.
 
 ``concurrency`` bounds the fetches in flight (the reader's fetcher holds that limit); the
 worker runs a few times as many links at once, so links whose page has arrived and now waits
 for a parser process do not keep the network idle.
 
-Every step's outcome is stored, so after a restart ``start`` resumes whatever was pending or
-in flight. Notifications go out after the state is stored and never decide it.
+Jobs are claimed with a lease (bot/lease.py, bot.ports.IngestQueue): a link shared through
+this process is claimed at once; links queued by other processes, and jobs whose owner died
+(their lease lapsed), are found by polling the store, with a pause that grows while there is
+nothing to do (``IngestQueue.wait_for_jobs``: a plain pause on SQLite, a notification on a
+store that has them). Leases are renewed while the jobs work; on a clean stop the jobs still
+held go back to pending. Nothing is reset when a process starts. Every step's outcome is
+stored, only while this worker still holds the lease, so a job taken over finishes once.
+Notifications go out after the state is stored and never decide it.
 """
 
 from __future__ import annotations
@@ -13,15 +20,19 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 from collections import Counter
 from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Protocol
 from urllib.parse import urlsplit
 
+from bot import desk
 from bot.clock import Clock
 from bot.community import CommunitySettings
 from bot.errors import ExtractError, FetchError, InvalidLink, StorageError
+from bot.lease import DEFAULT_LEASE, keep_renewing, process_owner
 from bot.links import canonicalize
 from bot.models import Article, Submission, SubmissionState
 from bot.ports import CommunityStore, IngestQueue, PageReader, SubmissionStore, Summarizer
@@ -30,6 +41,15 @@ log = logging.getLogger(__name__)
 # Links in progress per fetch slot: enough that parsing and summarizing (waiting for a CPU
 # worker) overlap the next fetches, few enough that pages held in memory stay bounded.
 LINKS_PER_FETCH_SLOT = 4
+# A job claimed this many times without finishing (its worker crashed on it each time)
+# fails rather than being tried for ever.
+MAX_ATTEMPTS = 5
+# Pauses between looks for work queued elsewhere (seconds): the first after finding some,
+# doubling while there is none, up to the last (at most a quarter of the lease, so a dead
+# owner's jobs are taken over within 1.25 leases).
+POLL = (0.05, 2.0)
+
+_Item = int | Submission  # an id to claim, or a job already claimed
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,66 +70,151 @@ Listener = Callable[[IngestResult], Awaitable[None]]
 
 class IngestWorker:
     def __init__(self, store: IngestStore, reader: PageReader, summarizer: Summarizer,
-                 clock: Clock, concurrency: int = 16) -> None:
+                 clock: Clock, concurrency: int = 16, *, lease: float = DEFAULT_LEASE,
+                 owner: str | None = None, poll: tuple[float, float] = POLL) -> None:
         self._store = store
         self._reader = reader
         self._summarizer = summarizer
         self._clock = clock
         self._concurrency = concurrency
         self._links = max(1, concurrency) * LINKS_PER_FETCH_SLOT
-        self._queue: asyncio.Queue[int] = asyncio.Queue()
+        self.owner = owner or process_owner()
+        self._lease = lease
+        self._poll = (min(poll[0], lease / 4), min(poll[1], lease / 4))
+        self._queue: asyncio.Queue[_Item] = asyncio.Queue()
         self._tasks: list[asyncio.Task[None]] = []
         self._listeners: list[Listener] = []
         self._unfinished: Counter[int] = Counter()  # ids queued or being read
         self._finished = asyncio.Condition()
+        self._held: set[int] = set()  # jobs leased to this worker
+        self._busy = 0  # slots working on a job
+        self._room = asyncio.Event()  # set when a slot frees up
+        self._ingesting = False
 
     def subscribe(self, listener: Listener) -> None:
         self._listeners.append(listener)
 
-    async def start(self) -> None:
-        """Start the workers and requeue everything a previous run left unfinished."""
-        resumed = await self._store.pending_ids()
-        if resumed:
-            log.info("resuming %d unfinished submission(s)", len(resumed))
-        for submission_id in resumed:
-            self.enqueue(submission_id)
+    async def start(self, *, ingest: bool = True) -> None:
+        """Start the workers. ``ingest=False`` (a gateway process): links are only queued in
+        the store, for the workers of other processes."""
+        self._ingesting = ingest
+        if not ingest:
+            return
         self._tasks = [
             asyncio.create_task(self._run(), name=f"ingest-{i}") for i in range(self._links)
         ]
+        self._tasks.append(asyncio.create_task(self._look_for_work(), name="ingest-poll"))
+        self._tasks.append(asyncio.create_task(
+            keep_renewing(self._renew, self._lease), name="ingest-leases"))
 
     def enqueue(self, submission_id: int) -> None:
-        self._unfinished[submission_id] += 1
-        self._queue.put_nowait(submission_id)
+        """Work on a submission just queued in the store (a gateway leaves it there)."""
+        if self._ingesting:
+            self._put(submission_id)
+
+    def _put(self, item: _Item) -> None:
+        self._unfinished[item if isinstance(item, int) else item.id] += 1
+        self._queue.put_nowait(item)
 
     async def wait_for(self, ids: Collection[int], within: float) -> None:
-        """Until none of ``ids`` is queued or being read here, or ``within`` seconds."""
+        """Until none of ``ids`` is waiting or being read, here or by any process, or
+        ``within`` seconds."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + within
         with contextlib.suppress(TimeoutError):
-            async with asyncio.timeout(within), self._finished:
+            async with asyncio.timeout_at(deadline), self._finished:
                 await self._finished.wait_for(
                     lambda: not any(self._unfinished[i] for i in ids))
+        pause = self._poll[0]
+        while await self._still_reading(ids) and loop.time() < deadline:
+            await asyncio.sleep(min(pause, max(0.0, deadline - loop.time())))
+            pause = min(pause * 2, self._poll[1])
+
+    async def _still_reading(self, ids: Collection[int]) -> bool:
+        found = await self._store.submissions_by_ids(list(ids))
+        return any(s.state in (SubmissionState.PENDING, SubmissionState.FETCHING)
+                   for s in found)
 
     async def drain(self) -> None:
-        """Wait until every queued submission is ready or failed."""
+        """Wait until every submission this worker has taken on is ready or failed."""
         await self._queue.join()
 
     async def close(self) -> None:
+        """Stop; the jobs still held go back to pending for the other processes."""
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
         self._tasks = []
+        held, self._held = sorted(self._held), set()
+        if held:
+            try:
+                await self._store.release(self.owner, held)
+                log.info("gave back %d unfinished submission(s)", len(held))
+            except StorageError as err:
+                log.warning("could not give back %d submission(s) (%s); they are taken over "
+                            "once their lease lapses", len(held), err)
+
+    def _until(self, now: datetime) -> datetime:
+        return now + timedelta(seconds=self._lease)
+
+    async def _look_for_work(self) -> None:
+        """Claim jobs queued elsewhere or abandoned, whenever a slot is free."""
+        pause = self._poll[0]
+        failing_since: float | None = None  # a database error that lasts is logged, once
+        loop = asyncio.get_running_loop()
+        while True:
+            free = self._links - self._busy - self._queue.qsize()
+            if free <= 0:
+                self._room.clear()
+                await self._room.wait()
+                continue
+            now = self._clock()
+            try:
+                claimed = await self._store.claim_next(self.owner, now, self._until(now), free)
+                failing_since = None
+            except StorageError as err:
+                claimed = []
+                if failing_since is None:
+                    failing_since = loop.time()
+                elif loop.time() - failing_since >= self._lease:
+                    log.warning("looking for links to read has failed for %.0f s: %s",
+                                loop.time() - failing_since, err)
+                    failing_since = math.inf  # said; quiet until it works again
+            for submission in claimed:
+                self._held.add(submission.id)
+                self._put(submission)
+            if claimed and len(claimed) == free:
+                continue  # maybe more: claim again as soon as a slot frees up
+            pause = self._poll[0] if claimed else min(pause * 2, self._poll[1])
+            await self._store.wait_for_jobs(pause)
+
+    async def _renew(self) -> None:
+        ids = sorted(self._held)
+        if not ids:
+            return
+        kept = set(await self._store.renew(self.owner, ids, self._until(self._clock())))
+        lost = [i for i in ids if i not in kept and i in self._held]
+        if lost:
+            # Finished meanwhile, or taken over after this process stalled past its lease.
+            self._held.difference_update(lost)
+            log.info("no longer holding %d submission(s)", len(lost))
 
     async def _run(self) -> None:
         while True:
-            submission_id = await self._queue.get()
+            item = await self._queue.get()
+            submission_id = item if isinstance(item, int) else item.id
+            self._busy += 1
             try:
-                await self._process(submission_id)
+                await self._process(item)
             except StorageError as err:
                 # One line, no traceback: the database, not the code, needs attention.
                 log.error("ingest of submission %d stopped: %s", submission_id, err)
             except Exception:
-                # The submission stays 'fetching' and is resumed on the next start.
+                # Its lease lapses and it is tried again (MAX_ATTEMPTS in all).
                 log.exception("ingest of submission %d crashed", submission_id)
             finally:
+                self._busy -= 1
+                self._room.set()
                 self._queue.task_done()
                 self._unfinished[submission_id] -= 1
                 if self._unfinished[submission_id] <= 0:
@@ -117,21 +222,43 @@ class IngestWorker:
                 async with self._finished:
                     self._finished.notify_all()
 
-    async def _process(self, submission_id: int) -> None:
-        submission = await self._store.claim(submission_id)
-        if submission is None:
-            return  # already done, or merged away
+    async def _process(self, item: _Item) -> None:
+        if isinstance(item, Submission):
+            submission = item
+        else:
+            now = self._clock()
+            found = await self._store.claim(item, self.owner, now, self._until(now))
+            if found is None:
+                return  # already done, merged away, or another worker has it
+            submission = found
+            self._held.add(submission.id)
+        try:
+            await self._ingest(submission)
+        except asyncio.CancelledError:
+            raise  # stopping: close() gives the job back
+        except BaseException:
+            self._held.discard(submission.id)
+            raise
+        self._held.discard(submission.id)
+
+    async def _ingest(self, submission: Submission) -> None:
+        if submission.attempts > MAX_ATTEMPTS:
+            log.warning("submission #%d (%s) was claimed %d times without finishing; giving up",
+                        submission.number, submission.url, submission.attempts - 1)
+            await self._fail(submission, desk.GAVE_UP)
+            return
         try:
             article = await self._reader.read(submission.url)
         except (FetchError, ExtractError) as err:
             reason = err.reason if isinstance(err, FetchError) else str(err) or "no content"
             log.info("submission #%d (%s) failed: %s", submission.number, submission.url, reason)
-            await self._store.set_state(submission.id, SubmissionState.FAILED, reason)
-            await self._announce(submission.id)
+            await self._fail(submission, reason)
             return
         existing = await self._duplicate_of(submission, article)
         if existing is not None:
-            await self._store.merge_into(submission.id, existing.id)
+            if not await self._store.merge_into(submission.id, existing.id, owner=self.owner):
+                self._taken_over(submission)
+                return
             merged = await self._store.get_submission_by_id(existing.id)
             assert merged is not None
             await self._emit(IngestResult(submission, duplicate_of=merged))
@@ -139,8 +266,23 @@ class IngestWorker:
         community = await self._store.get_community(submission.community)
         settings = community.settings if community else CommunitySettings()
         summary = await self._summarizer.summarize(article, settings.summary_prefs)
-        await self._store.mark_ready(submission.id, article, summary, self._clock())
-        await self._announce(submission.id)
+        if await self._store.mark_ready(submission.id, article, summary, self._clock(),
+                                        owner=self.owner):
+            await self._announce(submission.id)
+        else:
+            self._taken_over(submission)
+
+    async def _fail(self, submission: Submission, reason: str) -> None:
+        if await self._store.set_state(submission.id, SubmissionState.FAILED, reason,
+                                       owner=self.owner):
+            await self._announce(submission.id)
+        else:
+            self._taken_over(submission)
+
+    @staticmethod
+    def _taken_over(submission: Submission) -> None:
+        log.info("submission #%d was taken over by another worker (this one's lease "
+                 "lapsed); its result here is dropped", submission.number)
 
     async def _duplicate_of(self, submission: Submission, article: Article) -> Submission | None:
         """Another submission of the same page, found through redirects or the page's own

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from email.message import EmailMessage
 from typing import Protocol
 
@@ -89,7 +89,14 @@ class CommunityStore(Protocol):
         ...
 
     async def save_settings(self, key: str, settings: CommunitySettings) -> None:
-        """Replace the community's settings. Idempotent; an unknown key changes nothing."""
+        """Replace the community's settings, and announce the change (``settings_version``
+        moves). Idempotent; an unknown key changes nothing."""
+        ...
+
+    async def settings_version(self) -> int:
+        """A number that changes whenever any process saves settings, so each process knows
+        when to drop its cached communities. Cheap: it may be called before every event
+        (a store with notifications answers it without a query)."""
         ...
 
     async def communities(self) -> list[Community]: ...
@@ -173,31 +180,95 @@ class MessageStore(Protocol):
 
 
 class IngestQueue(Protocol):
-    """The fetch pipeline's state of submissions: pending → fetching → ready or failed."""
+    """The fetch pipeline's state of submissions: pending → fetching → ready or failed, shared
+    by every process's workers.
+
+    A worker claims a job with a lease: its ``owner`` (a process-unique string) and an expiry.
+    It renews the lease while it works; a job whose lease lapsed (its owner died) is claimable
+    again. Finishing calls given an ``owner`` apply only while that owner still holds the
+    lease, so a job taken over is finished once. Nothing is reset when a process starts.
+    """
 
     async def set_state(self, submission_id: int, state: SubmissionState,
-                        reason: str = "") -> None:
-        """Set the state (``reason``: why it failed, shown to members). Idempotent."""
+                        reason: str = "", *, owner: str | None = None) -> bool:
+        """Set the state (``reason``: why it failed, shown to members) and end any lease.
+        With ``owner``: only while that owner holds the lease. True when it was set."""
         ...
 
-    async def claim(self, submission_id: int) -> Submission | None:
-        """Move a pending submission to fetching and count the attempt. None if it was not
-        pending (someone else has it, or it is done)."""
+    async def claim(self, submission_id: int, owner: str, now: datetime,
+                    until: datetime) -> Submission | None:
+        """Lease one job to ``owner`` until ``until`` and count the attempt: a pending one, or
+        one being fetched under a lease that lapsed before ``now``. None otherwise (someone
+        else holds it, or it is done)."""
         ...
 
-    async def pending_ids(self) -> list[int]:
-        """After a restart: every submission left fetching goes back to pending; returns all
-        pending ids in submission order. Idempotent."""
+    async def claim_next(self, owner: str, now: datetime, until: datetime,
+                         limit: int) -> list[Submission]:
+        """Claim (as ``claim``) up to ``limit`` claimable jobs, oldest first. Workers of
+        several processes claiming at once never get the same job."""
+        ...
+
+    async def renew(self, owner: str, ids: Sequence[int], until: datetime) -> list[int]:
+        """Extend to ``until`` the leases ``owner`` still holds among ``ids``; returns
+        those ids (the others were taken over or finished)."""
+        ...
+
+    async def release(self, owner: str, ids: Sequence[int]) -> None:
+        """Give back, as pending, the jobs among ``ids`` that ``owner`` still holds (a worker
+        stopping cleanly, so others need not wait for the leases to lapse)."""
+        ...
+
+    async def wait_for_jobs(self, pause: float) -> None:
+        """Return once new jobs may have been queued by any process, or after ``pause``
+        seconds. A store without notifications (SQLite) just waits: workers poll."""
         ...
 
     async def mark_ready(self, submission_id: int, article: Article, summary: Summary,
-                         now: datetime) -> None:
-        """Store what was read and summarized, and make the submission ready."""
+                         now: datetime, *, owner: str | None = None) -> bool:
+        """Store what was read and summarized, and make the submission ready (with
+        ``owner``: only while it holds the lease). True when stored."""
         ...
 
-    async def merge_into(self, duplicate_id: int, existing_id: int) -> None:
+    async def merge_into(self, duplicate_id: int, existing_id: int, *,
+                         owner: str | None = None) -> bool:
         """Fold a duplicate found after fetching into the existing submission: its
-        submitters, messages and votes move over, and the duplicate is deleted."""
+        submitters, messages and votes move over, and the duplicate is deleted (with
+        ``owner``: only while it holds the duplicate's lease). True when merged."""
+        ...
+
+
+class LeaseStore(Protocol):
+    """Named locks held with a lease, for work one process at a time should do (the digest
+    scheduler's tick)."""
+
+    async def try_lease(self, name: str, owner: str, now: datetime, until: datetime) -> bool:
+        """Take or renew the lock ``name`` for ``owner`` until ``until``: True when it was
+        free, lapsed before ``now``, or already ``owner``'s."""
+        ...
+
+    async def drop_lease(self, name: str, owner: str) -> None:
+        """Let go of ``name`` if ``owner`` holds it. Idempotent."""
+        ...
+
+
+class SeenEvents(Protocol):
+    """Events already handled, shared by every process (Slack retries a delivery)."""
+
+    async def first_sighting(self, scope: str, event_id: str, now: datetime,
+                             keep: timedelta) -> bool:
+        """Record the event; True the first time it is seen within ``keep`` (older sightings
+        have expired and are forgotten)."""
+        ...
+
+
+class CommandSyncs(Protocol):
+    """What a chat platform's command registration last was, so a login syncs only when the
+    commands changed."""
+
+    async def synced_hash(self, application: str) -> str | None: ...
+
+    async def record_sync(self, application: str, digest: str, now: datetime) -> None:
+        """Remember ``digest`` as the commands now registered for ``application``."""
         ...
 
 
@@ -389,8 +460,8 @@ class MailLog(Protocol):
 
 
 class Store(CommunityStore, MemberStore, SubmissionStore, MessageStore, IngestQueue,
-            VoteStore, DigestStore, PeriodNotes, SummaryCache, MailLog, Installations,
-            Protocol):
+            VoteStore, DigestStore, PeriodNotes, SummaryCache, MailLog, LeaseStore,
+            SeenEvents, CommandSyncs, Installations, Protocol):
     """Every store port at once: what a storage backend implements, what the composition
     root (digestif/bootstrap.py) opens and the contract suite (tests/storage/) checks."""
 

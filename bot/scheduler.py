@@ -11,6 +11,11 @@ between posting and recording; the post may have gone out, and nothing can ask t
 so reconciling settles it as posted with the picks it carried (they are marked published,
 so they never return). Reconciling runs on start and before every tick.
 
+With several processes, one ticks at a time: ``run`` takes the store's scheduler lock (a lease,
+renewed while it ticks) before each tick, and a process that finds it held tries again after
+one lease, so the schedule goes on when the holder dies. The per-period claim above stays the
+guarantee; the lock spares the other processes the work of composing a digest for nothing.
+
 No digest channel: no scheduled post, and the moderators get one hint (remembered in the
 store, so a restart does not repeat it).
 """
@@ -26,8 +31,9 @@ from typing import Protocol
 from bot.clock import Clock
 from bot.community import Community
 from bot.errors import DigestifError, StorageError
+from bot.lease import DEFAULT_LEASE, heartbeat, process_owner
 from bot.period import period_containing, previous_period
-from bot.ports import CommunityStore, DigestStore
+from bot.ports import CommunityStore, DigestStore, LeaseStore
 from bot.publishing import Mode, Outcome, Publishing
 from bot.records import PeriodClaim
 
@@ -42,19 +48,23 @@ NO_CHANNEL_HINT = ("No digest channel is set, so the weekly digest is not posted
                    "the digest post command.")
 STALE_CLAIM = timedelta(minutes=10)
 MAX_SLEEP = 3600.0  # wake at least hourly, so changed settings are picked up
+LOCK = "digest-scheduler"
 
 
-class SchedulerStore(DigestStore, CommunityStore, Protocol):
-    """The stores the scheduler uses: every community, its one-time notices, and its
-    digests' claims and records."""
+class SchedulerStore(DigestStore, CommunityStore, LeaseStore, Protocol):
+    """The stores the scheduler uses: every community, its one-time notices, its digests'
+    claims and records, and the lock one scheduler holds at a time."""
 
 
 class Scheduler:
     def __init__(self, store: SchedulerStore, publishing: Publishing, clock: Clock,
                  grace: timedelta, hint: Hint | None = None,
-                 reconcilers: Sequence[Reconcile] = ()) -> None:
+                 reconcilers: Sequence[Reconcile] = (), *, owner: str | None = None,
+                 lease: float = DEFAULT_LEASE) -> None:
         self._store = store
         self._reconcilers = tuple(reconcilers)
+        self.owner = owner or process_owner()
+        self._lease = lease
         self._publishing = publishing
         self._clock = clock
         self._grace = grace
@@ -139,14 +149,45 @@ class Scheduler:
         soonest = min(ends, default=now + timedelta(seconds=MAX_SLEEP))
         return max(1.0, min(MAX_SLEEP, (soonest - now).total_seconds() + 1))
 
+    async def tick_alone(self, now: datetime | None = None
+                         ) -> list[tuple[str, str, str]] | None:
+        """``tick`` while holding the scheduler lock; None when another process holds it."""
+        now = now or self._clock()
+        if not await self._store.try_lease(LOCK, self.owner, now, self._lock_until(now)):
+            return None
+        try:
+            async with heartbeat(self._keep_lock, self._lease, name="scheduler-lock"):
+                return await self.tick(now)
+        finally:
+            await self._store.drop_lease(LOCK, self.owner)
+
+    def _lock_until(self, now: datetime) -> datetime:
+        return now + timedelta(seconds=self._lease)
+
+    async def _keep_lock(self) -> None:
+        now = self._clock()
+        if not await self._store.try_lease(LOCK, self.owner, now, self._lock_until(now)):
+            log.warning("the scheduler lock was taken over while this process ticked "
+                        "(it stalled past the lease); the per-period claim still posts once")
+
     async def run(self) -> None:
-        """Tick at every weekly time until cancelled."""
+        """Tick at every weekly time until cancelled; while another process holds the lock,
+        look again after one lease."""
+        failures = 0
         while True:
+            pause: float | None = None
             try:
-                await self.tick()
+                if await self.tick_alone() is None:
+                    pause = self._lease
+                failures = 0
             except StorageError as err:
-                log.error("the digest scheduler could not use the database (%s); "
-                          "trying again later", err)
+                # A lock held a while by another process passes: said when it happens twice.
+                failures += 1
+                log.log(logging.ERROR if failures > 1 else logging.INFO,
+                        "the digest scheduler could not use the database (%s); "
+                        "trying again later", err)
+                pause = self._lease
             except Exception:
                 log.exception("the digest scheduler failed; trying again later")
-            await asyncio.sleep(await self.next_wakeup())
+            wakeup = await self.next_wakeup()
+            await asyncio.sleep(wakeup if pause is None else min(pause, wakeup))

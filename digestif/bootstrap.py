@@ -13,8 +13,9 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
+from dataclasses import dataclass
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from bot.app import App
 from bot.archive import Archive
@@ -26,6 +27,7 @@ from bot.editor import Editor
 from bot.ingest import IngestWorker
 from bot.lifecycle import Sleep
 from bot.mailing import Mailing
+from bot.platform_state import PlatformState
 from bot.ports import MailTransport, PageReader, Store, Summarizer
 from bot.publishing import PENDING_WAIT, Publishing
 from bot.scheduler import Scheduler
@@ -34,7 +36,13 @@ if TYPE_CHECKING:
     from adapters.web.server import WebServer
 
 # A platform's adapter, run until cancelled; it may add routes to the app's one web server.
-Serve = Callable[[App, "WebServer"], Awaitable[None]]
+class PlatformServe(Protocol):
+    """A chat platform, run until cancelled: with ``events``, taking its events (Slack's HTTP
+    mode on ``web``, the app's one web server, which it then starts); without, only posting
+    (cards, digests, recounts) for a worker or scheduler process."""
+
+    def __call__(self, app: App, web: WebServer, *, events: bool = True) -> Awaitable[None]:
+        ...
 
 
 def _sqlite(settings: Settings) -> AbstractAsyncContextManager[Store]:
@@ -52,27 +60,27 @@ def _smtp(settings: Settings) -> MailTransport | None:
     return SmtpTransport.from_settings(settings)
 
 
-def _discord() -> Serve:
+def _discord() -> PlatformServe:
     from adapters.discord.adapter import serve
 
-    async def run(app: App, web: WebServer) -> None:
-        await serve(app)
+    async def run(app: App, web: WebServer, *, events: bool = True) -> None:
+        await serve(app, events=events)
 
     return run
 
 
-def _slack() -> Serve:
+def _slack() -> PlatformServe:
     from adapters.slack.adapter import serve
 
-    async def run(app: App, web: WebServer) -> None:
-        await serve(app, web_server=web)
+    async def run(app: App, web: WebServer, *, events: bool = True) -> None:
+        await serve(app, web_server=web, events=events)
 
     return run
 
 
 def slack_http(settings: Settings) -> bool:
     """Slack in HTTP mode: it starts the app's web server, with its routes on it."""
-    return settings.slack_bot_token is not None and settings.slack_app_token is None
+    return "slack" in configured_platforms(settings) and settings.slack_app_token is None
 
 
 def web_server(app: App) -> WebServer:
@@ -89,25 +97,49 @@ def web_server(app: App) -> WebServer:
 STORES: dict[str, Callable[[Settings], AbstractAsyncContextManager[Store]]] = {
     "sqlite": _sqlite,
 }
-PLATFORMS: dict[str, Callable[[], Serve]] = {"discord": _discord, "slack": _slack}
+PLATFORMS: dict[str, Callable[[], PlatformServe]] = {"discord": _discord, "slack": _slack}
+
+
+@dataclass(frozen=True, slots=True)
+class Role:
+    """What one `digestif run` process does (README, "Scale out")."""
+
+    events: bool  # take chat events: links in, reactions, commands (Discord's gateway,
+    #               Slack's Socket Mode or events URL)
+    outbound: bool  # post to the chat platforms (cards, digests, recounts) without events
+    ingest: bool  # read links: its own and those queued by any process
+    schedule: bool  # post the weekly digests (one process at a time: a lock in the store)
+    web: bool  # the web server
+
+
+ROLES: dict[str, Role] = {
+    "all": Role(events=True, outbound=True, ingest=True, schedule=True, web=False),
+    "gateway": Role(events=True, outbound=True, ingest=False, schedule=False, web=False),
+    "worker": Role(events=False, outbound=True, ingest=True, schedule=False, web=False),
+    "scheduler": Role(events=False, outbound=True, ingest=False, schedule=True, web=False),
+    "web": Role(events=False, outbound=False, ingest=False, schedule=False, web=True),
+}
 
 
 def configured_platforms(settings: Settings) -> list[str]:
     """Chat platforms whose tokens are set, in PLATFORMS order."""
-    tokens = {"discord": settings.discord_token, "slack": settings.slack_bot_token}
+    # Slack: one workspace's bot token, or the app distributed to many (SLACK_CLIENT_ID).
+    tokens = {"discord": settings.discord_token,
+              "slack": settings.slack_bot_token or settings.slack_client_id}
     return [name for name in PLATFORMS if tokens[name] is not None]
 
 
 @asynccontextmanager
 async def open_app(settings: Settings, clock: Clock = system_clock, *, schedule: bool = False,
-                   store: Store | None = None, reader: PageReader | None = None,
-                   summarizer: Summarizer | None = None,
+                   ingest: bool = True, store: Store | None = None,
+                   reader: PageReader | None = None, summarizer: Summarizer | None = None,
                    pending_wait: float = PENDING_WAIT,
                    mail_sleep: Sleep | None = None) -> AsyncIterator[App]:
     """Everything, opened; ``schedule`` also runs the weekly digest scheduler (for `run` and
-    `console`, not for one-shot commands). ``pending_wait``: seconds `/digest post` waits for
-    the week's links still being read. ``mail_sleep``: how e-mailing waits between tries
-    (tests pass one that does not wait)."""
+    `console`, not for one-shot commands). ``ingest=False``: links shared here are queued in
+    the store for other processes' workers, not read here (`run --role gateway`).
+    ``pending_wait``: seconds `/digest post` waits for the week's links still being read.
+    ``mail_sleep``: how e-mailing waits between tries (tests pass one that does not wait)."""
     from bot.reader import build_reader
     from bot.summarize import build_summarizer
 
@@ -126,9 +158,10 @@ async def open_app(settings: Settings, clock: Clock = system_clock, *, schedule:
             stack.push_async_callback(built_summarizer.aclose)
             summarizer = built_summarizer
         worker = IngestWorker(store, reader, summarizer, clock,
-                              concurrency=settings.ingest_concurrency)
+                              concurrency=settings.ingest_concurrency,
+                              lease=settings.lease_seconds)
         curator = Curator(store, worker, clock, settings.max_links_per_message)
-        await worker.start()
+        await worker.start(ingest=ingest)
         stack.push_async_callback(worker.close)
         publishing = Publishing(store, summarizer, clock, worker, pending_wait,
                                 public_url=settings.public_url)
@@ -139,12 +172,14 @@ async def open_app(settings: Settings, clock: Clock = system_clock, *, schedule:
         publishing.on_posted(mail.after_post)
         scheduler = Scheduler(store, publishing, clock,
                               timedelta(hours=settings.schedule_grace_hours),
-                              hint=curator.tell_moderators, reconcilers=[mail.reconcile])
+                              hint=curator.tell_moderators, reconcilers=[mail.reconcile],
+                              owner=worker.owner, lease=settings.lease_seconds)
         if schedule:
             task = asyncio.create_task(scheduler.run(), name="digest-scheduler")
             stack.push_async_callback(_cancel, task)
         yield App(settings, store, reader, summarizer, worker, curator, publishing, editor,
-                  scheduler, Archive(store), mail, installations=store)
+                  scheduler, Archive(store), mail, PlatformState(store, clock),
+                  installations=store)
 
 
 async def _cancel(task: asyncio.Task[None]) -> None:

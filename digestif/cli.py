@@ -63,6 +63,11 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("run", help="start the adapters configured in the environment "
                                "(the console when no platform token is set)")
+    p.add_argument("--role", choices=["all", "gateway", "worker", "scheduler", "web"],
+                   default="all",
+                   help="what this process does when several share one database: gateway "
+                        "(chat events), worker (read links), scheduler (weekly digests), "
+                        "web (the web server); all (default): everything but web")
     # With no platform token, `run` is the console as the person at the terminal.
     p.set_defaults(community=None, member=default_member(), mod=False)
     p = sub.add_parser("console", help="chat with the bot in the terminal")
@@ -125,7 +130,11 @@ def settings_errors(err: ValidationError) -> list[str]:
     never echoed."""
     lines = []
     for problem in err.errors(include_url=False):
-        name = str(problem["loc"][0]) if problem["loc"] else "?"
+        reason = str(problem["msg"]).removeprefix("Value error, ")
+        if not problem["loc"]:  # settings that do not fit together: the reason names them
+            lines.append(f"digestif: settings are not valid: {reason}")
+            continue
+        name = str(problem["loc"][0])
         field = Settings.model_fields.get(name)
         alias = field.validation_alias if field is not None else None
         env = str(getattr(alias, "choices", [name])[0]).upper()
@@ -152,14 +161,15 @@ def load_settings() -> Settings | list[str]:
         return [f"digestif: cannot read the settings file .env: {err}"]
 
 
-def configure_logging(settings: Settings, command: str) -> None:
+def configure_logging(settings: Settings, command: str, role: str = "all") -> None:
     from digestif.bootstrap import configured_platforms
 
     level = settings.log_level
     if level is None:
         # A person watches the interactive commands (and `run` without a platform is the
         # console): quiet logs keep the prompt and the progress bar readable.
-        serving = command == "serve" or (command == "run" and bool(configured_platforms(settings)))
+        serving = command == "serve" or (
+            command == "run" and bool(configured_platforms(settings) or role != "all"))
         level = "INFO" if serving else "WARNING"
     logging.basicConfig(
         level=getattr(logging, level),
@@ -179,7 +189,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         for line in loaded:
             print(line, file=sys.stderr)
         return USAGE
-    configure_logging(loaded, args.command)
+    configure_logging(loaded, args.command, getattr(args, "role", "all"))
     from digestif import commands
 
     try:

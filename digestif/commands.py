@@ -30,7 +30,14 @@ from bot.lifecycle import all_of, until_stopped
 from bot.models import Member, ModerationStatus, Submission, SubmissionState
 from bot.ports import Store
 from bot.render.text import flag_note
-from digestif.bootstrap import PLATFORMS, configured_platforms, open_app, slack_http, web_server
+from digestif.bootstrap import (
+    PLATFORMS,
+    ROLES,
+    configured_platforms,
+    open_app,
+    slack_http,
+    web_server,
+)
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -69,23 +76,31 @@ def _community(args: argparse.Namespace, settings: Settings) -> str:
 
 
 async def run(args: argparse.Namespace, settings: Settings) -> int:
-    platforms = configured_platforms(settings)
-    if not platforms:
+    role_name = getattr(args, "role", "all")
+    role = ROLES[role_name]
+    platforms = configured_platforms(settings) if role.events or role.outbound else []
+    if role_name == "all" and not platforms:
         log.info("no platform token set: starting the console")
         return await console(args, settings)  # `run` has the console's defaults
+    if role.events and not platforms:
+        print(f"digestif: --role {role_name} takes chat events: set DISCORD_TOKEN or "
+              "SLACK_BOT_TOKEN", file=sys.stderr)
+        return 2
     # Relative to the working directory by default: say which file this process uses.
-    log.info("database: %s", settings.database.resolve())
-    adapters = [PLATFORMS[name]() for name in platforms]
+    log.info("role %s; database: %s", role_name, settings.database.resolve())
+    chats = [PLATFORMS[name]() for name in platforms]
 
     async def run_all() -> int:
-        async with open_app(settings, schedule=True) as app:
+        async with open_app(settings, schedule=role.schedule, ingest=role.ingest) as app:
             web = web_server(app)
-            work = [serve(app, web) for serve in adapters]
-            # The web archive runs on the one web server: Slack's HTTP mode starts it; without
-            # it, `run` starts it when DIGESTIF_PUBLIC_URL says the archive is published.
-            if settings.public_url and not slack_http(settings):
+            work = [chat(app, web, events=role.events) for chat in chats]
+            # The one web server: Slack's HTTP mode starts it when this process takes events;
+            # otherwise it is served for --role web, or by `all` when DIGESTIF_PUBLIC_URL
+            # says the archive is published.
+            slack_serves = role.events and "slack" in platforms and slack_http(settings)
+            if not slack_serves and (role.web or (role_name == "all" and settings.public_url)):
                 work.append(web.serve(settings.http_host, settings.http_port))
-            await all_of(work)
+            await all_of(work or [_forever()])  # a worker without chat platforms
         return 0
 
     return await until_stopped(run_all())
@@ -100,6 +115,10 @@ async def serve(args: argparse.Namespace, settings: Settings) -> int:
 
     log.info("database: %s", settings.database.resolve())
     return await until_stopped(web_alone())
+
+
+async def _forever() -> None:
+    await asyncio.Event().wait()
 
 
 async def console(args: argparse.Namespace, settings: Settings) -> int:
@@ -148,6 +167,10 @@ async def submit(args: argparse.Namespace, settings: Settings) -> int:
             new = sum(1 for o in outcomes if o.created)
             progress.update(task, total=new or 1, completed=0 if new else 1)
             await app.curator.wait_idle()
+            # A `run` process sharing the database may have claimed one first: wait for it.
+            await app.worker.wait_for(
+                [o.submission.id for o in outcomes if o.submission is not None],
+                settings.fetch_deadline + settings.llm_timeout + settings.lease_seconds)
         ok = True
         for outcome in outcomes:
             line, good = await _submit_line(app, key, outcome, merged)
@@ -213,7 +236,7 @@ async def queue(args: argparse.Namespace, settings: Settings) -> int:
     from adapters.console.adapter import unreadable_line
     from adapters.console.render import queue_line
 
-    async with open_app(settings) as app:
+    async with open_app(settings, ingest=False) as app:
         key = _community(args, settings)
         await _existing(app, key)
         view = desk.queue_view(await app.curator.queue(key), app.curator.clock())
@@ -256,7 +279,7 @@ async def digest(args: argparse.Namespace, settings: Settings) -> int:
     from digestif.outfile import write_text_atomically
 
     desk.period(args.period, "digestif digest --period PERIOD")  # before opening anything
-    async with open_app(settings) as app:
+    async with open_app(settings, ingest=False) as app:
         text = await render_digest(app, _community(args, settings), args.format, args.period)
     if args.out:
         await asyncio.to_thread(write_text_atomically, Path(args.out), text + "\n")
@@ -293,7 +316,7 @@ async def summarize(args: argparse.Namespace, settings: Settings) -> int:
     from bot.links import canonicalize
 
     url = canonicalize(args.url)
-    async with open_app(settings) as app:
+    async with open_app(settings, ingest=False) as app:
         article = await app.reader.read(url)
         result = await app.summarizer.summarize(article, CommunitySettings().summary_prefs)
     by = " · ".join(p for p in (", ".join(article.authors), article.site_name) if p)

@@ -45,9 +45,16 @@ class SqliteCommunities(SqliteConnection):
         return [_community(row) for row in await self._fetch(_COMMUNITY)]
 
     async def save_settings(self, key: str, settings: CommunitySettings) -> None:
-        await self._write(
-            "UPDATE communities SET settings = ? WHERE key = ?", (settings.to_json(), key)
-        )
+        async with self._tx() as db:
+            cursor = await db.execute(
+                "UPDATE communities SET settings = ? WHERE key = ?", (settings.to_json(), key)
+            )
+            if cursor.rowcount:
+                await self._announce_settings(db)
+
+    async def settings_version(self) -> int:
+        rows = await self._fetch("SELECT version FROM change_counters WHERE name = 'settings'")
+        return int(rows[0]["version"]) if rows else 0
 
     async def first_notice(self, community: str, notice: str, now: datetime) -> bool:
         changed = await self._write(

@@ -149,6 +149,13 @@ class SqliteConnection:
                             await db.execute("ROLLBACK")
                     raise
 
+    async def _announce_settings(self, db: aiosqlite.Connection) -> None:
+        """Inside a transaction that changed shared settings (a community's settings, a
+        period's voting lock): tell every process, so each drops its cached copy. SQLite: a
+        counter they poll (``settings_version``); PostgreSQL can NOTIFY as well."""
+        await db.execute(
+            "UPDATE change_counters SET version = version + 1 WHERE name = 'settings'")
+
     async def _fetch(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
         args = tuple(params)
         async with self._lock:

@@ -152,10 +152,13 @@ class SqlitePeriodNotes(SqliteConnection):
 
     async def set_period_note(self, community: str, period: str, *, intro: str | None = None,
                               locked: bool | None = None) -> None:
-        await self._write(
-            "INSERT INTO period_notes (community, period, intro, locked) "
-            "VALUES (?, ?, coalesce(?, ''), coalesce(?, 0)) ON CONFLICT (community, period) "
-            "DO UPDATE SET intro = coalesce(?, intro), locked = coalesce(?, locked)",
-            (community, period, intro, None if locked is None else int(locked), intro,
-             None if locked is None else int(locked)),
-        )
+        async with self._tx() as db:
+            await db.execute(
+                "INSERT INTO period_notes (community, period, intro, locked) "
+                "VALUES (?, ?, coalesce(?, ''), coalesce(?, 0)) ON CONFLICT (community, period) "
+                "DO UPDATE SET intro = coalesce(?, intro), locked = coalesce(?, locked)",
+                (community, period, intro, None if locked is None else int(locked), intro,
+                 None if locked is None else int(locked)),
+            )
+            if locked is not None:  # processes cache the voting lock
+                await self._announce_settings(db)

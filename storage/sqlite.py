@@ -1,7 +1,7 @@
 """The embedded store: SQLite through aiosqlite, one class per port sharing one connection.
 
 Each port's class (storage/communities.py, submissions.py, votes.py, digests.py,
-summaries.py, installations.py, mail.py) is a SqliteConnection that implements only its
+summaries.py, shared.py, installations.py, mail.py) is a SqliteConnection that implements only its
 port and can be opened on its own; SqliteStore is all of them at once on a single connection
 (see storage.connection for the setup, the lock that keeps transactions whole, and the error
 mapping).
@@ -13,6 +13,7 @@ from storage.communities import SqliteCommunities, SqliteMembers
 from storage.digests import SqliteDigests, SqlitePeriodNotes
 from storage.installations import SqliteInstallations
 from storage.mail import SqliteMailLog
+from storage.shared import SqliteCommandSyncs, SqliteLeases, SqliteSeenEvents
 from storage.submissions import SqliteIngestQueue, SqliteMessages, SqliteSubmissions
 from storage.summaries import SqliteSummaryCache
 from storage.votes import SqliteVotes
@@ -20,7 +21,8 @@ from storage.votes import SqliteVotes
 
 class SqliteStore(SqliteCommunities, SqliteMembers, SqliteSubmissions, SqliteMessages,
                   SqliteIngestQueue, SqliteVotes, SqliteDigests, SqlitePeriodNotes,
-                  SqliteSummaryCache, SqliteInstallations, SqliteMailLog):
+                  SqliteSummaryCache, SqliteLeases, SqliteSeenEvents, SqliteCommandSyncs,
+                  SqliteInstallations, SqliteMailLog):
     """Implements bot.ports.Store: every port, composed on one connection.
 
     The port classes share SqliteConnection as their only base, so they compose without

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Sequence
 from datetime import datetime
@@ -142,22 +143,37 @@ class SqliteMessages(SqliteConnection):
                 for r in rows]
 
 
+# A job another worker may claim: waiting, or held under a lease that lapsed (``?``: now).
+# Rows left 'fetching' by a version without leases have no lease and are claimable at once.
+_CLAIMABLE = ("(s.state = 'pending' OR (s.state = 'fetching' AND "
+              "(s.lease_until IS NULL OR s.lease_until < ?)))")
+_CLAIM = ("UPDATE submissions SET state = 'fetching', attempts = attempts + 1, "
+          "lease_owner = ?, lease_until = ?")
+# Finishing a job ends its lease; with an owner, only while that owner still holds it.
+_HELD = "state = 'fetching' AND lease_owner = ?"
+
+
 class SqliteIngestQueue(SqliteConnection):
-    """Implements bot.ports.IngestQueue."""
+    """Implements bot.ports.IngestQueue: leases are claimed by conditional updates, which
+    SQLite's single writer makes atomic across processes."""
 
     async def set_state(self, submission_id: int, state: SubmissionState,
-                        reason: str = "") -> None:
-        await self._write(
-            "UPDATE submissions SET state = ?, failure_reason = ? WHERE id = ?",
-            (str(state), reason, submission_id),
-        )
+                        reason: str = "", *, owner: str | None = None) -> bool:
+        sql = ("UPDATE submissions SET state = ?, failure_reason = ?, lease_owner = NULL, "
+               "lease_until = NULL WHERE id = ?")
+        params: list[Any] = [str(state), reason, submission_id]
+        if owner is not None:
+            sql += f" AND {_HELD}"
+            params.append(owner)
+        return await self._write(sql, params) > 0
 
-    async def claim(self, submission_id: int) -> Submission | None:
+    async def claim(self, submission_id: int, owner: str, now: datetime,
+                    until: datetime) -> Submission | None:
         async with self._tx() as db:
             cursor = await db.execute(
-                "UPDATE submissions SET state = 'fetching', attempts = attempts + 1 "
-                "WHERE id = ? AND state = 'pending' RETURNING id",
-                (submission_id,),
+                f"{_CLAIM} WHERE id = ? AND id IN "
+                f"(SELECT s.id FROM submissions s WHERE s.id = ? AND {_CLAIMABLE}) RETURNING id",
+                (owner, iso(until), submission_id, submission_id, iso(now)),
             )
             if not await cursor.fetchall():
                 return None
@@ -165,30 +181,78 @@ class SqliteIngestQueue(SqliteConnection):
                                              (submission_id,))
         return submission_from_row(next(iter(rows)))
 
-    async def pending_ids(self) -> list[int]:
+    async def claim_next(self, owner: str, now: datetime, until: datetime,
+                         limit: int) -> list[Submission]:
+        if limit <= 0:
+            return []
         async with self._tx() as db:
-            await db.execute("UPDATE submissions SET state = 'pending' WHERE state = 'fetching'")
-            rows = await db.execute_fetchall(
-                "SELECT id FROM submissions WHERE state = 'pending' ORDER BY id"
+            cursor = await db.execute(
+                f"{_CLAIM} WHERE id IN ({self._claimable_ids_sql()}) RETURNING id",
+                (owner, iso(until), iso(now), limit),
             )
-        return [row["id"] for row in rows]
+            ids = [row["id"] for row in await cursor.fetchall()]
+            if not ids:
+                return []
+            rows = await db.execute_fetchall(
+                f"{SELECT_SUBMISSIONS} WHERE s.id IN ({','.join('?' * len(ids))}) "
+                "ORDER BY s.id", ids)
+        return [submission_from_row(row) for row in rows]
 
-    async def mark_ready(self, submission_id: int, article: Article, summary: Summary,
-                         now: datetime) -> None:
+    def _claimable_ids_sql(self) -> str:
+        """The ids ``claim_next`` takes (parameters: now, limit). SQLite's one writer makes
+        the update atomic; PostgreSQL appends ``FOR UPDATE SKIP LOCKED`` so concurrent
+        claimers pass each other's rows by."""
+        return f"SELECT s.id FROM submissions s WHERE {_CLAIMABLE} ORDER BY s.id LIMIT ?"
+
+    async def renew(self, owner: str, ids: Sequence[int], until: datetime) -> list[int]:
+        if not ids:
+            return []
+        async with self._tx() as db:
+            cursor = await db.execute(
+                f"UPDATE submissions SET lease_until = ? WHERE {_HELD} "
+                f"AND id IN ({','.join('?' * len(ids))}) RETURNING id",
+                (iso(until), owner, *ids),
+            )
+            return sorted(row["id"] for row in await cursor.fetchall())
+
+    async def release(self, owner: str, ids: Sequence[int]) -> None:
+        if not ids:
+            return
         await self._write(
-            "UPDATE submissions SET state = 'ready', title = ?, authors = ?, site_name = ?, "
-            "published = ?, language = ?, description = ?, kind = ?, flag = ?, summary = ?, "
-            "summary_source = ?, final_url = ?, ready_at = ?, failure_reason = '' WHERE id = ?",
-            (
-                article.title, json.dumps(list(article.authors), ensure_ascii=False),
-                article.site_name, article.published, article.language, article.description,
-                str(article.kind), str(article.flag) if article.flag else None, summary.text,
-                str(summary.source), article.url, iso(now), submission_id,
-            ),
+            "UPDATE submissions SET state = 'pending', lease_owner = NULL, lease_until = NULL "
+            f"WHERE {_HELD} AND id IN ({','.join('?' * len(ids))})",
+            (owner, *ids),
         )
 
-    async def merge_into(self, duplicate_id: int, existing_id: int) -> None:
+    async def wait_for_jobs(self, pause: float) -> None:
+        # No notifications on SQLite: the caller polls, with this as its pause.
+        await asyncio.sleep(pause)
+
+    async def mark_ready(self, submission_id: int, article: Article, summary: Summary,
+                         now: datetime, *, owner: str | None = None) -> bool:
+        sql = ("UPDATE submissions SET state = 'ready', title = ?, authors = ?, site_name = ?, "
+               "published = ?, language = ?, description = ?, kind = ?, flag = ?, summary = ?, "
+               "summary_source = ?, final_url = ?, ready_at = ?, failure_reason = '', "
+               "lease_owner = NULL, lease_until = NULL WHERE id = ?")
+        params: list[Any] = [
+            article.title, json.dumps(list(article.authors), ensure_ascii=False),
+            article.site_name, article.published, article.language, article.description,
+            str(article.kind), str(article.flag) if article.flag else None, summary.text,
+            str(summary.source), article.url, iso(now), submission_id,
+        ]
+        if owner is not None:
+            sql += f" AND {_HELD}"
+            params.append(owner)
+        return await self._write(sql, params) > 0
+
+    async def merge_into(self, duplicate_id: int, existing_id: int, *,
+                         owner: str | None = None) -> bool:
         async with self._tx() as db:
+            if owner is not None:
+                held = await db.execute_fetchall(
+                    f"SELECT id FROM submissions WHERE id = ? AND {_HELD}", (duplicate_id, owner))
+                if not held:
+                    return False
             await db.execute(
                 "INSERT INTO submitters (submission_id, member_id, position) "
                 "SELECT ?, member_id, position + 1000 FROM submitters WHERE submission_id = ? "
@@ -212,4 +276,5 @@ class SqliteIngestQueue(SqliteConnection):
                 "ON CONFLICT DO NOTHING",
                 (existing_id, duplicate_id),
             )
-            await db.execute("DELETE FROM submissions WHERE id = ?", (duplicate_id,))
+            cursor = await db.execute("DELETE FROM submissions WHERE id = ?", (duplicate_id,))
+            return cursor.rowcount > 0

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
+import json
 import logging
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 import aiohttp
 import discord
@@ -55,16 +58,31 @@ def intents() -> discord.Intents:
 
 
 class _Client(discord.AutoShardedClient):
-    """The auto-sharded client, with the start-up work done once per login."""
+    """The auto-sharded client, with the start-up work done once per login. With
+    DISCORD_SHARD_COUNT (and DISCORD_SHARD_IDS), this process runs only its shards."""
 
     def __init__(self, adapter: DiscordAdapter, guild_ready_timeout: float) -> None:
+        settings = adapter.app.settings
+        shards: dict[str, Any] = {}
+        if settings.discord_shard_count is not None:
+            shards["shard_count"] = settings.discord_shard_count
+        if settings.discord_shard_ids is not None:
+            shards["shard_ids"] = list(settings.discord_shard_ids)
         super().__init__(intents=intents(), allowed_mentions=NONE,
-                         guild_ready_timeout=guild_ready_timeout)
+                         guild_ready_timeout=guild_ready_timeout, **shards)
         self.adapter = adapter
 
     async def setup_hook(self) -> None:
         log.info("Discord: invite the bot with %s", invite_url(self.application_id or 0))
-        await self.adapter.tree.sync()
+        await self.adapter.sync_commands()
+
+
+def command_hash(tree: discord.app_commands.CommandTree[discord.Client]) -> str:
+    """A hash of the global command payload `tree.sync()` sends (names, options, types)."""
+    payload = sorted((command.to_dict(tree) for command in tree.get_commands()),
+                     key=lambda c: (c.get("type", 1), c["name"]))
+    text = json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def invite_url(application_id: int) -> str:
@@ -87,6 +105,19 @@ class DiscordAdapter:
                          self.on_raw_message_delete, self.on_raw_message_edit):
             client.event(listener)
         app.register_platform("discord", self, publisher=self, recounter=self, linker=self)
+
+    async def sync_commands(self) -> bool:
+        """Register the slash commands with Discord only when they changed since the last
+        sync by any process (their hash is kept in the store). True when synced."""
+        application = f"discord:{self.client.application_id or 0}"
+        digest = command_hash(self.tree)
+        state = self.app.platform_state
+        if not await state.commands_changed(application, digest):
+            log.info("Discord: slash commands unchanged, not synced")
+            return False
+        await self.tree.sync()
+        await state.commands_synced(application, digest)
+        return True
 
     async def community(self, guild: discord.Guild | None, guild_id: int | None = None
                         ) -> Community:
@@ -278,11 +309,13 @@ def configure_endpoints(api_base: str | None, gateway: str | None) -> None:
         discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway)
 
 
-async def serve(app: App, *, guild_ready_timeout: float = 2.0,
+async def serve(app: App, *, events: bool = True, guild_ready_timeout: float = 2.0,
                 delays: Iterable[float] | None = None, sleep: Sleep | None = None) -> None:
     """Run the Discord bot until cancelled; the client is closed on the way out. Discord out
     of reach (no network, DNS, an outage) is one log line per attempt, retried with growing
-    pauses (``delays``, default lifecycle.backoff()); a refused token or intent stops."""
+    pauses (``delays``, default lifecycle.backoff()); a refused token or intent stops.
+    ``events=False`` (a worker or scheduler process): logged in to the REST API only, to
+    post cards and digests, with no gateway connection."""
     settings = app.settings
     if settings.discord_token is None:
         raise ConfigError("DISCORD_TOKEN is not set.")
@@ -296,7 +329,8 @@ async def serve(app: App, *, guild_ready_timeout: float = 2.0,
         adapter = DiscordAdapter(app, guild_ready_timeout)  # a closed client is not reusable
         client = adapter.client
         async with client:
-            running = asyncio.ensure_future(client.start(token))
+            start = client.start(token) if events else _rest_only(client, token)
+            running = asyncio.ensure_future(start)
             try:
                 # shield: a cancel sent into discord.py can be lost there (Python 3.11's
                 # wait_for drops one that races a shard connecting); caught here, it cannot.
@@ -315,6 +349,11 @@ async def serve(app: App, *, guild_ready_timeout: float = 2.0,
     where = yarl.URL(discord.http.Route.BASE).host or "Discord"
     await retrying(f"Discord ({where}) is out of reach", attempt, UNREACHABLE,
                    delays=delays, sleep=sleep)
+
+
+async def _rest_only(client: discord.Client, token: str) -> None:
+    await client.login(token)
+    await asyncio.Event().wait()
 
 
 async def _stop(client: discord.Client, running: asyncio.Future[None]) -> None:

@@ -76,7 +76,8 @@ class SlackAdapter:
 
     def _listen(self) -> None:
         bolt = self.bolt
-        bolt.use(EventDedup())  # every listener: a retried event is acked, not run again
+        # Every listener: a retried event is acked, not run again (by any process).
+        bolt.use(EventDedup(self.app.platform_state))
         bolt.use(_speak_for_team)
         bolt.event("message")(self._on_message)
         bolt.event("reaction_added")(self._on_reaction)

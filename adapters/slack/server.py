@@ -3,6 +3,7 @@ secret on DIGESTIF_HTTP_HOST:DIGESTIF_HTTP_PORT at /slack/events, with /healthz 
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Iterable
 from typing import Any
@@ -136,13 +137,20 @@ def http_app(adapter: SlackAdapter) -> web.Application:
     return server.application
 
 
-async def serve(app: App, *, web_server: WebServer | None = None,
+async def serve(app: App, *, web_server: WebServer | None = None, events: bool = True,
                 delays: Iterable[float] | None = None, sleep: Sleep | None = None) -> None:
     """Run the Slack adapter until cancelled: Socket Mode with SLACK_APP_TOKEN, else HTTP on
     ``web_server`` (the app's one server, which this then starts; a new one when None).
-    ``delays`` and ``sleep`` tune reconnection pauses, for tests."""
+    ``events=False`` (a worker or scheduler process): the Web API only, to post cards and
+    digests; no events are taken. ``delays`` and ``sleep`` tune reconnection pauses, for
+    tests."""
     adapter = build(app)
     settings = app.settings
+    if not events:
+        try:
+            await asyncio.Event().wait()
+        finally:
+            await adapter.drain()
     if settings.slack_app_token is not None:
         await _socket_mode(adapter, settings.slack_app_token.get_secret_value(), delays, sleep)
         return

@@ -5,7 +5,8 @@ message (what discord.py asks for with compress=zlib-stream; without the query, 
 frames). REST checks the bot token, refuses messages over Discord's limits with 400 (so a
 limit bug fails loudly), can answer 429 with retry_after, and records every call. The gateway
 checks the token and the message content intent, answers heartbeats, resumes sessions, and
-dispatches what tests script.
+dispatches what tests script. Sharded sessions (IDENTIFY with ``shard: [id, count]``) get only
+their guilds, ``(guild_id >> 22) % count == id``, as on Discord.
 """
 
 from __future__ import annotations
@@ -45,9 +46,20 @@ def member(uid: str, name: str, bot: bool = False, roles: list[str] | None = Non
             "deaf": False, "mute": False, "flags": 0, "permissions": permissions}
 
 
+def on_shard(guild: str, shard: list[int]) -> bool:
+    """Whether Discord routes ``guild`` to ``shard`` ([id, count])."""
+    return (int(guild) >> 22) % shard[1] == shard[0]
+
+
+def channel_of(guild: str) -> str:
+    """The text channel of a guild (the first guild's is CHANNEL)."""
+    return CHANNEL if guild == GUILD else str(int(guild) + 1)
+
+
 def message(mid: str, author: dict[str, Any], content: str, channel: str = CHANNEL,
-            embeds: list[Any] | None = None, flags: int = 0) -> dict[str, Any]:
-    return {"id": mid, "channel_id": channel, "guild_id": GUILD, "author": author,
+            embeds: list[Any] | None = None, flags: int = 0, guild: str = GUILD
+            ) -> dict[str, Any]:
+    return {"id": mid, "channel_id": channel, "guild_id": guild, "author": author,
             "content": content, "timestamp": NOW, "edited_timestamp": None, "tts": False,
             "mention_everyone": False, "mentions": [], "mention_roles": [], "attachments": [],
             "embeds": embeds or [], "pinned": False, "type": 0, "flags": flags}
@@ -56,6 +68,13 @@ def message(mid: str, author: dict[str, Any], content: str, channel: str = CHANN
 def _emoji(route: str) -> dict[str, Any]:
     name, _, emoji_id = unquote(route).partition(":")
     return {"id": emoji_id or None, "name": name}
+
+
+@dataclass
+class _Session:
+    socket: web.WebSocketResponse
+    deflate: Any
+    shard: list[int]  # [id, count]
 
 
 @dataclass
@@ -72,8 +91,11 @@ class FakeDiscord:
     heartbeats: int = 0
     heartbeat_interval: int = 45_000
     privileged_intents: bool = True  # the portal's Message Content toggle
+    guild_ids: list[str] = field(default_factory=lambda: [GUILD])
+    recommended_shards: int = 1  # what GET /gateway/bot answers
+    delivered: list[tuple[int, str]] = field(default_factory=list)  # (shard id, event)
     port: int = 0
-    _sockets: list[tuple[web.WebSocketResponse, Any]] = field(default_factory=list)
+    _sockets: list[_Session] = field(default_factory=list)
     _seq: int = 0
     _ids: int = 9000
     _changed: asyncio.Condition = field(default_factory=asyncio.Condition)
@@ -123,16 +145,24 @@ class FakeDiscord:
             await self.dispatch("MESSAGE_REACTION_REMOVE_EMOJI", {**data, "emoji": _emoji(name)})
 
     async def dispatch(self, event: str, data: dict[str, Any]) -> None:
-        """Send an event to every connected session (none: the bot misses it, as offline)."""
+        """Send an event to every connected session of the event's guild's shard (none: the
+        bot misses it, as offline)."""
         self._seq += 1
-        for socket, deflate in list(self._sockets):
-            await self._send(socket, deflate, {"op": 0, "t": event, "s": self._seq, "d": data})
+        guild = data.get("guild_id")
+        for session in list(self._sockets):
+            if guild is None or on_shard(str(guild), session.shard):
+                await self._deliver(session, event, data)
+
+    async def _deliver(self, session: _Session, event: str, data: dict[str, Any]) -> None:
+        self.delivered.append((session.shard[0], event))
+        await self._send(session.socket, session.deflate,
+                         {"op": 0, "t": event, "s": self._seq, "d": data})
 
     async def drop_connections(self) -> None:
         """Close every session with a resumable code; the client comes back and resumes."""
-        sockets, self._sockets = self._sockets, []
-        for socket, _ in sockets:
-            await socket.close(code=4000, message=b"Unknown error")
+        sessions, self._sockets = self._sockets, []
+        for session in sessions:
+            await session.socket.close(code=4000, message=b"Unknown error")
 
     # what tests assert -------------------------------------------------------------------
 
@@ -218,7 +248,8 @@ class FakeDiscord:
         if path == "/users/@me":
             return self._json(me)
         if path == "/gateway/bot":
-            return self._json({"url": self.gateway, "shards": 1, "session_start_limit": {
+            return self._json({"url": self.gateway, "shards": self.recommended_shards,
+                               "session_start_limit": {
                 "total": 1000, "remaining": 1000, "reset_after": 0, "max_concurrency": 1}})
         if path == "/oauth2/applications/@me":
             return self._json({"id": APP_ID, "name": "digestif", "icon": None,
@@ -291,17 +322,21 @@ class FakeDiscord:
             await socket.send_bytes(deflate.compress(raw.encode())
                                     + deflate.flush(zlib.Z_SYNC_FLUSH))
 
-    def guild(self) -> dict[str, Any]:
-        everyone = {"id": GUILD, "name": "@everyone", "permissions": "1024", "position": 0,
+    def guild(self, gid: str = GUILD) -> dict[str, Any]:
+        everyone = {"id": gid, "name": "@everyone", "permissions": "1024", "position": 0,
                     "color": 0, "hoist": False, "managed": False, "mentionable": False,
                     "flags": 0}
-        curators = {**everyone, "id": CURATORS, "name": "curators", "position": 1}
-        channel = {"id": CHANNEL, "type": 0, "name": "general", "position": 0,
-                   "guild_id": GUILD, "permission_overwrites": [], "nsfw": False}
-        mods = {**channel, "id": MODS, "name": "moderators", "position": 1}
-        return {"id": GUILD, "name": "Test Guild", "icon": None, "owner_id": "1",
+        first = gid == GUILD
+        curators = {**everyone, "id": CURATORS if first else str(int(gid) + 3),
+                    "name": "curators", "position": 1}
+        channel = {"id": channel_of(gid), "type": 0, "name": "general", "position": 0,
+                   "guild_id": gid, "permission_overwrites": [], "nsfw": False}
+        mods = {**channel, "id": MODS if first else str(int(gid) + 2), "name": "moderators",
+                "position": 1}
+        return {"id": gid, "name": "Test Guild" if first else f"Guild {gid}", "icon": None,
+                "owner_id": "1",
                 "roles": [everyone, curators], "emojis": [], "stickers": [],
-                "features": ["COMMUNITY"], "public_updates_channel_id": MODS,
+                "features": ["COMMUNITY"], "public_updates_channel_id": mods["id"],
                 "member_count": len(self.members) + 1, "large": False, "unavailable": False,
                 "members": [member(BOT_ID, "digestif", bot=True)], "channels": [channel, mods],
                 "threads": [], "presences": [], "voice_states": [], "joined_at": NOW,
@@ -318,16 +353,25 @@ class FakeDiscord:
         if not identify["intents"] & MESSAGE_CONTENT or not self.privileged_intents:
             await socket.close(code=4014, message=b"Disallowed intent(s).")
             return False
-        self._sockets.append((socket, deflate))
+        shard = list(identify.get("shard") or [0, 1])
+        if not (len(shard) == 2 and 0 <= shard[0] < shard[1]):
+            await socket.close(code=4010, message=b"Invalid shard.")
+            return False
+        session = _Session(socket, deflate, shard)
+        self._sockets.append(session)
+        guilds = [g for g in self.guild_ids if on_shard(g, shard)]
         self._seq += 1
         await self._send(socket, deflate, {"op": 0, "t": "READY", "s": self._seq, "d": {
             "v": 10, "user": {**user(BOT_ID, "digestif", bot=True), "verified": True,
                               "mfa_enabled": False, "flags": 0},
-            "guilds": [{"id": GUILD, "unavailable": True}], "session_id": "session",
-            "resume_gateway_url": self.gateway, "shard": identify.get("shard", [0, 1]),
+            "guilds": [{"id": g, "unavailable": True} for g in guilds],
+            "session_id": f"session-{shard[0]}-{shard[1]}",
+            "resume_gateway_url": self.gateway, "shard": shard,
             "application": {"id": APP_ID, "flags": 0}, "private_channels": [],
             "relationships": []}})
-        await self.dispatch("GUILD_CREATE", self.guild())
+        for gid in guilds:
+            self._seq += 1
+            await self._deliver(session, "GUILD_CREATE", self.guild(gid))
         async with self._changed:
             self.identified.append(identify)
             self._changed.notify_all()
@@ -354,15 +398,17 @@ class FakeDiscord:
             elif op == 2 and not await self._identify(socket, deflate, data):
                 break
             elif op == 6:
-                if data.get("token") != TOKEN or data.get("session_id") != "session":
+                session_id = str(data.get("session_id"))
+                if data.get("token") != TOKEN or not session_id.startswith("session-"):
                     await socket.close(code=4004, message=b"Authentication failed.")
                     break
-                self._sockets.append((socket, deflate))
+                shard = [int(n) for n in session_id.split("-")[1:]]
+                self._sockets.append(_Session(socket, deflate, shard))
                 await self.dispatch("RESUMED", {})
                 async with self._changed:
                     self.resumed += 1
                     self._changed.notify_all()
-        self._sockets = [(s, d) for s, d in self._sockets if s is not socket]
+        self._sockets = [s for s in self._sockets if s.socket is not socket]
         return socket
 
     async def __aenter__(self) -> FakeDiscord:
@@ -374,7 +420,7 @@ class FakeDiscord:
 
     async def __aexit__(self, *exc: type[BaseException] | BaseException | TracebackType | None
                         ) -> None:
-        for socket, _ in self._sockets:
-            await socket.close(code=WSCloseCode.GOING_AWAY)
+        for session in self._sockets:
+            await session.socket.close(code=WSCloseCode.GOING_AWAY)
         if self._runner is not None:
             await self._runner.cleanup()

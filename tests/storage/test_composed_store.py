@@ -20,6 +20,7 @@ from storage.connection import SqliteConnection
 from storage.digests import SqliteDigests, SqlitePeriodNotes
 from storage.installations import SqliteInstallations
 from storage.mail import SqliteMailLog
+from storage.shared import SqliteCommandSyncs, SqliteLeases, SqliteSeenEvents
 from storage.sqlite import SqliteStore
 from storage.submissions import SqliteIngestQueue, SqliteMessages, SqliteSubmissions
 from storage.summaries import SqliteSummaryCache
@@ -36,6 +37,9 @@ PORTS: dict[type, type] = {
     SqliteDigests: ports.DigestStore,
     SqlitePeriodNotes: ports.PeriodNotes,
     SqliteSummaryCache: ports.SummaryCache,
+    SqliteLeases: ports.LeaseStore,
+    SqliteSeenEvents: ports.SeenEvents,
+    SqliteCommandSyncs: ports.CommandSyncs,
     SqliteInstallations: ports.Installations,
     SqliteMailLog: ports.MailLog,
 }

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -104,19 +105,93 @@ async def test_recount_replaces_votes(store: Store) -> None:
     assert (await store.tallies([sub.id]))[sub.id] == Tally(up=2)
 
 
-async def test_claim_and_resume(store: Store) -> None:
+LEASE = timedelta(seconds=30)
+
+
+async def test_claims_are_leased_and_lapsed_leases_taken_over(store: Store) -> None:
     a, _ = await store.add_submission("c1", "https://x.test/a", "a", ADA, NOW)
     b, _ = await store.add_submission("c1", "https://x.test/b", "b", ADA, NOW)
-    claimed = await store.claim(a.id)
+    claimed = await store.claim(a.id, "w1", NOW, NOW + LEASE)
     assert claimed is not None and claimed.state is SubmissionState.FETCHING
     assert claimed.attempts == 1
-    assert await store.claim(a.id) is None
-    # A restart puts in-flight work back in the queue, in submission order.
-    assert await store.pending_ids() == [a.id, b.id]
-    await store.set_state(b.id, SubmissionState.FAILED, "timed out")
-    assert await store.pending_ids() == [a.id]
+    assert await store.claim(a.id, "w2", NOW, NOW + LEASE) is None, "held by w1"
+    # The next claimable job, oldest first; a held one is passed by.
+    assert [s.id for s in await store.claim_next("w2", NOW, NOW + LEASE, 5)] == [b.id]
+    assert await store.claim_next("w3", NOW, NOW + LEASE, 5) == []
+    # w1 renews; w2 stops renewing (it died): after its lease, w3 takes b over.
+    later = NOW + LEASE + timedelta(seconds=1)
+    assert await store.renew("w1", [a.id, b.id], later + LEASE) == [a.id]
+    taken = await store.claim_next("w3", later, later + LEASE, 5)
+    assert [(s.id, s.attempts) for s in taken] == [(b.id, 2)]
+    # w2 wakes up: its results are refused, w3's stand.
+    assert not await store.set_state(b.id, SubmissionState.FAILED, "timed out", owner="w2")
+    assert await store.set_state(b.id, SubmissionState.FAILED, "timed out", owner="w3")
     failed = await store.get_submission("c1", 2)
     assert failed is not None and failed.failure_reason == "timed out"
+    # A clean stop gives a job back at once.
+    await store.release("w1", [a.id])
+    assert [s.id for s in await store.claim_next("w3", later, later + LEASE, 5)] == [a.id]
+
+
+async def test_concurrent_claims_never_share_a_job(store: Store) -> None:
+    subs = [(await store.add_submission("c1", f"https://x.test/{i}", "x", ADA, NOW))[0]
+            for i in range(30)]
+    batches = await asyncio.gather(*(store.claim_next(f"w{i}", NOW, NOW + LEASE, 4)
+                                     for i in range(10)))
+    ids = [s.id for batch in batches for s in batch]
+    assert sorted(ids) == [s.id for s in subs] and len(set(ids)) == len(ids)
+
+
+async def test_finishing_needs_the_lease_when_an_owner_is_given(store: Store) -> None:
+    sub, _ = await store.add_submission("c1", "https://x.test/a", "a", ADA, NOW)
+    keep, _ = await store.add_submission("c1", "https://x.test/k", "k", ADA, NOW)
+    article = Article(url="https://x.test/a", title="T", text="body")
+    assert not await store.mark_ready(sub.id, article, Summary("S.", SummarySource.LLM), NOW,
+                                      owner="w1"), "not claimed by w1"
+    assert await store.claim(sub.id, "w1", NOW, NOW + LEASE) is not None
+    assert not await store.merge_into(sub.id, keep.id, owner="w2")
+    assert await store.mark_ready(sub.id, article, Summary("S.", SummarySource.LLM), NOW,
+                                  owner="w1")
+    assert await store.renew("w1", [sub.id], NOW + LEASE) == [], "finished: no lease left"
+
+
+async def test_named_lease(store: Store) -> None:
+    assert await store.try_lease("sched", "p1", NOW, NOW + LEASE)
+    assert await store.try_lease("sched", "p1", NOW, NOW + LEASE), "renewed by its holder"
+    assert not await store.try_lease("sched", "p2", NOW, NOW + LEASE)
+    assert await store.try_lease("sched", "p2", NOW + LEASE * 2, NOW + LEASE * 3), "lapsed"
+    await store.drop_lease("sched", "p1")  # not p1's any more: nothing happens
+    assert not await store.try_lease("sched", "p1", NOW + LEASE * 2, NOW + LEASE * 3)
+    await store.drop_lease("sched", "p2")
+    assert await store.try_lease("sched", "p1", NOW + LEASE * 2, NOW + LEASE * 3)
+
+
+async def test_seen_events_expire(store: Store) -> None:
+    keep = timedelta(hours=1)
+    assert await store.first_sighting("slack", "Ev1", NOW, keep)
+    assert not await store.first_sighting("slack", "Ev1", NOW + keep / 2, keep)
+    assert await store.first_sighting("other", "Ev1", NOW, keep), "scopes apart"
+    assert await store.first_sighting("slack", "Ev1", NOW + keep * 2, keep), "forgotten"
+
+
+async def test_settings_changes_are_announced(store: Store) -> None:
+    before = await store.settings_version()
+    await store.save_settings("c1", CommunitySettings(picks=3))
+    after = await store.settings_version()
+    assert after != before
+    await store.save_settings("nobody", CommunitySettings(picks=3))
+    await store.set_period_note("c1", "2026-W48", intro="hi")
+    assert await store.settings_version() == after, "no settings changed"
+    await store.set_period_note("c1", "2026-W48", locked=True)
+    assert await store.settings_version() != after
+
+
+async def test_command_sync_hash(store: Store) -> None:
+    assert await store.synced_hash("discord:1") is None
+    await store.record_sync("discord:1", "abc", NOW)
+    await store.record_sync("discord:1", "def", NOW)
+    assert (await store.synced_hash("discord:1"), await store.synced_hash("discord:2")) == (
+        "def", None)
 
 
 async def test_ready_submission_keeps_article_fields(store: Store) -> None:

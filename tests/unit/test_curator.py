@@ -213,14 +213,16 @@ async def test_restart_resumes_in_flight_work_once(tmp_path: Path, clock: FakeCl
     async for core in _core(path, reader, clock):
         await core.curator.post_link(LinkPosted(C, ADA, "https://news.test/a"))
         await reader.started.wait()  # the worker has picked it up and is stuck fetching
-        # The process dies here: the worker is cancelled mid-fetch.
-    assert (await _state(path, 1)) is SubmissionState.FETCHING
+        assert (await _state(path, 1)) is SubmissionState.FETCHING
+        # The process stops here, mid-fetch: it hands the job back for any process.
+    assert (await _state(path, 1)) is SubmissionState.PENDING
 
     reader.gate.set()  # type: ignore[union-attr]
     reader.reads.clear()
     async for core in _core(path, reader, clock):
         await core.curator.post_link(LinkPosted(C, ADA, "https://news.test/b"))
-        await core.curator.wait_idle()
+        ids = [s.id for s in await core.store.list_submissions(C)]
+        await core.app.worker.wait_for(ids, within=30)  # the first is found by polling
         assert [s.state for s in await core.store.list_submissions(C)] == [
             SubmissionState.READY, SubmissionState.READY]
     assert sorted(reader.reads) == ["https://news.test/a", "https://news.test/b"]

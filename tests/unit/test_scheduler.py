@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import logging
 from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -16,7 +18,7 @@ from bot.community import Community
 from bot.config import Settings
 from bot.digest import Digest
 from bot.errors import PublishError
-from bot.scheduler import Scheduler
+from bot.scheduler import LOCK, Scheduler
 from digestif.bootstrap import open_app
 from storage.sqlite import SqliteStore
 from tests.digest_helpers import seed
@@ -236,3 +238,23 @@ async def test_the_next_digest_links_to_the_last_one(tmp_path: Path) -> None:
         assert (second.previous_period, second.previous_url) == (
             "2026-W47", "https://chat.test/m/1")
         assert [i.title for i in second.picks] == ["second"], "published picks never repeat"
+
+
+async def test_three_processes_post_once_and_one_ticks_at_a_time(tmp_path: Path) -> None:
+    clock = FakeClock(WEEK_END + timedelta(minutes=5))
+    path = tmp_path / "three.sqlite3"
+    async with AsyncExitStack() as stack:
+        bots = [await stack.enter_async_context(contextlib.asynccontextmanager(_bot)(
+            path, clock)) for _ in range(3)]
+        await seed(bots[0].store, "c", WEEK_START + timedelta(days=1), "story", votes=1)
+        # While one process holds the scheduler lock, the others do not tick.
+        holder, *others = bots
+        assert await holder.store.try_lease(LOCK, holder.scheduler.owner, clock(),
+                                            clock() + timedelta(seconds=30))
+        assert [await b.scheduler.tick_alone() for b in others] == [None, None]
+        # The holder died: after its lease, another takes over; all three racing post once.
+        clock.advance(seconds=31)
+        await asyncio.gather(*(b.scheduler.tick_alone() for b in bots))
+        assert sum(len(b.publisher.posts) for b in bots) == 1
+        assert await holder.store.try_lease(LOCK, "someone", clock(), clock()), (
+            "every tick let go of the lock")
