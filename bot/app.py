@@ -11,6 +11,7 @@ from bot.ingest import IngestWorker
 from bot.ports import DigestPublisher, Notifier, PageReader, Store, Summarizer, VoteRecounter
 from bot.publishing import Publishing
 from bot.scheduler import Scheduler
+from bot.upgrades import SummaryUpgrader
 
 
 @dataclass(slots=True)
@@ -24,6 +25,7 @@ class App:
     publishing: Publishing
     editor: Editor
     scheduler: Scheduler
+    upgrader: SummaryUpgrader | None = None  # the model's summaries, with an LLM configured
 
     def register_platform(self, platform: str, notifier: Notifier,
                           publisher: DigestPublisher | None = None,

@@ -37,6 +37,7 @@ class CommunitySettings:
     summary_language: str = ""
     summary_instructions: str = ""
     group_by_kind: bool = False
+    llm_summaries: str = "all"  # all | voted | picked: which links the LLM summarizes
 
     @property
     def summary_prefs(self) -> SummaryPrefs:

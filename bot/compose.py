@@ -68,6 +68,13 @@ class Composer:
             date_range=date_range(period, settings),
         )
 
+    async def pick_ids(self, community: Community, period: Period) -> list[int]:
+        """The submissions the period's digest would pick, as ``build`` ranks them."""
+        settings = community.settings
+        picks, _ = choose(await self.candidates(community, period), settings.picks,
+                          settings.min_score, settings.also_shared_cap)
+        return [c.submission_id for c in picks]
+
     async def candidates(self, community: Community, period: Period) -> list[Candidate]:
         """Ready in the period, plus unpicked ones from the carry-over weeks that still have
         votes, counted as the community counts votes."""

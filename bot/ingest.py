@@ -1,5 +1,10 @@
 """The ingest worker: pending -> fetching -> ready | failed, with bounded concurrency.
 
+A link becomes ready with its offline summary. The model's summary, when an LLM is
+configured, is written later by bot.upgrades in its own queue (the community setting
+``llm_summaries`` says for which links), so a model call never holds an ingest slot and a
+slow model never delays fetching.
+
 ``concurrency`` bounds the fetches in flight (the reader's fetcher holds that limit); the
 worker runs a few times as many links at once, so links whose page has arrived and now waits
 for a parser process do not keep the network idle.
@@ -23,8 +28,9 @@ from bot.clock import Clock
 from bot.community import CommunitySettings
 from bot.errors import ExtractError, FetchError, InvalidLink, StorageError
 from bot.links import canonicalize
-from bot.models import Article, Submission, SubmissionState
+from bot.models import Article, Submission, SubmissionState, SummarySource
 from bot.ports import CommunityStore, IngestQueue, PageReader, SubmissionStore, Summarizer
+from bot.upgrades import ALL, SummaryUpgrader
 
 log = logging.getLogger(__name__)
 # Links in progress per fetch slot: enough that parsing and summarizing (waiting for a CPU
@@ -50,8 +56,12 @@ Listener = Callable[[IngestResult], Awaitable[None]]
 
 class IngestWorker:
     def __init__(self, store: IngestStore, reader: PageReader, summarizer: Summarizer,
-                 clock: Clock, concurrency: int = 16) -> None:
+                 clock: Clock, concurrency: int = 16,
+                 upgrader: SummaryUpgrader | None = None) -> None:
+        """``summarizer`` writes the summary a link is ready with (the offline one when an
+        LLM is configured: ``upgrader`` then has the model write its own later)."""
         self._store = store
+        self._upgrader = upgrader
         self._reader = reader
         self._summarizer = summarizer
         self._clock = clock
@@ -139,8 +149,18 @@ class IngestWorker:
         community = await self._store.get_community(submission.community)
         settings = community.settings if community else CommunitySettings()
         summary = await self._summarizer.summarize(article, settings.summary_prefs)
+        upgrader = self._upgrader
+        upgradable = (upgrader is not None and article.flag is None
+                      and summary.source is not SummarySource.LLM and bool(article.text.strip()))
+        wanted = False
+        if upgrader is not None and upgradable:
+            # Kept before the link is ready, so a crash in between loses no upgrade.
+            wanted = await upgrader.keep(submission.id, article.text,
+                                         requested=settings.llm_summaries == ALL)
         await self._store.mark_ready(submission.id, article, summary, self._clock())
         await self._announce(submission.id)
+        if upgrader is not None and wanted:
+            upgrader.enqueue(submission.id)  # after the card is out, so it can be updated
 
     async def _duplicate_of(self, submission: Submission, article: Article) -> Submission | None:
         """Another submission of the same page, found through redirects or the page's own

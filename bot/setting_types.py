@@ -209,6 +209,19 @@ def _int(low: int, high: int) -> SettingType:
     return SettingType(int, _integer, _between(low, high))
 
 
+def _choice(*allowed: str) -> SettingType:
+    """One word out of ``allowed`` (any case)."""
+    def check(value: str) -> None:
+        if value not in allowed:
+            raise InvalidSetting(f"{_CONTROL.sub('', value)[:40]!r} is not one of "
+                                 f"{', '.join(allowed)}.")
+    return SettingType(str, lambda text: text.strip().lower(), check)
+
+
+# When the model writes a link's summary (bot.upgrades): every link, links with a vote, or
+# the digest's picks only. Every link has the offline summary until then.
+LLM_SUMMARIES = ("all", "voted", "picked")
+
 TYPES: dict[str, SettingType] = {
     "name": SettingType(str, _line, _text(80, plain=True)),
     "up_emoji": EMOJI,
@@ -229,4 +242,5 @@ TYPES: dict[str, SettingType] = {
     "summary_language": SettingType(str, _line, _text(40, plain=True)),
     "summary_instructions": SettingType(str, _line, _text(500, plain=False)),
     "group_by_kind": BOOL,
+    "llm_summaries": _choice(*LLM_SUMMARIES),
 }

@@ -24,6 +24,7 @@ from bot.ingest import IngestWorker
 from bot.ports import PageReader, Store, Summarizer
 from bot.publishing import PENDING_WAIT, Publishing
 from bot.scheduler import Scheduler
+from bot.upgrades import SummaryUpgrader
 
 Serve = Callable[[App], Awaitable[None]]
 
@@ -65,9 +66,13 @@ async def open_app(settings: Settings, clock: Clock = system_clock, *, schedule:
                    pending_wait: float = PENDING_WAIT) -> AsyncIterator[App]:
     """Everything, opened; ``schedule`` also runs the weekly digest scheduler (for `run` and
     `console`, not for one-shot commands). ``pending_wait``: seconds `/digest post` waits for
-    the week's links still being read."""
+    the week's links still being read.
+
+    Links become ready with ``summarizer`` (given) or the offline one; with an LLM
+    configured, the LLM summarizer writes the model's summaries apart from fetching
+    (bot.upgrades), and the TL;DR."""
     from bot.reader import build_reader
-    from bot.summarize import build_summarizer
+    from bot.summarize import OfflineSummarizer, build_summarizer
 
     async with AsyncExitStack() as stack:
         if store is None:
@@ -79,16 +84,30 @@ async def open_app(settings: Settings, clock: Clock = system_clock, *, schedule:
             built_reader = build_reader(settings, cpu=cpu)
             stack.push_async_callback(built_reader.aclose)
             reader = built_reader
+        ready_with: Summarizer
+        upgrader = None
         if summarizer is None:
             built_summarizer = build_summarizer(settings, cache=store, cpu=cpu)
             stack.push_async_callback(built_summarizer.aclose)
             summarizer = built_summarizer
-        worker = IngestWorker(store, reader, summarizer, clock,
-                              concurrency=settings.ingest_concurrency)
-        curator = Curator(store, worker, clock, settings.max_links_per_message)
+            ready_with = built_summarizer
+            if settings.llm_configured:
+                ready_with = OfflineSummarizer(cpu)
+                upgrader = SummaryUpgrader(store, built_summarizer, clock,
+                                           settings.llm_concurrency,
+                                           settings.llm_max_input_tokens)
+        else:
+            ready_with = summarizer
+        worker = IngestWorker(store, reader, ready_with, clock,
+                              concurrency=settings.ingest_concurrency, upgrader=upgrader)
+        curator = Curator(store, worker, clock, settings.max_links_per_message, upgrader)
+        if upgrader is not None:
+            await upgrader.start()
+            stack.push_async_callback(upgrader.close)
         await worker.start()
         stack.push_async_callback(worker.close)
-        publishing = Publishing(store, summarizer, clock, worker, pending_wait)
+        publishing = Publishing(store, summarizer, clock, worker, pending_wait, upgrader,
+                                settings.llm_digest_wait)
         editor = Editor(curator, store, clock)
         scheduler = Scheduler(store, publishing, clock,
                               timedelta(hours=settings.schedule_grace_hours),
@@ -97,7 +116,7 @@ async def open_app(settings: Settings, clock: Clock = system_clock, *, schedule:
             task = asyncio.create_task(scheduler.run(), name="digest-scheduler")
             stack.push_async_callback(_cancel, task)
         yield App(settings, store, reader, summarizer, worker, curator, publishing, editor,
-                  scheduler)
+                  scheduler, upgrader)
 
 
 async def _cancel(task: asyncio.Task[None]) -> None:

@@ -63,6 +63,11 @@ class ConsoleNotifier:
         self.say(card(submission))
         return None
 
+    async def summary_updated(self, community: Community, submission: Submission,
+                              card: MessageRef | None) -> None:
+        """A terminal line cannot be edited: a new line carries the model's summary."""
+        self.say(desk.summary_written(submission.number, clean(submission.summary)))
+
     async def submission_failed(self, community: Community, submission: Submission,
                                 origin: MessageRef | None) -> None:
         self.say(f"#{submission.number} failed: {clean(submission.failure_reason)}")

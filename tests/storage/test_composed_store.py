@@ -21,6 +21,7 @@ from storage.digests import SqliteDigests, SqlitePeriodNotes
 from storage.sqlite import SqliteStore
 from storage.submissions import SqliteIngestQueue, SqliteMessages, SqliteSubmissions
 from storage.summaries import SqliteSummaryCache
+from storage.upgrades import SqliteSummaryUpgrades
 from storage.votes import SqliteVotes
 
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
@@ -34,6 +35,7 @@ PORTS: dict[type, type] = {
     SqliteDigests: ports.DigestStore,
     SqlitePeriodNotes: ports.PeriodNotes,
     SqliteSummaryCache: ports.SummaryCache,
+    SqliteSummaryUpgrades: ports.SummaryUpgrades,
 }
 
 
