@@ -3,6 +3,7 @@ are grouped, as one platform-neutral Digest (bot.digest). Publishing it is bot.p
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Sequence
 from datetime import timedelta
@@ -37,8 +38,10 @@ class Composer:
         self._store = store
         self._summarizer = summarizer
 
-    async def build(self, community: Community, period: Period) -> Digest:
-        """The period's digest as it stands in the store."""
+    async def build(self, community: Community, period: Period,
+                    brief_within: float | None = None) -> Digest:
+        """The period's digest as it stands in the store. ``brief_within``: seconds the
+        TL;DR may take (then the summaries' leads make it); None for no limit."""
         settings = community.settings
         candidates = await self.candidates(community, period)
         picks, rest = choose(candidates, settings.picks, settings.min_score,
@@ -57,7 +60,7 @@ class Composer:
             period=period,
             title=f"{community.newsletter_name} · {date_range(period, settings)}",
             intro=Untrusted(intro),
-            tldr=await self._tldr(items, settings),
+            tldr=await self._tldr(items, settings, brief_within),
             sections=_sections(items, settings),
             also_shared=tuple(_item(0, c, rows[c.submission_id], names)
                               for c in rest if c.submission_id in rows),
@@ -84,15 +87,19 @@ class Composer:
                                                     period.end)
         return [c for c in (counted(c, settings.downvotes) for c in found) if eligible(c)]
 
-    async def _tldr(self, items: Sequence[DigestItem], settings: CommunitySettings
-                    ) -> tuple[Untrusted, ...]:
+    async def _tldr(self, items: Sequence[DigestItem], settings: CommunitySettings,
+                    within: float | None = None) -> tuple[Untrusted, ...]:
         briefable = [BriefItem(i.title, i.summary, i.site, i.kind) for i in items if not i.flag]
         if not items:
             return ()
         bullets: tuple[str, ...] = ()
         if briefable:
             try:
-                bullets = await self._summarizer.brief(briefable, settings.summary_prefs)
+                async with asyncio.timeout(within):
+                    bullets = await self._summarizer.brief(briefable, settings.summary_prefs)
+            except TimeoutError:
+                log.warning("the TL;DR was not written in time; using the summaries' leads")
+                bullets = offline_brief(briefable)
             except Exception:
                 log.exception("the TL;DR could not be written; using the summaries' leads")
                 bullets = offline_brief(briefable)

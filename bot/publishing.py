@@ -10,6 +10,7 @@ Adapters plug in once (``register``): where digests go, who recounts votes.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -180,13 +181,15 @@ class Publishing:
         if await self._store.digest_record(key, period.key) is not None:
             return Publication(Outcome.ALREADY_POSTED)
         await self._recount(community, period, fresh=True)
-        llm = None
+        llm, brief_within = None, None
         if self._upgrader is not None:
             # The picks' summaries first (the model's, where it answers in time), so the
-            # TL;DR is written from them.
+            # TL;DR is written from them; both within llm_wait, so the digest is on time.
+            deadline = asyncio.get_running_loop().time() + self.llm_wait
             llm = await self._upgrader.for_digest(
                 await self._composer.pick_ids(community, period), self.llm_wait)
-        digest = await self._composer.build(community, period)
+            brief_within = max(0.0, deadline - asyncio.get_running_loop().time())
+        digest = await self._composer.build(community, period, brief_within)
         if digest.empty and mode is Mode.SCHEDULED:
             return Publication(Outcome.EMPTY, digest, llm)
         content = posted_content(digest)

@@ -177,11 +177,13 @@ class ConsoleAdapter:
                 return [desk.unvote_reply(removed, number)]
             case QueueShown(_, view):
                 return self._queue(view)
-            case Previewed(digest):
-                return [render_markdown(digest)]
-            case Posted(digest, _):
+            case Previewed(digest) as previewed:
+                return [render_markdown(digest), *([previewed.note] if previewed.note else [])]
+            case Posted(digest, _, llm):
                 # A posted digest prints itself (the console is its own publisher).
-                return [desk.posted_reply(digest, "That week's")] if digest is None else []
+                if digest is None:
+                    return [desk.posted_reply(digest, "That week's")]
+                return [desk.posted_llm_note(llm.calls, llm.written)] if llm else []
             case Moderated(action, done):
                 return [desk.console_moderated(done.number, action, clean(done.reject_reason))]
             case Locked(locked, period):

@@ -67,6 +67,7 @@ class World:
     http: aiohttp.ClientSession
     url: str = ""
     events: int = 0
+    settings: dict[str, Any] = field(default_factory=dict)  # more process settings
     _app: App | None = None
     _running: AsyncExitStack = field(default_factory=AsyncExitStack)
 
@@ -79,7 +80,7 @@ class World:
         """The real app, as `digestif run` builds it in HTTP mode (same database each time)."""
         stack = AsyncExitStack()
         self._app = await stack.enter_async_context(
-            open_app(slack_settings(self.tmp_path, self.slack)))
+            open_app(slack_settings(self.tmp_path, self.slack, **self.settings)))
         runner, port = await start(http_app(build(self._app)))
         stack.push_async_callback(runner.cleanup)
         self._running, self.url = stack, f"http://127.0.0.1:{port}/slack/events"
@@ -152,12 +153,13 @@ class World:
 
 
 @asynccontextmanager
-async def slack_world(tmp_path: Path) -> AsyncIterator[World]:
+async def slack_world(tmp_path: Path, **settings: Any) -> AsyncIterator[World]:
+    """``settings``: process settings besides the test's own (e.g. an LLM's base URL)."""
     async with FakeSlack(users=dict(USERS)) as slack, PageServer() as pages, \
             aiohttp.ClientSession() as http:
         for name in ("moe", "evals", "quantization"):
             pages.add(f"/{name}", article(name))
-        world = World(tmp_path, slack, pages, http)
+        world = World(tmp_path, slack, pages, http, settings=settings)
         await world.start()
         try:
             yield world
