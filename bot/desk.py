@@ -157,6 +157,7 @@ SETTING_LABELS = {
     "also_shared_cap": "Also-shared links (0-100)",
     "carry_over_weeks": "Weeks a voted link carries over (0-12)",
     "group_by_kind": "Group picks by kind (on/off)",
+    "llm_summaries": "Model summaries for (all, voted, picked)",
 }
 
 

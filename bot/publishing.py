@@ -62,7 +62,7 @@ class Outcome(StrEnum):
 class Publication:
     """What publishing did. ``llm``: the summaries the model was asked for to post this
     digest (a post), or would be asked for if it were posted now (a preview: ``written`` is
-    0, nothing is spent); None when no LLM is configured or nothing was composed."""
+    0, nothing is spent); None when no LLM is configured, for an export, or without picks."""
 
     outcome: Outcome
     digest: Digest | None = None
@@ -169,7 +169,7 @@ class Publishing:
             await self._recount(community, period, fresh=False)
             digest = await self._composer.build(community, period)
             llm = None
-            if self._upgrader is not None and mode is Mode.PREVIEW:
+            if self._upgrader is not None and mode is Mode.PREVIEW and digest.picks:
                 to_write = await self._upgrader.to_write(
                     [item.submission_id for item in digest.picks])
                 llm = DigestSummaries(calls=len(to_write))
@@ -186,8 +186,9 @@ class Publishing:
             # The picks' summaries first (the model's, where it answers in time), so the
             # TL;DR is written from them; both within llm_wait, so the digest is on time.
             deadline = asyncio.get_running_loop().time() + self.llm_wait
-            llm = await self._upgrader.for_digest(
-                await self._composer.pick_ids(community, period), self.llm_wait)
+            pick_ids = await self._composer.pick_ids(community, period)
+            if pick_ids:
+                llm = await self._upgrader.for_digest(pick_ids, self.llm_wait)
             brief_within = max(0.0, deadline - asyncio.get_running_loop().time())
         digest = await self._composer.build(community, period, brief_within)
         if digest.empty and mode is Mode.SCHEDULED:

@@ -44,6 +44,8 @@ DEFAULT = CommunitySettings()
     ("name", "@everyone weekly", "no mentions or markup"),
     ("submission_channels", "general <#1>", "not a channel"),
     ("nonsense", "1", "Unknown setting"),
+    ("llm_summaries", "some", "not one of all, voted, picked"),
+    ("llm_summaries", "", "not one of"),
 ])
 def test_bad_values_are_refused_with_a_clear_message(name: str, value: str,
                                                      error: str) -> None:
@@ -72,6 +74,8 @@ def test_bad_values_are_refused_with_a_clear_message(name: str, value: str,
     ("moderators", "", ()),
     ("summary_language", "", ""),
     ("summary_language", "English\u202e\n", "English"),
+    ("llm_summaries", " Voted ", "voted"),
+    ("llm_summaries", "picked", "picked"),
 ])
 def test_good_values_are_parsed(name: str, value: str, expected: object) -> None:
     assert getattr(DEFAULT.updated(name, value), name) == expected
