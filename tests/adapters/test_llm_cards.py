@@ -54,6 +54,31 @@ async def test_discord_voted_mode_edits_the_card_after_the_first_vote(tmp_path: 
         assert len(llm.summaries()) == 1
 
 
+async def test_discord_picked_mode_preview_and_post_say_what_the_model_wrote(
+        tmp_path: Path) -> None:
+    async with FakeOpenAI([answer(MODEL_SAYS)]) as llm, discord_world(
+            tmp_path, **llm_settings(llm)) as world:
+        await world.slash("14", "config", setting="llm_summaries", value="picked")
+        await world.replies(1)
+        message, card = await world.link("11", "/moe")
+        await world.react("12", message)
+        await world.settled(1, 1)
+        await world.slash("12", "preview")
+        [*_, note] = await world.replies(3)
+        assert note["content"] == ("Posting it now would take 1 LLM call: this pick shows the "
+                                   "offline summary until then.")
+        assert llm.summaries() == []
+        await world.slash("14", "post")
+        [*_, done] = await world.replies(4)
+        assert done["content"] == ("Digest posted. 1 summary written by the model for this "
+                                   "digest.")
+        digest = world.discord.of("POST", POSTS)[-1]
+        assert MODEL_SAYS in json.dumps(digest["embeds"])
+        [edit] = await world.discord.wait_for("PATCH", f"{POSTS}/{card}")
+        assert MODEL_SAYS in edit["embeds"][0]["description"]
+        assert len(llm.summaries()) == 1
+
+
 async def test_the_discord_fake_takes_edits_only_as_discord_does(tmp_path: Path) -> None:
     async with discord_world(tmp_path) as world, aiohttp.ClientSession() as http:
         member_message = await world.say("11", "just words")
