@@ -149,11 +149,9 @@ class IngestWorker:
         community = await self._store.get_community(submission.community)
         settings = community.settings if community else CommunitySettings()
         summary = await self._summarizer.summarize(article, settings.summary_prefs)
-        upgrader = self._upgrader
-        upgradable = (upgrader is not None and article.flag is None
-                      and summary.source is not SummarySource.LLM and bool(article.text.strip()))
-        wanted = False
-        if upgrader is not None and upgradable:
+        upgrader, wanted = self._upgrader, False
+        if (upgrader is not None and article.flag is None
+                and summary.source is not SummarySource.LLM and article.text.strip()):
             # Kept before the link is ready, so a crash in between loses no upgrade.
             wanted = await upgrader.keep(submission.id, article.text,
                                          requested=settings.llm_summaries == ALL)
