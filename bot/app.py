@@ -23,6 +23,7 @@ from bot.ports import (
 )
 from bot.publishing import Publishing
 from bot.scheduler import Scheduler
+from bot.upgrades import SummaryUpgrader
 
 
 @dataclass(slots=True)
@@ -40,6 +41,7 @@ class App:
     mailing: Mailing
     platform_state: PlatformState
     installations: Installations  # where a distributed chat app is installed
+    upgrader: SummaryUpgrader | None = None  # the model's summaries, with an LLM configured
 
     def register_platform(self, platform: str, notifier: Notifier,
                           publisher: DigestPublisher | None = None,

@@ -43,6 +43,7 @@ class CommunitySettings:
     slug: str = ""  # the archive's address, /c/<slug>/; "" means derived from the key
     # Addresses each posted digest is e-mailed to (bot.addresses: checked, at most 50).
     email_to: tuple[str, ...] = ()
+    llm_summaries: str = "all"  # all | voted | picked: which links the LLM summarizes
 
     @property
     def summary_prefs(self) -> SummaryPrefs:

@@ -3,6 +3,7 @@ are grouped, as one platform-neutral Digest (bot.digest). Publishing it is bot.p
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import logging
 from collections.abc import Mapping, Sequence
@@ -45,8 +46,10 @@ class Composer:
         self._linkers = linkers if linkers is not None else {}
         self._public_url = public_url  # DIGESTIF_PUBLIC_URL: where the web archive is
 
-    async def build(self, community: Community, period: Period) -> Digest:
-        """The period's digest as it stands in the store."""
+    async def build(self, community: Community, period: Period,
+                    brief_within: float | None = None) -> Digest:
+        """The period's digest as it stands in the store. ``brief_within``: seconds the
+        TL;DR may take (then the summaries' leads make it); None for no limit."""
         settings = community.settings
         candidates = await self.candidates(community, period)
         picks, rest = choose(candidates, settings.picks, settings.min_score,
@@ -68,7 +71,7 @@ class Composer:
             period=period,
             title=f"{community.newsletter_name} · {date_range(period, settings)}",
             intro=Untrusted(intro),
-            tldr=await self._tldr(items, settings),
+            tldr=await self._tldr(items, settings, brief_within),
             sections=_sections(items, settings),
             also_shared=tuple(also),
             totals=await self._store.period_totals(community.key, period.start, period.end),
@@ -88,6 +91,13 @@ class Composer:
 
     def _archived(self, community: Community) -> bool:
         return bool(self._public_url) and community.public
+
+    async def pick_ids(self, community: Community, period: Period) -> list[int]:
+        """The submissions the period's digest would pick, as ``build`` ranks them."""
+        settings = community.settings
+        picks, _ = choose(await self.candidates(community, period), settings.picks,
+                          settings.min_score, settings.also_shared_cap)
+        return [c.submission_id for c in picks]
 
     async def candidates(self, community: Community, period: Period) -> list[Candidate]:
         """Ready in the period, plus unpicked ones from the carry-over weeks that still have
@@ -118,15 +128,19 @@ class Composer:
             linked.append(dataclasses.replace(item, chat_url=url) if url else item)
         return linked
 
-    async def _tldr(self, items: Sequence[DigestItem], settings: CommunitySettings
-                    ) -> tuple[Untrusted, ...]:
+    async def _tldr(self, items: Sequence[DigestItem], settings: CommunitySettings,
+                    within: float | None = None) -> tuple[Untrusted, ...]:
         briefable = [BriefItem(i.title, i.summary, i.site, i.kind) for i in items if not i.flag]
         if not items:
             return ()
         bullets: tuple[str, ...] = ()
         if briefable:
             try:
-                bullets = await self._summarizer.brief(briefable, settings.summary_prefs)
+                async with asyncio.timeout(within):
+                    bullets = await self._summarizer.brief(briefable, settings.summary_prefs)
+            except TimeoutError:
+                log.warning("the TL;DR was not written in time; using the summaries' leads")
+                bullets = offline_brief(briefable)
             except Exception:
                 log.exception("the TL;DR could not be written; using the summaries' leads")
                 bullets = offline_brief(briefable)

@@ -85,6 +85,11 @@ class Settings(BaseSettings):
     llm_max_retries: int = Field(2, ge=0, le=20, validation_alias=_env("DIGESTIF_LLM_MAX_RETRIES"))
     llm_max_input_tokens: int = Field(
         3000, ge=1, le=10_000_000, validation_alias=_env("DIGESTIF_LLM_MAX_INPUT_TOKENS"))
+    # LLM summaries run apart from fetching: at most this many at once.
+    llm_concurrency: int = Field(4, ge=1, le=1000,
+                                 validation_alias=_env("DIGESTIF_LLM_CONCURRENCY"))
+    # Seconds posting a digest waits for the model to summarize its picks.
+    llm_digest_wait: Seconds = Field(60.0, validation_alias=_env("DIGESTIF_LLM_DIGEST_WAIT"))
     summary_words: int = Field(55, ge=1, le=1000, validation_alias=_env("DIGESTIF_SUMMARY_WORDS"))
 
     # discord

@@ -31,6 +31,7 @@ from bot.ports import (
 )
 from bot.records import VoteOutcome
 from bot.turns import Turn, Turns
+from bot.upgrades import VOTED, SummaryUpgrader
 from bot.votes import VoteDecision, decide, decide_reaction
 
 log = logging.getLogger(__name__)
@@ -69,7 +70,8 @@ async def known_community(store: CommunityStore, key: str) -> Community:
 
 class Curator:
     def __init__(self, store: CuratorStore, worker: IngestWorker, clock: Clock,
-                 max_links_per_message: int = 5, *,
+                 max_links_per_message: int = 5,
+                 upgrader: SummaryUpgrader | None = None, *,
                  settings_check: float = SETTINGS_CHECK) -> None:
         self._store = store
         # Cached communities and voting locks are dropped when any process changed settings
@@ -78,6 +80,7 @@ class Curator:
         self._settings_version: int | None = None
         self._checked_at = -math.inf
         self._worker = worker
+        self._upgrader = upgrader
         self._clock = clock
         self._max_links = max_links_per_message
         self._communities: dict[str, Community] = {}
@@ -86,6 +89,8 @@ class Curator:
         self._locks: dict[tuple[str, str], bool] = {}
         self._turns = Turns()
         worker.subscribe(self._on_ingested)
+        if upgrader is not None:
+            upgrader.subscribe(self._on_summary_written)
 
     @property
     def store(self) -> CuratorStore:
@@ -196,6 +201,22 @@ class Curator:
         else:
             await notifier.submission_failed(community, submission, origin)
 
+    async def _on_summary_written(self, submission: Submission) -> None:
+        """The model wrote a ready link's summary: its card says so where it can."""
+        community = await self.known_community(submission.community)
+        notifier = self._notifiers.get(community.platform)
+        if notifier is None:
+            return
+        cards = [ref for ref, role in await self._store.messages_for(submission.id)
+                 if role == "card"]
+        await notifier.summary_updated(community, submission, cards[-1] if cards else None)
+
+    async def _voted_for(self, settings: CommunitySettings, submission_id: int) -> None:
+        """A counted up-vote: with llm_summaries = voted, the first one asks the model for
+        the link's summary (the store makes sure it is asked once)."""
+        if self._upgrader is not None and settings.llm_summaries == VOTED:
+            await self._upgrader.request(submission_id)
+
     async def submission_rejected(self, submission: Submission) -> None:
         """Tell the submitter that a moderator rejected their link, on their platform, in
         answer to the first message that shared it."""
@@ -230,8 +251,11 @@ class Curator:
         return submission
 
     async def wait_idle(self) -> None:
-        """Wait until every queued link is ready or failed."""
+        """Wait until every queued link is ready or failed, and every summary asked of the
+        model is written."""
         await self._worker.drain()
+        if self._upgrader is not None:
+            await self._upgrader.drain()
 
     # votes -----------------------------------------------------------------------------
 
@@ -274,6 +298,10 @@ class Curator:
             event.community, event.message_id, member.id, event.emoji, first.direction,
             self._clock(), allow_self=settings.self_votes, reaction=event.reaction,
         ):
+            if first.direction > 0 and settings.llm_summaries == VOTED:
+                voted = await store.submission_for_message(event.community, event.message_id)
+                if voted is not None:
+                    await self._voted_for(settings, voted.id)
             return VoteOutcome(None, counted=True, changed=True)
         # Not recorded: find out why, for the member (the rare path).
         submission = await store.submission_for_message(event.community, event.message_id)
@@ -298,6 +326,8 @@ class Curator:
         changed = await self._store.add_vote(
             submission.id, member.id, emoji, decision.direction, self._clock(), direct=True
         )
+        if decision.direction > 0:
+            await self._voted_for(settings, submission.id)
         return VoteOutcome(submission, counted=True, changed=changed)
 
     @staticmethod

@@ -160,6 +160,7 @@ SETTING_LABELS = {
     "group_by_kind": "Group picks by kind (on/off)",
     "archive": "Web archive (off/public)", "slug": "Web archive address (/c/<slug>/)",
     "email_to": "E-mail the digest to (addresses, or none)",
+    "llm_summaries": "Model summaries for (all, voted, picked)",
 }
 
 
@@ -292,6 +293,37 @@ def intro_reply(intro: str) -> str:
 def posted_reply(posted: object, week: str = "This week's") -> str:
     """After `post`: done, or the week's digest was out already (``posted`` is falsy)."""
     return "Digest posted." if posted else f"{week} digest was already posted."
+
+
+def posted_llm_note(calls: int, written: int) -> str:
+    """After posting with an LLM configured: how many summaries the model wrote for it."""
+    if calls == 0:
+        return "Every pick already had its summary from the model: no LLM call was needed."
+    line = f"{_summaries(written)} written by the model for this digest"
+    if written < calls:
+        line += (f"; {calls - written} kept the offline summary (the model failed or did not "
+                 "answer in time)")
+    return line + "."
+
+
+def preview_llm_note(calls: int) -> str:
+    """With a preview, when an LLM is configured: what posting it now would ask of the
+    model (a preview never calls it)."""
+    if calls == 0:
+        return "Every pick has its summary from the model: posting takes no LLM call."
+    return (f"Posting it now would take {calls} LLM call{'s' if calls != 1 else ''}: "
+            f"{'these picks show' if calls != 1 else 'this pick shows'} the offline summary "
+            "until then.")
+
+
+def summary_written(number: int, summary: str) -> str:
+    """Where a card cannot be edited (the console): the model's summary of #N, as a new
+    line (``summary`` already made safe for the platform)."""
+    return f"#{number} now has its summary from the model: {summary}"
+
+
+def _summaries(n: int) -> str:
+    return f"{n} summar{'ies' if n != 1 else 'y'}"
 
 
 def lock_reply(locked: bool, period: str) -> str:

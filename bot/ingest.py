@@ -1,6 +1,11 @@
 """The ingest worker: pending -> fetching -> ready | failed, with bounded concurrency, shared
 by every process working on the same database.
 
+A link becomes ready with its offline summary. The model's summary, when an LLM is
+configured, is written later by bot.upgrades in its own queue (the community setting
+``llm_summaries`` says for which links), so a model call never holds an ingest slot and a
+slow model never delays fetching.
+
 ``concurrency`` bounds the fetches in flight (the reader's fetcher holds that limit); the
 worker runs a few times as many links at once, so links whose page has arrived and now waits
 for a parser process do not keep the network idle.
@@ -34,8 +39,9 @@ from bot.community import CommunitySettings
 from bot.errors import ExtractError, FetchError, InvalidLink, StorageError
 from bot.lease import DEFAULT_LEASE, keep_renewing, process_owner
 from bot.links import canonicalize
-from bot.models import Article, Submission, SubmissionState
+from bot.models import Article, Submission, SubmissionState, SummarySource
 from bot.ports import CommunityStore, IngestQueue, PageReader, SubmissionStore, Summarizer
+from bot.upgrades import ALL, SummaryUpgrader
 
 log = logging.getLogger(__name__)
 # Links in progress per fetch slot: enough that parsing and summarizing (waiting for a CPU
@@ -70,9 +76,13 @@ Listener = Callable[[IngestResult], Awaitable[None]]
 
 class IngestWorker:
     def __init__(self, store: IngestStore, reader: PageReader, summarizer: Summarizer,
-                 clock: Clock, concurrency: int = 16, *, lease: float = DEFAULT_LEASE,
+                 clock: Clock, concurrency: int = 16,
+                 upgrader: SummaryUpgrader | None = None, *, lease: float = DEFAULT_LEASE,
                  owner: str | None = None, poll: tuple[float, float] = POLL) -> None:
+        """``summarizer`` writes the summary a link is ready with (the offline one when an
+        LLM is configured: ``upgrader`` then has the model write its own later)."""
         self._store = store
+        self._upgrader = upgrader
         self._reader = reader
         self._summarizer = summarizer
         self._clock = clock
@@ -266,11 +276,19 @@ class IngestWorker:
         community = await self._store.get_community(submission.community)
         settings = community.settings if community else CommunitySettings()
         summary = await self._summarizer.summarize(article, settings.summary_prefs)
-        if await self._store.mark_ready(submission.id, article, summary, self._clock(),
-                                        owner=self.owner):
-            await self._announce(submission.id)
-        else:
+        upgrader, wanted = self._upgrader, False
+        if (upgrader is not None and article.flag is None
+                and summary.source is not SummarySource.LLM and article.text.strip()):
+            # Kept before the link is ready, so a crash in between loses no upgrade.
+            wanted = await upgrader.keep(submission.id, article.text,
+                                         requested=settings.llm_summaries == ALL)
+        if not await self._store.mark_ready(submission.id, article, summary, self._clock(),
+                                            owner=self.owner):
             self._taken_over(submission)
+            return
+        await self._announce(submission.id)
+        if upgrader is not None and wanted:
+            upgrader.enqueue(submission.id)  # after the card is out, so it can be updated
 
     async def _fail(self, submission: Submission, reason: str) -> None:
         if await self._store.set_state(submission.id, SubmissionState.FAILED, reason,

@@ -272,6 +272,47 @@ class CommandSyncs(Protocol):
         ...
 
 
+class SummaryUpgrades(Protocol):
+    """LLM summaries written after a link is ready (bot.upgrades): the article text kept for
+    them, and each upgrade's stored state (kept → pending → done), so an upgrade cut short by
+    a crash resumes."""
+
+    async def keep_article(self, submission_id: int, text: str, requested: bool,
+                           now: datetime) -> bool:
+        """Keep a read article's text for its upgrade, asked for already when ``requested``
+        (an upgrade asked for before the link was read stays asked for). Replaces what an
+        earlier reading kept. Returns True when the upgrade is asked for. Idempotent."""
+        ...
+
+    async def request_upgrade(self, submission_id: int, now: datetime) -> bool:
+        """Ask for the model's summary of a submission (its text may be kept later, when it
+        is still being read). True only the first time (the caller then queues it); False
+        when it was asked for before or is done. Idempotent."""
+        ...
+
+    async def pending_upgrades(self) -> list[int]:
+        """Upgrades asked for and not done, of ready submissions, in id order: what a
+        restart resumes."""
+        ...
+
+    async def upgrade_text(self, submission_id: int) -> str | None:
+        """The kept article text while the upgrade is not done (asked for or not); None
+        after it is done, or when nothing was kept."""
+        ...
+
+    async def upgradable(self, ids: Sequence[int]) -> list[int]:
+        """Those of ``ids`` whose upgrade is not done (asked for or not), in the given
+        order."""
+        ...
+
+    async def finish_upgrade(self, submission_id: int, summary: Summary,
+                             now: datetime) -> None:
+        """Store the summary the upgrade ended with (the model's, or the offline one recorded
+        as a fallback), mark the upgrade done and drop the text, in one transaction.
+        Idempotent."""
+        ...
+
+
 class VoteStore(Protocol):
     """Members' votes, and the live reactions behind them.
 
@@ -460,8 +501,8 @@ class MailLog(Protocol):
 
 
 class Store(CommunityStore, MemberStore, SubmissionStore, MessageStore, IngestQueue,
-            VoteStore, DigestStore, PeriodNotes, SummaryCache, MailLog, LeaseStore,
-            SeenEvents, CommandSyncs, Installations, Protocol):
+            VoteStore, DigestStore, PeriodNotes, SummaryCache, SummaryUpgrades, MailLog,
+            LeaseStore, SeenEvents, CommandSyncs, Installations, Protocol):
     """Every store port at once: what a storage backend implements, what the composition
     root (digestif/bootstrap.py) opens and the contract suite (tests/storage/) checks."""
 
@@ -496,6 +537,13 @@ class Notifier(Protocol):
 
     async def tell_moderators(self, community: Community, text: str) -> None:
         """A hint meant for the community's moderators (e.g. no digest channel is set)."""
+        ...
+
+    async def summary_updated(self, community: Community, submission: Submission,
+                              card: MessageRef | None) -> None:
+        """The model wrote ``submission``'s summary after its card went out: update the card
+        (``card``, the message submission_ready returned, None when there was none) where the
+        platform can edit messages; otherwise say so where it fits, or do nothing."""
         ...
 
 

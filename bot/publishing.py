@@ -11,6 +11,7 @@ post (e-mailing it, bot.mailing) plugs in with ``on_posted``.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ from bot.models import Member, Submission, SubmissionState
 from bot.period import Period, named_period
 from bot.ports import DigestPublisher, MessageLinker, Store, Summarizer, VoteRecounter
 from bot.recount import recount
+from bot.upgrades import DigestSummaries, SummaryUpgrader
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +40,7 @@ log = logging.getLogger(__name__)
 PostedHook = Callable[[Community, str], None]
 
 PENDING_WAIT = 30.0  # seconds /digest post waits for the week's links still being read
+LLM_WAIT = 60.0  # seconds posting waits for the model to summarize the picks
 # A preview recounts at most this often per community: every recount reads every
 # candidate's reactions from the platform. Posting always recounts.
 RECOUNT_EVERY = timedelta(minutes=5)
@@ -63,17 +66,25 @@ class Outcome(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Publication:
+    """What publishing did. ``llm``: the summaries the model was asked for to post this
+    digest (a post), or would be asked for if it were posted now (a preview: ``written`` is
+    0, nothing is spent); None when no LLM is configured, for an export, or without picks."""
+
     outcome: Outcome
     digest: Digest | None = None
+    llm: DigestSummaries | None = None
 
 
 class Publishing:
     def __init__(self, store: Store, summarizer: Summarizer, clock: Clock,
                  ingest: IngestWorker | None = None, pending_wait: float = PENDING_WAIT,
+                 upgrader: SummaryUpgrader | None = None, llm_wait: float = LLM_WAIT,
                  public_url: str = "") -> None:
         self._store = store
         self._clock = clock
         self._ingest = ingest
+        self._upgrader = upgrader
+        self.llm_wait = llm_wait
         self._linkers: dict[str, MessageLinker] = {}
         self._composer = Composer(store, summarizer, self._linkers, public_url)
         self.pending_wait = pending_wait
@@ -113,8 +124,17 @@ class Publishing:
 
     async def preview(self, community_key: str, member: Member, which: str = "this") -> Digest:
         """Anyone may preview; adapters show it only to the requester where they can."""
+        digest = (await self.preview_publication(community_key, member, which)).digest
+        assert digest is not None, "a digest that is not posted is always built"
+        return digest
+
+    async def preview_publication(self, community_key: str, member: Member,
+                                  which: str = "this") -> Publication:
+        """``preview``, with what posting it would ask of the model. A preview spends no
+        LLM call: it shows the summaries as they are and counts the ones the model would
+        write if the digest were posted now (``Publication.llm``)."""
         community = await known_community(self._store, community_key)
-        return await self.export(community, self.period(community, which), Mode.PREVIEW)
+        return await self.publish(community, self.period(community, which), Mode.PREVIEW)
 
     async def export(self, community: Community, period: Period,
                      mode: Mode = Mode.EXPORT) -> Digest:
@@ -125,9 +145,14 @@ class Publishing:
 
     async def post(self, community_key: str, member: Member, channel: str,
                    which: str = "this") -> Digest | None:
+        """``post_publication``'s digest: None when the period was already posted."""
+        return (await self.post_publication(community_key, member, channel, which)).digest
+
+    async def post_publication(self, community_key: str, member: Member, channel: str,
+                               which: str = "this") -> Publication:
         """A moderator posts a period's digest ('this', 'last' or 'YYYY-Www') to the
-        configured digest channel, else ``channel``. Returns None when the period was already
-        posted.
+        configured digest channel, else ``channel``. The digest is None when the period was
+        already posted; ``llm`` counts the summaries the model was asked for.
 
         Links of that week still being read are waited for (``pending_wait`` seconds); if
         some still are, nothing is posted and the moderator is told how many, and that
@@ -139,7 +164,7 @@ class Publishing:
         if wait:
             await self._wait_for_links(community, period, which)
         channel = community.settings.digest_channel or channel
-        return (await self.publish(community, period, Mode.POST, channel)).digest
+        return await self.publish(community, period, Mode.POST, channel)
 
     # The one path -----------------------------------------------------------------------------
 
@@ -159,7 +184,13 @@ class Publishing:
             if posted is not None:
                 return Publication(Outcome.BUILT, posted)
             await self._recount(community, period, fresh=False)
-            return Publication(Outcome.BUILT, await self._composer.build(community, period))
+            digest = await self._composer.build(community, period)
+            llm = None
+            if self._upgrader is not None and mode is Mode.PREVIEW and digest.picks:
+                to_write = await self._upgrader.to_write(
+                    [item.submission_id for item in digest.picks])
+                llm = DigestSummaries(calls=len(to_write))
+            return Publication(Outcome.BUILT, digest, llm)
         publisher = self._publishers.get(community.platform)
         if publisher is None:
             raise UserError(f"Digests cannot be posted on {community.platform}.")
@@ -167,9 +198,18 @@ class Publishing:
         if await self._store.digest_record(key, period.key) is not None:
             return Publication(Outcome.ALREADY_POSTED)
         await self._recount(community, period, fresh=True)
-        digest = await self._composer.build(community, period)
+        llm, brief_within = None, None
+        if self._upgrader is not None:
+            # The picks' summaries first (the model's, where it answers in time), so the
+            # TL;DR is written from them; both within llm_wait, so the digest is on time.
+            deadline = asyncio.get_running_loop().time() + self.llm_wait
+            pick_ids = await self._composer.pick_ids(community, period)
+            if pick_ids:
+                llm = await self._upgrader.for_digest(pick_ids, self.llm_wait)
+            brief_within = max(0.0, deadline - asyncio.get_running_loop().time())
+        digest = await self._composer.build(community, period, brief_within)
         if digest.empty and mode is Mode.SCHEDULED:
-            return Publication(Outcome.EMPTY, digest)
+            return Publication(Outcome.EMPTY, digest, llm)
         content = posted_content(digest)
         picks = [item.submission_id for item in digest.picks]
         if not await self._store.begin_digest(key, period.key, self._clock(), content, picks):
@@ -188,7 +228,7 @@ class Publishing:
                 hook(community, period.key)
             except Exception:
                 log.exception("after posting the digest %s of %s", period.key, key)
-        return Publication(Outcome.POSTED, digest)
+        return Publication(Outcome.POSTED, digest, llm)
 
     async def _recount(self, community: Community, period: Period, fresh: bool) -> None:
         """Re-read the candidates' votes from the platform (``fresh``: even if that was done

@@ -135,6 +135,11 @@ class Scheduler:
             return due.key, "failed"
         if publication.outcome is not Outcome.POSTED:
             self._settled.add((community.key, due.key))
+        elif publication.llm is not None:
+            log.info("the digest %s of %s took %d LLM call(s) for its summaries: %d written "
+                     "by the model, %d kept the offline summary", due.key, community.key,
+                     publication.llm.calls, publication.llm.written,
+                     publication.llm.calls - publication.llm.written)
         return due.key, str(publication.outcome)
 
     async def next_wakeup(self, now: datetime | None = None) -> float:

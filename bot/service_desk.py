@@ -20,6 +20,7 @@ from bot.events import LinkPosted, MessageRef
 from bot.models import Member, Submission
 from bot.records import QueueEntry, VoteOutcome
 from bot.setting_types import TYPES
+from bot.upgrades import DigestSummaries
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,12 +54,27 @@ class QueueShown:
 @dataclass(frozen=True, slots=True)
 class Previewed:
     digest: Digest
+    llm: DigestSummaries | None = None  # what posting it now would ask of the model
+
+    @property
+    def note(self) -> str:
+        """The line about LLM calls shown with the preview ('' when there is none)."""
+        return desk.preview_llm_note(self.llm.calls) if self.llm is not None else ""
 
 
 @dataclass(frozen=True, slots=True)
 class Posted:
     digest: Digest | None  # None: that week's digest was out already
     period: str
+    llm: DigestSummaries | None = None  # what posting it asked of the model
+
+    @property
+    def reply(self) -> str:
+        """The moderator's answer: posted (and what the model wrote for it), or not."""
+        if self.digest is None or self.llm is None:
+            return desk.posted_reply(self.digest)
+        return desk.posted_reply(self.digest) + " " + desk.posted_llm_note(
+            self.llm.calls, self.llm.written)
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,10 +134,13 @@ class ServiceDesk:
             entries = tuple(await curator.queue(community))
             return QueueShown(entries, desk.queue_view(entries, curator.clock()))
         if verb == "preview":
-            return Previewed(await publishing.preview(community, member, command.period))
+            shown = await publishing.preview_publication(community, member, command.period)
+            assert shown.digest is not None, "a preview is always built"
+            return Previewed(shown.digest, shown.llm)
         if verb == "post":
-            digest = await publishing.post(community, member, channel, command.period)
-            return Posted(digest, command.period)
+            posted = await publishing.post_publication(community, member, channel,
+                                                       command.period)
+            return Posted(posted.digest, command.period, posted.llm)
         if verb in desk.MODERATION:
             done = await editor.moderate(community, member, command.number, verb, command.text)
             return Moderated(verb, done)

@@ -231,6 +231,19 @@ def _int(low: int, high: int) -> SettingType:
     return SettingType(int, _integer, _between(low, high))
 
 
+def _choice(*allowed: str) -> SettingType:
+    """One word out of ``allowed`` (any case)."""
+    def check(value: str) -> None:
+        if value not in allowed:
+            raise InvalidSetting(f"{_CONTROL.sub('', value)[:40]!r} is not one of "
+                                 f"{', '.join(allowed)}.")
+    return SettingType(str, lambda text: text.strip().lower(), check)
+
+
+# When the model writes a link's summary (bot.upgrades): every link, links with a vote, or
+# the digest's picks only. Every link has the offline summary until then.
+LLM_SUMMARIES = ("all", "voted", "picked")
+
 TYPES: dict[str, SettingType] = {
     "name": SettingType(str, _line, _text(80, plain=True)),
     "up_emoji": EMOJI,
@@ -254,4 +267,5 @@ TYPES: dict[str, SettingType] = {
     "archive": SettingType(str, _lower, _check_archive),
     "slug": SettingType(str, _lower, _check_slug),
     "email_to": SettingType(tuple, address_list, check_addresses, _shown_list),
+    "llm_summaries": _choice(*LLM_SUMMARIES),
 }

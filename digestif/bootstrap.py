@@ -31,6 +31,7 @@ from bot.platform_state import PlatformState
 from bot.ports import MailTransport, PageReader, Store, Summarizer
 from bot.publishing import PENDING_WAIT, Publishing
 from bot.scheduler import Scheduler
+from bot.upgrades import SummaryUpgrader
 
 if TYPE_CHECKING:
     from adapters.web.server import WebServer
@@ -139,9 +140,13 @@ async def open_app(settings: Settings, clock: Clock = system_clock, *, schedule:
     `console`, not for one-shot commands). ``ingest=False``: links shared here are queued in
     the store for other processes' workers, not read here (`run --role gateway`).
     ``pending_wait``: seconds `/digest post` waits for the week's links still being read.
-    ``mail_sleep``: how e-mailing waits between tries (tests pass one that does not wait)."""
+    ``mail_sleep``: how e-mailing waits between tries (tests pass one that does not wait).
+
+    Links become ready with ``summarizer`` (given) or the offline one; with an LLM
+    configured, the LLM summarizer writes the model's summaries apart from fetching
+    (bot.upgrades), and the TL;DR."""
     from bot.reader import build_reader
-    from bot.summarize import build_summarizer
+    from bot.summarize import OfflineSummarizer, build_summarizer
 
     async with AsyncExitStack() as stack:
         if store is None:
@@ -153,18 +158,31 @@ async def open_app(settings: Settings, clock: Clock = system_clock, *, schedule:
             built_reader = build_reader(settings, cpu=cpu)
             stack.push_async_callback(built_reader.aclose)
             reader = built_reader
+        ready_with: Summarizer
+        upgrader = None
         if summarizer is None:
             built_summarizer = build_summarizer(settings, cache=store, cpu=cpu)
             stack.push_async_callback(built_summarizer.aclose)
             summarizer = built_summarizer
-        worker = IngestWorker(store, reader, summarizer, clock,
-                              concurrency=settings.ingest_concurrency,
+            ready_with = built_summarizer
+            if settings.llm_configured:
+                ready_with = OfflineSummarizer(cpu)
+                upgrader = SummaryUpgrader(store, built_summarizer, clock,
+                                           settings.llm_concurrency,
+                                           settings.llm_max_input_tokens)
+        else:
+            ready_with = summarizer
+        worker = IngestWorker(store, reader, ready_with, clock,
+                              concurrency=settings.ingest_concurrency, upgrader=upgrader,
                               lease=settings.lease_seconds)
-        curator = Curator(store, worker, clock, settings.max_links_per_message)
+        curator = Curator(store, worker, clock, settings.max_links_per_message, upgrader)
+        if upgrader is not None:
+            await upgrader.start()
+            stack.push_async_callback(upgrader.close)
         await worker.start(ingest=ingest)
         stack.push_async_callback(worker.close)
-        publishing = Publishing(store, summarizer, clock, worker, pending_wait,
-                                public_url=settings.public_url)
+        publishing = Publishing(store, summarizer, clock, worker, pending_wait, upgrader,
+                                settings.llm_digest_wait, public_url=settings.public_url)
         editor = Editor(curator, store, clock)
         mail = Mailing(store, clock, _smtp(settings), settings.mail_from,
                        hint=curator.tell_moderators, sleep=mail_sleep)
@@ -179,7 +197,7 @@ async def open_app(settings: Settings, clock: Clock = system_clock, *, schedule:
             stack.push_async_callback(_cancel, task)
         yield App(settings, store, reader, summarizer, worker, curator, publishing, editor,
                   scheduler, Archive(store), mail, PlatformState(store, clock),
-                  installations=store)
+                  installations=store, upgrader=upgrader)
 
 
 async def _cancel(task: asyncio.Task[None]) -> None:

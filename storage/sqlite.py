@@ -1,10 +1,10 @@
 """The embedded store: SQLite through aiosqlite, one class per port sharing one connection.
 
 Each port's class (storage/communities.py, submissions.py, votes.py, digests.py,
-summaries.py, shared.py, installations.py, mail.py) is a SqliteConnection that implements only its
-port and can be opened on its own; SqliteStore is all of them at once on a single connection
-(see storage.connection for the setup, the lock that keeps transactions whole, and the error
-mapping).
+summaries.py, shared.py, installations.py, mail.py, upgrades.py) is a SqliteConnection that
+implements only its port and can be opened on its own; SqliteStore is all of them at once on a
+single connection (see storage.connection for the setup, the lock that keeps transactions
+whole, and the error mapping).
 """
 
 from __future__ import annotations
@@ -16,13 +16,14 @@ from storage.mail import SqliteMailLog
 from storage.shared import SqliteCommandSyncs, SqliteLeases, SqliteSeenEvents
 from storage.submissions import SqliteIngestQueue, SqliteMessages, SqliteSubmissions
 from storage.summaries import SqliteSummaryCache
+from storage.upgrades import SqliteSummaryUpgrades
 from storage.votes import SqliteVotes
 
 
 class SqliteStore(SqliteCommunities, SqliteMembers, SqliteSubmissions, SqliteMessages,
                   SqliteIngestQueue, SqliteVotes, SqliteDigests, SqlitePeriodNotes,
                   SqliteSummaryCache, SqliteLeases, SqliteSeenEvents, SqliteCommandSyncs,
-                  SqliteInstallations, SqliteMailLog):
+                  SqliteInstallations, SqliteMailLog, SqliteSummaryUpgrades):
     """Implements bot.ports.Store: every port, composed on one connection.
 
     The port classes share SqliteConnection as their only base, so they compose without

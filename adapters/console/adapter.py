@@ -63,6 +63,11 @@ class ConsoleNotifier:
         self.say(card(submission))
         return None
 
+    async def summary_updated(self, community: Community, submission: Submission,
+                              card: MessageRef | None) -> None:
+        """A terminal line cannot be edited: a new line carries the model's summary."""
+        self.say(desk.summary_written(submission.number, clean(submission.summary)))
+
     async def submission_failed(self, community: Community, submission: Submission,
                                 origin: MessageRef | None) -> None:
         self.say(f"#{submission.number} failed: {clean(submission.failure_reason)}")
@@ -172,11 +177,14 @@ class ConsoleAdapter:
                 return [desk.unvote_reply(removed, number)]
             case QueueShown(_, view):
                 return self._queue(view)
-            case Previewed(digest):
-                return [render_markdown(digest, chat_links=True)]
-            case Posted(digest, _):
+            case Previewed(digest) as previewed:
+                return [render_markdown(digest, chat_links=True),
+                        *([previewed.note] if previewed.note else [])]
+            case Posted(digest, _, llm):
                 # A posted digest prints itself (the console is its own publisher).
-                return [desk.posted_reply(digest, "That week's")] if digest is None else []
+                if digest is None:
+                    return [desk.posted_reply(digest, "That week's")]
+                return [desk.posted_llm_note(llm.calls, llm.written)] if llm else []
             case Moderated(action, done):
                 return [desk.console_moderated(done.number, action, clean(done.reject_reason))]
             case Locked(locked, period):

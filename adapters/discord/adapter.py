@@ -219,6 +219,13 @@ class DiscordAdapter:
             await self.outbox.react(channel, card_id, vote)
         return ref(channel, card_id)
 
+    async def summary_updated(self, community: Community, submission: Submission,
+                              card: MessageRef | None) -> None:
+        """The card's embed is edited in place to carry the model's summary."""
+        if card is not None:
+            await self.outbox.edit(int(card.channel), int(card.message_id),
+                                   embeds=[render.card(submission)])
+
     async def submission_rejected(self, community: Community, submission: Submission,
                                   origin: MessageRef | None) -> None:
         """A reply to the message that shared the link (not a DM: members may refuse those)."""

@@ -93,6 +93,8 @@ class DigestCommands(app_commands.Group, name="digest",
         assert isinstance(result, Previewed)
         for embeds in render.digest_messages(result.digest):
             await interaction.followup.send(embeds=embeds, ephemeral=True, allowed_mentions=NONE)
+        if result.note:
+            await interaction.followup.send(result.note, ephemeral=True, allowed_mentions=NONE)
 
     @app_commands.command(name="post", description=desk.summary("post"))
     @app_commands.describe(now="Post at once, without the links still being read")
@@ -241,8 +243,8 @@ def _text(result: Result) -> str:
     match result:
         case QueueShown(entries, _):
             return render.queue(list(entries))
-        case Posted(digest, _):
-            return desk.posted_reply(digest)
+        case Posted() as posted:
+            return posted.reply
         case Locked(locked, period):
             return desk.lock_reply(locked, render.escape(period, 40))
         case IntroSet(intro):

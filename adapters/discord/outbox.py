@@ -43,6 +43,19 @@ class Outbox:
             raise PublishError(f"Discord refused the message: {err.text}") from err
         return int(data["id"])
 
+    async def edit(self, channel_id: int, message_id: int, *,
+                   embeds: Sequence[discord.Embed]) -> None:
+        """Replace the embeds of one of the bot's messages (PATCH, no mentions parsed), best
+        effort: a failure is logged."""
+        route = discord.http.Route("PATCH", "/channels/{channel_id}/messages/{message_id}",
+                                   channel_id=channel_id, message_id=message_id)
+        payload = {"embeds": [e.to_dict() for e in embeds],
+                   "allowed_mentions": NONE.to_dict()}
+        try:
+            await self._client.http.request(route, json=payload)
+        except discord.HTTPException as err:
+            log.warning("editing message %s in %s failed: %s", message_id, channel_id, err)
+
     async def reply(self, origin: MessageRef | None, text: str) -> None:
         """An answer to a member's message, best effort (a failure is already logged)."""
         if origin is not None:

@@ -89,6 +89,8 @@ class CommandDesk:
         assert isinstance(result, Previewed)
         for text, blocks in render.digest_messages(result.digest):
             await self._outbox.whisper(channel, user, text, blocks, respond)
+        if result.note:
+            await self._outbox.whisper(channel, user, result.note, None, respond)
 
     async def _run(self, team: str, user: str, channel: str, command: desk.Command) -> str:
         await self._members.community(team)
@@ -115,8 +117,8 @@ class CommandDesk:
                 return desk.unvote_reply(removed, number)
             case QueueShown(entries, _):
                 return _queue(entries)
-            case Posted(digest, _):
-                return desk.posted_reply(digest)
+            case Posted() as posted:
+                return posted.reply
             case Moderated(action, done):
                 return desk.moderated_reply(done.number, action)
             case Locked(locked, period):

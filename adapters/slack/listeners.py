@@ -144,6 +144,16 @@ class SlackAdapter:
         return card
 
     @for_community
+    async def summary_updated(self, community: Community, submission: Submission,
+                              card: MessageRef | None) -> None:
+        """The card is updated in place (chat.update) to carry the model's summary."""
+        if card is None:
+            return
+        up = community.settings.up_emoji
+        text, blocks = render.card(submission, reaction_name(up[0]) if up else None)
+        await self.outbox.update(card, text, blocks)
+
+    @for_community
     async def submission_failed(self, community: Community, submission: Submission,
                                 origin: MessageRef | None) -> None:
         await self.outbox.answer(origin, desk.unreadable(render.escape(submission.failure_reason)))

@@ -57,6 +57,15 @@ class Outbox:
             return None
         return str(response.get("ts") or "") or None
 
+    async def update(self, ref: MessageRef, text: str,
+                     blocks: list[render.Block] | None = None) -> None:
+        """chat.update of one of the bot's messages, best effort (a failure is logged)."""
+        try:
+            await self.client.chat_update(channel=ref.channel, ts=ts_of(ref), text=text,
+                                          blocks=blocks, link_names=False)
+        except SlackApiError as err:
+            log.warning("chat.update in %s failed: %s", ref.channel, api_error(err))
+
     async def answer(self, origin: MessageRef | None, text: str) -> None:
         """In the thread of a member's message (``text`` is already safe mrkdwn)."""
         if origin is not None:

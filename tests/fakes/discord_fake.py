@@ -54,6 +54,11 @@ def on_shard(guild: str, shard: list[int]) -> bool:
 def channel_of(guild: str) -> str:
     """The text channel of a guild (the first guild's is CHANNEL)."""
     return CHANNEL if guild == GUILD else str(int(guild) + 1)
+# What PATCH /channels/{c}/messages/{m} takes (the spec's MessageEditRequestPartial), and
+# the one flag an edit may set.
+EDITABLE = frozenset({"content", "embeds", "flags", "allowed_mentions", "sticker_ids",
+                      "components", "attachments"})
+SUPPRESS_EMBEDS = 1 << 2
 
 
 def message(mid: str, author: dict[str, Any], content: str, channel: str = CHANNEL,
@@ -87,6 +92,7 @@ class FakeDiscord:
     calls: list[Call] = field(default_factory=list)
     identified: list[dict[str, Any]] = field(default_factory=list)
     unsafe: list[Any] = field(default_factory=list)  # sends that could have pinged someone
+    edits: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)  # accepted
     resumed: int = 0
     heartbeats: int = 0
     heartbeat_interval: int = 45_000
@@ -282,8 +288,37 @@ class FakeDiscord:
             del self.messages[parts[3]]
             return web.Response(status=204)
         if method == "PATCH":
-            return self._checked(body) or self._json(found | body)
+            return self._edit(channel, found, body)
         return self._json({**found, "reactions": self._reactions_of(channel, parts[3])})
+
+    def _edit(self, channel: str, found: dict[str, Any], body: dict[str, Any]
+              ) -> web.Response:
+        """PATCH /channels/{c}/messages/{m} as Discord takes it: only the fields of
+        MessageEditRequestPartial, only the message's own channel, only the bot's own
+        messages (others' could change flags alone), only SUPPRESS_EMBEDS among the flags;
+        the edited message must still be a valid one."""
+        if found["channel_id"] != channel:
+            return self._json({"message": "Unknown Message", "code": 10008}, status=404)
+        unknown = sorted(set(body) - EDITABLE)
+        if unknown:
+            return self._json({"message": "Invalid Form Body", "code": 50035,
+                               "errors": {k: "not an edit field" for k in unknown}}, status=400)
+        if found["author"]["id"] != BOT_ID:
+            return self._json({"message": "Cannot edit a message authored by another user",
+                               "code": 50005}, status=403)
+        if (body.get("flags") or 0) & ~SUPPRESS_EMBEDS:
+            return self._json({"message": "Invalid Form Body", "code": 50035,
+                               "errors": {"flags": "only SUPPRESS_EMBEDS can be edited"}},
+                              status=400)
+        edited = found | {k: v for k, v in body.items() if k != "allowed_mentions"
+                          and v is not None}
+        refused = self._checked({**edited, "allowed_mentions": body.get("allowed_mentions")})
+        if refused is not None:
+            return refused
+        edited["edited_timestamp"] = NOW
+        self.messages[found["id"]] = edited
+        self.edits.append((channel, found["id"], body))
+        return self._json(edited)
 
     def _checked(self, body: dict[str, Any]) -> web.Response | None:
         if mentions_parsed(body):

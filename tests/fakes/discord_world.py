@@ -44,12 +44,13 @@ COMMUNITY = f"discord:{GUILD}"
 POSTS = f"/channels/{CHANNEL}/messages"
 
 
-def discord_settings(tmp_path: Path, fake: FakeDiscord, token: str = TOKEN) -> Settings:
+def discord_settings(tmp_path: Path, fake: FakeDiscord, token: str = TOKEN,
+                     **extra: Any) -> Settings:
     return Settings(
         db_path=tmp_path / "discord.sqlite3",
         fetch_allow_networks=(ipaddress.ip_network("127.0.0.0/8"),),
         discord_token=SecretStr(token), discord_api_base=fake.api,
-        discord_gateway_url=fake.gateway, cpu_workers=0)
+        discord_gateway_url=fake.gateway, cpu_workers=0, **extra)
 
 
 @dataclass
@@ -58,6 +59,7 @@ class World:
     discord: FakeDiscord
     pages: PageServer
     ids: int = 500
+    settings: dict[str, Any] = field(default_factory=dict)  # more process settings
     _app: App | None = None
     _serving: asyncio.Task[None] | None = None
     _running: AsyncExitStack = field(default_factory=AsyncExitStack)
@@ -73,7 +75,7 @@ class World:
         sessions = len(self.discord.identified)
         stack = AsyncExitStack()
         self._app = await stack.enter_async_context(
-            open_app(discord_settings(self.tmp_path, self.discord)))
+            open_app(discord_settings(self.tmp_path, self.discord, **self.settings)))
         self._serving = asyncio.create_task(serve(self._app, guild_ready_timeout=0.05))
         stack.push_async_callback(self._stop_serving)
         self._running = stack
@@ -162,11 +164,12 @@ class World:
 
 
 @asynccontextmanager
-async def discord_world(tmp_path: Path) -> AsyncIterator[World]:
+async def discord_world(tmp_path: Path, **settings: Any) -> AsyncIterator[World]:
+    """``settings``: process settings besides the test's own (e.g. an LLM's base URL)."""
     async with FakeDiscord(members=dict(MEMBERS)) as fake, PageServer() as pages:
         for name in ("moe", "evals", "quantization"):
             pages.add(f"/{name}", article(name))
-        world = World(tmp_path, fake, pages)
+        world = World(tmp_path, fake, pages, settings=settings)
         await world.start()
         try:
             yield world

@@ -87,7 +87,9 @@ class FakeOpenAI:
     replies: list[Reply | None]
     requests: list[dict[str, Any]] = field(default_factory=list)
     auth: list[str] = field(default_factory=list)
+    hold: asyncio.Event | None = None  # when given, every answer waits until it is set
     _runner: web.AppRunner | None = None
+    _arrived: asyncio.Condition = field(default_factory=asyncio.Condition)
     port: int = 0
 
     @property
@@ -96,15 +98,29 @@ class FakeOpenAI:
 
     async def _handle(self, request: web.Request) -> web.StreamResponse:
         body = json.loads(await request.read())
-        self.requests.append(body)
-        self.auth.append(request.headers.get("Authorization", ""))
-        reply = self.replies[min(len(self.requests) - 1, len(self.replies) - 1)]
+        async with self._arrived:
+            self.requests.append(body)
+            self.auth.append(request.headers.get("Authorization", ""))
+            reply = self.replies[min(len(self.requests) - 1, len(self.replies) - 1)]
+            self._arrived.notify_all()
+        if self.hold is not None:
+            await self.hold.wait()
         if reply is None:
             await asyncio.Event().wait()  # hang until the client gives up
         assert reply is not None
         response = reply(body)
         assert response is not None
         return response
+
+    async def received(self, count: int) -> None:
+        """Until ``count`` requests have arrived (10 s at most)."""
+        async with asyncio.timeout(10), self._arrived:
+            await self._arrived.wait_for(lambda: len(self.requests) >= count)
+
+    def summaries(self) -> list[dict[str, Any]]:
+        """The requests for an article's summary (not the TL;DR)."""
+        return [r for r in self.requests
+                if str(r["messages"][0]["content"]).startswith("You write summaries")]
 
     async def __aenter__(self) -> FakeOpenAI:
         app = web.Application()

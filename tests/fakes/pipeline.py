@@ -63,6 +63,8 @@ class RecordingNotifier:
     events: list[tuple[str, int]] = field(default_factory=list)
     hints: list[str] = field(default_factory=list)
     cards: int = 0
+    # (number, summary source, card message id) of each summary_updated
+    summaries: list[tuple[int, SummarySource, str]] = field(default_factory=list)
 
     async def submission_ready(self, community: Community, submission: Submission,
                                origin: MessageRef | None) -> MessageRef | None:
@@ -84,3 +86,9 @@ class RecordingNotifier:
 
     async def tell_moderators(self, community: Community, text: str) -> None:
         self.hints.append(text)
+
+    async def summary_updated(self, community: Community, submission: Submission,
+                              card: MessageRef | None) -> None:
+        self.events.append(("summary", submission.number))
+        self.summaries.append((submission.number, submission.summary_source,
+                               card.message_id if card else ""))

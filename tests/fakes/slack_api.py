@@ -24,6 +24,9 @@ BOT_USER, BOT_ID, TEAM, TEAM_NAME = "UBOT", "BBOT", "T1", "Test Team"
 WAIT = 10.0
 Call = tuple[str, dict[str, Any]]
 MESSAGE_METHODS = ("chat.postMessage", "chat.postEphemeral", "response_url")
+# chat.update's arguments in the Web API spec (the token travels in the header).
+UPDATE_ARGS = frozenset({"as_user", "attachments", "blocks", "channel", "link_names", "parse",
+                         "text", "ts"})
 
 
 def sign(secret: str, body: str, timestamp: str | None = None) -> dict[str, str]:
@@ -95,6 +98,8 @@ class FakeSlack:
     users: dict[str, dict[str, Any]] = field(default_factory=dict)
     reactions: dict[tuple[str, str], list[dict[str, Any]]] = field(default_factory=dict)
     missing: set[tuple[str, str]] = field(default_factory=set)  # deleted (channel, ts)
+    # (channel, ts) -> the bot's own message as posted (chat.postMessage) or last updated
+    posted: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
     outside: set[str] = field(default_factory=set)  # channels the bot is not in
     rate_limit: dict[str, int] = field(default_factory=dict)  # method -> 429s to send first
     hold: dict[str, asyncio.Event] = field(default_factory=dict)  # method -> answer when set
@@ -263,8 +268,12 @@ class FakeSlack:
             if errors:
                 return {"ok": False, "error": "invalid_blocks", "detail": errors}
             self._ts += 1
-            return {"ok": True, "channel": channel, "ts": f"{self._ts}.000100",
-                    "message_ts": f"{self._ts}.000100"}
+            ts = f"{self._ts}.000100"
+            if method == "chat.postMessage":
+                self.posted[(channel, ts)] = dict(args)
+            return {"ok": True, "channel": channel, "ts": ts, "message_ts": ts}
+        if method == "chat.update":
+            return self._update(channel, args)
         if method == "chat.getPermalink":
             ts = str(args.get("message_ts")).replace(".", "")
             return {"ok": True, "channel": channel,
@@ -287,6 +296,33 @@ class FakeSlack:
         if method == "conversations.info":
             return {"ok": True, "channel": {"id": channel, "name": channel.lower()}}
         return {"ok": True}
+
+    def _update(self, channel: str, args: dict[str, Any]) -> dict[str, Any]:
+        """chat.update as the Web API spec has it: its arguments only, channel and ts
+        required, text or blocks, only the bot's own (non-ephemeral) messages, Block Kit
+        limits."""
+        unknown = set(args) - UPDATE_ARGS
+        if unknown:
+            return {"ok": False, "error": "invalid_arg_name", "detail": sorted(unknown)}
+        ts = str(args.get("ts") or "")
+        if not channel or not ts:
+            return {"ok": False, "error": "invalid_arguments"}
+        if channel in self.outside:
+            return {"ok": False, "error": "channel_not_found"}
+        key = (channel, ts)
+        if key in self.missing:
+            return {"ok": False, "error": "message_not_found"}
+        if key not in self.posted:
+            return {"ok": False, "error": "cant_update_message"}  # not the bot's message
+        if not (args.get("text") or args.get("blocks") or args.get("attachments")):
+            return {"ok": False, "error": "no_text"}
+        errors = limit_errors(args)
+        if errors:
+            return {"ok": False, "error": "invalid_blocks", "detail": errors}
+        self.posted[key] = self.posted[key] | args
+        text = str(args.get("text") or "")
+        return {"ok": True, "channel": channel, "ts": ts, "text": text,
+                "message": {"text": text}}
 
     async def __aenter__(self) -> FakeSlack:
         app = web.Application()

@@ -24,6 +24,7 @@ from storage.shared import SqliteCommandSyncs, SqliteLeases, SqliteSeenEvents
 from storage.sqlite import SqliteStore
 from storage.submissions import SqliteIngestQueue, SqliteMessages, SqliteSubmissions
 from storage.summaries import SqliteSummaryCache
+from storage.upgrades import SqliteSummaryUpgrades
 from storage.votes import SqliteVotes
 
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
@@ -42,6 +43,7 @@ PORTS: dict[type, type] = {
     SqliteCommandSyncs: ports.CommandSyncs,
     SqliteInstallations: ports.Installations,
     SqliteMailLog: ports.MailLog,
+    SqliteSummaryUpgrades: ports.SummaryUpgrades,
 }
 
 

@@ -70,6 +70,8 @@ DEFAULT = CommunitySettings()
     ("email_to", "a" * 65 + "@example.org", "too long"),
     ("email_to", "a@" + "b" * 250 + ".org", "too long"),
     ("email_to", " ".join(f"m{i}@example.org" for i in range(51)), "At most 50"),
+    ("llm_summaries", "some", "not one of all, voted, picked"),
+    ("llm_summaries", "", "not one of"),
 ])
 def test_bad_values_are_refused_with_a_clear_message(name: str, value: str,
                                                      error: str) -> None:
@@ -104,6 +106,8 @@ def test_bad_values_are_refused_with_a_clear_message(name: str, value: str,
     ("email_to", " ".join(f"m{i}@example.org" for i in range(50)),
      tuple(f"m{i}@example.org" for i in range(50))),
     ("email_to", "none", ()),
+    ("llm_summaries", " Voted ", "voted"),
+    ("llm_summaries", "picked", "picked"),
 ])
 def test_good_values_are_parsed(name: str, value: str, expected: object) -> None:
     assert getattr(DEFAULT.updated(name, value), name) == expected

@@ -1,0 +1,53 @@
+"""The console with an LLM: a terminal line cannot be edited, so the model's summary comes
+as a new line; previews and posts say what the model was asked for."""
+
+from __future__ import annotations
+
+import io
+import ipaddress
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+from adapters.console.adapter import ConsoleAdapter
+from bot.config import Settings
+from digestif.bootstrap import open_app
+from tests.fakes.openai_server import FakeOpenAI, answer
+from tests.fakes.web import PageServer
+
+MODEL_SAYS = "Quantization keeps weights in fewer bits, which cuts memory and serving costs."
+
+
+async def _chat(tmp_path: Path, llm: FakeOpenAI, script: list[str]) -> list[str]:
+    out = io.StringIO()
+    settings = Settings(db_path=tmp_path / "console.sqlite3", cpu_workers=0,
+                        fetch_allow_networks=(ipaddress.ip_network("127.0.0.0/8"),),
+                        openai_base_url=llm.base_url, llm_max_retries=0)
+    async with open_app(settings) as app:
+        adapter = ConsoleAdapter(app, "local", "ada", out=out)
+
+        async def lines() -> AsyncIterator[str]:
+            for line in script:
+                yield line
+                await app.curator.wait_idle()  # keep the transcript in script order
+
+        await adapter.run(lines())
+    return out.getvalue().splitlines()
+
+
+async def test_voted_mode_on_the_console(tmp_path: Path, pages: PageServer) -> None:
+    async with FakeOpenAI([answer(MODEL_SAYS)]) as llm:
+        transcript = await _chat(tmp_path, llm, [
+            "/as mod --mod", "/config llm_summaries voted",
+            "/as ada", pages.url("/posts/quantization"), pages.url("/posts/moe"),
+            "/as mod --mod", "/pick 2",  # an editor's pick, without votes
+            "/digest",
+            "/as grace", "+1 1", "/as linus", "+1 1",  # the first vote asks the model
+            "/as mod --mod", "/digest post",  # the digest asks for its pick's summary
+        ])
+    assert len(llm.summaries()) == 2
+    written = [line for line in transcript if "now has its summary from the model" in line]
+    assert written == [f"#1 now has its summary from the model: {MODEL_SAYS}",
+                       f"#2 now has its summary from the model: {MODEL_SAYS}"]
+    assert ("Posting it now would take 1 LLM call: this pick shows the offline summary "
+            "until then.") in transcript
+    assert "1 summary written by the model for this digest." in transcript
