@@ -37,6 +37,9 @@ class CommunitySettings:
     summary_language: str = ""
     summary_instructions: str = ""
     group_by_kind: bool = False
+    member_limit: int = 10  # links a member may queue per rolling 24 hours; 0: no limit
+    allow_domains: tuple[str, ...] = ()  # sites, subdomains included; empty: every site
+    deny_domains: tuple[str, ...] = ()  # sites refused, subdomains included
 
     @property
     def summary_prefs(self) -> SummaryPrefs:

@@ -18,10 +18,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from bot.community import CommunitySettings
 from bot.errors import UserError
 from bot.models import ModerationStatus, Submission, SubmissionState
-from bot.period import MAX_YEAR, MIN_YEAR, PERIOD_HELP, iso_week
-from bot.records import QueueEntry, VoteOutcome
+from bot.period import MAX_YEAR, MIN_YEAR, PERIOD_HELP, iso_week, zone
+from bot.records import HeldLink, QueueEntry, VoteOutcome
 from bot.setting_types import TYPES
 
 # SQLite INTEGER is a signed 64-bit number.
@@ -157,6 +158,9 @@ SETTING_LABELS = {
     "also_shared_cap": "Also-shared links (0-100)",
     "carry_over_weeks": "Weeks a voted link carries over (0-12)",
     "group_by_kind": "Group picks by kind (on/off)",
+    "member_limit": "Links per member per 24 hours (0: no limit)",
+    "allow_domains": "Only these sites (example.com …, or none)",
+    "deny_domains": "Never these sites (example.com …, or none)",
 }
 
 
@@ -319,8 +323,20 @@ def unknown_setting(name: str, hint: str) -> str:
 
 
 
-def submit_reply(submission: Submission | None, created: bool, error: str) -> str:
-    """What a member is told about one link of their message."""
+def held(link: HeldLink, settings: CommunitySettings) -> str:
+    """A link over the member's daily limit: when it will be queued, in the community's
+    time zone."""
+    when = link.release_at.astimezone(zone(settings.timezone))
+    return (f"Held: you have shared {settings.member_limit} links in the last 24 hours. "
+            f"This one will be queued on {when:%a %d %b at %H:%M} ({settings.timezone}).")
+
+
+def submit_reply(submission: Submission | None, created: bool, error: str,
+                 held_text: str = "") -> str:
+    """What a member is told about one link of their message (``held_text``: desk.held, for
+    a link held over the daily limit)."""
+    if held_text:
+        return held_text
     if submission is None:
         return f"Not queued: {error}"
     n = submission.number
@@ -336,6 +352,22 @@ def submit_reply(submission: Submission | None, created: bool, error: str) -> st
     if submission.state is SubmissionState.FAILED:
         return f"Already shared as #{n}, which could not be read before: trying again."
     return f"Already queued as #{n}."
+
+
+def denied_site(domain: str) -> str:
+    """Why a link to a denied site (``domain``, from the community's list) is refused."""
+    return f"links to {domain} are not accepted here."
+
+
+def not_allowed_site(allowed: Sequence[str]) -> str:
+    """Why a link to a site not on the community's allow list is refused."""
+    shown = ", ".join(allowed[:5]) + (", …" if len(allowed) > 5 else "")
+    return f"only links to {shown} are accepted here."
+
+
+def refused(reason: str) -> str:
+    """The answer to a member's message whose link was refused (``reason`` made safe)."""
+    return f"Not queued: {reason}"
 
 
 def credited(number: int) -> str:

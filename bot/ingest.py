@@ -4,6 +4,10 @@
 worker runs a few times as many links at once, so links whose page has arrived and now waits
 for a parser process do not keep the network idle.
 
+Work is taken in turns by submitter (bot.fair_queue), and one member's links in flight hold
+at most three quarters of the fetch slots (``per_member``), the rest kept for others: a
+flood from one member never makes another member's link wait for its turn or for a slot.
+
 Every step's outcome is stored, so after a restart ``start`` resumes whatever was pending or
 in flight. Notifications go out after the state is stored and never decide it.
 """
@@ -22,6 +26,7 @@ from urllib.parse import urlsplit
 from bot.clock import Clock
 from bot.community import CommunitySettings
 from bot.errors import ExtractError, FetchError, InvalidLink, StorageError
+from bot.fair_queue import FairQueue
 from bot.links import canonicalize
 from bot.models import Article, Submission, SubmissionState
 from bot.ports import CommunityStore, IngestQueue, PageReader, SubmissionStore, Summarizer
@@ -57,7 +62,7 @@ class IngestWorker:
         self._clock = clock
         self._concurrency = concurrency
         self._links = max(1, concurrency) * LINKS_PER_FETCH_SLOT
-        self._queue: asyncio.Queue[int] = asyncio.Queue()
+        self._queue = FairQueue(per_lane=per_member(concurrency))
         self._tasks: list[asyncio.Task[None]] = []
         self._listeners: list[Listener] = []
         self._unfinished: Counter[int] = Counter()  # ids queued or being read
@@ -71,15 +76,17 @@ class IngestWorker:
         resumed = await self._store.pending_ids()
         if resumed:
             log.info("resuming %d unfinished submission(s)", len(resumed))
-        for submission_id in resumed:
-            self.enqueue(submission_id)
+        for submission in await self._store.submissions_by_ids(resumed):
+            self.enqueue(submission.id, lane(submission.community, submission.submitted_by))
         self._tasks = [
             asyncio.create_task(self._run(), name=f"ingest-{i}") for i in range(self._links)
         ]
 
-    def enqueue(self, submission_id: int) -> None:
+    def enqueue(self, submission_id: int, lane: str = "") -> None:
+        """Queue a submission to be read; ``lane`` (``ingest.lane``) is whose it is, so
+        members take turns."""
         self._unfinished[submission_id] += 1
-        self._queue.put_nowait(submission_id)
+        self._queue.put(submission_id, lane)
 
     async def wait_for(self, ids: Collection[int], within: float) -> None:
         """Until none of ``ids`` is queued or being read here, or ``within`` seconds."""
@@ -100,7 +107,7 @@ class IngestWorker:
 
     async def _run(self) -> None:
         while True:
-            submission_id = await self._queue.get()
+            submission_id, lane_key = await self._queue.get()
             try:
                 await self._process(submission_id)
             except StorageError as err:
@@ -110,7 +117,7 @@ class IngestWorker:
                 # The submission stays 'fetching' and is resumed on the next start.
                 log.exception("ingest of submission %d crashed", submission_id)
             finally:
-                self._queue.task_done()
+                self._queue.done(lane_key)
                 self._unfinished[submission_id] -= 1
                 if self._unfinished[submission_id] <= 0:
                     del self._unfinished[submission_id]
@@ -169,6 +176,17 @@ class IngestWorker:
                 await listener(result)
             except Exception:
                 log.exception("ingest listener failed for #%d", result.submission.number)
+
+
+def per_member(concurrency: int) -> int:
+    """Links of one member in flight at once: three quarters of the fetch slots (at least
+    one), so a flood leaves slots free for other members' links."""
+    return max(1, concurrency - concurrency // 4)
+
+
+def lane(community: str, member_id: str) -> str:
+    """The ingest lane of a member's links: members take turns."""
+    return f"{community}\x1f{member_id}"
 
 
 def _same_site(a: str, b: str) -> bool:

@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import NamedTuple
 
 from bot.events import MessageRef
-from bot.models import Submission
+from bot.models import Member, Submission
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,3 +134,18 @@ class PeriodNote(NamedTuple):
 
     intro: str = ""
     locked: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class HeldLink:
+    """A member's link over the community's daily limit: stored, and queued at
+    ``release_at`` as if it were shared then (``url`` is canonical; ``origin`` is the message
+    that shared it, for the card to answer)."""
+
+    community: str
+    member: Member
+    url: str
+    original_url: str
+    origin: MessageRef | None
+    held_at: datetime
+    release_at: datetime

@@ -9,9 +9,11 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.errors import InvalidSetting
+from bot.errors import InvalidLink, InvalidSetting
+from bot.links import host_name, shown_host
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _TIME = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
@@ -29,6 +31,7 @@ _TRUE = {"on", "true", "yes", "1"}
 _FALSE = {"off", "false", "no", "0"}
 MAX_EMOJI = 10
 MAX_IDS = 50
+MAX_DOMAINS = 200
 
 
 def is_emoji(token: str) -> bool:
@@ -88,6 +91,45 @@ def _check_ids(value: tuple[str, ...]) -> None:
 def _check_id(value: str) -> None:
     if value and not _ID.fullmatch(value):
         raise InvalidSetting(f"{_CONTROL.sub('', value)[:40]!r} is not a channel id.")
+
+
+def _domain(token: str) -> str:
+    """A site as a moderator types it ("Example.com", "*.example.com", "bücher.example"), in
+    the form canonical links use (punycode, lower case)."""
+    bare = token.strip()
+    if "://" in bare:  # a pasted link ("https://example.com/page") names its site
+        try:
+            bare = urlsplit(bare).hostname or ""
+        except ValueError:
+            bare = ""
+    bare = bare.removeprefix("*.").removeprefix(".")
+    try:
+        return host_name(bare)
+    except InvalidLink:
+        raise InvalidSetting(f"{_CONTROL.sub('', token)[:40]!r} is not a site name like "
+                             "example.com.") from None
+
+
+def _domain_list(text: str) -> tuple[str, ...]:
+    """Sites separated by spaces or commas, each once; "none" (or "-") alone clears."""
+    words = _words(text)
+    if [w.lower() for w in words] in (["none"], ["-"]):
+        return ()
+    return tuple(dict.fromkeys(_domain(token) for token in words))
+
+
+def _check_domains(value: tuple[str, ...]) -> None:
+    if len(value) > MAX_DOMAINS:
+        raise InvalidSetting(f"At most {MAX_DOMAINS} sites.")
+    for token in value:
+        if _domain(token) != token:
+            raise InvalidSetting(f"{_CONTROL.sub('', token)[:40]!r} is not a site name like "
+                                 "example.com.")
+
+
+def _shown_domains(value: tuple[str, ...]) -> str:
+    """Sites as people write them: internationalized names in their own script."""
+    return ", ".join(shown_host(domain) for domain in value)
 
 
 def _boolean(text: str) -> bool:
@@ -203,6 +245,7 @@ def _day(value: int) -> str:
 EMOJI = SettingType(tuple, _emoji_list, _check_emoji, _shown_list)
 IDS = SettingType(tuple, _id_list, _check_ids, _shown_list)
 BOOL = SettingType(bool, _boolean, _nothing, _on_off)
+DOMAINS = SettingType(tuple, _domain_list, _check_domains, _shown_domains)
 
 
 def _int(low: int, high: int) -> SettingType:
@@ -229,4 +272,7 @@ TYPES: dict[str, SettingType] = {
     "summary_language": SettingType(str, _line, _text(40, plain=True)),
     "summary_instructions": SettingType(str, _line, _text(500, plain=False)),
     "group_by_kind": BOOL,
+    "member_limit": _int(0, 1000),
+    "allow_domains": DOMAINS,
+    "deny_domains": DOMAINS,
 }

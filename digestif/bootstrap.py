@@ -63,9 +63,9 @@ async def open_app(settings: Settings, clock: Clock = system_clock, *, schedule:
                    store: Store | None = None, reader: PageReader | None = None,
                    summarizer: Summarizer | None = None,
                    pending_wait: float = PENDING_WAIT) -> AsyncIterator[App]:
-    """Everything, opened; ``schedule`` also runs the weekly digest scheduler (for `run` and
-    `console`, not for one-shot commands). ``pending_wait``: seconds `/digest post` waits for
-    the week's links still being read."""
+    """Everything, opened; ``schedule`` also runs the digest scheduler and the release of
+    held links (for `run` and `console`, not for one-shot commands). ``pending_wait``:
+    seconds `/digest post` waits for the week's links still being read."""
     from bot.reader import build_reader
     from bot.summarize import build_summarizer
 
@@ -96,6 +96,8 @@ async def open_app(settings: Settings, clock: Clock = system_clock, *, schedule:
         if schedule:
             task = asyncio.create_task(scheduler.run(), name="digest-scheduler")
             stack.push_async_callback(_cancel, task)
+            holds = asyncio.create_task(curator.run_holds(), name="held-links")
+            stack.push_async_callback(_cancel, holds)
         yield App(settings, store, reader, summarizer, worker, curator, publishing, editor,
                   scheduler)
 

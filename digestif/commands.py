@@ -106,7 +106,8 @@ async def submit(args: argparse.Namespace, settings: Settings) -> int:
     name, _ = desk.member_switch([args.member], "digestif submit --as NAME")
     async with open_app(settings) as app:
         await app.curator.community(key, "console")
-        member = Member(name, name)
+        # The operator's command line: exempt from member_limit, as moderators are.
+        member = Member(name, name, is_moderator=True)
         merged: dict[int, Submission] = {}
         with Progress(transient=True, console=_stderr_console()) as progress:
             task = progress.add_task("Fetching", total=len(args.urls))

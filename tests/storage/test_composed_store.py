@@ -18,6 +18,7 @@ from bot.records import PeriodNote
 from storage.communities import SqliteCommunities, SqliteMembers
 from storage.connection import SqliteConnection
 from storage.digests import SqliteDigests, SqlitePeriodNotes
+from storage.holds import SqliteHolds
 from storage.sqlite import SqliteStore
 from storage.submissions import SqliteIngestQueue, SqliteMessages, SqliteSubmissions
 from storage.summaries import SqliteSummaryCache
@@ -33,6 +34,7 @@ PORTS: dict[type, type] = {
     SqliteVotes: ports.VoteStore,
     SqliteDigests: ports.DigestStore,
     SqlitePeriodNotes: ports.PeriodNotes,
+    SqliteHolds: ports.HoldStore,
     SqliteSummaryCache: ports.SummaryCache,
 }
 

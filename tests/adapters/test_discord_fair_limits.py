@@ -1,0 +1,52 @@
+"""member_limit and the site lists on a local Discord, through the real discord.py client:
+a held or refused link is answered in reply to the member's message, nothing pings."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from tests.fakes.discord_world import COMMUNITY, World, discord_world
+
+
+@pytest.fixture
+async def world(tmp_path: Path) -> AsyncIterator[World]:
+    async with discord_world(tmp_path) as world:
+        yield world
+
+
+async def _answer(world: World, message_id: str) -> str:
+    """The content of the bot's reply to a member's message."""
+    found = await world.discord.wait_until(lambda: world.discord.reply_to(message_id) is not None,
+                                           lambda: world.discord.reply_to(message_id))
+    assert found is not None
+    return str(world.discord.messages[found]["content"])
+
+
+async def test_a_link_over_the_daily_limit_is_held_and_the_member_told(world: World) -> None:
+    await world.slash("14", "config", setting="member_limit", value="1")
+    [reply] = await world.replies(1)
+    assert reply["content"] == "member\\_limit = 1"
+    await world.link("11", "/moe")
+    message = await world.say("11", f"and {world.pages.url('/evals')}")
+    held = await _answer(world, message)
+    assert held.startswith("Held: you have shared 1 links in the last 24 hours. This one "
+                           "will be queued on ") and held.endswith("(UTC).")
+    [stored] = await world.app.store.held_links(COMMUNITY, "11")
+    assert stored.url.endswith("/evals")
+    assert "/evals" not in world.pages.requests, "held, not fetched"
+    # A moderator is exempt.
+    await world.link("14", "/quantization")
+    assert [e.submission.number for e in await world.app.curator.queue(COMMUNITY)] == [1, 2]
+
+
+async def test_a_link_to_a_denied_site_is_refused_before_any_fetch(world: World) -> None:
+    await world.slash("14", "config", setting="deny_domains", value="localhost")
+    await world.replies(1)
+    message = await world.say("12", world.pages.url("/moe", host="localhost"))
+    assert await _answer(world, message) == (
+        "Not queued: links to localhost are not accepted here.")
+    assert world.pages.requests == [], "the page server saw no request"
+    assert await world.app.curator.queue(COMMUNITY) == []
