@@ -27,6 +27,7 @@ class CommunitySettings:
     min_score: int = 1
     also_shared_cap: int = 15
     carry_over_weeks: int = 2
+    cadence: str = "weekly"  # daily | weekly | biweekly | monthly: how long a period is
     digest_weekday: int = 0  # Monday
     digest_time: str = "09:00"
     timezone: str = "UTC"
@@ -37,6 +38,7 @@ class CommunitySettings:
     summary_language: str = ""
     summary_instructions: str = ""
     group_by_kind: bool = False
+    footer_top_sharer: bool = True  # the digest's footer names the period's top sharer
     member_limit: int = 10  # links a member may queue per rolling 24 hours; 0: no limit
     allow_domains: tuple[str, ...] = ()  # sites, subdomains included; empty: every site
     deny_domains: tuple[str, ...] = ()  # sites refused, subdomains included

@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 from bot.community import CommunitySettings
 from bot.errors import UserError
 from bot.models import ModerationStatus, Submission, SubmissionState
-from bot.period import MAX_YEAR, MIN_YEAR, PERIOD_HELP, iso_week, zone
+from bot.period import MAX_YEAR, MIN_YEAR, PERIOD_HELP, parse_label, zone
 from bot.records import HeldLink, QueueEntry, VoteOutcome
 from bot.setting_types import TYPES
 
@@ -82,14 +82,15 @@ def member_switch(args: Sequence[str], usage: str = "/as NAME [--mod]") -> tuple
 
 
 def period(text: str, usage: str) -> str:
-    """'this', 'last' or a canonical 'YYYY-Www'; otherwise the command's usage."""
+    """'this', 'last' or a canonical period label of any cadence ('2026-12-03', '2026-W49',
+    '2026-W49+W50', '2026-12'); otherwise the command's usage."""
     word = text.strip().lower()
     if word in ("this", "last"):
         return word
-    week = iso_week(text)
-    if week is None:
+    label = parse_label(text)
+    if label is None:
         raise Usage(f"{usage} (a period is {PERIOD_HELP}, years {MIN_YEAR}-{MAX_YEAR})")
-    return f"{week[0]}-W{week[1]:02d}"
+    return label.key
 
 
 # The grammar -------------------------------------------------------------------------------
@@ -134,8 +135,10 @@ Paste any line with links to submit them as the current member.
   +1 N  /  -1 N      vote for / against submission #N
   /unvote N          withdraw your votes on #N
   /queue             list the queue with scores
-  /digest [WEEK]     preview this week's digest (WEEK: this, last, or like 2026-W48)
-  /digest post [WEEK]   post this week's (or that week's) digest (moderators)
+  /digest [PERIOD]   preview this period's digest (PERIOD: this, last, or a label like
+                     2026-12-03, 2026-W48, 2026-W49+W50 or 2026-12, as the cadence makes them)
+  /digest post [PERIOD]   post this period's (or that period's) digest (moderators)
+  /stats             top sharers and sites, links, votes and picks: 30 days and all time
 Moderators:
   /intro TEXT        set this week's intro paragraph (/intro alone clears it)
   /pick N, /unpick N make #N an editor's pick, or not
@@ -148,6 +151,7 @@ Moderators:
 SETTING_LABELS = {
     "submission_channels": "Submission channels (#channels, or none for all)",
     "digest_channel": "Digest channel (#channel, or none for where /digest post runs)",
+    "cadence": "Cadence (daily, weekly, biweekly, monthly)",
     "digest_weekday": "Digest day (monday…sunday)", "digest_time": "Digest time (HH:MM)",
     "timezone": "Time zone (e.g. Europe/Paris)", "up_emoji": "Up-vote emoji",
     "down_emoji": "Down-vote emoji", "downvotes": "Down-votes (on/off)",
@@ -158,6 +162,7 @@ SETTING_LABELS = {
     "also_shared_cap": "Also-shared links (0-100)",
     "carry_over_weeks": "Weeks a voted link carries over (0-12)",
     "group_by_kind": "Group picks by kind (on/off)",
+    "footer_top_sharer": "Name the top sharer in the footer (on/off)",
     "member_limit": "Links per member per 24 hours (0: no limit)",
     "allow_domains": "Only these sites (example.com …, or none)",
     "deny_domains": "Never these sites (example.com …, or none)",
@@ -181,7 +186,7 @@ MODERATION = ("pick", "unpick", "drop", "restore", "reject")
 # Every verb a member can type; the console's `/digest [post]` and `+1 N` / `-1 N` spellings
 # are mapped onto them, and `/as` (switching the console's member) is the console's alone.
 VERBS = frozenset({*BY_NAME, "help", "vote", "unvote", "digest", "+1", "-1"})
-DIGEST_USAGE = "/digest [post] [this|last|YYYY-Www]"
+DIGEST_USAGE = "/digest [post] [this|last|PERIOD]"
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,7 +197,7 @@ class Command:
     verb: str  # one of COMMANDS' names, "help", "vote" or "unvote"
     number: int = 0  # vote, unvote and the moderation verbs: the submission's number
     text: str = ""  # submit: the message; intro: the text; reject: the reason
-    period: str = "this"  # preview, post: 'this', 'last', 'YYYY-Www', or 'now' (post only)
+    period: str = "this"  # preview, post: 'this', 'last', a label, or 'now' (post only)
     up: bool = True  # vote: for (True) or against
     setting: str = ""  # config: the setting's name ('' lists them all)
     value: str | None = None  # config: the new value (None shows the setting)
@@ -229,7 +234,7 @@ def parse(words: Sequence[str], prefix: str = "/") -> Command:
                        DIGEST_USAGE)
     if verb in ("preview", "post"):
         return _digest(verb, args, f"{prefix}{verb} [{'now|' if verb == 'post' else ''}"
-                                   "this|last|YYYY-Www]")
+                                   "this|last|PERIOD]")
     if verb in MODERATION:
         number = one_number(args[:1], prefix + BY_NAME[verb].usage)
         return Command(verb, number, text=" ".join(args[1:]))

@@ -58,6 +58,8 @@ def to_snapshot(digest: Digest) -> dict[str, Any]:
             "previous_url": digest.previous_url,
             "previous_label": digest.previous_label,
             "date_range": digest.date_range,
+            "top_sharer": digest.top_sharer,
+            "top_sharer_picks": digest.top_sharer_picks,
         },
     }
 
@@ -131,6 +133,9 @@ def _digest(d: dict[str, Any]) -> Digest:
         previous_url=str(_text(d["previous_url"])),
         previous_label=str(_text(d["previous_label"])),
         date_range=str(_text(d["date_range"])),
+        # Snapshots stored before the footer named a top sharer have none.
+        top_sharer=_text(d.get("top_sharer", "")),
+        top_sharer_picks=_int(d.get("top_sharer_picks", 0)),
     )
 
 

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from bot.errors import InvalidLink, InvalidSetting
 from bot.links import host_name, shown_host
 
+CADENCES = ("daily", "weekly", "biweekly", "monthly")
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _TIME = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
 # Custom emoji: Discord's <:name:id> (as reactions translate to) and Slack's :name:.
@@ -167,6 +168,16 @@ def weekday(text: str) -> int:
                          "to 6, or a day name.")
 
 
+def _cadence(text: str) -> str:
+    return text.strip().lower()
+
+
+def _check_cadence(value: str) -> None:
+    if value not in CADENCES:
+        raise InvalidSetting(f"{_CONTROL.sub('', value)[:40]!r} is not a cadence: use "
+                             f"{', '.join(CADENCES)}.")
+
+
 def _check_time(value: str) -> None:
     if not _TIME.fullmatch(value):
         raise InvalidSetting(f"{_CONTROL.sub('', value)[:40]!r} is not a time of day: use "
@@ -262,6 +273,7 @@ TYPES: dict[str, SettingType] = {
     "min_score": _int(-1000, 1000),
     "also_shared_cap": _int(0, 100),
     "carry_over_weeks": _int(0, 12),
+    "cadence": SettingType(str, _cadence, _check_cadence),
     "digest_weekday": SettingType(int, weekday, _between(0, 6), _day),
     "digest_time": SettingType(str, _clock, _check_time),
     "timezone": SettingType(str, str.strip, _check_zone),
@@ -272,6 +284,7 @@ TYPES: dict[str, SettingType] = {
     "summary_language": SettingType(str, _line, _text(40, plain=True)),
     "summary_instructions": SettingType(str, _line, _text(500, plain=False)),
     "group_by_kind": BOOL,
+    "footer_top_sharer": BOOL,
     "member_limit": _int(0, 1000),
     "allow_domains": DOMAINS,
     "deny_domains": DOMAINS,

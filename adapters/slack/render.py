@@ -9,7 +9,8 @@ from typing import Any
 from bot.bylines import byline, clean_authors
 from bot.digest import Digest, DigestItem
 from bot.models import Submission
-from bot.render.text import cut, flag_note, http_url, plain, shared_line, totals_line
+from bot.period import period_unit
+from bot.render.text import cut, flag_note, footer_text, http_url, no_picks, plain, shared_line
 
 MAX_BLOCKS = 50
 MAX_SECTION = 3000
@@ -108,8 +109,7 @@ def _item(item: DigestItem) -> list[Block]:
 
 
 def _footer(digest: Digest) -> str:
-    totals = digest.totals
-    footer = totals_line(totals.links, totals.sharers, totals.votes)
+    footer = footer_text(digest, lambda name: escape(name, 60))
     if digest.previous_label:
         footer += " · " + link(digest.previous_url, escape(digest.previous_label, 80))
     return footer
@@ -123,7 +123,7 @@ def digest_blocks(digest: Digest) -> list[Block]:
     if digest.tldr:
         blocks.extend(sections((f"• {escape(b, 400)}" for b in digest.tldr), "*TL;DR*"))
     if digest.empty:
-        blocks.append(section("No picks this week: share some links and vote on them!"))
+        blocks.append(section(no_picks(period_unit(digest.period.key))))
     for part in digest.sections:
         blocks.append(header(part.title))
         for item in part.items:

@@ -6,7 +6,8 @@ from __future__ import annotations
 from html import escape
 
 from bot.digest import Digest, DigestItem
-from bot.render.text import flag_note, http_url, plain, shared_line, totals_line
+from bot.period import period_unit
+from bot.render.text import flag_note, footer_text, http_url, no_picks, plain, shared_line
 
 FONT = "font-family:-apple-system,Segoe UI,Helvetica,Arial,sans-serif;"
 MUTED = "color:#6b7280;font-size:13px;"
@@ -47,8 +48,7 @@ def render_html(digest: Digest) -> str:
     if digest.intro:
         rows.append(f'<tr><td><p style="line-height:1.5">{_e(digest.intro, 2000)}</p></td></tr>')
     if digest.empty:
-        rows.append("<tr><td><p>No picks this week: share some links and vote on them!</p>"
-                    "</td></tr>")
+        rows.append(f"<tr><td><p>{no_picks(period_unit(digest.period.key))}</p></td></tr>")
     if digest.tldr:
         bullets = "".join(f'<li style="margin:4px 0">{_e(b, 400)}</li>' for b in digest.tldr)
         rows.append('<tr><td style="background:#f3f4f6;padding:12px 16px;border-radius:8px">'
@@ -65,8 +65,7 @@ def render_html(digest: Digest) -> str:
             for i in digest.also_shared)
         rows.append('<tr><td><h2 style="margin:20px 0 0;font-size:19px">Also shared</h2>'
                     f'<ul style="padding-left:20px">{links}</ul></td></tr>')
-    totals = digest.totals
-    footer = totals_line(totals.links, totals.sharers, totals.votes)
+    footer = footer_text(digest, lambda name: _e(name, 80))
     if digest.previous_label:
         footer += " · " + _link(digest.previous_url, _e(digest.previous_label, 80))
     rows.append(f'<tr><td style="padding-top:16px;{MUTED}">{footer}</td></tr>')

@@ -6,7 +6,8 @@ import re
 
 from bot.bylines import join_names
 from bot.digest import Digest, DigestItem
-from bot.render.text import flag_note, http_url, plain, shared_line, totals_line
+from bot.period import period_unit
+from bot.render.text import flag_note, footer_text, http_url, no_picks, plain, shared_line
 
 # Every character CommonMark (and the chat dialects) give a meaning to, anywhere in a line.
 _SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|<>~&])")
@@ -48,8 +49,7 @@ def _item(item: DigestItem) -> list[str]:
 
 
 def footer(digest: Digest) -> str:
-    totals = digest.totals
-    text = totals_line(totals.links, totals.sharers, totals.votes)
+    text = footer_text(digest, lambda name: escape(name, 80))
     if digest.previous_label:
         text += " · " + _link(plain(digest.previous_label, 80), digest.previous_url)  # ours
     return text
@@ -60,7 +60,7 @@ def render_markdown(digest: Digest) -> str:
     if digest.intro:
         out += [escape(digest.intro, 2000), ""]
     if digest.empty:
-        out += ["No picks this week: share some links and vote on them!", "", "---", "",
+        out += [no_picks(period_unit(digest.period.key)), "", "---", "",
                 footer(digest), ""]
         return "\n".join(out)
     if digest.tldr:

@@ -30,3 +30,27 @@ async def test_held_and_refused_links_on_the_console(tmp_path: Path, pages: Page
     assert "Queued as #2." in text, "moderators are exempt"
     assert not any("/posts/moe" in r for r in pages.requests), "held, not fetched"
     assert [h for h in pages.hosts if h.startswith("localhost")] == [], "refused, not fetched"
+
+
+async def test_cadence_on_the_console(tmp_path: Path, pages: PageServer) -> None:
+    transcript = await _chat(tmp_path, [
+        "/as mod --mod",
+        "/config cadence monthly",
+        pages.url("/posts/quantization"),
+        "/as ada", "+1 1",
+        "/digest",
+        "/digest 2026-W48",
+        "/digest 2026-11-24",
+        "/digest 2026-W47+W48",
+        "/digest 2026-W48+W49",
+    ], clock=FakeClock())
+    text = "\n".join(transcript)
+    assert "cadence = monthly" in text
+    assert "# Local digest · Nov 1 – 30, 2026" in text
+    assert "This month: 1 link shared by 1 member · 1 vote cast · Top sharer: mod (1 pick)" in (
+        text)
+    assert "# Local digest · Nov 23 – 29, 2026" in text and "This week: 1 link" in text
+    assert "# Local digest · Nov 24, 2026" in text and "This day: 1 link" in text
+    assert "# Local digest · Nov 16 – 29, 2026" in text and "This fortnight: 1 link" in text
+    assert "Usage: /digest [post] [this|last|PERIOD] (a period is this, last, or a period " \
+           "like 2026-12-03, 2026-W48, 2026-W49+W50 or 2026-12" in text
