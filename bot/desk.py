@@ -14,7 +14,7 @@ overflow, ``date`` out of range, ``int('²')``).
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -24,6 +24,7 @@ from bot.models import ModerationStatus, Submission, SubmissionState
 from bot.period import MAX_YEAR, MIN_YEAR, PERIOD_HELP, parse_label, zone
 from bot.records import HeldLink, QueueEntry, VoteOutcome
 from bot.setting_types import TYPES
+from bot.stats import Ranked, StatsReport
 
 # SQLite INTEGER is a signed 64-bit number.
 MAX_NUMBER = 2**63 - 1
@@ -125,6 +126,7 @@ COMMANDS = (
     CommandSpec("lock", "", "Lock voting for this week", moderators=True),
     CommandSpec("unlock", "", "Unlock voting for this week", moderators=True),
     CommandSpec("intro", "TEXT", "Set this week's intro; empty clears it", moderators=True),
+    CommandSpec("stats", "", "Top sharers and sites, links, votes and picks"),
     CommandSpec("config", "[NAME [VALUE]]", "Show the settings, or change one (moderators change)"),
 )
 BY_NAME = {c.name: c for c in COMMANDS}
@@ -326,6 +328,36 @@ def console_lock_reply(locked: bool, period: str) -> str:
 def unknown_setting(name: str, hint: str) -> str:
     return f"Unknown setting {name!r}. {hint}"
 
+
+
+STATS_NAME = 40  # characters of a name or site shown in stats
+
+
+def stats_lines(report: StatsReport, escape: Callable[[str], str]) -> list[str]:
+    """`/digest stats`, worded once for every platform; ``escape`` makes a (truncated)
+    name or site safe for the platform's markup."""
+    lines = []
+    for title, stats in ((f"Last {report.days} days", report.recent), ("All time", report.ever)):
+        lines += [
+            f"{title}: {stats.links} {_plural(stats.links, 'link')} shared · {stats.votes} "
+            f"{_plural(stats.votes, 'vote')} cast · {stats.picks} {_plural(stats.picks, 'pick')}",
+            "  Top sharers (links picked): " + _ranked(stats.sharers, escape),
+            "  Top sites (links shared): " + _ranked(stats.sites, escape),
+        ]
+    return lines
+
+
+def _ranked(ranked: Sequence[Ranked], escape: Callable[[str], str]) -> str:
+    return ", ".join(f"{escape(_cut(r.name))} ({r.count})" for r in ranked) or "none yet"
+
+
+def _cut(text: str) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= STATS_NAME else flat[:STATS_NAME - 1] + "…"
+
+
+def _plural(count: int, word: str) -> str:
+    return word if count == 1 else word + "s"
 
 
 def held(link: HeldLink, settings: CommunitySettings) -> str:

@@ -30,6 +30,7 @@ from bot.records import (
     PeriodClaim,
     PeriodNote,
     PostedDigest,
+    SharedLink,
 )
 from bot.records import Candidate as Candidate  # re-exported: the store's values live there
 from bot.records import QueueEntry as QueueEntry
@@ -338,6 +339,19 @@ class HoldStore(Protocol):
         ...
 
 
+class StatsStore(Protocol):
+    """What /digest stats counts: links shared and votes cast since a moment."""
+
+    async def shared_links(self, community: str, since: datetime | None) -> list[SharedLink]:
+        """Every link shared at or after ``since`` (None: ever), merged duplicates counted
+        once."""
+        ...
+
+    async def votes_cast(self, community: str, since: datetime | None) -> int:
+        """Votes members cast at or after ``since`` (None: ever) that still stand."""
+        ...
+
+
 class PeriodNotes(Protocol):
     """What moderators set for one period (week): the digest's intro and the voting lock."""
 
@@ -352,7 +366,8 @@ class PeriodNotes(Protocol):
 
 
 class Store(CommunityStore, MemberStore, SubmissionStore, MessageStore, IngestQueue,
-            VoteStore, DigestStore, PeriodNotes, HoldStore, SummaryCache, Protocol):
+            VoteStore, DigestStore, PeriodNotes, HoldStore, StatsStore, SummaryCache,
+            Protocol):
     """Every store port at once: what a storage backend implements, what the composition
     root (digestif/bootstrap.py) opens and the contract suite (tests/storage/) checks."""
 

@@ -149,3 +149,12 @@ class HeldLink:
     origin: MessageRef | None
     held_at: datetime
     release_at: datetime
+
+
+class SharedLink(NamedTuple):
+    """A link shared in a community, as stats count it: its URL (final, when it was read),
+    who shared it first, and whether it was picked (published in a digest)."""
+
+    url: str
+    submitter: str
+    picked: bool

@@ -79,6 +79,10 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("queue", help="list the queue with scores")
     community(p)
 
+    p = sub.add_parser("stats", help="top sharers and sites, links, votes and picks: the "
+                                     "last 30 days and all time")
+    community(p)
+
     p = sub.add_parser("digest", help="print a period's digest")
     community(p)
     p.add_argument("--format", choices=["markdown", "html", "json", "rss", "atom"],

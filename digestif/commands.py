@@ -32,7 +32,7 @@ log = logging.getLogger(__name__)
 async def dispatch(args: argparse.Namespace, settings: Settings) -> int:
     handlers = {
         "run": run, "console": console, "submit": submit, "queue": queue,
-        "digest": digest, "summarize": summarize, "demo": demo,
+        "digest": digest, "summarize": summarize, "demo": demo, "stats": stats,
     }
     try:
         return await handlers[args.command](args, settings)
@@ -199,6 +199,20 @@ async def queue(args: argparse.Namespace, settings: Settings) -> int:
             print("Could not read (share the link again to retry):")
         for entry in view.unreadable:
             print(unreadable_line(entry))
+    return 0
+
+
+async def stats(args: argparse.Namespace, settings: Settings) -> int:
+    """The community's stats: the last 30 days and all time."""
+    from adapters.console.render import clean
+    from bot.stats import community_stats
+
+    async with open_app(settings) as app:
+        key = _community(args, settings)
+        await _existing(app, key)
+        report = await community_stats(app.store, key, app.curator.clock())
+    for line in desk.stats_lines(report, clean):
+        print(line)
     return 0
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from storage.communities import SqliteCommunities, SqliteMembers
 from storage.digests import SqliteDigests, SqlitePeriodNotes
 from storage.holds import SqliteHolds
+from storage.stats import SqliteStats
 from storage.submissions import SqliteIngestQueue, SqliteMessages, SqliteSubmissions
 from storage.summaries import SqliteSummaryCache
 from storage.votes import SqliteVotes
@@ -18,7 +19,7 @@ from storage.votes import SqliteVotes
 
 class SqliteStore(SqliteCommunities, SqliteMembers, SqliteSubmissions, SqliteMessages,
                   SqliteIngestQueue, SqliteVotes, SqliteDigests, SqlitePeriodNotes,
-                  SqliteHolds, SqliteSummaryCache):
+                  SqliteHolds, SqliteStats, SqliteSummaryCache):
     """Implements bot.ports.Store: every port, composed on one connection.
 
     The port classes share SqliteConnection as their only base, so they compose without

@@ -33,6 +33,7 @@ from bot.service_desk import (
     Result,
     ServiceDesk,
     SettingsShown,
+    StatsShown,
     Submitted,
     Unvoted,
     Voted,
@@ -196,6 +197,8 @@ class ConsoleAdapter:
                 return [clean(line, 600) for line in settings.lines()]
             case SettingsShown(settings, name):
                 return [clean(f"{name} = {settings.shown(name)}", 600)]
+            case StatsShown(report):
+                return desk.stats_lines(report, clean)
         raise AssertionError(result)  # every result is rendered above
 
     def _queue(self, view: desk.QueueView) -> list[str]:

@@ -32,6 +32,7 @@ from bot.service_desk import (
     Result,
     ServiceDesk,
     SettingsShown,
+    StatsShown,
     Submitted,
     Unvoted,
     Voted,
@@ -99,6 +100,10 @@ class DigestCommands(app_commands.Group, name="digest",
     async def post(self, interaction: discord.Interaction, now: bool = False) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
         await self.answer(interaction, desk.Command("post", period="now" if now else "this"))
+
+    @app_commands.command(name="stats", description=desk.summary("stats"))
+    async def stats(self, interaction: discord.Interaction) -> None:
+        await self.answer(interaction, desk.Command("stats"))
 
     @app_commands.command(name="lock", description=desk.summary("lock"))
     async def lock(self, interaction: discord.Interaction) -> None:
@@ -258,4 +263,6 @@ def _text(result: Result) -> str:
             return desk.vote_reply(outcome, number)
         case Unvoted(number, removed):
             return desk.unvote_reply(removed, number)
+        case StatsShown(report):
+            return "\n".join(desk.stats_lines(report, lambda name: render.escape(name, 100)))
     raise AssertionError(result)  # submit and preview are answered by their handlers

@@ -128,8 +128,7 @@ def _embeds(digest: Digest) -> list[discord.Embed]:
         else:
             embeds.append(discord.Embed(title=title, description=cut(text, DESCRIPTION),
                                         color=COLOR))
-    # An embed footer shows plain text: no markdown, no mentions.
-    footer = footer_text(digest, lambda name: plain(name, 60))
+    footer = footer_text(digest, lambda name: escape(name, 80))
     embeds[-1].set_footer(text=cut(footer, FOOTER))
     return embeds
 

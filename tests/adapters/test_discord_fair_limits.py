@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.models import Member
 from tests.fakes.discord_world import COMMUNITY, World, discord_world
 
 
@@ -50,3 +51,19 @@ async def test_a_link_to_a_denied_site_is_refused_before_any_fetch(world: World)
         "Not queued: links to localhost are not accepted here.")
     assert world.pages.requests == [], "the page server saw no request"
     assert await world.app.curator.queue(COMMUNITY) == []
+
+
+async def test_digest_stats_is_bounded_and_pings_nobody(world: World) -> None:
+    await world.link("11", "/moe")
+    [submission] = await world.app.store.list_submissions(COMMUNITY)
+    await world.app.store.finish_digest(COMMUNITY, "2026-W40", "", submission.submitted_at,
+                                        [submission.id])
+    # A display name that would ping, were it not escaped.
+    await world.app.store.upsert_member(COMMUNITY, Member("11", "@everyone <@&2100> **Ada**"))
+    await world.slash("12", "stats")
+    [reply] = await world.replies(1)
+    text = reply["content"]
+    assert text.startswith("Last 30 days: 1 link shared · 0 votes cast · 1 pick")
+    assert "All time: 1 link shared" in text and "127.0.0.1 (1)" in text
+    assert "@everyone" not in text and "<@&2100>" not in text and "\\*\\*Ada\\*\\*" in text
+    assert reply["allowed_mentions"] == {"parse": []}

@@ -54,3 +54,21 @@ async def test_cadence_on_the_console(tmp_path: Path, pages: PageServer) -> None
     assert "# Local digest · Nov 16 – 29, 2026" in text and "This fortnight: 1 link" in text
     assert "Usage: /digest [post] [this|last|PERIOD] (a period is this, last, or a period " \
            "like 2026-12-03, 2026-W48, 2026-W49+W50 or 2026-12" in text
+
+
+async def test_stats_on_the_console(tmp_path: Path, pages: PageServer) -> None:
+    transcript = await _chat(tmp_path, [
+        pages.url("/posts/quantization"),
+        "/as grace", pages.url("/posts/moe"), "+1 1",
+        "/as mod --mod", "/digest post",
+        "/stats",
+    ], clock=FakeClock())
+    at = transcript.index("Last 30 days: 2 links shared · 1 vote cast · 1 pick")
+    assert transcript[at:at + 6] == [
+        "Last 30 days: 2 links shared · 1 vote cast · 1 pick",
+        "  Top sharers (links picked): ada (1)",
+        "  Top sites (links shared): 127.0.0.1 (2)",
+        "All time: 2 links shared · 1 vote cast · 1 pick",
+        "  Top sharers (links picked): ada (1)",
+        "  Top sites (links shared): 127.0.0.1 (2)",
+    ]

@@ -20,6 +20,7 @@ from storage.connection import SqliteConnection
 from storage.digests import SqliteDigests, SqlitePeriodNotes
 from storage.holds import SqliteHolds
 from storage.sqlite import SqliteStore
+from storage.stats import SqliteStats
 from storage.submissions import SqliteIngestQueue, SqliteMessages, SqliteSubmissions
 from storage.summaries import SqliteSummaryCache
 from storage.votes import SqliteVotes
@@ -35,6 +36,7 @@ PORTS: dict[type, type] = {
     SqliteDigests: ports.DigestStore,
     SqlitePeriodNotes: ports.PeriodNotes,
     SqliteHolds: ports.HoldStore,
+    SqliteStats: ports.StatsStore,
     SqliteSummaryCache: ports.SummaryCache,
 }
 
