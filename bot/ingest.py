@@ -4,9 +4,10 @@
 worker runs a few times as many links at once, so links whose page has arrived and now waits
 for a parser process do not keep the network idle.
 
-Work is taken in turns by submitter (bot.fair_queue), and one member's links in flight hold
-at most three quarters of the fetch slots (``per_member``), the rest kept for others: a
-flood from one member never makes another member's link wait for its turn or for a slot.
+Fairness: work is taken in turns by submitter (bot.fair_queue); one member's links never
+occupy the last ``reserved`` workers, and at most ``per_member`` of them (three quarters of
+the fetch slots) are being read at once. So a flood from one member never makes another
+member's link wait for its turn, for a worker or for a fetch slot.
 
 Every step's outcome is stored, so after a restart ``start`` resumes whatever was pending or
 in flight. Notifications go out after the state is stored and never decide it.
@@ -18,7 +19,7 @@ import asyncio
 import contextlib
 import logging
 from collections import Counter
-from collections.abc import Awaitable, Callable, Collection
+from collections.abc import AsyncIterator, Awaitable, Callable, Collection
 from dataclasses import dataclass
 from typing import Protocol
 from urllib.parse import urlsplit
@@ -62,7 +63,9 @@ class IngestWorker:
         self._clock = clock
         self._concurrency = concurrency
         self._links = max(1, concurrency) * LINKS_PER_FETCH_SLOT
-        self._queue = FairQueue(per_lane=per_member(concurrency))
+        self._per_member = per_member(concurrency)
+        self._queue = FairQueue(per_lane=self._links - reserved(concurrency))
+        self._reading: dict[str, _Turns] = {}  # per lane: its links being read
         self._tasks: list[asyncio.Task[None]] = []
         self._listeners: list[Listener] = []
         self._unfinished: Counter[int] = Counter()  # ids queued or being read
@@ -109,7 +112,7 @@ class IngestWorker:
         while True:
             submission_id, lane_key = await self._queue.get()
             try:
-                await self._process(submission_id)
+                await self._process(submission_id, lane_key)
             except StorageError as err:
                 # One line, no traceback: the database, not the code, needs attention.
                 log.error("ingest of submission %d stopped: %s", submission_id, err)
@@ -124,12 +127,28 @@ class IngestWorker:
                 async with self._finished:
                     self._finished.notify_all()
 
-    async def _process(self, submission_id: int) -> None:
+    @contextlib.asynccontextmanager
+    async def _read_turn(self, lane_key: str) -> AsyncIterator[None]:
+        """One of the lane's ``per_member`` reads at a time."""
+        turns = self._reading.get(lane_key)
+        if turns is None:
+            turns = self._reading[lane_key] = _Turns(asyncio.Semaphore(self._per_member))
+        turns.users += 1
+        try:
+            async with turns.semaphore:
+                yield
+        finally:
+            turns.users -= 1
+            if not turns.users:
+                del self._reading[lane_key]
+
+    async def _process(self, submission_id: int, lane_key: str = "") -> None:
         submission = await self._store.claim(submission_id)
         if submission is None:
             return  # already done, or merged away
         try:
-            article = await self._reader.read(submission.url)
+            async with self._read_turn(lane_key):
+                article = await self._reader.read(submission.url)
         except (FetchError, ExtractError) as err:
             reason = err.reason if isinstance(err, FetchError) else str(err) or "no content"
             log.info("submission #%d (%s) failed: %s", submission.number, submission.url, reason)
@@ -179,9 +198,20 @@ class IngestWorker:
 
 
 def per_member(concurrency: int) -> int:
-    """Links of one member in flight at once: three quarters of the fetch slots (at least
-    one), so a flood leaves slots free for other members' links."""
+    """Links of one member being read at once: three quarters of the fetch slots (at least
+    one), so a flood leaves fetch slots free for other members' links."""
     return max(1, concurrency - concurrency // 4)
+
+
+def reserved(concurrency: int) -> int:
+    """Workers one member's links never occupy: free for other members' links."""
+    return max(1, concurrency // 4)
+
+
+@dataclass(slots=True)
+class _Turns:
+    semaphore: asyncio.Semaphore
+    users: int = 0
 
 
 def lane(community: str, member_id: str) -> str:

@@ -24,24 +24,25 @@ async def test_another_members_link_is_read_while_a_flood_waits(tmp_path: Path) 
                                                 summarizer=FakeSummarizer()) as app:
         curator = app.curator
         await curator.community("c", "console")
-        flood = [pages.hold(f"/flood{i}", html=article("evals")) for i in range(10)]
+        # More links than the worker has workers (4 fetch slots, 16 workers).
+        flood = [pages.hold(f"/flood{i}", html=article("evals")) for i in range(20)]
         pages.add("/grace", html=article("moe"))
         ada = Member("ada", "Ada", is_moderator=True)  # exempt from member_limit: a real flood
-        for first in (0, 5):
+        for first in (0, 5, 10, 15):
             await curator.post_link(LinkPosted("c", ada, " ".join(
                 pages.url(f"/flood{i}") for i in range(first, first + 5))))
         # Ada's links fill three of the four fetch slots, and wait there...
         await until_entered(flood, 3)
         await curator.post_link(LinkPosted("c", Member("grace", "Grace"), pages.url("/grace")))
-        # ...while Grace's link is read at once, not after Ada's ten.
-        grace = await curator.submission("c", 11)
+        # ...while Grace's link gets a worker and a fetch slot at once, not after Ada's 20.
+        grace = await curator.submission("c", 21)
         await app.worker.wait_for([grace.id], within=10)
-        grace = await curator.submission("c", 11)
+        grace = await curator.submission("c", 21)
         assert grace.state is SubmissionState.READY
         assert sum(g.entered.is_set() for g in flood) == 3, "the flood kept to its share"
         for gate in flood:
             gate.release.set()
         await curator.wait_idle()
         ready = await app.store.list_submissions("c", states=[SubmissionState.READY])
-        assert len(ready) == 11
+        assert len(ready) == 21
 
