@@ -88,9 +88,13 @@ class DigestCommands(app_commands.Group, name="digest",
         await self.answer(interaction, desk.Command("queue"))
 
     @app_commands.command(name="preview", description=desk.summary("preview"))
-    async def preview(self, interaction: discord.Interaction) -> None:
+    @app_commands.describe(period="this (default), last, or a period like 2026-12-03, "
+                                  "2026-W49, 2026-W49+W50 or 2026-12")
+    async def preview(self, interaction: discord.Interaction, period: str = "this") -> None:
+        command = desk.Command("preview", period=desk.period(period, "/digest preview "
+                                                                     "[this|last|PERIOD]"))
         await interaction.response.defer(ephemeral=True, thinking=True)
-        result = await self.run(interaction, desk.Command("preview"))
+        result = await self.run(interaction, command)
         assert isinstance(result, Previewed)
         for embeds in render.digest_messages(result.digest):
             await interaction.followup.send(embeds=embeds, ephemeral=True, allowed_mentions=NONE)

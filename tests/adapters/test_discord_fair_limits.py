@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -67,3 +68,22 @@ async def test_digest_stats_is_bounded_and_pings_nobody(world: World) -> None:
     assert "All time: 1 link shared" in text and "127.0.0.1 (1)" in text
     assert "@everyone" not in text and "<@&2100>" not in text and "\\*\\*Ada\\*\\*" in text
     assert reply["allowed_mentions"] == {"parse": []}
+
+
+def _footers(reply: dict[str, Any]) -> list[str]:
+    return [e["footer"]["text"] for e in reply.get("embeds", []) if e.get("footer")]
+
+
+async def test_cadence_and_period_labels_on_discord(world: World) -> None:
+    await world.slash("14", "config", setting="cadence", value="monthly")
+    [reply] = await world.replies(1)
+    assert reply["content"] == "cadence = monthly"
+    await world.slash("12", "preview")
+    [*_, month] = await world.replies(2)
+    assert _footers(month)[0].startswith("This month: ")
+    await world.slash("12", "preview", period="2026-w49+w50")
+    [*_, fortnight] = await world.replies(3)
+    assert _footers(fortnight)[0].startswith("This fortnight: ")
+    await world.slash("12", "preview", period="2026-W50+W51")
+    [*_, refused] = await world.replies(4)
+    assert refused["content"].startswith("Usage: /digest preview \\[this\\|last\\|PERIOD\\]")
