@@ -78,8 +78,9 @@ class DigestCommands(app_commands.Group, name="digest",
         result = await self.run(interaction, desk.Command("submit", text=url),
                                 ref(channel, posted))
         assert isinstance(result, Submitted)
-        if not any(o.created for o in result.outcomes):
-            await self.outbox.delete(channel, posted)  # no card will answer it
+        if not any(o.created or o.held for o in result.outcomes):
+            await self.outbox.delete(channel, posted)  # no card will answer it (a held
+            # link's card will, once it is queued)
         await self.reply(interaction, render.escape(" ".join(o.message for o in result.outcomes)
                                                     or desk.NO_SUBMISSIONS_HERE))
 
