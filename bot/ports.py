@@ -407,8 +407,8 @@ class Notifier(Protocol):
     async def link_refused(self, community: Community, url: str, reason: str,
                            origin: MessageRef) -> None:
         """A link in the member's message ``origin`` was refused before anything was fetched
-        (its site is denied, or not allowed): answer it. ``reason`` is desk's text, plain
-        and untrusted-free except for a site name; desk.refused words the answer."""
+        (its site is denied, or not allowed): answer it. ``reason`` is desk's text, naming
+        a site (escape it for the platform); desk.refused words the answer."""
         ...
 
     async def link_held(self, community: Community, held: HeldLink) -> None:

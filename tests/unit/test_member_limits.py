@@ -45,9 +45,9 @@ class Core:
         return self.app
 
     @contextlib.asynccontextmanager
-    async def running(self) -> AsyncIterator[App]:
+    async def running(self, schedule: bool = False) -> AsyncIterator[App]:
         settings = Settings(db_path=self.path, ingest_concurrency=4, cpu_workers=0)
-        async with open_app(settings, self.clock, reader=self.reader,
+        async with open_app(settings, self.clock, reader=self.reader, schedule=schedule,
                             summarizer=FakeSummarizer()) as app:
             app.register_platform("console", self.notifier)
             await app.curator.community(C, "console")
@@ -144,17 +144,11 @@ async def test_held_links_survive_a_restart_and_are_queued_on_start(
         await made.post(ADA, "news.test/a", "news.test/b")
         assert await made.queued() == ["news.test/a"]
     clock.advance(days=2)  # the bot was down when it fell due
-    async with made.running() as app:
-        releasing = asyncio.create_task(app.curator.run_holds())  # as `digestif run` does
-        try:
-            async with asyncio.timeout(10):
-                while await app.store.held_links(C, "ada"):  # noqa: ASYNC110
-                    await asyncio.sleep(0.01)
-            await app.curator.wait_idle()
-        finally:
-            releasing.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await releasing
+    async with made.running(schedule=True) as app:  # as `digestif run` starts
+        async with asyncio.timeout(10):
+            while await app.store.held_links(C, "ada"):  # noqa: ASYNC110
+                await asyncio.sleep(0.01)
+        await app.curator.wait_idle()
         assert await made.queued() == ["news.test/a", "news.test/b"]
         assert made.notifier.events[-1] == ("ready", 2)
 
