@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import hashlib
 import json
 import logging
@@ -29,6 +30,7 @@ class CommunitySettings:
     min_score: int = 1
     also_shared_cap: int = 15
     carry_over_weeks: int = 2
+    cadence: str = "weekly"  # daily | weekly | biweekly | monthly: how long a period is
     digest_weekday: int = 0  # Monday
     digest_time: str = "09:00"
     timezone: str = "UTC"
@@ -44,6 +46,10 @@ class CommunitySettings:
     # Addresses each posted digest is e-mailed to (bot.addresses: checked, at most 50).
     email_to: tuple[str, ...] = ()
     llm_summaries: str = "all"  # all | voted | picked: which links the LLM summarizes
+    footer_top_sharer: bool = True  # the digest's footer names the period's top sharer
+    member_limit: int = 10  # links a member may queue per rolling 24 hours; 0: no limit
+    allow_domains: tuple[str, ...] = ()  # sites, subdomains included; empty: every site
+    deny_domains: tuple[str, ...] = ()  # sites refused, subdomains included
 
     @property
     def summary_prefs(self) -> SummaryPrefs:
@@ -103,7 +109,9 @@ class CommunitySettings:
         InvalidSetting, with a message for the moderator, for a value that is not allowed."""
         kind = TYPES.get(name)
         if kind is None:
-            raise InvalidSetting(f"Unknown setting {name!r}. Known: {', '.join(sorted(TYPES))}.")
+            close = difflib.get_close_matches(name, TYPES, n=3, cutoff=0.6)
+            hint = f" Did you mean {' or '.join(close)}?" if close else ""
+            raise InvalidSetting(f"Unknown setting {name!r}.{hint} /config lists them all.")
         try:
             parsed = kind.parse(value)
             kind.check(parsed)

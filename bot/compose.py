@@ -15,7 +15,7 @@ from bot.community import Community, CommunitySettings
 from bot.digest import Digest, DigestItem, DigestSection, Untrusted
 from bot.errors import InvalidSetting
 from bot.models import BriefItem, SourceKind, Submission
-from bot.period import Period, Schedule, period_by_key, previous_period
+from bot.period import Period, Schedule, period_by_key, period_unit, previous_period
 from bot.ports import Candidate, MessageLinker, Store, Summarizer
 from bot.ranking import choose, counted, eligible
 from bot.summarize.brief import offline_brief
@@ -65,6 +65,7 @@ class Composer:
         also = await self._with_chat_urls(community, also)
         previous = await self._store.previous_digest(community.key, period.key)
         intro, _ = await self._store.period_note(community.key, period.key)
+        top, top_picks = top_sharer(items) if settings.footer_top_sharer else ("", 0)
         return Digest(
             community=community.key,
             community_name=Untrusted(community.display_name),
@@ -80,6 +81,8 @@ class Composer:
             previous_public=bool(previous) and self._archived(community),
             previous_label=_previous_label(period, previous[0], settings) if previous else "",
             date_range=date_range(period, settings),
+            top_sharer=Untrusted(top),
+            top_sharer_picks=top_picks,
         )
 
     def _previous_url(self, community: Community, period: str, posted_url: str) -> str:
@@ -151,24 +154,44 @@ class Composer:
         return tuple(Untrusted(b) for b in bullets[:TLDR_BULLETS])
 
 
+LAST = {"day": "Yesterday's digest", "week": "Last week's digest",
+        "fortnight": "Last fortnight's digest", "month": "Last month's digest"}
+
+
+def top_sharer(items: Sequence[DigestItem]) -> tuple[str, int]:
+    """The member who first shared the most picks, and how many ("", 0 without picks); a
+    tie goes to whoever shared the better-ranked pick."""
+    counts: dict[str, int] = {}
+    for item in sorted(items, key=lambda i: i.rank):
+        if item.submitters:
+            counts[item.submitters[0]] = counts.get(item.submitters[0], 0) + 1
+    if not counts:
+        return "", 0
+    best = max(counts.values())
+    return next(name for name, n in counts.items() if n == best), best
+
+
 def _previous_label(period: Period, key: str, settings: CommunitySettings) -> str:
-    """"Last week's digest (Nov 9 – 15, 2026)", or "Previous digest (…)" when weeks were
-    skipped in between."""
+    """"Last week's digest (Nov 9 – 15, 2026)" (or day, fortnight, month, as the cadence
+    goes), or "Previous digest (…)" when periods were skipped in between."""
     try:
         previous = period_by_key(key, settings)
     except InvalidSetting:  # a key stored by an older version: still worth a link
         return "Previous digest"
-    lead = "Last week's digest" if previous_period(period, settings).key == key else (
+    lead = LAST[period_unit(key)] if previous_period(period, settings).key == key else (
         "Previous digest")
     return f"{lead} ({date_range(previous, settings)})"
 
 
 def date_range(period: Period, settings: CommunitySettings) -> str:
-    """The seven days a period mostly covers, in the community's time zone: "Nov 16 – 22,
-    2026" for a week from Monday 09:00 to Monday 09:00 (its last hours are not a day)."""
+    """The days a period mostly covers, in the community's time zone: "Nov 16 – 22, 2026"
+    for a week from Monday 09:00 to Monday 09:00 (its last hours are not a day); "Dec 3,
+    2026" for a day."""
     zone = Schedule.of(settings).zone
     start = (period.start + timedelta(hours=12)).astimezone(zone).date()
     end = (period.end - timedelta(hours=12)).astimezone(zone).date()
+    if start >= end:  # a day
+        return f"{start:%b} {start.day}, {start.year}"
     if start.year != end.year:
         return f"{start:%b} {start.day}, {start.year} – {end:%b} {end.day}, {end.year}"
     if start.month != end.month:

@@ -14,15 +14,17 @@ overflow, ``date`` out of range, ``int('²')``).
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from bot.community import CommunitySettings
 from bot.errors import UserError
 from bot.models import ModerationStatus, Submission, SubmissionState
-from bot.period import MAX_YEAR, MIN_YEAR, PERIOD_HELP, iso_week
-from bot.records import QueueEntry, VoteOutcome
+from bot.period import MAX_YEAR, MIN_YEAR, PERIOD_HELP, parse_label, zone
+from bot.records import HeldLink, QueueEntry, VoteOutcome
 from bot.setting_types import TYPES
+from bot.stats import Ranked, StatsReport
 
 # SQLite INTEGER is a signed 64-bit number.
 MAX_NUMBER = 2**63 - 1
@@ -82,14 +84,15 @@ def member_switch(args: Sequence[str], usage: str = "/as NAME [--mod]") -> tuple
 
 
 def period(text: str, usage: str) -> str:
-    """'this', 'last' or a canonical 'YYYY-Www'; otherwise the command's usage."""
+    """'this', 'last' or a canonical period label of any cadence ('2026-12-03', '2026-W49',
+    '2026-W49+W50', '2026-12'); otherwise the command's usage."""
     word = text.strip().lower()
     if word in ("this", "last"):
         return word
-    week = iso_week(text)
-    if week is None:
+    label = parse_label(text)
+    if label is None:
         raise Usage(f"{usage} (a period is {PERIOD_HELP}, years {MIN_YEAR}-{MAX_YEAR})")
-    return f"{week[0]}-W{week[1]:02d}"
+    return label.key
 
 
 # The grammar -------------------------------------------------------------------------------
@@ -124,6 +127,7 @@ COMMANDS = (
     CommandSpec("lock", "", "Lock voting for this week", moderators=True),
     CommandSpec("unlock", "", "Unlock voting for this week", moderators=True),
     CommandSpec("intro", "TEXT", "Set this week's intro; empty clears it", moderators=True),
+    CommandSpec("stats", "", "Top sharers and sites, links, votes and picks"),
     CommandSpec("config", "[NAME [VALUE]]", "Show the settings, or change one (moderators change)"),
 )
 BY_NAME = {c.name: c for c in COMMANDS}
@@ -134,8 +138,10 @@ Paste any line with links to submit them as the current member.
   +1 N  /  -1 N      vote for / against submission #N
   /unvote N          withdraw your votes on #N
   /queue             list the queue with scores
-  /digest [WEEK]     preview this week's digest (WEEK: this, last, or like 2026-W48)
-  /digest post [WEEK]   post this week's (or that week's) digest (moderators)
+  /digest [PERIOD]   preview this period's digest (PERIOD: this, last, or a label like
+                     2026-12-03, 2026-W48, 2026-W49+W50 or 2026-12, as the cadence makes them)
+  /digest post [PERIOD]   post this period's (or that period's) digest (moderators)
+  /stats             top sharers and sites, links, votes and picks: 30 days and all time
 Moderators:
   /intro TEXT        set this week's intro paragraph (/intro alone clears it)
   /pick N, /unpick N make #N an editor's pick, or not
@@ -148,6 +154,7 @@ Moderators:
 SETTING_LABELS = {
     "submission_channels": "Submission channels (#channels, or none for all)",
     "digest_channel": "Digest channel (#channel, or none for where /digest post runs)",
+    "cadence": "Cadence (daily, weekly, biweekly, monthly)",
     "digest_weekday": "Digest day (monday…sunday)", "digest_time": "Digest time (HH:MM)",
     "timezone": "Time zone (e.g. Europe/Paris)", "up_emoji": "Up-vote emoji",
     "down_emoji": "Down-vote emoji", "downvotes": "Down-votes (on/off)",
@@ -161,6 +168,10 @@ SETTING_LABELS = {
     "archive": "Web archive (off/public)", "slug": "Web archive address (/c/<slug>/)",
     "email_to": "E-mail the digest to (addresses, or none)",
     "llm_summaries": "Model summaries for (all, voted, picked)",
+    "footer_top_sharer": "Name the top sharer in the footer (on/off)",
+    "member_limit": "Links per member per 24 hours (0: no limit)",
+    "allow_domains": "Only these sites (example.com …, or none)",
+    "deny_domains": "Never these sites (example.com …, or none)",
 }
 
 
@@ -181,7 +192,7 @@ MODERATION = ("pick", "unpick", "drop", "restore", "reject")
 # Every verb a member can type; the console's `/digest [post]` and `+1 N` / `-1 N` spellings
 # are mapped onto them, and `/as` (switching the console's member) is the console's alone.
 VERBS = frozenset({*BY_NAME, "help", "vote", "unvote", "digest", "+1", "-1"})
-DIGEST_USAGE = "/digest [post] [this|last|YYYY-Www]"
+DIGEST_USAGE = "/digest [post] [this|last|PERIOD]"
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,7 +203,7 @@ class Command:
     verb: str  # one of COMMANDS' names, "help", "vote" or "unvote"
     number: int = 0  # vote, unvote and the moderation verbs: the submission's number
     text: str = ""  # submit: the message; intro: the text; reject: the reason
-    period: str = "this"  # preview, post: 'this', 'last', 'YYYY-Www', or 'now' (post only)
+    period: str = "this"  # preview, post: 'this', 'last', a label, or 'now' (post only)
     up: bool = True  # vote: for (True) or against
     setting: str = ""  # config: the setting's name ('' lists them all)
     value: str | None = None  # config: the new value (None shows the setting)
@@ -229,7 +240,7 @@ def parse(words: Sequence[str], prefix: str = "/") -> Command:
                        DIGEST_USAGE)
     if verb in ("preview", "post"):
         return _digest(verb, args, f"{prefix}{verb} [{'now|' if verb == 'post' else ''}"
-                                   "this|last|YYYY-Www]")
+                                   "this|last|PERIOD]")
     if verb in MODERATION:
         number = one_number(args[:1], prefix + BY_NAME[verb].usage)
         return Command(verb, number, text=" ".join(args[1:]))
@@ -354,8 +365,50 @@ def unknown_setting(name: str, hint: str) -> str:
 
 
 
-def submit_reply(submission: Submission | None, created: bool, error: str) -> str:
-    """What a member is told about one link of their message."""
+STATS_NAME = 40  # characters of a name or site shown in stats
+
+
+def stats_lines(report: StatsReport, escape: Callable[[str], str]) -> list[str]:
+    """`/digest stats`, worded once for every platform; ``escape`` makes a (truncated)
+    name or site safe for the platform's markup."""
+    lines = []
+    for title, stats in ((f"Last {report.days} days", report.recent), ("All time", report.ever)):
+        lines += [
+            f"{title}: {stats.links} {_plural(stats.links, 'link')} shared · {stats.votes} "
+            f"{_plural(stats.votes, 'vote')} cast · {stats.picks} {_plural(stats.picks, 'pick')}",
+            "  Top sharers (links picked): " + _ranked(stats.sharers, escape),
+            "  Top sites (links shared): " + _ranked(stats.sites, escape),
+        ]
+    return lines
+
+
+def _ranked(ranked: Sequence[Ranked], escape: Callable[[str], str]) -> str:
+    return ", ".join(f"{escape(_cut(r.name))} ({r.count})" for r in ranked) or "none yet"
+
+
+def _cut(text: str) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= STATS_NAME else flat[:STATS_NAME - 1] + "…"
+
+
+def _plural(count: int, word: str) -> str:
+    return word if count == 1 else word + "s"
+
+
+def held(link: HeldLink, settings: CommunitySettings) -> str:
+    """A link over the member's daily limit: when it will be queued, in the community's
+    time zone."""
+    when = link.release_at.astimezone(zone(settings.timezone))
+    return (f"Held: you have shared {settings.member_limit} links in the last 24 hours. "
+            f"This one will be queued on {when:%a %d %b at %H:%M} ({settings.timezone}).")
+
+
+def submit_reply(submission: Submission | None, created: bool, error: str,
+                 held_text: str = "") -> str:
+    """What a member is told about one link of their message (``held_text``: desk.held, for
+    a link held over the daily limit)."""
+    if held_text:
+        return held_text
     if submission is None:
         return f"Not queued: {error}"
     n = submission.number
@@ -371,6 +424,22 @@ def submit_reply(submission: Submission | None, created: bool, error: str) -> st
     if submission.state is SubmissionState.FAILED:
         return f"Already shared as #{n}, which could not be read before: trying again."
     return f"Already queued as #{n}."
+
+
+def denied_site(domain: str) -> str:
+    """Why a link to a denied site (``domain``, from the community's list) is refused."""
+    return f"links to {domain} are not accepted here."
+
+
+def not_allowed_site(allowed: Sequence[str]) -> str:
+    """Why a link to a site not on the community's allow list is refused."""
+    shown = ", ".join(allowed[:5]) + (", …" if len(allowed) > 5 else "")
+    return f"only links to {shown} are accepted here."
+
+
+def refused(reason: str) -> str:
+    """The answer to a member's message whose link was refused (``reason`` made safe)."""
+    return f"Not queued: {reason}"
 
 
 def credited(number: int) -> str:

@@ -81,6 +81,9 @@ class Digest:
     # How a reader sees that link: "Last week's digest (Nov 9 – 15, 2026)".
     previous_label: str = ""
     date_range: str = ""  # the period in the community's time zone, e.g. "Nov 16 – 23, 2026"
+    # Who shared the most picks (the footer names them, unless footer_top_sharer is off).
+    top_sharer: Untrusted = Untrusted("")
+    top_sharer_picks: int = 0
 
     @property
     def picks(self) -> tuple[DigestItem, ...]:

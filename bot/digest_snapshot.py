@@ -62,6 +62,8 @@ def to_snapshot(digest: Digest) -> dict[str, Any]:
             "previous_public": digest.previous_public,
             "previous_label": digest.previous_label,
             "date_range": digest.date_range,
+            "top_sharer": digest.top_sharer,
+            "top_sharer_picks": digest.top_sharer_picks,
         },
     }
 
@@ -137,6 +139,9 @@ def _digest(d: dict[str, Any]) -> Digest:
         previous_public=d.get("previous_public") is True,
         previous_label=str(_text(d["previous_label"])),
         date_range=str(_text(d["date_range"])),
+        # Snapshots stored before the footer named a top sharer have none.
+        top_sharer=_text(d.get("top_sharer", "")),
+        top_sharer_picks=_int(d.get("top_sharer_picks", 0)),
     )
 
 

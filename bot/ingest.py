@@ -10,6 +10,11 @@ slow model never delays fetching.
 worker runs a few times as many links at once, so links whose page has arrived and now waits
 for a parser process do not keep the network idle.
 
+Fairness: work is taken in turns by submitter (bot.fair_queue); one member's links never
+occupy the last ``reserved`` workers, and at most ``per_member`` of them (three quarters of
+the fetch slots) are being read at once. So a flood from one member never makes another
+member's link wait for its turn, for a worker or for a fetch slot.
+
 Jobs are claimed with a lease (bot/lease.py, bot.ports.IngestQueue): a link shared through
 this process is claimed at once; links queued by other processes, and jobs whose owner died
 (their lease lapsed), are found by polling the store, with a pause that grows while there is
@@ -27,7 +32,7 @@ import contextlib
 import logging
 import math
 from collections import Counter
-from collections.abc import Awaitable, Callable, Collection
+from collections.abc import AsyncIterator, Awaitable, Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -37,6 +42,7 @@ from bot import desk
 from bot.clock import Clock
 from bot.community import CommunitySettings
 from bot.errors import ExtractError, FetchError, InvalidLink, StorageError
+from bot.fair_queue import FairQueue
 from bot.lease import DEFAULT_LEASE, keep_renewing, process_owner
 from bot.links import canonicalize
 from bot.models import Article, Submission, SubmissionState, SummarySource
@@ -91,13 +97,14 @@ class IngestWorker:
         self.owner = owner or process_owner()
         self._lease = lease
         self._poll = (min(poll[0], lease / 4), min(poll[1], lease / 4))
-        self._queue: asyncio.Queue[_Item] = asyncio.Queue()
+        self._per_member = per_member(concurrency)
+        self._queue: FairQueue[_Item] = FairQueue(per_lane=self._links - reserved(concurrency))
+        self._reading: dict[str, _Turns] = {}  # per lane: its links being read
         self._tasks: list[asyncio.Task[None]] = []
         self._listeners: list[Listener] = []
         self._unfinished: Counter[int] = Counter()  # ids queued or being read
         self._finished = asyncio.Condition()
         self._held: set[int] = set()  # jobs leased to this worker
-        self._busy = 0  # slots working on a job
         self._room = asyncio.Event()  # set when a slot frees up
         self._ingesting = False
 
@@ -117,14 +124,15 @@ class IngestWorker:
         self._tasks.append(asyncio.create_task(
             keep_renewing(self._renew, self._lease), name="ingest-leases"))
 
-    def enqueue(self, submission_id: int) -> None:
-        """Work on a submission just queued in the store (a gateway leaves it there)."""
+    def enqueue(self, submission_id: int, lane: str = "") -> None:
+        """Work on a submission just queued in the store (a gateway leaves it there);
+        ``lane`` (``ingest.lane``) is whose it is, so members take turns."""
         if self._ingesting:
-            self._put(submission_id)
+            self._put(submission_id, lane)
 
-    def _put(self, item: _Item) -> None:
+    def _put(self, item: _Item, lane: str) -> None:
         self._unfinished[item if isinstance(item, int) else item.id] += 1
-        self._queue.put_nowait(item)
+        self._queue.put(item, lane)
 
     async def wait_for(self, ids: Collection[int], within: float) -> None:
         """Until none of ``ids`` is waiting or being read, here or by any process, or
@@ -173,7 +181,7 @@ class IngestWorker:
         failing_since: float | None = None  # a database error that lasts is logged, once
         loop = asyncio.get_running_loop()
         while True:
-            free = self._links - self._busy - self._queue.qsize()
+            free = self._links - len(self._queue)
             if free <= 0:
                 self._room.clear()
                 await self._room.wait()
@@ -192,7 +200,7 @@ class IngestWorker:
                     failing_since = math.inf  # said; quiet until it works again
             for submission in claimed:
                 self._held.add(submission.id)
-                self._put(submission)
+                self._put(submission, lane(submission.community, submission.submitted_by))
             if claimed and len(claimed) == free:
                 continue  # maybe more: claim again as soon as a slot frees up
             pause = self._poll[0] if claimed else min(pause * 2, self._poll[1])
@@ -211,11 +219,10 @@ class IngestWorker:
 
     async def _run(self) -> None:
         while True:
-            item = await self._queue.get()
+            item, lane_key = await self._queue.get()
             submission_id = item if isinstance(item, int) else item.id
-            self._busy += 1
             try:
-                await self._process(item)
+                await self._process(item, lane_key)
             except StorageError as err:
                 # One line, no traceback: the database, not the code, needs attention.
                 log.error("ingest of submission %d stopped: %s", submission_id, err)
@@ -223,16 +230,30 @@ class IngestWorker:
                 # Its lease lapses and it is tried again (MAX_ATTEMPTS in all).
                 log.exception("ingest of submission %d crashed", submission_id)
             finally:
-                self._busy -= 1
                 self._room.set()
-                self._queue.task_done()
+                self._queue.done(lane_key)
                 self._unfinished[submission_id] -= 1
                 if self._unfinished[submission_id] <= 0:
                     del self._unfinished[submission_id]
                 async with self._finished:
                     self._finished.notify_all()
 
-    async def _process(self, item: _Item) -> None:
+    @contextlib.asynccontextmanager
+    async def _read_turn(self, lane_key: str) -> AsyncIterator[None]:
+        """One of the lane's ``per_member`` reads at a time."""
+        turns = self._reading.get(lane_key)
+        if turns is None:
+            turns = self._reading[lane_key] = _Turns(asyncio.Semaphore(self._per_member))
+        turns.users += 1
+        try:
+            async with turns.semaphore:
+                yield
+        finally:
+            turns.users -= 1
+            if not turns.users:
+                del self._reading[lane_key]
+
+    async def _process(self, item: _Item, lane_key: str) -> None:
         if isinstance(item, Submission):
             submission = item
         else:
@@ -243,7 +264,7 @@ class IngestWorker:
             submission = found
             self._held.add(submission.id)
         try:
-            await self._ingest(submission)
+            await self._ingest(submission, lane_key)
         except asyncio.CancelledError:
             raise  # stopping: close() gives the job back
         except BaseException:
@@ -251,14 +272,15 @@ class IngestWorker:
             raise
         self._held.discard(submission.id)
 
-    async def _ingest(self, submission: Submission) -> None:
+    async def _ingest(self, submission: Submission, lane_key: str) -> None:
         if submission.attempts > MAX_ATTEMPTS:
             log.warning("submission #%d (%s) was claimed %d times without finishing; giving up",
                         submission.number, submission.url, submission.attempts - 1)
             await self._fail(submission, desk.GAVE_UP)
             return
         try:
-            article = await self._reader.read(submission.url)
+            async with self._read_turn(lane_key):
+                article = await self._reader.read(submission.url)
         except (FetchError, ExtractError) as err:
             reason = err.reason if isinstance(err, FetchError) else str(err) or "no content"
             log.info("submission #%d (%s) failed: %s", submission.number, submission.url, reason)
@@ -329,6 +351,28 @@ class IngestWorker:
                 await listener(result)
             except Exception:
                 log.exception("ingest listener failed for #%d", result.submission.number)
+
+
+def per_member(concurrency: int) -> int:
+    """Links of one member being read at once: three quarters of the fetch slots (at least
+    one), so a flood leaves fetch slots free for other members' links."""
+    return max(1, concurrency - concurrency // 4)
+
+
+def reserved(concurrency: int) -> int:
+    """Workers one member's links never occupy: free for other members' links."""
+    return max(1, concurrency // 4)
+
+
+@dataclass(slots=True)
+class _Turns:
+    semaphore: asyncio.Semaphore
+    users: int = 0
+
+
+def lane(community: str, member_id: str) -> str:
+    """The ingest lane of a member's links: members take turns."""
+    return f"{community}\x1f{member_id}"
 
 
 def _same_site(a: str, b: str) -> bool:

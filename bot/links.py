@@ -115,18 +115,44 @@ def canonicalize(url: str) -> str:
     if not host:
         raise InvalidLink("That link has no valid host.")
     if ":" not in host:
-        try:
-            host = host.encode("idna").decode("ascii").lower()
-        except UnicodeError as err:
-            raise InvalidLink("That link's host name is not valid.") from err
-        if not _HOST.match(host):
-            raise InvalidLink("That link's host name is not valid.")
+        host = host_name(host, "That link's host name is not valid.")
     host, path, query = _site_rules(host, parts.path, parse_qsl(parts.query, True))
     if host in HTTPS_ONLY:
         scheme = "https"
     name = f"[{host}]" if ":" in host else host
     netloc = name if port in (None, _DEFAULT_PORTS[scheme]) else f"{name}:{port}"
     return urlunsplit((scheme, netloc, _path(path), _query(host, query), ""))
+
+
+def host_name(text: str, invalid: str = "That host name is not valid.") -> str:
+    """A host name as canonical links spell it: IDNA (punycode) ASCII, lower case, without
+    a trailing dot. Raises InvalidLink with ``invalid`` for anything that is not one."""
+    try:
+        host = text.strip().rstrip(".").encode("idna").decode("ascii").lower()
+    except UnicodeError as err:
+        raise InvalidLink(invalid) from err
+    if not host or not _HOST.match(host):
+        raise InvalidLink(invalid)
+    return host
+
+
+def shown_host(host: str) -> str:
+    """A host name as people write it: internationalized labels in their own script."""
+    try:
+        return host.encode("ascii").decode("idna")
+    except UnicodeError:
+        return host
+
+
+def on_domains(url: str, domains: tuple[str, ...]) -> str:
+    """The first of ``domains`` (host names as ``host_name`` spells them) that the canonical
+    ``url``'s host is, or is a subdomain of: ``example.com`` matches ``a.example.com`` and
+    not ``badexample.com``. "" when none does."""
+    host = (urlsplit(url).hostname or "").rstrip(".")
+    for domain in domains:
+        if host == domain or host.endswith("." + domain):
+            return domain
+    return ""
 
 
 def _unescape_unreserved(match: re.Match[str]) -> str:

@@ -26,11 +26,13 @@ from bot.records import (
     DigestLink,
     DigestPlan,
     DigestRecord,
+    HeldLink,
     LinkedMessage,
     MailRecord,
     PeriodClaim,
     PeriodNote,
     PostedDigest,
+    SharedLink,
 )
 from bot.records import Candidate as Candidate  # re-exported: the store's values live there
 from bot.records import QueueEntry as QueueEntry
@@ -424,6 +426,51 @@ class DigestStore(Protocol):
         ...
 
 
+class HoldStore(Protocol):
+    """Members' links held over the community's daily limit, and what the limit counts."""
+
+    async def submitted_since(self, community: str, member_id: str,
+                              since: datetime) -> list[datetime]:
+        """When the member's own submissions (the ones they shared first) were queued, for
+        those queued after ``since``, oldest first."""
+        ...
+
+    async def hold_link(self, held: HeldLink) -> bool:
+        """Store a held link. False (and nothing changes) when the member already has that
+        URL held. Idempotent."""
+        ...
+
+    async def held_links(self, community: str, member_id: str) -> list[HeldLink]:
+        """The member's held links, by release time."""
+        ...
+
+    async def due_held_links(self, now: datetime) -> list[HeldLink]:
+        """Every community's held links due at ``now``, by release time."""
+        ...
+
+    async def next_release(self) -> datetime | None:
+        """The earliest release time of any held link; None when none is held."""
+        ...
+
+    async def release_held_link(self, community: str, member_id: str, url: str) -> bool:
+        """Forget a held link about to be queued. True only for the caller that removed it,
+        so two processes never queue it twice."""
+        ...
+
+
+class StatsStore(Protocol):
+    """What /digest stats counts: links shared and votes cast since a moment."""
+
+    async def shared_links(self, community: str, since: datetime | None) -> list[SharedLink]:
+        """Every link shared at or after ``since`` (None: ever), merged duplicates counted
+        once."""
+        ...
+
+    async def votes_cast(self, community: str, since: datetime | None) -> int:
+        """Votes members cast at or after ``since`` (None: ever) that still stand."""
+        ...
+
+
 class PeriodNotes(Protocol):
     """What moderators set for one period (week): the digest's intro and the voting lock."""
 
@@ -501,8 +548,9 @@ class MailLog(Protocol):
 
 
 class Store(CommunityStore, MemberStore, SubmissionStore, MessageStore, IngestQueue,
-            VoteStore, DigestStore, PeriodNotes, SummaryCache, SummaryUpgrades, MailLog,
-            LeaseStore, SeenEvents, CommandSyncs, Installations, Protocol):
+            VoteStore, DigestStore, PeriodNotes, HoldStore, StatsStore, SummaryCache,
+            SummaryUpgrades, MailLog, LeaseStore, SeenEvents, CommandSyncs, Installations,
+            Protocol):
     """Every store port at once: what a storage backend implements, what the composition
     root (digestif/bootstrap.py) opens and the contract suite (tests/storage/) checks."""
 
@@ -544,6 +592,18 @@ class Notifier(Protocol):
         """The model wrote ``submission``'s summary after its card went out: update the card
         (``card``, the message submission_ready returned, None when there was none) where the
         platform can edit messages; otherwise say so where it fits, or do nothing."""
+        ...
+
+    async def link_refused(self, community: Community, url: str, reason: str,
+                           origin: MessageRef) -> None:
+        """A link in the member's message ``origin`` was refused before anything was fetched
+        (its site is denied, or not allowed): answer it. ``reason`` is desk's text, naming
+        a site (escape it for the platform); desk.refused words the answer."""
+        ...
+
+    async def link_held(self, community: Community, held: HeldLink) -> None:
+        """A link over the member's daily limit is held: answer its message
+        (``held.origin``) with when it will be queued; desk.held words it."""
         ...
 
 

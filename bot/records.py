@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import NamedTuple
 
 from bot.events import MessageRef
-from bot.models import Submission
+from bot.models import Member, Submission
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,3 +147,27 @@ class PeriodNote(NamedTuple):
 
     intro: str = ""
     locked: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class HeldLink:
+    """A member's link over the community's daily limit: stored, and queued at
+    ``release_at`` as if it were shared then (``url`` is canonical; ``origin`` is the message
+    that shared it, for the card to answer)."""
+
+    community: str
+    member: Member
+    url: str
+    original_url: str
+    origin: MessageRef | None
+    held_at: datetime
+    release_at: datetime
+
+
+class SharedLink(NamedTuple):
+    """A link shared in a community, as stats count it: its URL (final, when it was read),
+    who shared it first, and whether it was picked (published in a digest)."""
+
+    url: str
+    submitter: str
+    picked: bool

@@ -20,6 +20,7 @@ from bot.events import LinkPosted, MessageRef
 from bot.models import Member, Submission
 from bot.records import QueueEntry, VoteOutcome
 from bot.setting_types import TYPES
+from bot.stats import StatsReport, community_stats
 from bot.upgrades import DigestSummaries
 
 
@@ -95,13 +96,18 @@ class IntroSet:
 
 
 @dataclass(frozen=True, slots=True)
+class StatsShown:
+    report: StatsReport
+
+
+@dataclass(frozen=True, slots=True)
 class SettingsShown:
     settings: CommunitySettings
     name: str  # '' for every setting
 
 
 Result = (Help | Submitted | Voted | Unvoted | QueueShown | Previewed | Posted | Moderated
-          | Locked | IntroSet | SettingsShown)
+          | Locked | IntroSet | SettingsShown | StatsShown)
 
 
 class ServiceDesk:
@@ -150,6 +156,10 @@ class ServiceDesk:
             return IntroSet(await editor.set_intro(community, member, command.text))
         if verb == "config":
             return await self._config(community, member, command)
+        if verb == "stats":
+            await curator.known_community(community)
+            return StatsShown(await community_stats(self._app.store, community,
+                                                    curator.clock()))
         return Help()
 
     async def _unvote(self, community: str, member: Member, number: int) -> bool:

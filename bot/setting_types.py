@@ -9,11 +9,14 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.addresses import address_list, check_addresses
-from bot.errors import InvalidSetting
+from bot.errors import InvalidLink, InvalidSetting
+from bot.links import host_name, shown_host
 
+CADENCES = ("daily", "weekly", "biweekly", "monthly")
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _TIME = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
 # Custom emoji: Discord's <:name:id> (as reactions translate to) and Slack's :name:.
@@ -33,6 +36,7 @@ _TRUE = {"on", "true", "yes", "1"}
 _FALSE = {"off", "false", "no", "0"}
 MAX_EMOJI = 10
 MAX_IDS = 50
+MAX_DOMAINS = 200
 
 
 def is_emoji(token: str) -> bool:
@@ -94,6 +98,45 @@ def _check_id(value: str) -> None:
         raise InvalidSetting(f"{_CONTROL.sub('', value)[:40]!r} is not a channel id.")
 
 
+def _domain(token: str) -> str:
+    """A site as a moderator types it ("Example.com", "*.example.com", "bücher.example"), in
+    the form canonical links use (punycode, lower case)."""
+    bare = token.strip()
+    if "://" in bare:  # a pasted link ("https://example.com/page") names its site
+        try:
+            bare = urlsplit(bare).hostname or ""
+        except ValueError:
+            bare = ""
+    bare = bare.removeprefix("*.").removeprefix(".")
+    try:
+        return host_name(bare)
+    except InvalidLink:
+        raise InvalidSetting(f"{_CONTROL.sub('', token)[:40]!r} is not a site name like "
+                             "example.com.") from None
+
+
+def _domain_list(text: str) -> tuple[str, ...]:
+    """Sites separated by spaces or commas, each once; "none" (or "-") alone clears."""
+    words = _words(text)
+    if [w.lower() for w in words] in (["none"], ["-"]):
+        return ()
+    return tuple(dict.fromkeys(_domain(token) for token in words))
+
+
+def _check_domains(value: tuple[str, ...]) -> None:
+    if len(value) > MAX_DOMAINS:
+        raise InvalidSetting(f"At most {MAX_DOMAINS} sites.")
+    for token in value:
+        if _domain(token) != token:
+            raise InvalidSetting(f"{_CONTROL.sub('', token)[:40]!r} is not a site name like "
+                                 "example.com.")
+
+
+def _shown_domains(value: tuple[str, ...]) -> str:
+    """Sites as people write them: internationalized names in their own script."""
+    return ", ".join(shown_host(domain) for domain in value)
+
+
 def _boolean(text: str) -> bool:
     word = text.strip().lower()
     if word in _TRUE:
@@ -127,6 +170,16 @@ def weekday(text: str) -> int:
             return number
     raise InvalidSetting(f"{_CONTROL.sub('', text)[:40]!r} is not a weekday: use 0 (Monday) "
                          "to 6, or a day name.")
+
+
+def _cadence(text: str) -> str:
+    return text.strip().lower()
+
+
+def _check_cadence(value: str) -> None:
+    if value not in CADENCES:
+        raise InvalidSetting(f"{_CONTROL.sub('', value)[:40]!r} is not a cadence: use "
+                             f"{', '.join(CADENCES)}.")
 
 
 def _check_time(value: str) -> None:
@@ -225,6 +278,7 @@ def _day(value: int) -> str:
 EMOJI = SettingType(tuple, _emoji_list, _check_emoji, _shown_list)
 IDS = SettingType(tuple, _id_list, _check_ids, _shown_list)
 BOOL = SettingType(bool, _boolean, _nothing, _on_off)
+DOMAINS = SettingType(tuple, _domain_list, _check_domains, _shown_domains)
 
 
 def _int(low: int, high: int) -> SettingType:
@@ -254,6 +308,7 @@ TYPES: dict[str, SettingType] = {
     "min_score": _int(-1000, 1000),
     "also_shared_cap": _int(0, 100),
     "carry_over_weeks": _int(0, 12),
+    "cadence": SettingType(str, _cadence, _check_cadence),
     "digest_weekday": SettingType(int, weekday, _between(0, 6), _day),
     "digest_time": SettingType(str, _clock, _check_time),
     "timezone": SettingType(str, str.strip, _check_zone),
@@ -268,4 +323,8 @@ TYPES: dict[str, SettingType] = {
     "slug": SettingType(str, _lower, _check_slug),
     "email_to": SettingType(tuple, address_list, check_addresses, _shown_list),
     "llm_summaries": _choice(*LLM_SUMMARIES),
+    "footer_top_sharer": BOOL,
+    "member_limit": _int(0, 1000),
+    "allow_domains": DOMAINS,
+    "deny_domains": DOMAINS,
 }

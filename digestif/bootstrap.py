@@ -136,9 +136,10 @@ async def open_app(settings: Settings, clock: Clock = system_clock, *, schedule:
                    reader: PageReader | None = None, summarizer: Summarizer | None = None,
                    pending_wait: float = PENDING_WAIT,
                    mail_sleep: Sleep | None = None) -> AsyncIterator[App]:
-    """Everything, opened; ``schedule`` also runs the weekly digest scheduler (for `run` and
-    `console`, not for one-shot commands). ``ingest=False``: links shared here are queued in
-    the store for other processes' workers, not read here (`run --role gateway`).
+    """Everything, opened; ``schedule`` also runs the digest scheduler and the release of
+    held links (for `run` and `console`, not for one-shot commands). ``ingest=False``: links
+    shared here are queued in the store for other processes' workers, not read here
+    (`run --role gateway`).
     ``pending_wait``: seconds `/digest post` waits for the week's links still being read.
     ``mail_sleep``: how e-mailing waits between tries (tests pass one that does not wait).
 
@@ -195,6 +196,8 @@ async def open_app(settings: Settings, clock: Clock = system_clock, *, schedule:
         if schedule:
             task = asyncio.create_task(scheduler.run(), name="digest-scheduler")
             stack.push_async_callback(_cancel, task)
+            holds = asyncio.create_task(curator.run_holds(), name="held-links")
+            stack.push_async_callback(_cancel, holds)
         yield App(settings, store, reader, summarizer, worker, curator, publishing, editor,
                   scheduler, Archive(store), mail, PlatformState(store, clock),
                   installations=store, upgrader=upgrader)

@@ -86,12 +86,18 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("queue", help="list the queue with scores")
     community(p)
 
+    p = sub.add_parser("stats", help="top sharers and sites, links, votes and picks: the "
+                                     "last 30 days and all time")
+    community(p)
+
     p = sub.add_parser("digest", help="print a period's digest")
     community(p)
     p.add_argument("--format", choices=["markdown", "html", "json", "rss", "atom"],
                    default="markdown",
                    help="rss/atom: a feed of the community's published digests")
-    p.add_argument("--period", default="this", help="this, last, or an ISO week like 2026-W47")
+    p.add_argument("--period", default="this",
+                   help="this, last, or a period label: 2026-12-03 (daily), "
+                   "2026-W47 (weekly), 2026-W49+W50 (biweekly), 2026-12 (monthly)")
     p.add_argument("--out", default=None, help="write to this file instead of standard output")
 
     p = sub.add_parser("email", help="e-mail a posted digest to the community's email_to "

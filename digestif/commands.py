@@ -49,7 +49,7 @@ async def dispatch(args: argparse.Namespace, settings: Settings) -> int:
     handlers = {
         "run": run, "console": console, "submit": submit, "queue": queue,
         "digest": digest, "email": email, "summarize": summarize, "demo": demo,
-        "serve": serve, "purge": purge,
+        "serve": serve, "purge": purge, "stats": stats,
     }
     try:
         return await handlers[args.command](args, settings)
@@ -152,7 +152,8 @@ async def submit(args: argparse.Namespace, settings: Settings) -> int:
     name, _ = desk.member_switch([args.member], "digestif submit --as NAME")
     async with open_app(settings) as app:
         await app.curator.community(key, "console")
-        member = Member(name, name)
+        # The operator's command line: exempt from member_limit, as moderators are.
+        member = Member(name, name, is_moderator=True)
         merged: dict[int, Submission] = {}
         with Progress(transient=True, console=_stderr_console()) as progress:
             task = progress.add_task("Fetching", total=len(args.urls))
@@ -248,6 +249,20 @@ async def queue(args: argparse.Namespace, settings: Settings) -> int:
             print("Could not read (share the link again to retry):")
         for entry in view.unreadable:
             print(unreadable_line(entry))
+    return 0
+
+
+async def stats(args: argparse.Namespace, settings: Settings) -> int:
+    """The community's stats: the last 30 days and all time."""
+    from adapters.console.render import clean
+    from bot.stats import community_stats
+
+    async with open_app(settings) as app:
+        key = _community(args, settings)
+        await _existing(app, key)
+        report = await community_stats(app.store, key, app.curator.clock())
+    for line in desk.stats_lines(report, clean):
+        print(line)
     return 0
 
 

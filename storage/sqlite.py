@@ -11,9 +11,11 @@ from __future__ import annotations
 
 from storage.communities import SqliteCommunities, SqliteMembers
 from storage.digests import SqliteDigests, SqlitePeriodNotes
+from storage.holds import SqliteHolds
 from storage.installations import SqliteInstallations
 from storage.mail import SqliteMailLog
 from storage.shared import SqliteCommandSyncs, SqliteLeases, SqliteSeenEvents
+from storage.stats import SqliteStats
 from storage.submissions import SqliteIngestQueue, SqliteMessages, SqliteSubmissions
 from storage.summaries import SqliteSummaryCache
 from storage.upgrades import SqliteSummaryUpgrades
@@ -23,7 +25,8 @@ from storage.votes import SqliteVotes
 class SqliteStore(SqliteCommunities, SqliteMembers, SqliteSubmissions, SqliteMessages,
                   SqliteIngestQueue, SqliteVotes, SqliteDigests, SqlitePeriodNotes,
                   SqliteSummaryCache, SqliteLeases, SqliteSeenEvents, SqliteCommandSyncs,
-                  SqliteInstallations, SqliteMailLog, SqliteSummaryUpgrades):
+                  SqliteInstallations, SqliteMailLog, SqliteSummaryUpgrades, SqliteHolds,
+                  SqliteStats):
     """Implements bot.ports.Store: every port, composed on one connection.
 
     The port classes share SqliteConnection as their only base, so they compose without

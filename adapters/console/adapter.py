@@ -20,6 +20,7 @@ from bot.events import MessageRef
 from bot.links import find_urls
 from bot.models import Member, Submission
 from bot.ports import QueueEntry
+from bot.records import HeldLink
 from bot.render.markdown import render_markdown
 from bot.service_desk import (
     Help,
@@ -32,6 +33,7 @@ from bot.service_desk import (
     Result,
     ServiceDesk,
     SettingsShown,
+    StatsShown,
     Submitted,
     Unvoted,
     Voted,
@@ -86,6 +88,14 @@ class ConsoleNotifier:
 
     async def tell_moderators(self, community: Community, text: str) -> None:
         self.say(f"(for moderators) {text}")
+
+    async def link_refused(self, community: Community, url: str, reason: str,
+                           origin: MessageRef) -> None:
+        self.say(desk.refused(clean(reason)))
+
+    async def link_held(self, community: Community, held: HeldLink) -> None:
+        self.say(f"(for {clean(held.member.name or held.member.id, 40)}) "
+                 + desk.held(held, community.settings))
 
     async def publish_digest(self, community: Community, channel: str, digest: Digest) -> None:
         self.say(render_markdown(digest, chat_links=True))
@@ -195,6 +205,8 @@ class ConsoleAdapter:
                 return [clean(line, 600) for line in settings.lines()]
             case SettingsShown(settings, name):
                 return [clean(f"{name} = {settings.shown(name)}", 600)]
+            case StatsShown(report):
+                return desk.stats_lines(report, clean)
         raise AssertionError(result)  # every result is rendered above
 
     def _queue(self, view: desk.QueueView) -> list[str]:

@@ -37,6 +37,7 @@ from bot.events import LinkPosted, MessageRef, ReactionChanged, ReactionsCleared
 from bot.lifecycle import Sleep, one_line_logs, retrying
 from bot.models import Member, Submission
 from bot.ports import SeenReaction
+from bot.records import HeldLink
 
 log = logging.getLogger(__name__)
 
@@ -238,6 +239,13 @@ class DiscordAdapter:
     async def duplicate_found(self, community: Community, existing: Submission,
                               origin: MessageRef | None) -> None:
         await self.outbox.reply(origin, desk.credited(existing.number))
+
+    async def link_refused(self, community: Community, url: str, reason: str,
+                           origin: MessageRef) -> None:
+        await self.outbox.reply(origin, desk.refused(render.escape(reason)))
+
+    async def link_held(self, community: Community, held: HeldLink) -> None:
+        await self.outbox.reply(held.origin, desk.held(held, community.settings))
 
     async def tell_moderators(self, community: Community, text: str) -> None:
         """In the server's moderators-only channel (Community servers have one), else the

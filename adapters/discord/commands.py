@@ -32,6 +32,7 @@ from bot.service_desk import (
     Result,
     ServiceDesk,
     SettingsShown,
+    StatsShown,
     Submitted,
     Unvoted,
     Voted,
@@ -77,8 +78,9 @@ class DigestCommands(app_commands.Group, name="digest",
         result = await self.run(interaction, desk.Command("submit", text=url),
                                 ref(channel, posted))
         assert isinstance(result, Submitted)
-        if not any(o.created for o in result.outcomes):
-            await self.outbox.delete(channel, posted)  # no card will answer it
+        if not any(o.created or o.held for o in result.outcomes):
+            await self.outbox.delete(channel, posted)  # no card will answer it (a held
+            # link's card will, once it is queued)
         await self.reply(interaction, render.escape(" ".join(o.message for o in result.outcomes)
                                                     or desk.NO_SUBMISSIONS_HERE))
 
@@ -87,9 +89,13 @@ class DigestCommands(app_commands.Group, name="digest",
         await self.answer(interaction, desk.Command("queue"))
 
     @app_commands.command(name="preview", description=desk.summary("preview"))
-    async def preview(self, interaction: discord.Interaction) -> None:
+    @app_commands.describe(period="this (default), last, or a period like 2026-12-03, "
+                                  "2026-W49, 2026-W49+W50 or 2026-12")
+    async def preview(self, interaction: discord.Interaction, period: str = "this") -> None:
+        command = desk.Command("preview", period=desk.period(period, "/digest preview "
+                                                                     "[this|last|PERIOD]"))
         await interaction.response.defer(ephemeral=True, thinking=True)
-        result = await self.run(interaction, desk.Command("preview"))
+        result = await self.run(interaction, command)
         assert isinstance(result, Previewed)
         for embeds in render.digest_messages(result.digest):
             await interaction.followup.send(embeds=embeds, ephemeral=True, allowed_mentions=NONE)
@@ -101,6 +107,10 @@ class DigestCommands(app_commands.Group, name="digest",
     async def post(self, interaction: discord.Interaction, now: bool = False) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
         await self.answer(interaction, desk.Command("post", period="now" if now else "this"))
+
+    @app_commands.command(name="stats", description=desk.summary("stats"))
+    async def stats(self, interaction: discord.Interaction) -> None:
+        await self.answer(interaction, desk.Command("stats"))
 
     @app_commands.command(name="lock", description=desk.summary("lock"))
     async def lock(self, interaction: discord.Interaction) -> None:
@@ -260,4 +270,6 @@ def _text(result: Result) -> str:
             return desk.vote_reply(outcome, number)
         case Unvoted(number, removed):
             return desk.unvote_reply(removed, number)
+        case StatsShown(report):
+            return "\n".join(desk.stats_lines(report, lambda name: render.escape(name, 100)))
     raise AssertionError(result)  # submit and preview are answered by their handlers

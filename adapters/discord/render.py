@@ -13,15 +13,17 @@ from bot.bylines import byline, clean_authors
 from bot.community import CommunitySettings
 from bot.digest import Digest, DigestItem
 from bot.models import Submission
+from bot.period import period_unit
 from bot.ports import QueueEntry
 from bot.render.text import (
     CHAT_LINK,
     cut,
     flag_note,
+    footer_text,
     http_url,
+    no_picks,
     plain,
     shared_line,
-    totals_line,
 )
 from bot.setting_types import TYPES
 
@@ -110,7 +112,7 @@ def _head(digest: Digest) -> str:
     if digest.tldr:
         lines += ["**TL;DR**", *(f"• {escape(b, 300)}" for b in digest.tldr[:6])]
     elif digest.empty:
-        lines.append("No picks this week.")
+        lines.append(no_picks(period_unit(digest.period.key)))
     return "\n".join(lines) or escape(digest.date_range, 80) or "This week's digest"
 
 
@@ -141,8 +143,7 @@ def _embeds(digest: Digest) -> list[discord.Embed]:
         else:
             embeds.append(discord.Embed(title=title, description=cut(text, DESCRIPTION),
                                         color=COLOR))
-    totals = digest.totals
-    footer = totals_line(totals.links, totals.sharers, totals.votes)
+    footer = footer_text(digest, lambda name: escape(name, 80))
     embeds[-1].set_footer(text=cut(footer, FOOTER))
     return embeds
 

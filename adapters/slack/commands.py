@@ -35,6 +35,7 @@ from bot.service_desk import (
     Result,
     ServiceDesk,
     SettingsShown,
+    StatsShown,
     Submitted,
     Unvoted,
     Voted,
@@ -129,6 +130,8 @@ class CommandDesk:
                 return "\n".join(settings.lines())
             case SettingsShown(settings, name):
                 return f"{name} = {settings.shown(name)}"
+            case StatsShown(report):  # every line is escaped by the caller
+                return "\n".join(desk.stats_lines(report, lambda name: name))
         return USAGE  # help, and a preview (which is whispered as blocks instead)
 
     async def on_shortcut(self, ack: Ack, body: dict[str, Any], respond: Respond) -> None:

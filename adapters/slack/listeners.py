@@ -41,6 +41,7 @@ from bot.errors import PublishError
 from bot.events import LinkPosted, MessageRef, ReactionChanged
 from bot.models import Submission
 from bot.ports import SeenReaction
+from bot.records import HeldLink
 
 log = logging.getLogger(__name__)
 
@@ -169,6 +170,15 @@ class SlackAdapter:
         """In the thread of the message that shared the link, where its submitter looks."""
         await self.outbox.answer(origin, desk.rejected(
             submission.number, render.escape(submission.reject_reason, 300)))
+
+    @for_community
+    async def link_refused(self, community: Community, url: str, reason: str,
+                           origin: MessageRef) -> None:
+        await self.outbox.answer(origin, desk.refused(render.escape(reason)))
+
+    @for_community
+    async def link_held(self, community: Community, held: HeldLink) -> None:
+        await self.outbox.answer(held.origin, desk.held(held, community.settings))
 
     @for_community
     async def tell_moderators(self, community: Community, text: str) -> None:

@@ -9,14 +9,16 @@ from typing import Any
 from bot.bylines import byline, clean_authors
 from bot.digest import Digest, DigestItem
 from bot.models import Submission
+from bot.period import period_unit
 from bot.render.text import (
     CHAT_LINK,
     cut,
     flag_note,
+    footer_text,
     http_url,
+    no_picks,
     plain,
     shared_line,
-    totals_line,
 )
 
 MAX_BLOCKS = 50
@@ -122,8 +124,7 @@ def _item(item: DigestItem) -> list[Block]:
 
 
 def _footer(digest: Digest) -> str:
-    totals = digest.totals
-    footer = totals_line(totals.links, totals.sharers, totals.votes)
+    footer = footer_text(digest, lambda name: escape(name, 60))
     if digest.previous_label:
         footer += " · " + link(digest.previous_url, escape(digest.previous_label, 80))
     return footer
@@ -137,7 +138,7 @@ def digest_blocks(digest: Digest) -> list[Block]:
     if digest.tldr:
         blocks.extend(sections((f"• {escape(b, 400)}" for b in digest.tldr), "*TL;DR*"))
     if digest.empty:
-        blocks.append(section("No picks this week: share some links and vote on them!"))
+        blocks.append(section(no_picks(period_unit(digest.period.key))))
     for part in digest.sections:
         blocks.append(header(part.title))
         for item in part.items:

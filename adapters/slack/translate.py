@@ -60,10 +60,13 @@ def reaction_name(value: str) -> str | None:
 
 def setting_value(name: str, value: str) -> str:
     """A `/digest config` value as the core stores it: Slack sends emoji as :shortcodes:,
-    which become the same values reactions translate to (so :+1: configures 👍), and may
-    send addresses as <mailto:a@b.org|a@b.org> links, which become the bare addresses."""
+    which become the same values reactions translate to (so :+1: configures 👍), may send
+    addresses as <mailto:a@b.org|a@b.org> links, which become the bare addresses, and sites,
+    which Slack may have turned into links, as typed."""
     if name == "email_to":
         return _MAILTO.sub(lambda m: f" {_unescape(m.group(1))} ", value)
+    if name in ("allow_domains", "deny_domains"):
+        return plain_text(value)
     if name not in VOTE_SETTINGS:
         return value
     return " ".join(_SHORTCODE.sub(lambda m: f" {emoji(m.group(1))} ", value).split())

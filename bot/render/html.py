@@ -7,14 +7,16 @@ from __future__ import annotations
 from html import escape
 
 from bot.digest import Digest, DigestItem
+from bot.period import period_unit
 from bot.render.layout import MUTED, document, link
 from bot.render.text import (
     flag_note,
+    footer_text,
     http_url,
+    no_picks,
     plain,
     previous_shown,
     shared_line,
-    totals_line,
 )
 
 
@@ -53,8 +55,7 @@ def digest_rows(digest: Digest, *, chat_links: bool = False) -> str:
     if digest.intro:
         rows.append(f'<tr><td><p style="line-height:1.5">{_e(digest.intro, 2000)}</p></td></tr>')
     if digest.empty:
-        rows.append("<tr><td><p>No picks this week: share some links and vote on them!</p>"
-                    "</td></tr>")
+        rows.append(f"<tr><td><p>{no_picks(period_unit(digest.period.key))}</p></td></tr>")
     if digest.tldr:
         bullets = "".join(f'<li style="margin:4px 0">{_e(b, 400)}</li>' for b in digest.tldr)
         rows.append('<tr><td class="t" style="background:#f3f4f6;padding:12px 16px;'
@@ -71,8 +72,7 @@ def digest_rows(digest: Digest, *, chat_links: bool = False) -> str:
             + "</li>" for i in digest.also_shared)
         rows.append('<tr><td><h2 style="margin:20px 0 0;font-size:19px">Also shared</h2>'
                     f'<ul style="padding-left:20px">{links}</ul></td></tr>')
-    totals = digest.totals
-    footer = totals_line(totals.links, totals.sharers, totals.votes)
+    footer = footer_text(digest, lambda name: _e(name, 80))
     if previous_shown(digest, chat_links):
         footer += " · " + _link(digest.previous_url, _e(digest.previous_label, 80))
     rows.append(f'<tr><td class="m" style="padding-top:16px;{MUTED}">{footer}</td></tr>')

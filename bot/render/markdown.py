@@ -9,14 +9,16 @@ import re
 
 from bot.bylines import join_names
 from bot.digest import Digest, DigestItem
+from bot.period import period_unit
 from bot.render.text import (
     CHAT_LINK,
     flag_note,
+    footer_text,
     http_url,
+    no_picks,
     plain,
     previous_shown,
     shared_line,
-    totals_line,
 )
 
 # Every character CommonMark (and the chat dialects) give a meaning to, anywhere in a line.
@@ -66,8 +68,7 @@ def _item(item: DigestItem, chat_links: bool) -> list[str]:
 
 
 def footer(digest: Digest, chat_links: bool = False) -> str:
-    totals = digest.totals
-    text = totals_line(totals.links, totals.sharers, totals.votes)
+    text = footer_text(digest, lambda name: escape(name, 80))
     if previous_shown(digest, chat_links):
         text += " · " + _link(plain(digest.previous_label, 80), digest.previous_url)  # ours
     return text
@@ -78,7 +79,7 @@ def render_markdown(digest: Digest, *, chat_links: bool = False) -> str:
     if digest.intro:
         out += [escape(digest.intro, 2000), ""]
     if digest.empty:
-        out += ["No picks this week: share some links and vote on them!", "", "---", "",
+        out += [no_picks(period_unit(digest.period.key)), "", "---", "",
                 footer(digest, chat_links), ""]
         return "\n".join(out)
     if digest.tldr:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from urllib.parse import quote
 
 from bot.bylines import join_names
 from bot.digest import Digest
+from bot.period import period_unit
 
 # Control characters, zero-width and joiner characters, bidirectional marks, embeddings,
 # overrides and isolates (an RLO can make "gpj.exe" read as "exe.jpg"), BOM, interlinear
@@ -110,10 +112,27 @@ def previous_shown(digest: Digest, chat_links: bool) -> bool:
     return bool(digest.previous_label) and (chat_links or digest.previous_public)
 
 
-def totals_line(links: int, sharers: int, votes: int) -> str:
-    """The footer's numbers, worded the same in every renderer."""
-    return (f"This week: {links} {_plural(links, 'link')} shared by {sharers} "
+def totals_line(links: int, sharers: int, votes: int, unit: str = "week") -> str:
+    """The footer's numbers, worded the same in every renderer (``unit``: the period's
+    name, bot.period.period_unit)."""
+    return (f"This {unit}: {links} {_plural(links, 'link')} shared by {sharers} "
             f"{_plural(sharers, 'member')} · {votes} {_plural(votes, 'vote')} cast")
+
+
+def footer_text(digest: Digest, name: Callable[[str], str]) -> str:
+    """The digest's footer before the link to the previous digest, in every renderer: the
+    period's numbers, then its top sharer (``name`` escapes their name for the medium)."""
+    totals = digest.totals
+    text = totals_line(totals.links, totals.sharers, totals.votes, period_unit(digest.period.key))
+    if digest.top_sharer:
+        picks = digest.top_sharer_picks
+        text += f" · Top sharer: {name(digest.top_sharer)} ({picks} {_plural(picks, 'pick')})"
+    return text
+
+
+def no_picks(unit: str = "week") -> str:
+    """What an empty digest says, in every renderer."""
+    return f"No picks this {unit}: share some links and vote on them!"
 
 
 def _plural(count: int, word: str) -> str:

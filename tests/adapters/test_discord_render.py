@@ -70,7 +70,9 @@ def test_digest_messages_stay_within_every_limit_and_are_inert(digest: Any) -> N
     texts = [e["description"] for m in messages for e in m["embeds"]]
     ranks = [int(m.group(1)) for t in texts for m in re.finditer(r"^\*\*(\d+)\. ", t, re.M)]
     assert ranks == sorted(ranks) and len(ranks) == len(digest.picks), "every pick, in order"
-    assert messages[-1]["embeds"][-1]["footer"]["text"].endswith("votes cast")
+    footer = messages[-1]["embeds"][-1]["footer"]["text"]
+    assert "votes cast" in footer
+    assert footer.endswith("(2 picks)") == bool(digest.top_sharer), "the top sharer, last"
 
 
 def test_a_huge_digest_is_split_and_nothing_is_lost() -> None:

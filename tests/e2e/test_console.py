@@ -212,7 +212,7 @@ async def test_no_argument_ends_the_console(tmp_path: Path, pages: PageServer) -
     text = "\n".join(transcript)
     assert text.count("Usage: +1 N") == 7 and "Usage: -1 N" in text
     assert "Usage: /unvote N" in text and "Usage: /pick N" in text and "Usage: /reject N" in text
-    assert text.count("Usage: /digest [post] [this|last|YYYY-Www]") == 5
+    assert text.count("Usage: /digest [post] [this|last|PERIOD]") == 5
     assert "Vote recorded on #1." in text  # a '#' before the number is fine
     assert "went wrong" not in text  # every one of them was a usage, not a crash
     queue = [line for line in transcript if "shared by" in line]

@@ -7,10 +7,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+from bot import desk
 from bot.community import Community
 from bot.errors import FetchError
 from bot.events import MessageRef
 from bot.models import Article, BriefItem, Submission, Summary, SummaryPrefs, SummarySource
+from bot.records import HeldLink
 
 
 @dataclass
@@ -62,6 +64,7 @@ class FakeSummarizer:
 class RecordingNotifier:
     events: list[tuple[str, int]] = field(default_factory=list)
     hints: list[str] = field(default_factory=list)
+    answers: list[str] = field(default_factory=list)  # answers to members' messages
     cards: int = 0
     # (number, summary source, card message id) of each summary_updated
     summaries: list[tuple[int, SummarySource, str]] = field(default_factory=list)
@@ -92,3 +95,9 @@ class RecordingNotifier:
         self.events.append(("summary", submission.number))
         self.summaries.append((submission.number, submission.summary_source,
                                card.message_id if card else ""))
+    async def link_refused(self, community: Community, url: str, reason: str,
+                           origin: MessageRef) -> None:
+        self.answers.append(desk.refused(reason))
+
+    async def link_held(self, community: Community, held: HeldLink) -> None:
+        self.answers.append(desk.held(held, community.settings))

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from bot.community import CommunitySettings
 from bot.curator import Curator
-from bot.ingest import IngestResult, IngestWorker
+from bot.ingest import IngestResult, IngestWorker, per_member
 from bot.models import Article, Member, SubmissionState
 from storage.sqlite import SqliteStore
 from tests.fakes.pipeline import FakeClock, FakeSummarizer
@@ -89,11 +89,14 @@ async def test_three_workers_never_claim_the_same_link(tmp_path: Path) -> None:
     async with process(path, reader, clock, done, "w1"), \
             process(path, reader, clock, done, "w2"), \
             process(path, reader, clock, done, "w3"):
-        await reader.until_reading(24)  # 8 links in progress per worker, all held
+        # Each worker claims 8 links (its capacity) and reads per_member(2) of one member's
+        # links at a time; every claimed link is held by exactly one worker.
+        reading = 3 * per_member(2)
+        await reader.until_reading(reading)
         async with SqliteStore(path) as store:
             held = [s for s in await store.list_submissions(C)
                     if s.state is SubmissionState.FETCHING]
-        assert len(held) == 24 == len(set(reader.reads))
+        assert len(held) == 24 and len(set(reader.reads)) == len(reader.reads) == reading
         reader.open.set()
         await done.until(60)
     assert sorted(reader.reads) == sorted(f"https://news.test/{i}" for i in range(60))

@@ -18,10 +18,12 @@ from bot.records import PeriodNote
 from storage.communities import COMMUNITY_TABLES, SqliteCommunities, SqliteMembers
 from storage.connection import SqliteConnection
 from storage.digests import SqliteDigests, SqlitePeriodNotes
+from storage.holds import SqliteHolds
 from storage.installations import SqliteInstallations
 from storage.mail import SqliteMailLog
 from storage.shared import SqliteCommandSyncs, SqliteLeases, SqliteSeenEvents
 from storage.sqlite import SqliteStore
+from storage.stats import SqliteStats
 from storage.submissions import SqliteIngestQueue, SqliteMessages, SqliteSubmissions
 from storage.summaries import SqliteSummaryCache
 from storage.upgrades import SqliteSummaryUpgrades
@@ -37,6 +39,8 @@ PORTS: dict[type, type] = {
     SqliteVotes: ports.VoteStore,
     SqliteDigests: ports.DigestStore,
     SqlitePeriodNotes: ports.PeriodNotes,
+    SqliteHolds: ports.HoldStore,
+    SqliteStats: ports.StatsStore,
     SqliteSummaryCache: ports.SummaryCache,
     SqliteLeases: ports.LeaseStore,
     SqliteSeenEvents: ports.SeenEvents,

@@ -77,7 +77,7 @@ def test_minus_one_votes_against() -> None:
     (["/digest", "next"], desk.DIGEST_USAGE),
     (["/digest", "now"], desk.DIGEST_USAGE),
     (["/digest", "post", "last", "this"], desk.DIGEST_USAGE),
-    (["/post", "2026-W99"], "/post [now|this|last|YYYY-Www]"),
+    (["/post", "2026-W99"], "/post [now|this|last|PERIOD]"),
 ])
 def test_bad_arguments_answer_with_the_usage_line(words: list[str], usage: str) -> None:
     with pytest.raises(desk.Usage) as raised:

@@ -18,7 +18,7 @@ from adapters.discord.render import digest_messages as discord_messages
 from adapters.slack.render import digest_messages as slack_messages
 from bot.community import Community, CommunitySettings
 from bot.compose import Composer
-from bot.digest import Digest
+from bot.digest import Digest, Untrusted
 from bot.models import Article, BriefItem, Member, Summary, SummaryPrefs, SummarySource
 from bot.period import named_period
 from bot.render.html import render_html
@@ -162,7 +162,11 @@ async def test_every_renderer_shows_the_same_newsletter(built: Built, medium: st
     for number in built.numbers:
         assert f"#{number}" not in out, f"{medium} shows the internal #{number}"
     assert not re.search(r"#\d", out)
-    assert "This week: 4 links shared by 3 members · 12 votes cast" in out
+    # Three picks, each first shared by someone else: the best-ranked one's sharer.
+    assert ("This week: 4 links shared by 3 members · 12 votes cast · Top sharer: Ada "
+            "(1 pick)") in out
+    quiet = replace(digest, top_sharer=Untrusted(""), top_sharer_picks=0)
+    assert "Top sharer" not in RENDERERS[medium](quiet)
     assert "A link nobody voted for · Quiet Blog" in _unlinked(out)
 
 

@@ -45,6 +45,7 @@ DIGEST = Digest(
                         summary=Untrusted("")))),),
     also_shared=(_item(0, url=Untrusted("https://ok.test/z")),),
     totals=DigestTotals(3, 2, 6),
+    top_sharer=Untrusted(HOSTILE_TITLE), top_sharer_picks=2,
 )
 
 
