@@ -20,7 +20,8 @@ class LinkPosted:
     """A member's message that may contain links.
 
     ``credited_to`` is set when someone submits another member's message: the links are
-    credited to that member and ``author`` is who asked.
+    credited to that member and ``author`` is who asked. ``channel`` is the channel whose
+    settings apply, when it is not the origin's: a thread's (or forum post's) parent.
     """
 
     community: str
@@ -28,6 +29,12 @@ class LinkPosted:
     text: str
     origin: MessageRef | None = None
     credited_to: Member | None = None
+    channel: str = ""
+
+    @property
+    def home_channel(self) -> str:
+        """The channel `submission_channels` is checked against ("" when unknown)."""
+        return self.channel or (self.origin.channel if self.origin else "")
 
 
 @dataclass(frozen=True, slots=True)

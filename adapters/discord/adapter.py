@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 
 import aiohttp
@@ -19,6 +20,8 @@ from adapters.discord.translate import (
     community_key,
     emoji,
     guild_id,
+    home_channel,
+    home_of,
     member,
     message_link,
     plain_text,
@@ -40,6 +43,7 @@ log = logging.getLogger(__name__)
 NONE = discord.AllowedMentions.none()
 ACK = "👀"
 STOP_SECONDS = 5.0  # for the client to close on shutdown
+HOMES = 5000  # threads whose parent channel was looked up, remembered
 PERMISSIONS = discord.Permissions(
     view_channel=True, send_messages=True, send_messages_in_threads=True, embed_links=True,
     add_reactions=True, read_message_history=True)
@@ -79,6 +83,7 @@ class DiscordAdapter:
         self.client = _Client(self, guild_ready_timeout)
         self.tree = discord.app_commands.CommandTree(self.client)
         self.outbox = Outbox(self.client)
+        self._homes: OrderedDict[int, int] = OrderedDict()  # thread id -> parent channel id
         register_commands(self.tree, app, self.outbox, self.community)
         client = self.client
         for listener in (self.on_guild_available, self.on_guild_join, self.on_message,
@@ -101,15 +106,35 @@ class DiscordAdapter:
     async def on_guild_join(self, guild: discord.Guild) -> None:
         await self.community(guild)
 
+    async def home(self, channel: object, channel_id: int) -> int:
+        """The channel whose settings apply to a message in ``channel_id``: a thread's (or
+        forum post's) parent. A thread discord.py was never told of (a private one, one
+        opened while the bot was away) is looked up once with GET /channels/{id}."""
+        known = home_channel(channel)
+        if known is not None:
+            return known
+        if channel_id not in self._homes:
+            try:
+                self._homes[channel_id] = home_of(
+                    dict(await self.client.http.get_channel(channel_id)))
+            except discord.HTTPException as err:
+                log.warning("looking up channel %s failed: %s", channel_id, err)
+                return channel_id
+            while len(self._homes) > HOMES:
+                self._homes.popitem(last=False)
+        return self._homes[channel_id]
+
     async def on_message(self, message: discord.Message) -> None:
         if message.author.bot or message.guild is None:
             return
         community = await self.community(message.guild)
+        channel = message.channel.id
         outcomes = await self.app.curator.post_link(LinkPosted(
             community.key, member(message.author, community.settings.moderators),
-            plain_text(message.content), ref(message.channel.id, message.id)))
+            plain_text(message.content), ref(channel, message.id),
+            channel=str(await self.home(message.channel, channel))))
         if any(o.submission for o in outcomes):
-            await self.outbox.react(message.channel.id, message.id, ACK)
+            await self.outbox.react(channel, message.id, ACK)
 
     async def _reaction(self, payload: discord.RawReactionActionEvent, added: bool) -> None:
         if payload.guild_id is None or (self.client.user and
@@ -163,7 +188,8 @@ class DiscordAdapter:
         community = await self.community(None, payload.guild_id)
         await self.app.curator.post_link(LinkPosted(
             community.key, member(message.author, community.settings.moderators),
-            plain_text(message.content), ref(payload.channel_id, payload.message_id)))
+            plain_text(message.content), ref(payload.channel_id, payload.message_id),
+            channel=str(await self.home(message.channel, payload.channel_id))))
 
     async def on_raw_message_delete(self, payload: discord.RawMessageDeleteEvent) -> None:
         if payload.guild_id is not None:

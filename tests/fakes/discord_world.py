@@ -28,9 +28,11 @@ from tests.fakes.discord_fake import (
     GUILD,
     NOW,
     TOKEN,
+    TOPIC,
     FakeDiscord,
     member,
     message,
+    thread,
 )
 from tests.fakes.web import PageServer
 
@@ -94,10 +96,10 @@ class World:
         return str(self.ids)
 
     async def say(self, author: str, content: str, message_id: str | None = None,
-                  event: str = "MESSAGE_CREATE") -> str:
+                  event: str = "MESSAGE_CREATE", channel: str = CHANNEL) -> str:
         message_id = message_id or self.next_id()
         data = MEMBERS[author]
-        payload = message(message_id, data["user"], content)
+        payload = message(message_id, data["user"], content, channel)
         payload["member"] = {k: v for k, v in data.items() if k != "user"}
         if event == "MESSAGE_UPDATE":
             payload["edited_timestamp"] = NOW
@@ -106,8 +108,8 @@ class World:
         return message_id
 
     async def react(self, who: str, message_id: str, name: str = "👍",
-                    added: bool = True) -> None:
-        await self.discord.react(who, CHANNEL, message_id, name, added)
+                    added: bool = True, channel: str = CHANNEL) -> None:
+        await self.discord.react(who, channel, message_id, name, added)
 
     async def interaction(self, who: str, kind: int, data: dict[str, Any]) -> str:
         interaction_id = self.next_id()
@@ -136,9 +138,10 @@ class World:
                         p.endswith("/callback") and b.get("type") == 4))]
         return await self.discord.wait_until(lambda: len(found()) >= count, found)
 
-    async def link(self, author: str, path: str) -> tuple[str, str]:
+    async def link(self, author: str, path: str, channel: str = CHANNEL) -> tuple[str, str]:
         """A member shares a local page: (their message id, the card's message id)."""
-        message_id = await self.say(author, f"have a look <{self.pages.url(path)}>")
+        message_id = await self.say(author, f"have a look <{self.pages.url(path)}>",
+                                    channel=channel)
 
         def card() -> str | None:  # the reply, once its vote emoji is pre-added
             found = self.discord.reply_to(message_id)
@@ -163,7 +166,9 @@ class World:
 
 @asynccontextmanager
 async def discord_world(tmp_path: Path) -> AsyncIterator[World]:
-    async with FakeDiscord(members=dict(MEMBERS)) as fake, PageServer() as pages:
+    topic = thread(TOPIC, CHANNEL, "moe talk")
+    async with FakeDiscord(members=dict(MEMBERS), threads={TOPIC: topic},
+                           announced={TOPIC}) as fake, PageServer() as pages:
         for name in ("moe", "evals", "quantization"):
             pages.add(f"/{name}", article(name))
         world = World(tmp_path, fake, pages)
