@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.backfill import Backfill
 from bot.config import Settings
 from bot.curator import Curator
 from bot.editor import Editor
@@ -24,6 +25,7 @@ class App:
     publishing: Publishing
     editor: Editor
     scheduler: Scheduler
+    backfill: Backfill
 
     def register_platform(self, platform: str, notifier: Notifier,
                           publisher: DigestPublisher | None = None,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from bot.models import Member
 
@@ -35,6 +36,17 @@ class LinkPosted:
     def home_channel(self) -> str:
         """The channel `submission_channels` is checked against ("" when unknown)."""
         return self.channel or (self.origin.channel if self.origin else "")
+
+
+@dataclass(frozen=True, slots=True)
+class MissedMessage:
+    """A message read back from a channel's history (posted while the bot was away): the
+    LinkPosted the live path would have made, its cursor (sorts as text in posting order)
+    and when it was posted."""
+
+    posted: LinkPosted
+    cursor: str
+    at: datetime
 
 
 @dataclass(frozen=True, slots=True)

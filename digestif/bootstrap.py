@@ -15,6 +15,7 @@ from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontext
 from datetime import timedelta
 
 from bot.app import App
+from bot.backfill import Backfill
 from bot.clock import Clock, system_clock
 from bot.config import Settings
 from bot.cpu import CpuPool
@@ -97,7 +98,7 @@ async def open_app(settings: Settings, clock: Clock = system_clock, *, schedule:
             task = asyncio.create_task(scheduler.run(), name="digest-scheduler")
             stack.push_async_callback(_cancel, task)
         yield App(settings, store, reader, summarizer, worker, curator, publishing, editor,
-                  scheduler)
+                  scheduler, Backfill(curator, store, clock))
 
 
 async def _cancel(task: asyncio.Task[None]) -> None:

@@ -121,6 +121,12 @@ def home_of(data: dict[str, object]) -> int:
     return int(str(data["id"]))
 
 
+def cursor(message_id: int) -> str:
+    """A message's position as channel cursors store it: snowflakes grow with time, and
+    padded to 20 digits they sort as text too."""
+    return f"{message_id:020d}"
+
+
 def ref(channel_id: int, message_id: int) -> MessageRef:
     return MessageRef(str(channel_id), str(message_id))
 

@@ -16,6 +16,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import render
 from adapters.slack.commands import CommandDesk
+from adapters.slack.history import SlackHistory, cursor
 from adapters.slack.members import Inflight, Members
 from adapters.slack.middleware import EventDedup
 from adapters.slack.outbox import Outbox
@@ -61,6 +62,9 @@ class SlackAdapter:
         self.outbox = Outbox(client)
         self.inflight = Inflight()
         self.commands = CommandDesk(app, self.members, self.outbox, self.inflight.track)
+        self.history = SlackHistory(client, self.members, self.outbox)
+        self._catching_up: asyncio.Task[None] | None = None
+        self._closing = False
         self._listen()
         app.register_platform("slack", self, publisher=self, recounter=self)
 
@@ -76,7 +80,34 @@ class SlackAdapter:
         bolt.action("vote")(self.commands.on_vote_button)
 
     async def drain(self) -> None:
+        self._closing = True
+        if self._catching_up is not None:
+            self._catching_up.cancel()
+            await asyncio.wait({self._catching_up})
         await self.inflight.drain()
+
+    # links posted while the bot was away ----------------------------------------------
+
+    def catch_up_soon(self) -> None:
+        """Read back the workspace's submission channels in the background: at start and on
+        each Socket Mode (re)connection. One at a time: a reconnect during one waits."""
+        if self._closing:
+            return
+        self._catching_up = asyncio.create_task(self._catch_up(self._catching_up),
+                                                name="slack-catch-up")
+
+    async def _catch_up(self, previous: asyncio.Task[None] | None) -> None:
+        if previous is not None:
+            await asyncio.wait({previous})
+        try:
+            team = str((await self.client.auth_test()).get("team_id") or "")
+            community = await self.members.community(team)
+            done = await self.app.backfill.catch_up(community.key, self.history)
+        except Exception:
+            log.exception("reading back the channels failed")
+            return
+        for origin in done.submitted:
+            await self.outbox.react(origin, ACK)
 
     # translating events -----------------------------------------------------------------
 
@@ -96,6 +127,10 @@ class SlackAdapter:
             LinkPosted(community_key(team), author, posted.text, posted.ref))
         if any(o.submission for o in outcomes):
             await self.outbox.react(posted.ref, ACK)
+        ts = str(event.get("ts"))
+        allowed = (await self.members.community(team)).settings.submission_channels
+        if posted.thread_ts == ts and (not allowed or posted.ref.channel in allowed):
+            await self.app.backfill.seen(community_key(team), posted.ref.channel, cursor(ts))
 
     async def _on_reaction(self, body: dict[str, Any], event: dict[str, Any]) -> None:
         self.inflight.track()

@@ -84,6 +84,7 @@ async def serve(app: App, *, delays: Iterable[float] | None = None,
                           ) from err
     log.info("Slack adapter listening on http://%s:%d/slack/events", settings.http_host,
              settings.http_port)
+    adapter.catch_up_soon()
     try:
         await asyncio.Event().wait()
     finally:
@@ -114,6 +115,12 @@ async def _socket_mode(adapter: SlackAdapter, app_token: str,
     handler = AsyncSocketModeHandler(adapter.bolt, app_token)
     client = handler.client
     one_line_logs(client.logger.name)
+
+    async def on_hello(_: object, message: dict[str, object], raw: str | None) -> None:
+        if message.get("type") == "hello":  # each connection, the first and every reconnect
+            adapter.catch_up_soon()
+
+    client.message_listeners.append(on_hello)
 
     async def open_connection() -> str:
         try:

@@ -44,7 +44,7 @@ _T = TypeVar("_T")
 
 def user(uid: str, name: str, bot: bool = False) -> dict[str, Any]:
     return {"id": uid, "username": name, "global_name": name, "discriminator": "0",
-            "avatar": None, "bot": bot, "public_flags": 0}
+            "avatar": None, "bot": bot, "public_flags": 0, "flags": 0, "primary_guild": None}
 
 
 def member(uid: str, name: str, bot: bool = False, roles: list[str] | None = None,
@@ -58,7 +58,8 @@ def message(mid: str, author: dict[str, Any], content: str, channel: str = CHANN
     return {"id": mid, "channel_id": channel, "guild_id": GUILD, "author": author,
             "content": content, "timestamp": NOW, "edited_timestamp": None, "tts": False,
             "mention_everyone": False, "mentions": [], "mention_roles": [], "attachments": [],
-            "embeds": embeds or [], "pinned": False, "type": 0, "flags": flags}
+            "embeds": embeds or [], "pinned": False, "type": 0, "flags": flags,
+            "components": []}
 
 
 def channel(cid: str, name: str, kind: int = TEXT, position: int = 0) -> dict[str, Any]:
@@ -242,7 +243,7 @@ class FakeDiscord:
     async def _rest(self, request: web.Request) -> web.StreamResponse:
         path = "/" + request.match_info["tail"]
         raw = await request.read()
-        body = json.loads(raw) if raw else None
+        body = json.loads(raw) if raw else (dict(request.query) or None)  # a GET's query
         await self._record(request.method, path, body)
         if request.headers.get("Authorization") != f"Bot {TOKEN}" and not path.startswith(
                 ("/interactions/", "/webhooks/")):

@@ -10,13 +10,16 @@ import ipaddress
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import discord
 from pydantic import SecretStr
 
 from adapters.discord.adapter import serve
 from bot.app import App
+from bot.clock import Clock, system_clock
 from bot.config import Settings
 from digestif.bootstrap import open_app
 from tests.adapters.votes import score, settled
@@ -60,6 +63,7 @@ class World:
     discord: FakeDiscord
     pages: PageServer
     ids: int = 500
+    clock: Clock = system_clock
     _app: App | None = None
     _serving: asyncio.Task[None] | None = None
     _running: AsyncExitStack = field(default_factory=AsyncExitStack)
@@ -75,7 +79,7 @@ class World:
         sessions = len(self.discord.identified)
         stack = AsyncExitStack()
         self._app = await stack.enter_async_context(
-            open_app(discord_settings(self.tmp_path, self.discord)))
+            open_app(discord_settings(self.tmp_path, self.discord), self.clock))
         self._serving = asyncio.create_task(serve(self._app, guild_ready_timeout=0.05))
         stack.push_async_callback(self._stop_serving)
         self._running = stack
@@ -105,6 +109,15 @@ class World:
             payload["edited_timestamp"] = NOW
         self.discord.messages[message_id] = payload
         await self.discord.dispatch(event, payload)
+        return message_id
+
+    def offline(self, author: str, content: str, at: datetime, channel: str = CHANNEL) -> str:
+        """A message posted while the bot is away (the gateway tells it nothing), with the
+        id Discord gives a message at ``at``."""
+        self.ids += 1
+        message_id = str(discord.utils.time_snowflake(at) + self.ids)
+        self.discord.messages[message_id] = message(
+            message_id, MEMBERS[author]["user"], content, channel)
         return message_id
 
     async def react(self, who: str, message_id: str, name: str = "👍",
@@ -165,13 +178,13 @@ class World:
 
 
 @asynccontextmanager
-async def discord_world(tmp_path: Path) -> AsyncIterator[World]:
+async def discord_world(tmp_path: Path, clock: Clock = system_clock) -> AsyncIterator[World]:
     topic = thread(TOPIC, CHANNEL, "moe talk")
     async with FakeDiscord(members=dict(MEMBERS), threads={TOPIC: topic},
                            announced={TOPIC}) as fake, PageServer() as pages:
         for name in ("moe", "evals", "quantization"):
             pages.add(f"/{name}", article(name))
-        world = World(tmp_path, fake, pages)
+        world = World(tmp_path, fake, pages, clock=clock)
         await world.start()
         try:
             yield world

@@ -17,6 +17,7 @@ from bot.models import Member, Summary, SummarySource
 from bot.records import PeriodNote
 from storage.communities import SqliteCommunities, SqliteMembers
 from storage.connection import SqliteConnection
+from storage.cursors import SqliteChannelCursors
 from storage.digests import SqliteDigests, SqlitePeriodNotes
 from storage.sqlite import SqliteStore
 from storage.submissions import SqliteIngestQueue, SqliteMessages, SqliteSubmissions
@@ -34,6 +35,7 @@ PORTS: dict[type, type] = {
     SqliteDigests: ports.DigestStore,
     SqlitePeriodNotes: ports.PeriodNotes,
     SqliteSummaryCache: ports.SummaryCache,
+    SqliteChannelCursors: ports.ChannelCursors,
 }
 
 
