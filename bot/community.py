@@ -37,6 +37,7 @@ class CommunitySettings:
     summary_language: str = ""
     summary_instructions: str = ""
     group_by_kind: bool = False
+    card: str = "reply"  # reply | react | thread (bot/setting_types.py CARD_MODES)
 
     @property
     def summary_prefs(self) -> SummaryPrefs:

@@ -157,6 +157,7 @@ SETTING_LABELS = {
     "also_shared_cap": "Also-shared links (0-100)",
     "carry_over_weeks": "Weeks a voted link carries over (0-12)",
     "group_by_kind": "Group picks by kind (on/off)",
+    "card": "Cards: reply, react (reactions only) or thread",
 }
 
 
@@ -336,6 +337,19 @@ def submit_reply(submission: Submission | None, created: bool, error: str) -> st
     if submission.state is SubmissionState.FAILED:
         return f"Already shared as #{n}, which could not be read before: trying again."
     return f"Already queued as #{n}."
+
+
+# With `card = react`, a link is answered by reactions on the member's message only: 👀 when it
+# is taken, then one of these once it is read (or found to be a page already queued).
+READ_OK = "✅"
+READ_FAILED = "⚠️"
+
+
+def thread_name(number: int, title: str) -> str:
+    """The name of the thread a card opens (`card = thread` on Discord): plain text, 100 at
+    most (thread names show no markup and ping nobody)."""
+    name = " ".join(f"#{number} {title}".split())
+    return name if len(name) <= 100 else name[:99] + "…"
 
 
 def credited(number: int) -> str:

@@ -284,10 +284,13 @@ class DiscordAdapter:
                                origin: MessageRef | None) -> MessageRef | None:
         if origin is None:
             return None
-        channel = int(origin.channel)
+        if community.settings.card == "react":
+            await self.outbox.react(int(origin.channel), int(origin.message_id), desk.READ_OK)
+            return None
+        channel, reply_to = await self._where(community, submission, origin)
         try:
             card_id = await self.outbox.send(channel, embeds=[render.card(submission)],
-                                      reply_to=int(origin.message_id))
+                                             reply_to=reply_to, silent=True)
         except PublishError:
             return None
         settings = community.settings
@@ -303,11 +306,40 @@ class DiscordAdapter:
 
     async def submission_failed(self, community: Community, submission: Submission,
                                 origin: MessageRef | None) -> None:
-        await self.outbox.reply(origin, desk.unreadable(render.escape(submission.failure_reason)))
+        await self._answer(community, submission, origin, desk.READ_FAILED,
+                           desk.unreadable(render.escape(submission.failure_reason)))
 
     async def duplicate_found(self, community: Community, existing: Submission,
                               origin: MessageRef | None) -> None:
-        await self.outbox.reply(origin, desk.credited(existing.number))
+        await self._answer(community, existing, origin, desk.READ_OK,
+                           desk.credited(existing.number))
+
+    async def _answer(self, community: Community, submission: Submission,
+                      origin: MessageRef | None, reaction: str, text: str) -> None:
+        """What became of a link, told as the community's `card` setting says: a reaction
+        on the member's message, or a silent message where its card would go."""
+        if origin is None:
+            return
+        if community.settings.card == "react":
+            await self.outbox.react(int(origin.channel), int(origin.message_id), reaction)
+            return
+        channel, reply_to = await self._where(community, submission, origin)
+        with contextlib.suppress(PublishError):  # already logged
+            await self.outbox.send(channel, content=text, reply_to=reply_to, silent=True)
+
+    async def _where(self, community: Community, submission: Submission, origin: MessageRef
+                     ) -> tuple[int, int | None]:
+        """Where a card goes: (channel, message to reply to). `card = thread`: the first
+        message of a thread opened on the member's message (a message already in a thread,
+        or a thread Discord refuses, gets a reply instead)."""
+        channel = int(origin.channel)
+        if community.settings.card == "thread" and await self.home(
+                self.client.get_channel(channel), channel) == channel:
+            thread = await self.outbox.open_thread(origin, desk.thread_name(
+                submission.number, submission.title or submission.url))
+            if thread is not None:
+                return thread, None
+        return channel, int(origin.message_id)
 
     async def tell_moderators(self, community: Community, text: str) -> None:
         """In the server's moderators-only channel (Community servers have one), else the

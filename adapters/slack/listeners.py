@@ -44,6 +44,8 @@ from bot.ports import SeenReaction
 log = logging.getLogger(__name__)
 
 ACK = "eyes"  # the reaction that says "got it"
+# `card = react`: a link is answered by reactions only (desk.READ_OK, desk.READ_FAILED).
+REACTIONS = {desk.READ_OK: "white_check_mark", desk.READ_FAILED: "warning"}
 RECOUNT_TRIES = 4
 MAX_RETRY_AFTER = 30.0
 # reactions.get errors that mean "this message has no reactions to count any more".
@@ -153,6 +155,9 @@ class SlackAdapter:
                                origin: MessageRef | None) -> MessageRef | None:
         if origin is None:
             return None
+        if community.settings.card == "react":
+            await self.outbox.react(origin, REACTIONS[desk.READ_OK])
+            return None
         up = community.settings.up_emoji
         vote = reaction_name(up[0]) if up else None
         text, blocks = render.card(submission, vote)
@@ -167,11 +172,21 @@ class SlackAdapter:
 
     async def submission_failed(self, community: Community, submission: Submission,
                                 origin: MessageRef | None) -> None:
-        await self.outbox.answer(origin, desk.unreadable(render.escape(submission.failure_reason)))
+        await self._answer(community, origin, desk.READ_FAILED,
+                           desk.unreadable(render.escape(submission.failure_reason)))
 
     async def duplicate_found(self, community: Community, existing: Submission,
                               origin: MessageRef | None) -> None:
-        await self.outbox.answer(origin, desk.credited(existing.number))
+        await self._answer(community, origin, desk.READ_OK, desk.credited(existing.number))
+
+    async def _answer(self, community: Community, origin: MessageRef | None, reaction: str,
+                      text: str) -> None:
+        """In the message's thread, or (`card = react`) as a reaction on it. Slack's replies
+        are thread replies, so `reply` and `thread` are the same here."""
+        if origin is not None and community.settings.card == "react":
+            await self.outbox.react(origin, REACTIONS[reaction])
+        else:
+            await self.outbox.answer(origin, text)
 
     async def submission_rejected(self, community: Community, submission: Submission,
                                   origin: MessageRef | None) -> None:

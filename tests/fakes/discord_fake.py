@@ -110,6 +110,7 @@ class FakeDiscord:
     privileged_intents: bool = True  # the portal's Message Content toggle
     port: int = 0
     _sockets: list[tuple[web.WebSocketResponse, Any]] = field(default_factory=list)
+    _tasks: set[asyncio.Task[None]] = field(default_factory=set)
     _seq: int = 0
     _ids: int = 9000
     _changed: asyncio.Condition = field(default_factory=asyncio.Condition)
@@ -356,6 +357,9 @@ class FakeDiscord:
                                "message", "code": 160004}, status=400)
         created = thread(message_id, channel, body["name"], owner=BOT_ID)
         self.threads[message_id] = created
+        # Discord tells the bot of the thread it opened, as of any other.
+        self._tasks.add(asyncio.get_running_loop().create_task(
+            self.dispatch("THREAD_CREATE", {**created, "newly_created": True})))
         return self._json(created, status=201)
 
     def _checked(self, body: dict[str, Any], flags: int = SENDABLE_FLAGS
