@@ -190,6 +190,8 @@ class DiscordAdapter:
         """Messages after ``after`` (and not before ``since``), oldest first, read forward
         100 at a time with GET /channels/{id}/messages?after= (discord.py waits out 429s,
         honouring retry_after and the per-route buckets)."""
+        if isinstance(self.client.get_channel(int(channel)), discord.ForumChannel):
+            return []  # a forum holds posts (threads), not messages
         position = max(int(after) if after else 0, discord.utils.time_snowflake(since))
         guild = self.client.get_guild(int(guild_id(community.key) or 0))
         found: list[MissedMessage] = []

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.setting_types import TYPES
 from storage.sqlite import SqliteStore
 from tests.digest_helpers import seed
 from tests.fakes.discord_fake import message
@@ -165,7 +166,7 @@ async def test_moderation_lock_and_errors(world: World) -> None:
     await world.slash("12", "config")  # anyone may list them
     [*_, listed] = await world.replies(6)
     lines = listed["content"].split("\n")
-    assert len(lines) == 19 and "downvotes = off" in lines and "up\\_emoji = 👍" in lines
+    assert len(lines) == len(TYPES) and "downvotes = off" in lines and "up\\_emoji = 👍" in lines
     assert "timezone = UTC" in lines, "the refused time zone was not stored"
     await world.slash("14", "config", setting="up_emoji", value=",")
     [*_, refused] = await world.replies(7)

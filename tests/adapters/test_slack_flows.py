@@ -15,6 +15,7 @@ import pytest
 
 from adapters.slack.adapter import serve
 from bot.errors import ConfigError
+from bot.setting_types import TYPES
 from digestif.bootstrap import open_app
 from tests.e2e.pages import article
 from tests.fakes.slack_api import TEAM, TEAM_NAME, FakeSlack, sign
@@ -107,7 +108,7 @@ async def test_config_lists_checks_and_reads_back_like_the_console(world: World)
     [listed] = await world.slack.wait_for(
         "chat.postEphemeral", lambda a: a["user"] == "UGRACE")
     lines = listed["text"].split("\n")
-    assert len(lines) == 19 and "downvotes = on" in lines and "up_emoji = 👍" in lines
+    assert len(lines) == len(TYPES) and "downvotes = on" in lines and "up_emoji = 👍" in lines
     assert "summary_words = 55" in lines and "digest_weekday = Monday" in lines
 
 
