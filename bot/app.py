@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.archive import Archive
+from bot.backfill import Backfill
 from bot.config import Settings
 from bot.curator import Curator
 from bot.editor import Editor
@@ -37,6 +38,7 @@ class App:
     publishing: Publishing
     editor: Editor
     scheduler: Scheduler
+    backfill: Backfill
     archive: Archive
     mailing: Mailing
     platform_state: PlatformState

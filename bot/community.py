@@ -50,6 +50,7 @@ class CommunitySettings:
     member_limit: int = 10  # links a member may queue per rolling 24 hours; 0: no limit
     allow_domains: tuple[str, ...] = ()  # sites, subdomains included; empty: every site
     deny_domains: tuple[str, ...] = ()  # sites refused, subdomains included
+    card: str = "reply"  # reply | react | thread (bot/setting_types.py CARD_MODES)
 
     @property
     def summary_prefs(self) -> SummaryPrefs:

@@ -174,7 +174,7 @@ class Curator:
             return []
         community = await self.known_community(event.community)
         allowed = community.settings.submission_channels
-        if allowed and event.origin is not None and event.origin.channel not in allowed:
+        if allowed and event.home_channel and event.home_channel not in allowed:
             return []
         credited = event.credited_to or event.author
         outcomes = []

@@ -172,6 +172,7 @@ SETTING_LABELS = {
     "member_limit": "Links per member per 24 hours (0: no limit)",
     "allow_domains": "Only these sites (example.com …, or none)",
     "deny_domains": "Never these sites (example.com …, or none)",
+    "card": "Cards: reply, react (reactions only) or thread",
 }
 
 
@@ -440,6 +441,17 @@ def not_allowed_site(allowed: Sequence[str]) -> str:
 def refused(reason: str) -> str:
     """The answer to a member's message whose link was refused (``reason`` made safe)."""
     return f"Not queued: {reason}"
+# With `card = react`, a link is answered by reactions on the member's message only: 👀 when it
+# is taken, then one of these once it is read (or found to be a page already queued).
+READ_OK = "✅"
+READ_FAILED = "⚠️"
+
+
+def thread_name(number: int, title: str) -> str:
+    """The name of the thread a card opens (`card = thread` on Discord): plain text, 100 at
+    most (thread names show no markup and ping nobody)."""
+    name = " ".join(f"#{number} {title}".split())
+    return name if len(name) <= 100 else name[:99] + "…"
 
 
 def credited(number: int) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from bot.models import Member
 
@@ -20,7 +21,8 @@ class LinkPosted:
     """A member's message that may contain links.
 
     ``credited_to`` is set when someone submits another member's message: the links are
-    credited to that member and ``author`` is who asked.
+    credited to that member and ``author`` is who asked. ``channel`` is the channel whose
+    settings apply, when it is not the origin's: a thread's (or forum post's) parent.
     """
 
     community: str
@@ -28,6 +30,23 @@ class LinkPosted:
     text: str
     origin: MessageRef | None = None
     credited_to: Member | None = None
+    channel: str = ""
+
+    @property
+    def home_channel(self) -> str:
+        """The channel `submission_channels` is checked against ("" when unknown)."""
+        return self.channel or (self.origin.channel if self.origin else "")
+
+
+@dataclass(frozen=True, slots=True)
+class MissedMessage:
+    """A message read back from a channel's history (posted while the bot was away): the
+    LinkPosted the live path would have made, its cursor (sorts as text in posting order)
+    and when it was posted."""
+
+    posted: LinkPosted
+    cursor: str
+    at: datetime
 
 
 @dataclass(frozen=True, slots=True)

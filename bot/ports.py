@@ -10,7 +10,7 @@ from typing import Protocol
 
 from bot.community import Community, CommunitySettings
 from bot.digest import Digest, DigestTotals
-from bot.events import MessageRef
+from bot.events import MessageRef, MissedMessage
 from bot.models import (
     Article,
     BriefItem,
@@ -547,10 +547,30 @@ class MailLog(Protocol):
         ...
 
 
+class ChannelCursors(Protocol):
+    """The last message seen in each chat channel, so what was posted while the bot was
+    offline is read back once (bot/backfill.py). A cursor is the platform's message position
+    written so that a later message's cursor sorts after an earlier one's, as text."""
+
+    async def last_seen(self, community: str, channel: str) -> str | None:
+        """The cursor of the last message seen in the channel; None when none was."""
+        ...
+
+    async def mark_seen(self, community: str, channel: str, cursor: str,
+                        now: datetime) -> None:
+        """Record a message seen. Only moves forward: a cursor that sorts before the stored
+        one changes nothing. Idempotent."""
+        ...
+
+    async def seen_channels(self, community: str) -> list[str]:
+        """The channels with a cursor, in name order."""
+        ...
+
+
 class Store(CommunityStore, MemberStore, SubmissionStore, MessageStore, IngestQueue,
             VoteStore, DigestStore, PeriodNotes, HoldStore, StatsStore, SummaryCache,
             SummaryUpgrades, MailLog, LeaseStore, SeenEvents, CommandSyncs, Installations,
-            Protocol):
+            ChannelCursors, Protocol):
     """Every store port at once: what a storage backend implements, what the composition
     root (digestif/bootstrap.py) opens and the contract suite (tests/storage/) checks."""
 
@@ -648,6 +668,20 @@ class MailTransport(Protocol):
 
     async def send(self, message: EmailMessage, sender: str,
                    recipients: Sequence[str]) -> dict[str, str]: ...
+
+
+class ChannelHistory(Protocol):
+    """Reads what was posted in a channel while the bot was away. Implemented by adapters
+    whose platform keeps channel history (bot/backfill.py calls it).
+
+    Returns the members' messages posted after the cursor ``after`` (all of them when None)
+    and not before ``since``, oldest first, at most ``limit``, each as the LinkPosted the
+    live path would have made, with its cursor. Respects the platform's rate limits; a
+    platform error is logged and ends the read with what was read so far.
+    """
+
+    async def missed(self, community: Community, channel: str, after: str | None,
+                     since: datetime, limit: int) -> list[MissedMessage]: ...
 
 
 class DigestPublisher(Protocol):

@@ -263,6 +263,20 @@ class SettingType:
         return value
 
 
+def _one_of(*allowed: str) -> SettingType:
+    """A word from a fixed list (any case), stored in lower case."""
+    def check(value: str) -> None:
+        if value not in allowed:
+            raise InvalidSetting(f"{_CONTROL.sub('', value)[:40]!r} is not allowed: use "
+                                 + " or ".join(allowed) + ".")
+    return SettingType(str, lambda text: text.strip().lower(), check)
+
+
+# How the bot answers a link once it is read: a reply with the card, only reactions on the
+# member's message (👀 then ✅ or ⚠️), or the card in a thread on the message.
+CARD_MODES = ("reply", "react", "thread")
+
+
 def _nothing(value: Any) -> None:
     return None
 
@@ -327,4 +341,5 @@ TYPES: dict[str, SettingType] = {
     "member_limit": _int(0, 1000),
     "allow_domains": DOMAINS,
     "deny_domains": DOMAINS,
+    "card": _one_of(*CARD_MODES),
 }

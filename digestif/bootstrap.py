@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from bot.app import App
 from bot.archive import Archive
+from bot.backfill import Backfill
 from bot.clock import Clock, system_clock
 from bot.config import Settings
 from bot.cpu import CpuPool
@@ -199,8 +200,8 @@ async def open_app(settings: Settings, clock: Clock = system_clock, *, schedule:
             holds = asyncio.create_task(curator.run_holds(), name="held-links")
             stack.push_async_callback(_cancel, holds)
         yield App(settings, store, reader, summarizer, worker, curator, publishing, editor,
-                  scheduler, Archive(store), mail, PlatformState(store, clock),
-                  installations=store, upgrader=upgrader)
+                  scheduler, Backfill(curator, store, clock), Archive(store), mail,
+                  PlatformState(store, clock), installations=store, upgrader=upgrader)
 
 
 async def _cancel(task: asyncio.Task[None]) -> None:

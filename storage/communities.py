@@ -15,8 +15,8 @@ _COMMUNITY = "SELECT key, platform, name, settings FROM communities"
 # Every table that holds a community's rows, children first; rows that hang off submissions
 # (submitters, votes, reactions) go with them by ON DELETE CASCADE. A test checks that every
 # table with a `community` column is named here.
-COMMUNITY_TABLES = ("messages", "notices", "period_notes", "mail_log", "held_links", "digests",
-                    "submissions", "members")
+COMMUNITY_TABLES = ("messages", "notices", "period_notes", "mail_log", "held_links",
+                    "channel_cursors", "digests", "submissions", "members")
 
 
 def _community(row: sqlite3.Row) -> Community:

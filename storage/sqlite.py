@@ -1,15 +1,16 @@
 """The embedded store: SQLite through aiosqlite, one class per port sharing one connection.
 
 Each port's class (storage/communities.py, submissions.py, votes.py, digests.py,
-summaries.py, shared.py, installations.py, mail.py, upgrades.py) is a SqliteConnection that
-implements only its port and can be opened on its own; SqliteStore is all of them at once on a
-single connection (see storage.connection for the setup, the lock that keeps transactions
-whole, and the error mapping).
+summaries.py, shared.py, installations.py, mail.py, upgrades.py, cursors.py, ...) is a
+SqliteConnection that implements only its port and can be opened on its own; SqliteStore is
+all of them at once on a single connection (see storage.connection for the setup, the lock
+that keeps transactions whole, and the error mapping).
 """
 
 from __future__ import annotations
 
 from storage.communities import SqliteCommunities, SqliteMembers
+from storage.cursors import SqliteChannelCursors
 from storage.digests import SqliteDigests, SqlitePeriodNotes
 from storage.holds import SqliteHolds
 from storage.installations import SqliteInstallations
@@ -26,7 +27,7 @@ class SqliteStore(SqliteCommunities, SqliteMembers, SqliteSubmissions, SqliteMes
                   SqliteIngestQueue, SqliteVotes, SqliteDigests, SqlitePeriodNotes,
                   SqliteSummaryCache, SqliteLeases, SqliteSeenEvents, SqliteCommandSyncs,
                   SqliteInstallations, SqliteMailLog, SqliteSummaryUpgrades, SqliteHolds,
-                  SqliteStats):
+                  SqliteStats, SqliteChannelCursors):
     """Implements bot.ports.Store: every port, composed on one connection.
 
     The port classes share SqliteConnection as their only base, so they compose without

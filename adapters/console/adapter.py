@@ -62,7 +62,12 @@ class ConsoleNotifier:
 
     async def submission_ready(self, community: Community, submission: Submission,
                                origin: MessageRef | None) -> MessageRef | None:
-        self.say(card(submission))
+        """The card; `card = react`: one line, the reaction and the number (the terminal has
+        no reactions or threads: `thread` prints the card like `reply`)."""
+        if community.settings.card == "react":
+            self.say(f"{desk.READ_OK} #{submission.number}")
+        else:
+            self.say(card(submission))
         return None
 
     async def summary_updated(self, community: Community, submission: Submission,
@@ -72,10 +77,16 @@ class ConsoleNotifier:
 
     async def submission_failed(self, community: Community, submission: Submission,
                                 origin: MessageRef | None) -> None:
-        self.say(f"#{submission.number} failed: {clean(submission.failure_reason)}")
+        if community.settings.card == "react":
+            self.say(f"{desk.READ_FAILED} #{submission.number}")
+        else:
+            self.say(f"#{submission.number} failed: {clean(submission.failure_reason)}")
 
     async def duplicate_found(self, community: Community, existing: Submission,
                               origin: MessageRef | None) -> None:
+        if community.settings.card == "react":
+            self.say(f"{desk.READ_OK} #{existing.number}")
+            return
         self.say(f"That link is the same page as #{existing.number}: "
                  f"already queued as #{existing.number}, and you are credited.")
 

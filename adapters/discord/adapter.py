@@ -8,7 +8,9 @@ import contextlib
 import hashlib
 import json
 import logging
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 from typing import Any
 
 import aiohttp
@@ -20,8 +22,11 @@ from adapters.discord.commands import register_commands
 from adapters.discord.outbox import Outbox
 from adapters.discord.translate import (
     community_key,
+    cursor,
     emoji,
     guild_id,
+    home_channel,
+    home_of,
     member,
     message_link,
     plain_text,
@@ -33,7 +38,7 @@ from bot.app import App
 from bot.community import Community
 from bot.digest import Digest
 from bot.errors import ConfigError, PublishError
-from bot.events import LinkPosted, MessageRef, ReactionChanged, ReactionsCleared
+from bot.events import LinkPosted, MessageRef, MissedMessage, ReactionChanged, ReactionsCleared
 from bot.lifecycle import Sleep, one_line_logs, retrying
 from bot.models import Member, Submission
 from bot.ports import SeenReaction
@@ -44,6 +49,8 @@ log = logging.getLogger(__name__)
 NONE = discord.AllowedMentions.none()
 ACK = "👀"
 STOP_SECONDS = 5.0  # for the client to close on shutdown
+HOMES = 5000  # threads whose parent channel was looked up, remembered
+PAGE = 100  # the most messages GET /channels/{id}/messages returns at once
 PERMISSIONS = discord.Permissions(
     view_channel=True, send_messages=True, send_messages_in_threads=True, embed_links=True,
     add_reactions=True, read_message_history=True)
@@ -98,12 +105,16 @@ class DiscordAdapter:
         self.client = _Client(self, guild_ready_timeout)
         self.tree = discord.app_commands.CommandTree(self.client)
         self.outbox = Outbox(self.client)
+        self._homes: OrderedDict[int, int] = OrderedDict()  # thread id -> parent channel id
+        self._catching_up: dict[int, asyncio.Task[None]] = {}  # shard -> its catch-up
+        self._closing = False
         register_commands(self.tree, app, self.outbox, self.community)
         client = self.client
         for listener in (self.on_guild_available, self.on_guild_join, self.on_message,
                          self.on_raw_reaction_add, self.on_raw_reaction_remove,
                          self.on_raw_reaction_clear, self.on_raw_reaction_clear_emoji,
-                         self.on_raw_message_delete, self.on_raw_message_edit):
+                         self.on_raw_message_delete, self.on_raw_message_edit,
+                         self.on_shard_ready, self.on_shard_resumed):
             client.event(listener)
         app.register_platform("discord", self, publisher=self, recounter=self, linker=self)
 
@@ -133,15 +144,112 @@ class DiscordAdapter:
     async def on_guild_join(self, guild: discord.Guild) -> None:
         await self.community(guild)
 
+    async def home(self, channel: object, channel_id: int) -> int:
+        """The channel whose settings apply to a message in ``channel_id``: a thread's (or
+        forum post's) parent. A thread discord.py was never told of (a private one, one
+        opened while the bot was away) is looked up once with GET /channels/{id}."""
+        known = home_channel(channel)
+        if known is not None:
+            return known
+        if channel_id not in self._homes:
+            try:
+                self._homes[channel_id] = home_of(
+                    dict(await self.client.http.get_channel(channel_id)))
+            except discord.HTTPException as err:
+                log.warning("looking up channel %s failed: %s", channel_id, err)
+                return channel_id
+            while len(self._homes) > HOMES:
+                self._homes.popitem(last=False)
+        return self._homes[channel_id]
+
     async def on_message(self, message: discord.Message) -> None:
         if message.author.bot or message.guild is None:
             return
         community = await self.community(message.guild)
+        channel = message.channel.id
+        home = await self.home(message.channel, channel)
         outcomes = await self.app.curator.post_link(LinkPosted(
             community.key, member(message.author, community.settings.moderators),
-            plain_text(message.content), ref(message.channel.id, message.id)))
+            plain_text(message.content), ref(channel, message.id), channel=str(home)))
         if any(o.submission for o in outcomes):
-            await self.outbox.react(message.channel.id, message.id, ACK)
+            await self.outbox.react(channel, message.id, ACK)
+        allowed = community.settings.submission_channels
+        if home == channel and (not allowed or str(channel) in allowed):
+            await self.app.backfill.seen(community.key, str(channel), cursor(message.id))
+
+    # links posted while the bot was away ----------------------------------------------
+
+    async def on_shard_ready(self, shard_id: int) -> None:
+        self._catch_up(shard_id)
+
+    async def on_shard_resumed(self, shard_id: int) -> None:
+        self._catch_up(shard_id)
+
+    def _catch_up(self, shard_id: int) -> None:
+        """Read back the shard's servers' submission channels, in the background (one
+        catch-up per shard at a time: a reconnect during one waits for it to end)."""
+        if self._closing:
+            return
+        running = self._catching_up.get(shard_id)
+        self._catching_up[shard_id] = asyncio.create_task(
+            self._catch_up_shard(shard_id, running), name=f"discord-catch-up-{shard_id}")
+
+    async def _catch_up_shard(self, shard_id: int, previous: asyncio.Task[None] | None
+                              ) -> None:
+        if previous is not None:
+            await asyncio.wait({previous})
+        for guild in [g for g in self.client.guilds if g.shard_id == shard_id]:
+            try:
+                community = await self.community(guild)
+                done = await self.app.backfill.catch_up(community.key, self)
+            except Exception:
+                log.exception("reading back %s failed", guild.id)
+                continue
+            for origin in done.submitted:
+                await self.outbox.react(int(origin.channel), int(origin.message_id), ACK)
+
+    async def stop_catching_up(self) -> None:
+        self._closing = True
+        tasks = set(self._catching_up.values())
+        for task in tasks:
+            task.cancel()
+        if tasks:
+            await asyncio.wait(tasks)
+
+    async def missed(self, community: Community, channel: str, after: str | None,
+                     since: datetime, limit: int) -> list[MissedMessage]:
+        """Messages after ``after`` (and not before ``since``), oldest first, read forward
+        100 at a time with GET /channels/{id}/messages?after= (discord.py waits out 429s,
+        honouring retry_after and the per-route buckets)."""
+        if isinstance(self.client.get_channel(int(channel)), discord.ForumChannel):
+            return []  # a forum holds posts (threads), not messages
+        position = max(int(after) if after else 0, discord.utils.time_snowflake(since))
+        guild = self.client.get_guild(int(guild_id(community.key) or 0))
+        found: list[MissedMessage] = []
+        while len(found) < limit:
+            asked = min(PAGE, limit - len(found))
+            try:
+                page = await self.client.http.logs_from(int(channel), asked, after=position)
+            except discord.HTTPException as err:
+                log.warning("reading the history of %s failed: %s", channel, err)
+                break
+            page = sorted(page, key=lambda m: int(m["id"]))
+            found.extend(self._missed(community, guild, channel, dict(m)) for m in page)
+            if len(page) < asked:
+                break
+            position = int(page[-1]["id"])
+        return found
+
+    def _missed(self, community: Community, guild: discord.Guild | None, channel: str,
+                data: dict[str, Any]) -> MissedMessage:
+        author = data["author"]
+        known = guild.get_member(int(author["id"])) if guild is not None else None
+        user = known or discord.User(state=self.client._connection, data=author)
+        message_id = int(data["id"])
+        return MissedMessage(
+            LinkPosted(community.key, member(user, community.settings.moderators),
+                       plain_text(str(data.get("content") or "")), ref(int(channel), message_id)),
+            cursor(message_id), discord.utils.snowflake_time(message_id))
 
     async def _reaction(self, payload: discord.RawReactionActionEvent, added: bool) -> None:
         if payload.guild_id is None or (self.client.user and
@@ -195,7 +303,8 @@ class DiscordAdapter:
         community = await self.community(None, payload.guild_id)
         await self.app.curator.post_link(LinkPosted(
             community.key, member(message.author, community.settings.moderators),
-            plain_text(message.content), ref(payload.channel_id, payload.message_id)))
+            plain_text(message.content), ref(payload.channel_id, payload.message_id),
+            channel=str(await self.home(message.channel, payload.channel_id))))
 
     async def on_raw_message_delete(self, payload: discord.RawMessageDeleteEvent) -> None:
         if payload.guild_id is not None:
@@ -208,10 +317,13 @@ class DiscordAdapter:
                                origin: MessageRef | None) -> MessageRef | None:
         if origin is None:
             return None
-        channel = int(origin.channel)
+        if community.settings.card == "react":
+            await self.outbox.react(int(origin.channel), int(origin.message_id), desk.READ_OK)
+            return None
+        channel, reply_to = await self._where(community, submission, origin)
         try:
             card_id = await self.outbox.send(channel, embeds=[render.card(submission)],
-                                      reply_to=int(origin.message_id))
+                                             reply_to=reply_to, silent=True)
         except PublishError:
             return None
         settings = community.settings
@@ -234,11 +346,40 @@ class DiscordAdapter:
 
     async def submission_failed(self, community: Community, submission: Submission,
                                 origin: MessageRef | None) -> None:
-        await self.outbox.reply(origin, desk.unreadable(render.escape(submission.failure_reason)))
+        await self._answer(community, submission, origin, desk.READ_FAILED,
+                           desk.unreadable(render.escape(submission.failure_reason)))
 
     async def duplicate_found(self, community: Community, existing: Submission,
                               origin: MessageRef | None) -> None:
-        await self.outbox.reply(origin, desk.credited(existing.number))
+        await self._answer(community, existing, origin, desk.READ_OK,
+                           desk.credited(existing.number))
+
+    async def _answer(self, community: Community, submission: Submission,
+                      origin: MessageRef | None, reaction: str, text: str) -> None:
+        """What became of a link, told as the community's `card` setting says: a reaction
+        on the member's message, or a silent message where its card would go."""
+        if origin is None:
+            return
+        if community.settings.card == "react":
+            await self.outbox.react(int(origin.channel), int(origin.message_id), reaction)
+            return
+        channel, reply_to = await self._where(community, submission, origin)
+        with contextlib.suppress(PublishError):  # already logged
+            await self.outbox.send(channel, content=text, reply_to=reply_to, silent=True)
+
+    async def _where(self, community: Community, submission: Submission, origin: MessageRef
+                     ) -> tuple[int, int | None]:
+        """Where a card goes: (channel, message to reply to). `card = thread`: the first
+        message of a thread opened on the member's message (a message already in a thread,
+        or a thread Discord refuses, gets a reply instead)."""
+        channel = int(origin.channel)
+        if community.settings.card == "thread" and await self.home(
+                self.client.get_channel(channel), channel) == channel:
+            thread = await self.outbox.open_thread(origin, desk.thread_name(
+                submission.number, submission.title or submission.url))
+            if thread is not None:
+                return thread, None
+        return channel, int(origin.message_id)
 
     async def link_refused(self, community: Community, url: str, reason: str,
                            origin: MessageRef) -> None:
@@ -351,6 +492,7 @@ async def serve(app: App, *, events: bool = True, guild_ready_timeout: float = 2
                 # wait_for drops one that races a shard connecting); caught here, it cannot.
                 await asyncio.shield(running)
             except asyncio.CancelledError:
+                await adapter.stop_catching_up()
                 await _stop(client, running)
                 raise
             except discord.LoginFailure as err:

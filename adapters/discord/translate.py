@@ -99,6 +99,34 @@ def member(user: discord.abc.User, moderator_roles: tuple[str, ...] = ()) -> Mem
     return Member(str(user.id), user.display_name, is_bot=user.bot, is_moderator=is_moderator)
 
 
+THREAD_TYPES = frozenset({10, 11, 12})  # announcement, public and private threads
+
+
+def home_channel(channel: object) -> int | None:
+    """The channel whose settings apply to a message posted in ``channel``: a thread's (or
+    forum post's) parent, a channel itself; None when discord.py does not know the channel
+    (a thread it was never told of), so the adapter asks Discord."""
+    if isinstance(channel, discord.Thread):
+        return channel.parent_id
+    if isinstance(channel, discord.abc.GuildChannel):
+        return channel.id
+    return None
+
+
+def home_of(data: dict[str, object]) -> int:
+    """The same, from a channel object as GET /channels/{id} returns it."""
+    parent = data.get("parent_id")
+    if data.get("type") in THREAD_TYPES and parent:
+        return int(str(parent))
+    return int(str(data["id"]))
+
+
+def cursor(message_id: int) -> str:
+    """A message's position as channel cursors store it: snowflakes grow with time, and
+    padded to 20 digits they sort as text too."""
+    return f"{message_id:020d}"
+
+
 def ref(channel_id: int, message_id: int) -> MessageRef:
     return MessageRef(str(channel_id), str(message_id))
 

@@ -17,6 +17,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import render
 from adapters.slack.commands import CommandDesk
+from adapters.slack.history import SlackHistory, cursor
 from adapters.slack.members import Inflight, Members
 from adapters.slack.middleware import EventDedup
 from adapters.slack.outbox import Outbox
@@ -46,6 +47,8 @@ from bot.records import HeldLink
 log = logging.getLogger(__name__)
 
 ACK = "eyes"  # the reaction that says "got it"
+# `card = react`: a link is answered by reactions only (desk.READ_OK, desk.READ_FAILED).
+REACTIONS = {desk.READ_OK: "white_check_mark", desk.READ_FAILED: "warning"}
 RECOUNT_TRIES = 4
 MAX_RETRY_AFTER = 30.0
 MAX_PERMALINKS = 5000  # message permalinks remembered (the oldest is forgotten first)
@@ -71,6 +74,9 @@ class SlackAdapter:
         self.outbox = Outbox(client)
         self.inflight = Inflight()
         self.commands = CommandDesk(app, self.members, self.outbox, self.inflight.track)
+        self.history = SlackHistory(client, self.members, self.outbox)
+        self._catching_up: asyncio.Task[None] | None = None
+        self._closing = False
         self._listen()
         self._permalinks: dict[tuple[str, str], str] = {}  # (channel, ts) → permalink
         app.register_platform("slack", self, publisher=self, recounter=self, linker=self)
@@ -89,7 +95,34 @@ class SlackAdapter:
         bolt.action("vote")(self.commands.on_vote_button)
 
     async def drain(self) -> None:
+        self._closing = True
+        if self._catching_up is not None:
+            self._catching_up.cancel()
+            await asyncio.wait({self._catching_up})
         await self.inflight.drain()
+
+    # links posted while the bot was away ----------------------------------------------
+
+    def catch_up_soon(self) -> None:
+        """Read back the workspace's submission channels in the background: at start and on
+        each Socket Mode (re)connection. One at a time: a reconnect during one waits."""
+        if self._closing:
+            return
+        self._catching_up = asyncio.create_task(self._catch_up(self._catching_up),
+                                                name="slack-catch-up")
+
+    async def _catch_up(self, previous: asyncio.Task[None] | None) -> None:
+        if previous is not None:
+            await asyncio.wait({previous})
+        try:
+            team = str((await self.client.auth_test()).get("team_id") or "")
+            community = await self.members.community(team)
+            done = await self.app.backfill.catch_up(community.key, self.history)
+        except Exception:
+            log.exception("reading back the channels failed")
+            return
+        for origin in done.submitted:
+            await self.outbox.react(origin, ACK)
 
     # translating events -----------------------------------------------------------------
 
@@ -109,6 +142,10 @@ class SlackAdapter:
             LinkPosted(community_key(team), author, posted.text, posted.ref))
         if any(o.submission for o in outcomes):
             await self.outbox.react(posted.ref, ACK)
+        ts = str(event.get("ts"))
+        allowed = (await self.members.community(team)).settings.submission_channels
+        if posted.thread_ts == ts and (not allowed or posted.ref.channel in allowed):
+            await self.app.backfill.seen(community_key(team), posted.ref.channel, cursor(ts))
 
     async def _on_reaction(self, body: dict[str, Any], event: dict[str, Any]) -> None:
         self.inflight.track()
@@ -131,6 +168,9 @@ class SlackAdapter:
     async def submission_ready(self, community: Community, submission: Submission,
                                origin: MessageRef | None) -> MessageRef | None:
         if origin is None:
+            return None
+        if community.settings.card == "react":
+            await self.outbox.react(origin, REACTIONS[desk.READ_OK])
             return None
         up = community.settings.up_emoji
         vote = reaction_name(up[0]) if up else None
@@ -157,12 +197,22 @@ class SlackAdapter:
     @for_community
     async def submission_failed(self, community: Community, submission: Submission,
                                 origin: MessageRef | None) -> None:
-        await self.outbox.answer(origin, desk.unreadable(render.escape(submission.failure_reason)))
+        await self._answer(community, origin, desk.READ_FAILED,
+                           desk.unreadable(render.escape(submission.failure_reason)))
 
     @for_community
     async def duplicate_found(self, community: Community, existing: Submission,
                               origin: MessageRef | None) -> None:
-        await self.outbox.answer(origin, desk.credited(existing.number))
+        await self._answer(community, origin, desk.READ_OK, desk.credited(existing.number))
+
+    async def _answer(self, community: Community, origin: MessageRef | None, reaction: str,
+                      text: str) -> None:
+        """In the message's thread, or (`card = react`) as a reaction on it. Slack's replies
+        are thread replies, so `reply` and `thread` are the same here."""
+        if origin is not None and community.settings.card == "react":
+            await self.outbox.react(origin, REACTIONS[reaction])
+        else:
+            await self.outbox.answer(origin, text)
 
     @for_community
     async def submission_rejected(self, community: Community, submission: Submission,

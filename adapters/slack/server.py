@@ -157,6 +157,10 @@ async def serve(app: App, *, web_server: WebServer | None = None, events: bool =
     server = web_server if web_server is not None else WebServer()
     mount(adapter, server)
     try:
+        if settings.slack_client_id is None:
+            # Read back what was posted while the bot was away, once the server listens (a
+            # distributed app's workspaces are not read back: README, "Distribute").
+            adapter.catch_up_soon()
         await server.serve(settings.http_host, settings.http_port)
     finally:
         await adapter.drain()
@@ -175,6 +179,12 @@ async def _socket_mode(adapter: SlackAdapter, app_token: str,
     handler = AsyncSocketModeHandler(adapter.bolt, app_token)
     client = handler.client
     one_line_logs(client.logger.name)
+
+    async def on_hello(_: object, message: dict[str, object], raw: str | None) -> None:
+        if message.get("type") == "hello":  # each connection, the first and every reconnect
+            adapter.catch_up_soon()
+
+    client.message_listeners.append(on_hello)
 
     async def open_connection() -> str:
         try:

@@ -47,6 +47,19 @@ async def test_a_link_in_a_thread_is_answered_in_that_thread(world: World) -> No
     assert community.name == TEAM_NAME
 
 
+async def test_thread_replies_in_a_submission_channel_count_and_take_votes(
+        world: World) -> None:
+    await world.command("UADMIN", "config submission_channels CGEN")
+    await world.slack.wait_for("chat.postEphemeral", lambda a: "CGEN" in a["text"])
+    await world.event(message("UGRACE", f"<{world.pages.url('/evals')}>", "701.5",
+                              channel="CRANDOM", thread_ts="701.4"))  # not a submission channel
+    card = await world.link("UADA", "/moe", "701.2", thread_ts="701.1")
+    assert card["channel"] == "CGEN" and card["thread_ts"] == "701.1"
+    await world.event(reaction("UGRACE", "701.2"))  # on the reply that shared the link
+    await world.settled(1, 1)
+    assert [e.submission.number for e in await world.app.curator.queue(COMMUNITY)] == [1]
+
+
 async def test_a_rejected_link_is_answered_in_its_thread(world: World) -> None:
     await world.link("UADA", "/moe", "705.2", thread_ts="705.1")
     await world.command("UOWNER", "reject 1 off topic <!channel>")

@@ -20,6 +20,7 @@ import pytest
 from adapters.console.adapter import ConsoleAdapter, Handler
 from bot.clock import Clock, system_clock
 from bot.config import Settings
+from bot.desk import READ_FAILED, READ_OK
 from digestif.bootstrap import open_app
 from tests.e2e.pages import article
 from tests.fakes.pipeline import FakeClock
@@ -273,3 +274,18 @@ async def test_failed_links_are_listed_apart_for_a_week(tmp_path: Path,
     later = await _chat(tmp_path, ["/queue"], clock=clock)
     assert not any("Could not read" in line or "/data.json" in line for line in later)
     assert any(line.startswith("#1 ") for line in later)
+
+
+async def test_card_react_prints_only_the_reaction_and_the_number(
+        tmp_path: Path, pages: PageServer) -> None:
+    transcript = await _chat(tmp_path, [
+        "/as mo --mod", "/config card react", "/as ada",
+        pages.url("/posts/quantization"),
+        pages.url("/data.json"),
+        "/as mo --mod", "/config card thread", "/as ada",  # no threads in a terminal: a card
+        pages.url("/posts/moe"),
+    ])
+    assert "card = react" in "\n".join(transcript)
+    assert f"{READ_OK} #1" in transcript and f"{READ_FAILED} #2" in transcript
+    assert not any(line.startswith("#1 ready") or "#2 failed" in line for line in transcript)
+    assert any(line.startswith("#3 ready") for line in transcript)

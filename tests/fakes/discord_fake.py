@@ -23,11 +23,19 @@ from urllib.parse import unquote
 from aiohttp import WSCloseCode, WSMsgType, web
 
 from tests.fakes.discord_limits import mentions_parsed, message_errors
+from tests.fakes.specs import discord_errors, discord_query
 from tests.fakes.web import start
 
 TOKEN = "test-discord-token"
 BOT_ID, APP_ID, GUILD, CHANNEL = "1000", "1001", "2000", "3000"
 MODS = "3001"  # the server's moderators-only channel (Community servers have one)
+FORUM, OTHER = "3100", "3200"  # a forum channel; another text channel
+TOPIC = "3300"  # a public thread in CHANNEL, active when the bot connects
+TEXT, PUBLIC_THREAD, PRIVATE_THREAD, FORUM_CHANNEL = 0, 11, 12, 15
+SILENT = 1 << 12  # SUPPRESS_NOTIFICATIONS
+# Message flags a bot may set when it creates a message (SUPPRESS_EMBEDS, SUPPRESS_NOTIFICATIONS).
+SENDABLE_FLAGS = (1 << 2) | SILENT
+EPHEMERAL = 1 << 6  # interaction responses only
 CURATORS = "2100"  # a role the tests configure as moderators
 MESSAGE_CONTENT = 1 << 15
 NOW = "2026-11-24T12:00:00.000000+00:00"
@@ -37,7 +45,7 @@ _T = TypeVar("_T")
 
 def user(uid: str, name: str, bot: bool = False) -> dict[str, Any]:
     return {"id": uid, "username": name, "global_name": name, "discriminator": "0",
-            "avatar": None, "bot": bot, "public_flags": 0}
+            "avatar": None, "bot": bot, "public_flags": 0, "flags": 0, "primary_guild": None}
 
 
 def member(uid: str, name: str, bot: bool = False, roles: list[str] | None = None,
@@ -67,7 +75,33 @@ def message(mid: str, author: dict[str, Any], content: str, channel: str = CHANN
     return {"id": mid, "channel_id": channel, "guild_id": guild, "author": author,
             "content": content, "timestamp": NOW, "edited_timestamp": None, "tts": False,
             "mention_everyone": False, "mentions": [], "mention_roles": [], "attachments": [],
-            "embeds": embeds or [], "pinned": False, "type": 0, "flags": flags}
+            "embeds": embeds or [], "pinned": False, "type": 0, "flags": flags,
+            "components": []}
+
+
+def channel(cid: str, name: str, kind: int = TEXT, position: int = 0,
+            guild: str = GUILD) -> dict[str, Any]:
+    """A guild channel as GUILD_CREATE and GET /channels/{id} give it: text or forum."""
+    data: dict[str, Any] = {"id": cid, "type": kind, "name": name, "position": position,
+                            "guild_id": guild, "permission_overwrites": [], "nsfw": False,
+                            "flags": 0, "parent_id": None, "last_message_id": None}
+    if kind == FORUM_CHANNEL:
+        data |= {"available_tags": [], "default_reaction_emoji": None, "default_sort_order": None,
+                 "default_forum_layout": 0, "default_auto_archive_duration": 4320,
+                 "topic": None}
+    return data
+
+
+def thread(tid: str, parent: str, name: str, owner: str = "11",
+           kind: int = PUBLIC_THREAD) -> dict[str, Any]:
+    """A thread (public, or private: 12) in a text channel, or a forum post in a forum."""
+    return {"id": tid, "type": kind, "guild_id": GUILD, "parent_id": parent, "owner_id": owner,
+            "name": name, "last_message_id": None, "rate_limit_per_user": 0, "flags": 0,
+            "message_count": 0, "member_count": 1, "total_message_sent": 0,
+            "thread_metadata": {"archived": False, "archive_timestamp": NOW,
+                                "auto_archive_duration": 4320, "locked": False,
+                                "create_timestamp": NOW,
+                                **({"invitable": False} if kind == PRIVATE_THREAD else {})}}
 
 
 def _emoji(route: str) -> dict[str, Any]:
@@ -88,6 +122,9 @@ class FakeDiscord:
     # (channel, message, emoji as in a route: "👍" or "name:id") -> user ids, oldest first
     reactions: dict[tuple[str, str, str], list[str]] = field(default_factory=dict)
     messages: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # threads by id; ``announced`` ones are in GUILD_CREATE (active when the bot connects)
+    threads: dict[str, dict[str, Any]] = field(default_factory=dict)
+    announced: set[str] = field(default_factory=set)
     rate_limit: dict[str, int] = field(default_factory=dict)  # "POST messages" -> 429s first
     calls: list[Call] = field(default_factory=list)
     identified: list[dict[str, Any]] = field(default_factory=list)
@@ -102,6 +139,7 @@ class FakeDiscord:
     delivered: list[tuple[int, str]] = field(default_factory=list)  # (shard id, event)
     port: int = 0
     _sockets: list[_Session] = field(default_factory=list)
+    _tasks: set[asyncio.Task[None]] = field(default_factory=set)
     _seq: int = 0
     _ids: int = 9000
     _changed: asyncio.Condition = field(default_factory=asyncio.Condition)
@@ -149,6 +187,16 @@ class FakeDiscord:
             await self.dispatch("MESSAGE_REACTION_REMOVE_ALL", data)
         else:
             await self.dispatch("MESSAGE_REACTION_REMOVE_EMOJI", {**data, "emoji": _emoji(name)})
+
+    async def open_thread(self, data: dict[str, Any], announce: bool = True) -> None:
+        """A member opens a thread (or a forum post): Discord sends THREAD_CREATE to the
+        bots that can see it (``announce``=False: the bot is never told, as for a private
+        thread it was not added to, or one created while it was offline)."""
+        assert discord_errors("ThreadResponse", data) == [], discord_errors("ThreadResponse",
+                                                                            data)
+        self.threads[data["id"]] = data
+        if announce:
+            await self.dispatch("THREAD_CREATE", {**data, "newly_created": True})
 
     async def dispatch(self, event: str, data: dict[str, Any]) -> None:
         """Send an event to every connected session of the event's guild's shard (none: the
@@ -210,8 +258,10 @@ class FakeDiscord:
               ) -> dict[str, Any]:
         posted = message(self.next_id(), author, body.get("content") or "", channel,
                          body.get("embeds"), body.get("flags") or 0)
-        if body.get("message_reference"):
-            posted["message_reference"] = body["message_reference"]
+        if body.get("message_reference"):  # discord.py sends the id as a number
+            reference = body["message_reference"]
+            posted["message_reference"] = {**reference,
+                                           "message_id": str(reference["message_id"])}
         self.messages[posted["id"]] = posted
         return posted
 
@@ -231,7 +281,7 @@ class FakeDiscord:
     async def _rest(self, request: web.Request) -> web.StreamResponse:
         path = "/" + request.match_info["tail"]
         raw = await request.read()
-        body = json.loads(raw) if raw else None
+        body = json.loads(raw) if raw else (dict(request.query) or None)  # a GET's query
         await self._record(request.method, path, body)
         if request.headers.get("Authorization") != f"Bot {TOKEN}" and not path.startswith(
                 ("/interactions/", "/webhooks/")):
@@ -268,14 +318,21 @@ class FakeDiscord:
         if parts[:1] == ["interactions"]:
             return self._callback(parts[1], body)
         if parts[:1] == ["webhooks"]:
-            return self._checked(body) or self._json(self._post(CHANNEL, body, me))
+            return (self._checked(body, SENDABLE_FLAGS | EPHEMERAL)
+                    or self._json(self._post(CHANNEL, body, me)))
         if parts[:1] == ["users"]:
             return self._json(self.members.get(parts[1], member(parts[1], parts[1]))["user"])
+        if parts[:1] == ["channels"] and len(parts) == 2 and method == "GET":
+            return self._channel(parts[1])
         if parts[:1] != ["channels"] or parts[2:3] != ["messages"]:
             return self._json({"message": "404: Not Found", "code": 0}, status=404)
         channel = parts[1]
         if len(parts) == 3 and method == "POST":
             return self._checked(body) or self._json(self._post(channel, body, me))
+        if len(parts) == 3 and method == "GET":
+            return self._history(request, channel)
+        if len(parts) == 5 and parts[4] == "threads" and method == "POST":
+            return self._thread_from(channel, parts[3], body)
         if len(parts) >= 6 and parts[4] == "reactions":
             emoji = unquote(parts[5])
             if method == "GET":
@@ -320,9 +377,70 @@ class FakeDiscord:
         self.edits.append((channel, found["id"], body))
         return self._json(edited)
 
-    def _checked(self, body: dict[str, Any]) -> web.Response | None:
+    def channels(self, gid: str = GUILD) -> list[dict[str, Any]]:
+        """A guild's channels: the first guild's general, moderators, a forum and random;
+        another guild's (a sharded test's) general and moderators."""
+        if gid != GUILD:
+            return [channel(channel_of(gid), "general", guild=gid),
+                    channel(str(int(gid) + 2), "moderators", position=1, guild=gid)]
+        return [channel(CHANNEL, "general"), channel(MODS, "moderators", position=1),
+                channel(FORUM, "links-forum", FORUM_CHANNEL, 2), channel(OTHER, "random",
+                                                                       position=3)]
+
+    def _channel(self, cid: str) -> web.Response:
+        found = self.threads.get(cid) or next(
+            (c for c in self.channels() if c["id"] == cid), None)
+        if found is None:
+            return self._json({"message": "Unknown Channel", "code": 10003}, status=404)
+        return self._json(found)
+
+    def _history(self, request: web.Request, channel: str) -> web.Response:
+        """GET /channels/{id}/messages: newest first, as Discord lists them; with ``after``,
+        the ``limit`` messages that come right after it (still newest first)."""
+        query = dict(request.query)
+        errors = discord_query("/channels/{channel_id}/messages", "GET", query)
+        assert not errors, errors
+        limit = int(query.get("limit", "50"))
+        mine = sorted((m for m in self.messages.values() if m["channel_id"] == channel),
+                      key=lambda m: int(m["id"]))
+        if "after" in query:
+            mine = [m for m in mine if int(m["id"]) > int(query["after"])][:limit]
+        if "before" in query:
+            mine = [m for m in mine if int(m["id"]) < int(query["before"])][-limit:]
+        page = list(reversed(mine[-limit:] if "after" not in query else mine))
+        for found in page:
+            assert discord_errors("MessageResponse", found) == [], discord_errors(
+                "MessageResponse", found)
+        return self._json(page)
+
+    def _thread_from(self, channel: str, message_id: str, body: dict[str, Any]
+                     ) -> web.Response:
+        """POST /channels/{c}/messages/{m}/threads: a public thread on a message, which
+        has the message's id. Refused in a thread, and on a message that has one already."""
+        errors = discord_errors("CreateTextThreadWithMessageRequest", body)
+        if errors:
+            return self._json({"message": "Invalid Form Body", "code": 50035,
+                               "errors": errors}, status=400)
+        if channel in self.threads:
+            return self._json({"message": "Cannot execute action on this channel type",
+                               "code": 50024}, status=400)
+        if message_id in self.threads:
+            return self._json({"message": "A thread has already been created for this "
+                               "message", "code": 160004}, status=400)
+        created = thread(message_id, channel, body["name"], owner=BOT_ID)
+        self.threads[message_id] = created
+        # Discord tells the bot of the thread it opened, as of any other.
+        self._tasks.add(asyncio.get_running_loop().create_task(
+            self.dispatch("THREAD_CREATE", {**created, "newly_created": True})))
+        return self._json(created, status=201)
+
+    def _checked(self, body: dict[str, Any], flags: int = SENDABLE_FLAGS
+                 ) -> web.Response | None:
         if mentions_parsed(body):
             self.unsafe.append(body)
+        if (body.get("flags") or 0) & ~flags:
+            return self._json({"message": "Invalid Form Body", "code": 50035,
+                               "errors": ["flags: not ones a bot may set here"]}, status=400)
         errors = message_errors(body)
         if not errors:
             return None
@@ -332,7 +450,7 @@ class FakeDiscord:
     def _callback(self, interaction_id: str, body: dict[str, Any]) -> web.Response:
         # discord.py 2.7 asks ?with_response=true and reads the callback's result.
         kind, data = body.get("type", 4), body.get("data") or {}
-        refused = self._checked(data) if kind == 4 else None
+        refused = self._checked(data, SENDABLE_FLAGS | EPHEMERAL) if kind == 4 else None
         if refused is not None:
             return refused
         reply = self._post(CHANNEL, data, user(BOT_ID, "digestif", bot=True))
@@ -364,17 +482,18 @@ class FakeDiscord:
         first = gid == GUILD
         curators = {**everyone, "id": CURATORS if first else str(int(gid) + 3),
                     "name": "curators", "position": 1}
-        channel = {"id": channel_of(gid), "type": 0, "name": "general", "position": 0,
-                   "guild_id": gid, "permission_overwrites": [], "nsfw": False}
-        mods = {**channel, "id": MODS if first else str(int(gid) + 2), "name": "moderators",
-                "position": 1}
+        channels = self.channels(gid)
+        for found in channels:
+            assert discord_errors("GuildChannelResponse", found) == [], found
+        mods = MODS if first else str(int(gid) + 2)
         return {"id": gid, "name": "Test Guild" if first else f"Guild {gid}", "icon": None,
                 "owner_id": "1",
                 "roles": [everyone, curators], "emojis": [], "stickers": [],
-                "features": ["COMMUNITY"], "public_updates_channel_id": mods["id"],
+                "features": ["COMMUNITY"], "public_updates_channel_id": mods,
                 "member_count": len(self.members) + 1, "large": False, "unavailable": False,
-                "members": [member(BOT_ID, "digestif", bot=True)], "channels": [channel, mods],
-                "threads": [], "presences": [], "voice_states": [], "joined_at": NOW,
+                "members": [member(BOT_ID, "digestif", bot=True)], "channels": channels,
+                "threads": [self.threads[t] for t in sorted(self.announced)] if first else [],
+                "presences": [], "voice_states": [], "joined_at": NOW,
                 "premium_tier": 0, "preferred_locale": "en-US", "nsfw_level": 0,
                 "mfa_level": 0, "verification_level": 0, "afk_timeout": 300,
                 "system_channel_flags": 0, "stage_instances": [],

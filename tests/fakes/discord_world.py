@@ -10,13 +10,16 @@ import ipaddress
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import discord
 from pydantic import SecretStr
 
 from adapters.discord.adapter import serve
 from bot.app import App
+from bot.clock import Clock, system_clock
 from bot.config import Settings
 from digestif.bootstrap import open_app
 from tests.adapters.votes import score, settled
@@ -28,9 +31,11 @@ from tests.fakes.discord_fake import (
     GUILD,
     NOW,
     TOKEN,
+    TOPIC,
     FakeDiscord,
     member,
     message,
+    thread,
 )
 from tests.fakes.web import PageServer
 
@@ -60,6 +65,7 @@ class World:
     pages: PageServer
     ids: int = 500
     settings: dict[str, Any] = field(default_factory=dict)  # more process settings
+    clock: Clock = system_clock
     _app: App | None = None
     _serving: asyncio.Task[None] | None = None
     _running: AsyncExitStack = field(default_factory=AsyncExitStack)
@@ -75,7 +81,8 @@ class World:
         sessions = len(self.discord.identified)
         stack = AsyncExitStack()
         self._app = await stack.enter_async_context(
-            open_app(discord_settings(self.tmp_path, self.discord, **self.settings)))
+            open_app(discord_settings(self.tmp_path, self.discord, **self.settings),
+                     self.clock))
         self._serving = asyncio.create_task(serve(self._app, guild_ready_timeout=0.05))
         stack.push_async_callback(self._stop_serving)
         self._running = stack
@@ -96,10 +103,10 @@ class World:
         return str(self.ids)
 
     async def say(self, author: str, content: str, message_id: str | None = None,
-                  event: str = "MESSAGE_CREATE") -> str:
+                  event: str = "MESSAGE_CREATE", channel: str = CHANNEL) -> str:
         message_id = message_id or self.next_id()
         data = MEMBERS[author]
-        payload = message(message_id, data["user"], content)
+        payload = message(message_id, data["user"], content, channel)
         payload["member"] = {k: v for k, v in data.items() if k != "user"}
         if event == "MESSAGE_UPDATE":
             payload["edited_timestamp"] = NOW
@@ -107,9 +114,18 @@ class World:
         await self.discord.dispatch(event, payload)
         return message_id
 
+    def offline(self, author: str, content: str, at: datetime, channel: str = CHANNEL) -> str:
+        """A message posted while the bot is away (the gateway tells it nothing), with the
+        id Discord gives a message at ``at``."""
+        self.ids += 1
+        message_id = str(discord.utils.time_snowflake(at) + self.ids)
+        self.discord.messages[message_id] = message(
+            message_id, MEMBERS[author]["user"], content, channel)
+        return message_id
+
     async def react(self, who: str, message_id: str, name: str = "👍",
-                    added: bool = True) -> None:
-        await self.discord.react(who, CHANNEL, message_id, name, added)
+                    added: bool = True, channel: str = CHANNEL) -> None:
+        await self.discord.react(who, channel, message_id, name, added)
 
     async def interaction(self, who: str, kind: int, data: dict[str, Any]) -> str:
         interaction_id = self.next_id()
@@ -138,9 +154,10 @@ class World:
                         p.endswith("/callback") and b.get("type") == 4))]
         return await self.discord.wait_until(lambda: len(found()) >= count, found)
 
-    async def link(self, author: str, path: str) -> tuple[str, str]:
+    async def link(self, author: str, path: str, channel: str = CHANNEL) -> tuple[str, str]:
         """A member shares a local page: (their message id, the card's message id)."""
-        message_id = await self.say(author, f"have a look <{self.pages.url(path)}>")
+        message_id = await self.say(author, f"have a look <{self.pages.url(path)}>",
+                                    channel=channel)
 
         def card() -> str | None:  # the reply, once its vote emoji is pre-added
             found = self.discord.reply_to(message_id)
@@ -164,12 +181,15 @@ class World:
 
 
 @asynccontextmanager
-async def discord_world(tmp_path: Path, **settings: Any) -> AsyncIterator[World]:
+async def discord_world(tmp_path: Path, clock: Clock = system_clock,
+                        **settings: Any) -> AsyncIterator[World]:
     """``settings``: process settings besides the test's own (e.g. an LLM's base URL)."""
-    async with FakeDiscord(members=dict(MEMBERS)) as fake, PageServer() as pages:
+    topic = thread(TOPIC, CHANNEL, "moe talk")
+    async with FakeDiscord(members=dict(MEMBERS), threads={TOPIC: topic},
+                           announced={TOPIC}) as fake, PageServer() as pages:
         for name in ("moe", "evals", "quantization"):
             pages.add(f"/{name}", article(name))
-        world = World(tmp_path, fake, pages, settings=settings)
+        world = World(tmp_path, fake, pages, settings=settings, clock=clock)
         await world.start()
         try:
             yield world

@@ -18,6 +18,7 @@ from urllib.parse import parse_qsl
 
 from aiohttp import web
 
+from tests.fakes.specs import slack_arguments
 from tests.fakes.web import start
 
 BOT_USER, BOT_ID, TEAM, TEAM_NAME = "UBOT", "BBOT", "T1", "Test Team"
@@ -104,6 +105,8 @@ class FakeSlack:
     rate_limit: dict[str, int] = field(default_factory=dict)  # method -> 429s to send first
     hold: dict[str, asyncio.Event] = field(default_factory=dict)  # method -> answer when set
     unavailable: dict[str, int] = field(default_factory=dict)  # method -> 503s to send first
+    # channel -> messages as conversations.history lists them (any order; listed newest first)
+    history: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     calls: list[Call] = field(default_factory=list)
     # Bot tokens and the workspace each speaks for; a call into another workspace's channel
     # is refused, as Slack would. Distributed apps get theirs from oauth.v2.access.
@@ -293,6 +296,8 @@ class FakeSlack:
                 return {"ok": False, "error": "message_not_found"}
             return {"ok": True, "type": "message", "channel": channel, "message": {
                 "ts": key[1], "reactions": self.reactions.get(key, [])}}
+        if method == "conversations.history":
+            return self._history(channel, args)
         if method == "conversations.info":
             return {"ok": True, "channel": {"id": channel, "name": channel.lower()}}
         return {"ok": True}
@@ -323,6 +328,31 @@ class FakeSlack:
         text = str(args.get("text") or "")
         return {"ok": True, "channel": channel, "ts": ts, "text": text,
                 "message": {"text": text}}
+
+    def _history(self, channel: str, args: dict[str, Any]) -> dict[str, Any]:
+        """conversations.history: newest first, between ``oldest`` and ``latest`` (both
+        exclusive unless ``inclusive``), ``limit`` per page (1-999), then ``next_cursor``."""
+        declared = slack_arguments("conversations.history")
+        unknown = [name for name in args if declared and name not in declared]
+        assert not unknown, f"conversations.history takes no {unknown}"
+        limit = int(args.get("limit") or 100)
+        if not 1 <= limit <= 999:
+            return {"ok": False, "error": "invalid_limit"}
+        if channel in self.outside:
+            return {"ok": False, "error": "not_in_channel"}
+        inclusive = str(args.get("inclusive", "")).lower() in ("1", "true")
+        oldest, latest = float(args.get("oldest") or 0), float(args.get("latest") or 1e12)
+
+        def within(ts: float) -> bool:
+            return oldest <= ts <= latest if inclusive else oldest < ts < latest
+
+        listed = sorted((m for m in self.history.get(channel, []) if within(float(m["ts"]))),
+                        key=lambda m: float(m["ts"]), reverse=True)
+        start = int(str(args.get("cursor") or "next:0").partition(":")[2])
+        page = listed[start:start + limit]
+        more = start + limit < len(listed)
+        return {"ok": True, "messages": page, "has_more": more, "pin_count": 0,
+                "response_metadata": {"next_cursor": f"next:{start + limit}" if more else ""}}
 
     async def __aenter__(self) -> FakeSlack:
         app = web.Application()

@@ -10,6 +10,7 @@ import time
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -19,6 +20,7 @@ from pydantic import SecretStr
 
 from adapters.slack.server import build, http_app
 from bot.app import App
+from bot.clock import Clock, system_clock
 from bot.config import Settings
 from digestif.bootstrap import open_app
 from tests.adapters.votes import score, settled
@@ -68,6 +70,7 @@ class World:
     url: str = ""
     events: int = 0
     settings: dict[str, Any] = field(default_factory=dict)  # on top of slack_settings
+    clock: Clock = system_clock
     _app: App | None = None
     _running: AsyncExitStack = field(default_factory=AsyncExitStack)
 
@@ -80,9 +83,12 @@ class World:
         """The real app, as `digestif run` builds it in HTTP mode (same database each time)."""
         stack = AsyncExitStack()
         self._app = await stack.enter_async_context(
-            open_app(slack_settings(self.tmp_path, self.slack, **self.settings)))
-        runner, port = await start(http_app(build(self._app)))
+            open_app(slack_settings(self.tmp_path, self.slack, **self.settings), self.clock))
+        adapter = build(self._app)
+        stack.push_async_callback(adapter.drain)
+        runner, port = await start(http_app(adapter))
         stack.push_async_callback(runner.cleanup)
+        adapter.catch_up_soon()  # as serve does once it listens
         self._running, self.url = stack, f"http://127.0.0.1:{port}/slack/events"
 
     async def stop(self) -> None:
@@ -137,6 +143,14 @@ class World:
             "reactions.add", lambda a: a["name"] == "+1" and a["timestamp"] != thread)
         return str(added["timestamp"]) if card else ""
 
+    def offline(self, user: str, text: str, at: datetime, channel: str = "CGEN",
+                **extra: Any) -> str:
+        """A message posted while the bot is away: in the channel's history, no event."""
+        ts = f"{at.timestamp():.6f}"
+        self.slack.history.setdefault(channel, []).append(
+            {"type": "message", "user": user, "text": text, "ts": ts, "team": TEAM, **extra})
+        return ts
+
     async def score(self, number: int) -> int:
         return await score(self.app, COMMUNITY, number)
 
@@ -153,13 +167,14 @@ class World:
 
 
 @asynccontextmanager
-async def slack_world(tmp_path: Path, **settings: Any) -> AsyncIterator[World]:
+async def slack_world(tmp_path: Path, clock: Clock = system_clock,
+                      **settings: Any) -> AsyncIterator[World]:
     """``settings`` go on top of slack_settings (e.g. a distributed app's)."""
     async with FakeSlack(users=dict(USERS)) as slack, PageServer() as pages, \
             aiohttp.ClientSession() as http:
         for name in ("moe", "evals", "quantization"):
             pages.add(f"/{name}", article(name))
-        world = World(tmp_path, slack, pages, http, settings=settings)
+        world = World(tmp_path, slack, pages, http, settings=settings, clock=clock)
         await world.start()
         try:
             yield world

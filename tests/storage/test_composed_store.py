@@ -17,6 +17,7 @@ from bot.models import Member, Summary, SummarySource
 from bot.records import PeriodNote
 from storage.communities import COMMUNITY_TABLES, SqliteCommunities, SqliteMembers
 from storage.connection import SqliteConnection
+from storage.cursors import SqliteChannelCursors
 from storage.digests import SqliteDigests, SqlitePeriodNotes
 from storage.holds import SqliteHolds
 from storage.installations import SqliteInstallations
@@ -48,6 +49,7 @@ PORTS: dict[type, type] = {
     SqliteInstallations: ports.Installations,
     SqliteMailLog: ports.MailLog,
     SqliteSummaryUpgrades: ports.SummaryUpgrades,
+    SqliteChannelCursors: ports.ChannelCursors,
 }
 
 
