@@ -67,15 +67,17 @@ async def open_app(settings: Settings, clock: Clock = system_clock, *, schedule:
     """Everything, opened; ``schedule`` also runs the weekly digest scheduler (for `run` and
     `console`, not for one-shot commands). ``pending_wait``: seconds `/digest post` waits for
     the week's links still being read."""
-    from bot.reader import build_reader
-    from bot.summarize import build_summarizer
-
     async with AsyncExitStack() as stack:
-        if store is None:
-            store = await stack.enter_async_context(STORES["sqlite"](settings))
+        # First: the workers' forkserver starts on another core while the rest is imported
+        # and opened here.
         cpu = CpuPool(settings.cpu_workers)
         stack.push_async_callback(cpu.aclose)
         await cpu.start()
+        from bot.reader import build_reader
+        from bot.summarize import build_summarizer
+
+        if store is None:
+            store = await stack.enter_async_context(STORES["sqlite"](settings))
         if reader is None:
             built_reader = build_reader(settings, cpu=cpu)
             stack.push_async_callback(built_reader.aclose)
