@@ -1,9 +1,10 @@
 """What the CPU pool's forkserver loads once, before it forks any worker.
 
 Workers are forked from the forkserver, so whatever it holds they share copy-on-write: the
-parsers' imports, the language detector's model (about a second of CPU to decompress,
-~75 MB) and the public suffix list. Loaded lazily, every worker paid that second again on its
-first page without a declared language (16 of the 100 dev pages), and held its own copy.
+parsers' imports, the language detector's model (mapped from its unpacked copy on disk, see
+bot/extract/langid_model.py; ~70 MB) and the public suffix list. Loaded lazily, every worker
+paid for it again on its first page without a declared language (16 of the 100 dev pages),
+and held its own copy.
 """
 
 from __future__ import annotations

@@ -64,11 +64,11 @@ def article_language(declared: str, text: str) -> str:
 
 @functools.cache
 def _identifier() -> Any:
-    # Loaded on first need, once per process (about a second, ~75 MB): most pages declare
-    # their language, so a worker that never meets one that does not never pays for it.
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+    # Loaded on first need, once per process: the CPU pool's forkserver loads it before it
+    # forks any worker (bot/preload.py), mapped from the unpacked copy on disk.
+    from bot.extract.langid_model import load_identifier
 
-    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    return load_identifier()
 
 
 def warm() -> None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bot.config import Settings
 from bot.cpu import CpuPool
 from bot.summarize.brief import offline_brief
 from bot.summarize.cache import MemorySummaryCache, SummaryCache
@@ -16,6 +15,9 @@ from bot.summarize.offline import OfflineSummarizer, summarize_text
 from bot.summarize.sanitize import clean_summary, strip_unsafe
 
 if TYPE_CHECKING:
+    # Settings only names a type here: the CPU workers import this package for the offline
+    # summarizer, and pydantic-settings would add ~0.1 s to every forkserver start.
+    from bot.config import Settings
     from bot.summarize.llm import LLMSummarizer
 
 __all__ = [

@@ -168,20 +168,24 @@ def _units(text: str) -> list[_Unit]:
     # The opening of an article carries its summary; a huge page must not cost more.
     raw = text[:MAX_CHARS].lstrip()
     stripped = _CHROME.sub("", raw)
-    sentences = [edit(s) for s in split_sentences(stripped)][:MAX_SENTENCES]
+    sentences = [edit(s) for s in split_sentences(stripped)[:MAX_SENTENCES]]
     kept = [(i, s) for i, s in enumerate(sentences) if s and not _BOILERPLATE.search(s)]
     if not kept:
         return []
-    content = [[_stem(w) for w in tokens(s) if w not in _STOP and not w.isdigit()] for _, s in kept]
+    words_of = [tokens(s) for _, s in kept]
+    bags = [tuple(_stem(w) for w in words) for words in words_of]
+    content = [[stem for w, stem in zip(words, bag, strict=True)
+                if w not in _STOP and not w.isdigit()] for words, bag in zip(words_of, bags,
+                                                                              strict=True)]
     frequency = Counter(w for words in content for w in words)
     units, rank = [], 0
-    for (i, s), words in zip(kept, content, strict=True):
+    for (i, s), words, bag in zip(kept, content, bags, strict=True):
         # The lead prior counts sentences, not the captions and headings between them.
-        units.append(_Unit(i, s, count_words(s), _score(s, rank, words, frequency),
-                           _bonus(s, rank), frozenset(words),
-                           tuple(_stem(w) for w in tokens(s)), refers_back(s),
+        size, bonus = count_words(s), _bonus(s, rank)
+        units.append(_Unit(i, s, size, _score(words, frequency, bonus), bonus,
+                           frozenset(words), bag, refers_back(s),
                            i == 0 and len(stripped) == len(raw)))
-        rank += _ENDS.search(s) is not None and count_words(s) >= MIN_WORDS
+        rank += _ENDS.search(s) is not None and size >= MIN_WORDS
     return units
 
 
@@ -195,12 +199,12 @@ def _stem(word: str) -> str:
     return word
 
 
-def _score(sentence: str, index: int, words: list[str], frequency: Counter[str]) -> float:
+def _score(words: list[str], frequency: Counter[str], bonus: float) -> float:
     unique = set(words)
     if not unique:
         return -1.0
     centrality = sum(math.log1p(frequency[w]) for w in unique) / (math.sqrt(len(unique)) + 1)
-    return centrality + _bonus(sentence, index)
+    return centrality + bonus
 
 
 def _bonus(sentence: str, index: int) -> float:

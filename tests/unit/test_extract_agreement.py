@@ -8,7 +8,8 @@ from dataclasses import replace
 
 from bot.extract import extract_article
 from bot.extract.agree import choose, overlap
-from bot.extract.article import DEFAULT, extract_with
+from bot.extract.article import DEFAULT, RECALL_BELOW, extract_with, parse, primary_trusted
+from bot.extract.body import main_text
 
 STORY = [
     "The harbour authority opened the new ferry terminal on Monday after three years of work.",
@@ -56,6 +57,29 @@ def test_when_the_readings_agree_the_primary_is_kept() -> None:
     got = extract_article(page, "https://town.test/n/2")
     assert got.text == extract_with(page, "https://town.test/n/2", NO_AGREEMENT).text
     assert got.text.startswith(STORY[0]) and "Library hours" not in got.text
+
+
+def test_a_long_primary_on_a_clean_page_is_trusted_without_a_recall_reading() -> None:
+    body = "".join(f"<p>{p}</p>" for p in paragraphs(6))
+    page = frame(f"<main><article><h1>New ferry terminal opens</h1>{body}</article></main>")
+    tree = parse(page)
+    primary = main_text(tree, "https://town.test/n/3", focus="precision")
+    assert len(primary) >= RECALL_BELOW
+    assert primary_trusted(primary, tree, DEFAULT)
+    assert not primary_trusted(primary[:RECALL_BELOW // 2], tree, DEFAULT)  # too short
+
+
+def test_a_long_primary_beside_a_loose_story_still_gets_the_second_opinion() -> None:
+    # Six tagged paragraphs, then another story straight in the <div>, split by <br>: the
+    # precision reading is long but leaves that story out; the recall reading takes it in.
+    tagged = "".join(f"<p>{p}</p>" for p in paragraphs(6))
+    loose = "<br><br>".join(p.replace("ferry", "bridge") for p in paragraphs(4))
+    page = frame(f"<div class='container'><div class='col-md-9'>{tagged}<br><br>{loose}<br><br>"
+                 "<div class='row'><a class='btn' href='#'>Facebook</a></div></div></div>")
+    primary = extract_with(page, "https://town.test/n/4", NO_AGREEMENT).text
+    assert len(primary) >= RECALL_BELOW and "bridge" not in primary
+    got = extract_article(page, "https://town.test/n/4")
+    assert "new bridge terminal" in got.text and STORY[0] in got.text
 
 
 def test_overlap_is_shingle_f1() -> None:
