@@ -146,13 +146,14 @@ class Figures:
     total: float
 
 
-def start_worker(db: Database, lease: float, concurrency: int, log: Path
+def start_worker(db: Database, lease: float, concurrency: int, log: Path, **extra: str
                  ) -> subprocess.Popen[bytes]:
+    """`digestif run --role worker` on ``db``; ``extra``: more settings (environment)."""
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("DISCORD_", "SLACK_", "OPENAI_", "DIGESTIF_"))}
     env.update(db.env(), DIGESTIF_LEASE_SECONDS=str(lease), DIGESTIF_CPU_WORKERS="0",
                DIGESTIF_INGEST_CONCURRENCY=str(concurrency), DIGESTIF_LOG_LEVEL="WARNING",
-               DIGESTIF_FETCH_ALLOW_NETWORKS="127.0.0.0/8")
+               DIGESTIF_FETCH_ALLOW_NETWORKS="127.0.0.0/8", **extra)
     with log.open("ab") as out:
         return subprocess.Popen([sys.executable, "-m", "digestif.cli", "run", "--role", "worker"],
                                 env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=out,
