@@ -14,6 +14,7 @@ from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -57,19 +58,21 @@ def pages_sync() -> Iterator[dict[str, str]]:
         thread.join()
 
 
-def _settings(tmp_path: Path) -> Settings:
-    return Settings(
-        db_path=tmp_path / "console.sqlite3",
-        fetch_allow_networks=(ipaddress.ip_network("127.0.0.0/8"),),
-        openai_api_key=None,
-        openai_base_url=None,
-    )
+def _settings(tmp_path: Path, **extra: Any) -> Settings:
+    return Settings(**{
+        "db_path": tmp_path / "console.sqlite3",
+        "fetch_allow_networks": (ipaddress.ip_network("127.0.0.0/8"),),
+        "openai_api_key": None,
+        "openai_base_url": None,
+    } | extra)
 
 
-async def _chat(tmp_path: Path, script: list[str], clock: Clock = system_clock,
-                extra: dict[str, Handler] | None = None) -> list[str]:
+async def chat(tmp_path: Path, script: list[str], clock: Clock = system_clock,
+               extra: dict[str, Handler] | None = None, **settings: Any) -> list[str]:
+    """The console's transcript of ``script``, each line once the previous one's work is
+    done; ``settings``: process settings besides the test's own."""
     out = io.StringIO()
-    async with open_app(_settings(tmp_path), clock=clock) as app:
+    async with open_app(_settings(tmp_path, **settings), clock=clock) as app:
         adapter = ConsoleAdapter(app, "local", "ada", out=out)
         adapter.commands.update(extra or {})
 
@@ -83,7 +86,7 @@ async def _chat(tmp_path: Path, script: list[str], clock: Clock = system_clock,
 
 
 async def test_submit_vote_and_digest(tmp_path: Path, pages: PageServer) -> None:
-    transcript = await _chat(tmp_path, [
+    transcript = await chat(tmp_path, [
         f"two good ones: {pages.url('/posts/quantization')} and {pages.url('/posts/moe')}",
         "/as grace",
         f"{pages.url('/posts/evals')}",
@@ -112,7 +115,7 @@ async def test_submit_vote_and_digest(tmp_path: Path, pages: PageServer) -> None
 async def test_bad_input_gets_a_short_reply_and_changes_nothing(
     tmp_path: Path, pages: PageServer
 ) -> None:
-    transcript = await _chat(tmp_path, [
+    transcript = await chat(tmp_path, [
         pages.url("/posts/quantization"),
         "hello there",
         "/frobnicate",
@@ -177,7 +180,7 @@ def test_run_without_tokens_is_the_console(tmp_path: Path) -> None:
 
 async def test_config_refuses_bad_values_and_reads_back_as_people_write(
         tmp_path: Path, pages: PageServer) -> None:
-    transcript = await _chat(tmp_path, [
+    transcript = await chat(tmp_path, [
         "/as mo --mod",
         "/config up_emoji ,", "/config down_emoji , ,", "/config summary_words -5",
         "/config summary_words 0", "/config up_emoji 👍, ⭐", "/config downvotes on",
@@ -209,7 +212,7 @@ async def test_no_argument_ends_the_console(tmp_path: Path, pages: PageServer) -
                f"/reject {HUGE} spam", "/digest 0001-W01", "/digest 9999-W52",
                "/digest 2026-W54", "/digest post 1999-W01", "/digest post 10000-W01"]
     script += [pages.url("/posts/moe"), "/as grace", "+1 #1", "/queue"]
-    transcript = await _chat(tmp_path, script)
+    transcript = await chat(tmp_path, script)
     text = "\n".join(transcript)
     assert text.count("Usage: +1 N") == 7 and "Usage: -1 N" in text
     assert "Usage: /unvote N" in text and "Usage: /pick N" in text and "Usage: /reject N" in text
@@ -226,7 +229,7 @@ async def test_an_unexpected_error_is_one_line_and_the_console_goes_on(
     async def broken(args: list[str]) -> None:
         raise RuntimeError("the disk caught fire")
 
-    transcript = await _chat(tmp_path, ["/broken", pages.url("/posts/evals"), "/queue"],
+    transcript = await chat(tmp_path, ["/broken", pages.url("/posts/evals"), "/queue"],
                              extra={"/broken": broken})
     assert transcript[0] == "Sorry, something went wrong with that command. " \
                             "Nothing else was affected."
@@ -240,12 +243,12 @@ async def test_cancellation_is_not_swallowed(tmp_path: Path) -> None:
         raise asyncio.CancelledError
 
     with pytest.raises(asyncio.CancelledError):
-        await _chat(tmp_path, ["/stop", "/queue"], extra={"/stop": cancelled})
+        await chat(tmp_path, ["/stop", "/queue"], extra={"/stop": cancelled})
 
 
 async def test_replies_fit_the_command(tmp_path: Path, pages: PageServer) -> None:
     link = pages.url("/posts/quantization")
-    transcript = await _chat(tmp_path, [
+    transcript = await chat(tmp_path, [
         "/as " + "x" * 81, "/as two names", "/as bell\x07", "/as",
         "/unlock", "/lock",
         link, "/as mod --mod", "/reject 1 off topic", "/as ada", link,
@@ -265,20 +268,20 @@ async def test_failed_links_are_listed_apart_for_a_week(tmp_path: Path,
                                                         pages: PageServer) -> None:
     clock = FakeClock(datetime.now(UTC))
     script = [pages.url("/posts/moe"), pages.url("/data.json"), "/queue"]
-    first = await _chat(tmp_path, script, clock=clock)
+    first = await chat(tmp_path, script, clock=clock)
     unreadable = first.index("Could not read (share the link again to retry):")
     queue_lines = [line for line in first[:unreadable] if "shared by" in line]
     assert [line.split()[0] for line in queue_lines] == ["#1"]
     assert first[unreadable + 1].startswith("#2") and "/data.json" in first[unreadable + 1]
     clock.advance(days=8)
-    later = await _chat(tmp_path, ["/queue"], clock=clock)
+    later = await chat(tmp_path, ["/queue"], clock=clock)
     assert not any("Could not read" in line or "/data.json" in line for line in later)
     assert any(line.startswith("#1 ") for line in later)
 
 
 async def test_card_react_prints_only_the_reaction_and_the_number(
         tmp_path: Path, pages: PageServer) -> None:
-    transcript = await _chat(tmp_path, [
+    transcript = await chat(tmp_path, [
         "/as mo --mod", "/config card react", "/as ada",
         pages.url("/posts/quantization"),
         pages.url("/data.json"),

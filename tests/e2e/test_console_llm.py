@@ -3,14 +3,9 @@ as a new line; previews and posts say what the model was asked for."""
 
 from __future__ import annotations
 
-import io
-import ipaddress
-from collections.abc import AsyncIterator
 from pathlib import Path
 
-from adapters.console.adapter import ConsoleAdapter
-from bot.config import Settings
-from digestif.bootstrap import open_app
+from tests.e2e.test_console import chat
 from tests.fakes.openai_server import FakeOpenAI, answer
 from tests.fakes.web import PageServer
 
@@ -18,20 +13,8 @@ MODEL_SAYS = "Quantization keeps weights in fewer bits, which cuts memory and se
 
 
 async def _chat(tmp_path: Path, llm: FakeOpenAI, script: list[str]) -> list[str]:
-    out = io.StringIO()
-    settings = Settings(db_path=tmp_path / "console.sqlite3", cpu_workers=0,
-                        fetch_allow_networks=(ipaddress.ip_network("127.0.0.0/8"),),
-                        openai_base_url=llm.base_url, llm_max_retries=0)
-    async with open_app(settings) as app:
-        adapter = ConsoleAdapter(app, "local", "ada", out=out)
-
-        async def lines() -> AsyncIterator[str]:
-            for line in script:
-                yield line
-                await app.curator.wait_idle()  # keep the transcript in script order
-
-        await adapter.run(lines())
-    return out.getvalue().splitlines()
+    return await chat(tmp_path, script, openai_base_url=llm.base_url, cpu_workers=0,
+                      llm_max_retries=0)
 
 
 async def test_voted_mode_on_the_console(tmp_path: Path, pages: PageServer) -> None:
