@@ -176,6 +176,31 @@ SETTING_LABELS = {
 }
 
 
+SUGGESTED = 25  # settings a picker suggests at most (Discord's autocomplete limit)
+
+
+def _folded(text: str) -> str:
+    return " ".join(text.replace("_", " ").lower().split())
+
+
+def setting_suggestions(typed: str) -> list[str]:
+    """The settings whose name or label holds what a member typed so far (case, spaces and
+    underscores alike), in SETTING_LABELS' order, SUGGESTED at most."""
+    wanted = _folded(typed)
+    return [name for name, label in SETTING_LABELS.items()
+            if wanted in _folded(name) or wanted in _folded(label)][:SUGGESTED]
+
+
+def setting_named(typed: str) -> str:
+    """The setting a member chose in a picker: a name, or a label typed out in full (case,
+    spaces and underscores alike); anything else is an UnknownSetting."""
+    wanted = _folded(typed)
+    for name, label in SETTING_LABELS.items():
+        if wanted in (_folded(name), _folded(label)):
+            return name
+    raise UnknownSetting(typed)
+
+
 def usage(prefix: str) -> str:
     """Every command on one usage line, e.g. ``usage("/digest ")`` for Slack."""
     return f"Usage: {prefix}" + " | ".join(c.usage for c in COMMANDS)
