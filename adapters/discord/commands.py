@@ -46,7 +46,7 @@ Communities = Callable[[discord.Guild | None, int | None], Awaitable[Community]]
 
 
 class DigestCommands(app_commands.Group, name="digest",
-                     description="The weekly digest of shared links", guild_only=True):
+                     description="The digest of shared links", guild_only=True):
     """`/digest`: each subcommand translates the interaction, makes one core call, replies.
 
     discord.py copies the class's commands onto each instance and calls them bound to it, so
