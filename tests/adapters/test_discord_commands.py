@@ -77,6 +77,17 @@ async def test_preview_is_ephemeral_post_needs_a_moderator(world: World) -> None
     assert len(world.discord.of("POST", POSTS)) == 2, "a week is never posted twice"
 
 
+async def test_a_monthly_community_hears_of_its_month(world: World) -> None:
+    await world.slash("14", "config", setting="cadence", value="monthly")
+    [changed] = await world.replies(1)
+    await world.slash("14", "post", now=True)
+    [_, posted] = await world.replies(2)
+    await world.slash("14", "post")
+    [*_, again] = await world.replies(3)
+    assert (changed["content"], posted["content"]) == ("cadence = monthly", "Digest posted.")
+    assert again["content"] == "This month's digest was already posted."
+
+
 async def test_each_pick_links_back_to_the_message_that_shared_it(world: World) -> None:
     shared, _ = await world.link("11", "/moe")
     await world.react("12", shared)
