@@ -153,7 +153,7 @@ Moderators:
   /help              this help"""
 
 
-def console_help(unit: str = "week") -> str:
+def console_help(unit: str) -> str:
     """The console's help, worded by the community's period ``unit`` (period.UNITS)."""
     return _CONSOLE_HELP.format(this=this_period(unit))
 # Each setting as a chat platform's picker labels it.
@@ -266,7 +266,7 @@ def parse(words: Sequence[str], prefix: str = "/") -> Command:
         return Command("vote", one_number(args, f"{prefix}vote N"))
     if verb == "unvote":
         return Command("unvote", one_number(args, f"{prefix}unvote N"))
-    if verb == "digest":  # the console's `/digest [post] [WEEK]`
+    if verb == "digest":  # the console's `/digest [post] [PERIOD]`
         post = [a.lower() for a in args[:1]] == ["post"]
         return _digest("post" if post else "preview", args[1:] if post else args,
                        DIGEST_USAGE)
@@ -339,7 +339,7 @@ def this_period(unit: str) -> str:
     return "today" if unit == "day" else f"this {unit}"
 
 
-def posted_reply(posted: object, unit: str = "week", current: bool = True) -> str:
+def posted_reply(posted: object, unit: str, current: bool = True) -> str:
     """After `post`: done, or the period's digest was out already (``posted`` is falsy);
     ``unit`` is the period's (period.UNITS), ``current`` whether it is the one under way."""
     if posted:
@@ -348,7 +348,7 @@ def posted_reply(posted: object, unit: str = "week", current: bool = True) -> st
     return f"{which.capitalize()}'s digest was already posted."
 
 
-def voting_locked(unit: str = "week") -> str:
+def voting_locked(unit: str) -> str:
     """Why a vote was not counted while a moderator has locked voting."""
     return f"voting is locked for {this_period(unit)}"
 

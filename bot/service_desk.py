@@ -30,7 +30,7 @@ class Help:
     """The member asked for help (or typed nothing): the platform's own help text, worded
     by the community's period ``unit`` (period.UNITS)."""
 
-    unit: str = "week"
+    unit: str
 
 
 @dataclass(frozen=True, slots=True)
