@@ -13,13 +13,13 @@ from typing import Protocol
 
 from bot.clock import Clock
 from bot.community import Community, CommunitySettings
-from bot.desk import denied_site, held, not_allowed_site, submit_reply
+from bot.desk import denied_site, held, not_allowed_site, submit_reply, voting_locked
 from bot.errors import InvalidLink, StorageError, UnknownSubmission
 from bot.events import LinkPosted, MessageRef, ReactionChanged, ReactionsCleared
 from bot.ingest import IngestResult, IngestWorker, lane
 from bot.links import canonicalize, find_urls, on_domains, shown_host
 from bot.models import Member, ModerationStatus, Submission, SubmissionState
-from bot.period import period_containing
+from bot.period import UNITS, period_containing
 from bot.ports import (
     CommunityStore,
     HoldStore,
@@ -40,7 +40,6 @@ from bot.votes import VoteDecision, decide, decide_reaction
 
 log = logging.getLogger(__name__)
 
-LOCKED = "voting is locked for this week"
 SETTINGS_CHECK = 1.0  # seconds between looks at whether another process changed settings
 # The member_limit window: links a member queued in the last 24 hours count.
 LIMIT_WINDOW = timedelta(hours=24)
@@ -394,7 +393,8 @@ class Curator:
         if first.direction == 0:
             return VoteOutcome(None, counted=False, changed=False, reason=first.reason)
         if await self._voting_locked(event.community, settings):
-            return VoteOutcome(None, counted=False, changed=False, reason=LOCKED)
+            return VoteOutcome(None, counted=False, changed=False,
+                               reason=voting_locked(UNITS[settings.cadence]))
         await self.remember(event.community, member)
         if await store.add_vote_on_message(
             event.community, event.message_id, member.id, event.emoji, first.direction,
@@ -423,7 +423,8 @@ class Curator:
         if decision.direction == 0:
             return self._explain(decision, submission)
         if await self._voting_locked(community, settings):
-            return VoteOutcome(submission, counted=False, changed=False, reason=LOCKED)
+            return VoteOutcome(submission, counted=False, changed=False,
+                               reason=voting_locked(UNITS[settings.cadence]))
         await self.remember(community, member)
         changed = await self._store.add_vote(
             submission.id, member.id, emoji, decision.direction, self._clock(), direct=True

@@ -6,7 +6,7 @@ builds the same ``Command`` values from its slash commands' typed options. One e
 ``bot.service_desk.ServiceDesk``, runs them; the reply texts come from here.
 
 Everything a member, a moderator or an operator types is parsed here, once: a number is a
-submission number the store can hold, a period is a week a calendar can compute. Anything
+submission number the store can hold, a period is one a calendar can compute. Anything
 else is answered with the command's usage, never with a crash deeper down (SQLite INTEGER
 overflow, ``date`` out of range, ``int('²')``).
 """
@@ -116,23 +116,24 @@ class CommandSpec:
 COMMANDS = (
     CommandSpec("submit", "URL", "Submit a link"),
     CommandSpec("queue", "", "Show the queue"),
-    CommandSpec("preview", "", "Preview this week's digest (only you see it)"),
-    CommandSpec("post", "", "Post this week's digest", moderators=True),
+    CommandSpec("preview", "", "Preview this period's digest (only you see it)"),
+    CommandSpec("post", "", "Post this period's digest", moderators=True),
     CommandSpec("pick", "N", "Make a submission an editor's pick", moderators=True),
     CommandSpec("unpick", "N", "Take back an editor's pick", moderators=True),
     CommandSpec("drop", "N", "Take a submission out of the digest", moderators=True),
     CommandSpec("restore", "N", "Bring a dropped submission back", moderators=True),
     CommandSpec("reject", "N [REASON]", "Reject a submission, telling its submitter why",
             moderators=True),
-    CommandSpec("lock", "", "Lock voting for this week", moderators=True),
-    CommandSpec("unlock", "", "Unlock voting for this week", moderators=True),
-    CommandSpec("intro", "TEXT", "Set this week's intro; empty clears it", moderators=True),
+    CommandSpec("lock", "", "Lock voting for this period", moderators=True),
+    CommandSpec("unlock", "", "Unlock voting for this period", moderators=True),
+    CommandSpec("intro", "TEXT", "Set this period's intro; empty clears it", moderators=True),
     CommandSpec("stats", "", "Top sharers and sites, links, votes and picks"),
     CommandSpec("config", "[NAME [VALUE]]", "Show the settings, or change one (moderators change)"),
 )
 BY_NAME = {c.name: c for c in COMMANDS}
-# The console's own lines (it has no /digest prefix, and a pasted link is a submission).
-CONSOLE_HELP = """\
+# The console's own lines (it has no /digest prefix, and a pasted link is a submission);
+# console_help() words "{this}" by the community's cadence.
+_CONSOLE_HELP = """\
 Paste any line with links to submit them as the current member.
   /as NAME [--mod]   switch member (--mod: a moderator)
   +1 N  /  -1 N      vote for / against submission #N
@@ -143,13 +144,18 @@ Paste any line with links to submit them as the current member.
   /digest post [PERIOD]   post this period's (or that period's) digest (moderators)
   /stats             top sharers and sites, links, votes and picks: 30 days and all time
 Moderators:
-  /intro TEXT        set this week's intro paragraph (/intro alone clears it)
+  /intro TEXT        set {this}'s intro paragraph (/intro alone clears it)
   /pick N, /unpick N make #N an editor's pick, or not
   /drop N, /restore N   take #N out of the digest, or put it back
   /reject N [REASON] reject #N, telling the submitter why
-  /lock, /unlock     lock or unlock voting for this week
+  /lock, /unlock     lock or unlock voting for {this}
   /config [NAME [VALUE]]  show the settings, or change one
   /help              this help"""
+
+
+def console_help(unit: str) -> str:
+    """The console's help, worded by the community's period ``unit`` (period.UNITS)."""
+    return _CONSOLE_HELP.format(this=this_period(unit))
 # Each setting as a chat platform's picker labels it.
 SETTING_LABELS = {
     "submission_channels": "Submission channels (#channels, or none for all)",
@@ -174,6 +180,31 @@ SETTING_LABELS = {
     "deny_domains": "Never these sites (example.com …, or none)",
     "card": "Cards: reply, react (reactions only) or thread",
 }
+
+
+SUGGESTED = 25  # settings a picker suggests at most (Discord's autocomplete limit)
+
+
+def _folded(text: str) -> str:
+    return " ".join(text.replace("_", " ").lower().split())
+
+
+def setting_suggestions(typed: str) -> list[str]:
+    """The settings whose name or label holds what a member typed so far (case, spaces and
+    underscores alike), in SETTING_LABELS' order, SUGGESTED at most."""
+    wanted = _folded(typed)
+    return [name for name, label in SETTING_LABELS.items()
+            if wanted in _folded(name) or wanted in _folded(label)][:SUGGESTED]
+
+
+def setting_named(typed: str) -> str:
+    """The setting a member chose in a picker: a name, or a label typed out in full (case,
+    spaces and underscores alike); anything else is an UnknownSetting."""
+    wanted = _folded(typed)
+    for name, label in SETTING_LABELS.items():
+        if wanted in (_folded(name), _folded(label)):
+            return name
+    raise UnknownSetting(typed)
 
 
 def usage(prefix: str) -> str:
@@ -235,7 +266,7 @@ def parse(words: Sequence[str], prefix: str = "/") -> Command:
         return Command("vote", one_number(args, f"{prefix}vote N"))
     if verb == "unvote":
         return Command("unvote", one_number(args, f"{prefix}unvote N"))
-    if verb == "digest":  # the console's `/digest [post] [WEEK]`
+    if verb == "digest":  # the console's `/digest [post] [PERIOD]`
         post = [a.lower() for a in args[:1]] == ["post"]
         return _digest("post" if post else "preview", args[1:] if post else args,
                        DIGEST_USAGE)
@@ -269,7 +300,7 @@ def _digest(verb: str, args: Sequence[str], usage_line: str) -> Command:
     if len(args) > 1:
         raise Usage(usage_line)
     which = args[0] if args else "this"
-    # "post now": this week's digest without the links still being read (Publishing.post)
+    # "post now": this period's digest without the links still being read (Publishing.post)
     if verb == "post" and which.strip().lower() == "now":
         return Command(verb, period="now")
     return Command(verb, period=period(which, usage_line))
@@ -302,9 +333,47 @@ def intro_reply(intro: str) -> str:
     return "Intro set." if intro else "Intro cleared."
 
 
-def posted_reply(posted: object, week: str = "This week's") -> str:
-    """After `post`: done, or the week's digest was out already (``posted`` is falsy)."""
-    return "Digest posted." if posted else f"{week} digest was already posted."
+def this_period(unit: str) -> str:
+    """The current period in words, by its ``unit`` (period.UNITS: "day", "week",
+    "fortnight", "month"): "this week", "this month"... and "today"."""
+    return "today" if unit == "day" else f"this {unit}"
+
+
+def posted_reply(posted: object, unit: str, current: bool = True) -> str:
+    """After `post`: done, or the period's digest was out already (``posted`` is falsy);
+    ``unit`` is the period's (period.UNITS), ``current`` whether it is the one under way."""
+    if posted:
+        return "Digest posted."
+    which = this_period(unit) if current else f"that {unit}"
+    return f"{which.capitalize()}'s digest was already posted."
+
+
+def voting_locked(unit: str) -> str:
+    """Why a vote was not counted while a moderator has locked voting."""
+    return f"voting is locked for {this_period(unit)}"
+
+
+def still_reading(count: int, unit: str, current: bool) -> str:
+    """`/digest post` while links of the period are still being read."""
+    which = this_period(unit) if current else f"that {unit}"
+    reading = (f"{count} link{'s' if count != 1 else ''} of {which} "
+               f"{'are' if count != 1 else 'is'} still being read")
+    if current:
+        return (f"{reading}. Try again in a minute, or post without "
+                f"{'them' if count != 1 else 'it'}: /digest post now")
+    return f"{reading}: try again in a minute."
+
+
+def no_channel_hint(cadence: str) -> str:
+    """Told to moderators once when a period is due and no digest channel is set."""
+    return (f"No digest channel is set, so the {cadence} digest is not posted "
+            "automatically. Set one with the digest_channel setting, or post it with "
+            "the digest post command.")
+
+
+def queue_heading(unit: str) -> str:
+    """The heading of the queue where a chat platform shows it apart (Slack's App Home)."""
+    return f"{this_period(unit).capitalize()}'s queue"
 
 
 def posted_llm_note(calls: int, written: int) -> str:

@@ -22,13 +22,14 @@ from bot.clock import Clock
 from bot.community import Community
 from bot.compose import Composer
 from bot.curator import known_community
+from bot.desk import still_reading
 from bot.digest import Digest
 from bot.digest_snapshot import posted_content, stored_digest
 from bot.editor import require_moderator
 from bot.errors import UserError
 from bot.ingest import IngestWorker
 from bot.models import Member, Submission, SubmissionState
-from bot.period import Period, named_period
+from bot.period import Period, named_period, period_unit
 from bot.ports import DigestPublisher, MessageLinker, Store, Summarizer, VoteRecounter
 from bot.recount import recount
 from bot.upgrades import DigestSummaries, SummaryUpgrader
@@ -73,6 +74,7 @@ class Publication:
     outcome: Outcome
     digest: Digest | None = None
     llm: DigestSummaries | None = None
+    period: str = ""  # the period's label (also when it was posted already: no digest)
 
 
 class Publishing:
@@ -182,7 +184,7 @@ class Publishing:
             record = await self._store.digest_record(community.key, period.key)
             posted = stored_digest(record.content) if record is not None else None
             if posted is not None:
-                return Publication(Outcome.BUILT, posted)
+                return Publication(Outcome.BUILT, posted, period=period.key)
             await self._recount(community, period, fresh=False)
             digest = await self._composer.build(community, period)
             llm = None
@@ -190,13 +192,13 @@ class Publishing:
                 to_write = await self._upgrader.to_write(
                     [item.submission_id for item in digest.picks])
                 llm = DigestSummaries(calls=len(to_write))
-            return Publication(Outcome.BUILT, digest, llm)
+            return Publication(Outcome.BUILT, digest, llm, period.key)
         publisher = self._publishers.get(community.platform)
         if publisher is None:
             raise UserError(f"Digests cannot be posted on {community.platform}.")
         key = community.key
         if await self._store.digest_record(key, period.key) is not None:
-            return Publication(Outcome.ALREADY_POSTED)
+            return Publication(Outcome.ALREADY_POSTED, period=period.key)
         await self._recount(community, period, fresh=True)
         llm, brief_within = None, None
         if self._upgrader is not None:
@@ -209,11 +211,11 @@ class Publishing:
             brief_within = max(0.0, deadline - asyncio.get_running_loop().time())
         digest = await self._composer.build(community, period, brief_within)
         if digest.empty and mode is Mode.SCHEDULED:
-            return Publication(Outcome.EMPTY, digest, llm)
+            return Publication(Outcome.EMPTY, digest, llm, period.key)
         content = posted_content(digest)
         picks = [item.submission_id for item in digest.picks]
         if not await self._store.begin_digest(key, period.key, self._clock(), content, picks):
-            return Publication(Outcome.ALREADY_POSTED)
+            return Publication(Outcome.ALREADY_POSTED, period=period.key)
         try:
             url = await publisher.publish_digest(community, channel, digest)
         except BaseException:
@@ -228,7 +230,7 @@ class Publishing:
                 hook(community, period.key)
             except Exception:
                 log.exception("after posting the digest %s of %s", period.key, key)
-        return Publication(Outcome.POSTED, digest, llm)
+        return Publication(Outcome.POSTED, digest, llm, period.key)
 
     async def _recount(self, community: Community, period: Period, fresh: bool) -> None:
         """Re-read the candidates' votes from the platform (``fresh``: even if that was done
@@ -246,21 +248,15 @@ class Publishing:
         self._recounted_at[community.key] = now
 
     async def _wait_for_links(self, community: Community, period: Period, which: str) -> None:
-        async def still_reading() -> list[Submission]:
+        async def being_read() -> list[Submission]:
             found = await self._store.list_submissions(
                 community.key, states=[SubmissionState.PENDING, SubmissionState.FETCHING])
             return [s for s in found if period.contains(s.submitted_at)]
 
-        pending = await still_reading()
+        pending = await being_read()
         if pending and self._ingest is not None and self.pending_wait > 0:
             await self._ingest.wait_for([s.id for s in pending], self.pending_wait)
-            pending = await still_reading()
+            pending = await being_read()
         if pending:
-            n = len(pending)
-            week = "this week" if which == "this" else "that week"
-            reading = (f"{n} link{'s' if n != 1 else ''} of {week} {'are' if n != 1 else 'is'}"
-                       " still being read")
-            if which == "this":
-                raise UserError(f"{reading}. Try again in a minute, or post without "
-                                f"{'them' if n != 1 else 'it'}: /digest post now")
-            raise UserError(f"{reading}: try again in a minute.")
+            raise UserError(still_reading(len(pending), period_unit(period.key),
+                                          current=which == "this"))

@@ -30,6 +30,7 @@ from typing import Protocol
 
 from bot.clock import Clock
 from bot.community import Community
+from bot.desk import no_channel_hint
 from bot.errors import DigestifError, StorageError
 from bot.lease import DEFAULT_LEASE, heartbeat, process_owner
 from bot.period import period_containing, previous_period
@@ -43,9 +44,6 @@ Hint = Callable[[str, str], Awaitable[None]]  # (community key, text) to its mod
 # More claims a crash may leave behind (e-mails: Mailing.reconcile), settled with the digests'.
 Reconcile = Callable[[datetime], Awaitable[object]]
 
-NO_CHANNEL_HINT = ("No digest channel is set, so the weekly digest is not posted "
-                   "automatically. Set one with the digest_channel setting, or post it with "
-                   "the digest post command.")
 STALE_CLAIM = timedelta(minutes=10)
 MAX_SLEEP = 3600.0  # wake at least hourly, so changed settings are picked up
 LOCK = "digest-scheduler"
@@ -119,7 +117,7 @@ class Scheduler:
                         "community %s has no digest channel: no scheduled digest",
                         community.key)
                 if self._hint is not None:
-                    await self._hint(community.key, NO_CHANNEL_HINT)
+                    await self._hint(community.key, no_channel_hint(settings.cadence))
             return due.key, "no channel"
         late = now - due.end
         if late > self._grace:

@@ -18,6 +18,7 @@ from bot.curator import SubmitOutcome
 from bot.digest import Digest
 from bot.events import LinkPosted, MessageRef
 from bot.models import Member, Submission
+from bot.period import UNITS, period_unit
 from bot.records import QueueEntry, VoteOutcome
 from bot.setting_types import TYPES
 from bot.stats import StatsReport, community_stats
@@ -26,7 +27,10 @@ from bot.upgrades import DigestSummaries
 
 @dataclass(frozen=True, slots=True)
 class Help:
-    """The member asked for help (or typed nothing): the platform's own help text."""
+    """The member asked for help (or typed nothing): the platform's own help text, worded
+    by the community's period ``unit`` (period.UNITS)."""
+
+    unit: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,17 +69,19 @@ class Previewed:
 
 @dataclass(frozen=True, slots=True)
 class Posted:
-    digest: Digest | None  # None: that week's digest was out already
-    period: str
+    digest: Digest | None  # None: that period's digest was out already
+    period: str  # as the moderator named it: 'this', 'now', 'last' or a label
     llm: DigestSummaries | None = None  # what posting it asked of the model
+    key: str = ""  # the period's label, which says its cadence
 
     @property
     def reply(self) -> str:
         """The moderator's answer: posted (and what the model wrote for it), or not."""
+        posted = desk.posted_reply(self.digest, period_unit(self.key),
+                                   current=self.period in ("this", "now"))
         if self.digest is None or self.llm is None:
-            return desk.posted_reply(self.digest)
-        return desk.posted_reply(self.digest) + " " + desk.posted_llm_note(
-            self.llm.calls, self.llm.written)
+            return posted
+        return posted + " " + desk.posted_llm_note(self.llm.calls, self.llm.written)
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,7 +152,7 @@ class ServiceDesk:
         if verb == "post":
             posted = await publishing.post_publication(community, member, channel,
                                                        command.period)
-            return Posted(posted.digest, command.period, posted.llm)
+            return Posted(posted.digest, command.period, posted.llm, posted.period)
         if verb in desk.MODERATION:
             done = await editor.moderate(community, member, command.number, verb, command.text)
             return Moderated(verb, done)
@@ -160,7 +166,8 @@ class ServiceDesk:
             await curator.known_community(community)
             return StatsShown(await community_stats(self._app.store, community,
                                                     curator.clock()))
-        return Help()
+        settings = await curator.settings_for(community)
+        return Help(UNITS[settings.cadence])
 
     async def _unvote(self, community: str, member: Member, number: int) -> bool:
         """Withdraw every vote the member has on the submission, for and against."""

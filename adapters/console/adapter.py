@@ -188,8 +188,8 @@ class ConsoleAdapter:
     def _render(self, result: Result) -> list[str]:
         """The console's wording: its transcript reads as a conversation."""
         match result:
-            case Help():
-                return [desk.CONSOLE_HELP]
+            case Help(unit):
+                return [desk.console_help(unit)]
             case Submitted(outcomes):
                 return [f"{clean(o.url, 100)}: {o.message}" for o in outcomes]
             case Voted(number, outcome):
@@ -201,10 +201,10 @@ class ConsoleAdapter:
             case Previewed(digest) as previewed:
                 return [render_markdown(digest, chat_links=True),
                         *([previewed.note] if previewed.note else [])]
-            case Posted(digest, _, llm):
+            case Posted(digest, _, llm) as posted:
                 # A posted digest prints itself (the console is its own publisher).
                 if digest is None:
-                    return [desk.posted_reply(digest, "That week's")]
+                    return [posted.reply]
                 return [desk.posted_llm_note(llm.calls, llm.written)] if llm else []
             case Moderated(action, done):
                 return [desk.console_moderated(done.number, action, clean(done.reject_reason))]

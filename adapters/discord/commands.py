@@ -46,7 +46,7 @@ Communities = Callable[[discord.Guild | None, int | None], Awaitable[Community]]
 
 
 class DigestCommands(app_commands.Group, name="digest",
-                     description="The weekly digest of shared links", guild_only=True):
+                     description="The digest of shared links", guild_only=True):
     """`/digest`: each subcommand translates the interaction, makes one core call, replies.
 
     discord.py copies the class's commands onto each instance and calls them bound to it, so
@@ -167,15 +167,23 @@ class DigestCommands(app_commands.Group, name="digest",
                      reason: str = "") -> None:
         await self.answer(interaction, desk.numbered("reject", number, reason))
 
+    async def settings(self, interaction: discord.Interaction,
+                       current: str) -> list[app_commands.Choice[str]]:
+        """Autocomplete for a setting: those whose label or name holds what was typed (more
+        settings than the 25 fixed choices Discord allows an option)."""
+        return [app_commands.Choice(name=desk.SETTING_LABELS[name], value=name)
+                for name in desk.setting_suggestions(current)]
+
     @app_commands.command(name="config", description=desk.summary("config"))
     @app_commands.describe(setting="Which setting; leave out to list them all",
                            value="The new value; leave out to show")
-    @app_commands.choices(setting=[app_commands.Choice(name=label, value=name)
-                                   for name, label in desk.SETTING_LABELS.items()])
+    @app_commands.autocomplete(setting=settings)
     async def config(self, interaction: discord.Interaction, setting: str | None = None,
                      value: str | None = None) -> None:
         if setting is None and value is not None:
             raise UserError("Pick the setting to change.")
+        if setting is not None:  # a suggestion's name; a member may type anything
+            setting = desk.setting_named(setting)
         if setting is not None and value is not None:  # Discord's <#1> and <@&2> markup
             value = setting_value(setting, value)
         await self.answer(interaction, desk.Command("config", setting=setting or "",

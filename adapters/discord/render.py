@@ -113,7 +113,7 @@ def _head(digest: Digest) -> str:
         lines += ["**TL;DR**", *(f"• {escape(b, 300)}" for b in digest.tldr[:6])]
     elif digest.empty:
         lines.append(no_picks(period_unit(digest.period.key)))
-    return "\n".join(lines) or escape(digest.date_range, 80) or "This week's digest"
+    return "\n".join(lines) or escape(digest.date_range, 80) or "The digest"
 
 
 def _previous(digest: Digest) -> str:

@@ -24,6 +24,7 @@ from bot import desk
 from bot.app import App
 from bot.errors import PublishError, UserError
 from bot.events import MessageRef
+from bot.period import UNITS
 from bot.records import QueueEntry
 from bot.service_desk import (
     IntroSet,
@@ -198,7 +199,8 @@ class CommandDesk:
         await self._members.community(team)
         key = community_key(team)
         entries = (await self._app.curator.queue(key))[:HOME_ITEMS]
-        blocks: list[render.Block] = [render.header("This week's queue")]
+        settings = await self._app.curator.settings_for(key)
+        blocks: list[render.Block] = [render.header(desk.queue_heading(UNITS[settings.cadence]))]
         for entry in entries:
             s = entry.submission
             title = render.link(s.final_url or s.url, render.escape(s.title or s.url, 150))

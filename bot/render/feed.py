@@ -25,7 +25,7 @@ def render_feed(community: str, name: str, digests: Sequence[tuple[str, str, dat
     feed.id(f"tag:digestif,2026:{community}")
     feed.title(plain(name, 200))
     feed.link(href=home, rel="alternate")
-    feed.description(plain(f"{name}: the week's best links, chosen by votes", 300))
+    feed.description(plain(f"{name}: each digest's best links, chosen by votes", 300))
     feed.language("en")
     for period, content, posted_at in reversed(digests):  # feedgen prepends entries
         data = json.loads(content or "{}")

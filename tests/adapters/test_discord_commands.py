@@ -10,11 +10,12 @@ from pathlib import Path
 
 import pytest
 
+from bot.desk import SETTING_LABELS
 from bot.setting_types import TYPES
 from storage.sqlite import SqliteStore
 from tests.digest_helpers import seed
 from tests.fakes.discord_fake import CHANNEL, GUILD, message
-from tests.fakes.discord_limits import message_errors
+from tests.fakes.discord_limits import command_errors, message_errors
 from tests.fakes.discord_world import COMMUNITY, MEMBERS, POSTS, World, discord_world
 
 EPHEMERAL = 64
@@ -28,6 +29,25 @@ async def world(tmp_path: Path) -> AsyncIterator[World]:
 
 def _callbacks(world: World) -> list[dict[str, object]]:
     return [b for m, p, b in world.discord.calls if m == "POST" and p.endswith("/callback")]
+
+
+async def _suggested(world: World, typed: str) -> list[dict[str, object]]:
+    """What the `/digest config setting:` picker suggests while a member types ``typed``
+    (an APPLICATION_COMMAND_AUTOCOMPLETE interaction, answered with callback type 8)."""
+    sent = await world.interaction("12", 4, {"id": "77", "name": "digest", "type": 1,
+                                             "options": [{"name": "config", "type": 1,
+                                                          "options": [{
+        "name": "setting", "type": 3, "value": typed, "focused": True}]}]})
+
+    def answer() -> list[dict[str, object]]:
+        return [b for m, p, b in world.discord.calls
+                if m == "POST" and p.startswith(f"/interactions/{sent}/")]
+    [callback] = await world.discord.wait_until(lambda: bool(answer()), answer)
+    assert callback["type"] == 8, "an autocomplete result, not a message"
+    data = callback["data"]
+    assert isinstance(data, dict)
+    choices: list[dict[str, object]] = data["choices"]
+    return choices
 
 
 async def test_preview_is_ephemeral_post_needs_a_moderator(world: World) -> None:
@@ -55,6 +75,17 @@ async def test_preview_is_ephemeral_post_needs_a_moderator(world: World) -> None
     [*_, again] = await world.replies(4)
     assert again["content"] == "This week's digest was already posted."
     assert len(world.discord.of("POST", POSTS)) == 2, "a week is never posted twice"
+
+
+async def test_a_monthly_community_hears_of_its_month(world: World) -> None:
+    await world.slash("14", "config", setting="cadence", value="monthly")
+    [changed] = await world.replies(1)
+    await world.slash("14", "post", now=True)
+    [_, posted] = await world.replies(2)
+    await world.slash("14", "post")
+    [*_, again] = await world.replies(3)
+    assert (changed["content"], posted["content"]) == ("cadence = monthly", "Digest posted.")
+    assert again["content"] == "This month's digest was already posted."
 
 
 async def test_each_pick_links_back_to_the_message_that_shared_it(world: World) -> None:
@@ -205,3 +236,50 @@ async def test_an_unexpected_failure_gets_a_short_generic_reply(
     assert reply["flags"] & EPHEMERAL
     assert reply["content"] == "Something went wrong; the bot's operator has the details."
     assert any(r.message == "/digest failed" and r.exc_info for r in caplog.records)
+
+
+def test_a_command_discord_would_refuse_is_caught_by_the_fake() -> None:
+    settings = {"type": 3, "name": "setting", "description": "Which setting",
+                "choices": [{"name": label, "value": name}
+                            for name, label in SETTING_LABELS.items()]}
+    assert len(SETTING_LABELS) > 25, "more settings than an option may list as choices"
+    config = {"type": 1, "name": "config", "description": "Show or change the settings",
+              "options": [settings]}
+    command = {"type": 1, "name": "digest", "description": "x" * 101, "options": [config]}
+    errors = command_errors([command])
+    assert any("more than 25 choices" in e for e in errors)
+    assert any("description not 1-100" in e for e in errors)
+    assert command_errors([{"type": 1, "name": "Digest", "description": "d"}]), "lowercase"
+
+
+async def test_the_setting_picker_fits_discord_and_suggests_as_you_type(world: World) -> None:
+    [(_, _, synced)] = [c for c in world.discord.calls if c[0] == "PUT"
+                        and c[1].startswith("/applications/")]
+    assert command_errors(synced) == [] and world.discord.refused_commands == []
+    [digest] = [c for c in synced if c["name"] == "digest"]
+    [config] = [o for o in digest["options"] if o["name"] == "config"]
+    [setting] = [o for o in config["options"] if o["name"] == "setting"]
+    assert setting["autocomplete"] and not setting.get("choices")
+
+    everything = await _suggested(world, "")
+    assert len(everything) == 25 < len(SETTING_LABELS), "at most 25 of the 29"
+    assert await _suggested(world, "EMOJI") == [
+        {"name": "Up-vote emoji", "value": "up_emoji"},
+        {"name": "Down-vote emoji", "value": "down_emoji"}]
+    by_name = await _suggested(world, "card")
+    assert {"name": SETTING_LABELS["card"], "value": "card"} in by_name
+    assert [c["value"] for c in await _suggested(world, "digest weekday")] == [
+        "digest_weekday"], "a name typed with a space"
+    assert await _suggested(world, "no such thing") == []
+
+    await world.slash("14", "config", setting="min_score", value="3")
+    [changed] = await world.replies(1)
+    await world.slash("14", "config", setting="Picks per digest", value="4")
+    [_, by_label] = await world.replies(2)
+    await world.slash("14", "config", setting="no_such_setting", value="1")
+    [*_, unknown] = await world.replies(3)
+    assert changed["content"] == "min\\_score = 3" and by_label["content"] == "picks = 4"
+    assert unknown["flags"] & EPHEMERAL
+    assert unknown["content"].startswith("Unknown setting 'no\\_such\\_setting'. Known: ")
+    settings = await world.app.curator.settings_for(COMMUNITY)
+    assert (settings.min_score, settings.picks) == (3, 4)

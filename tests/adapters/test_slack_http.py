@@ -238,6 +238,7 @@ async def test_shortcut_vote_button_and_app_home(world: World) -> None:
     [home] = await world.slack.wait_for("views.publish")
     view = home["view"] if isinstance(home["view"], dict) else json.loads(home["view"])
     assert view["type"] == "home" and home["user_id"] == "ULINUS"
+    assert view["blocks"][0]["text"]["text"] == "This week's queue"
     assert "#1" in json.dumps(view) and view["blocks"][1]["accessory"]["action_id"] == "vote"
     # The same button in the App Home (no channel): the vote counts and the Home is redrawn.
     await world.interactive({
@@ -248,3 +249,10 @@ async def test_shortcut_vote_button_and_app_home(world: World) -> None:
     })
     await world.slack.wait_for("views.publish", lambda a: a["user_id"] == "UADMIN")
     assert await world.score(1) == 2
+    # A monthly community's Home says so.
+    await world.command("UADMIN", "config cadence monthly")
+    await world.slack.wait_for("chat.postEphemeral", lambda a: "cadence = monthly" in a["text"])
+    await world.event({"type": "app_home_opened", "user": "UGRACE", "tab": "home"})
+    [monthly] = await world.slack.wait_for("views.publish", lambda a: a["user_id"] == "UGRACE")
+    view = monthly["view"] if isinstance(monthly["view"], dict) else json.loads(monthly["view"])
+    assert view["blocks"][0]["text"]["text"] == "This month's queue"

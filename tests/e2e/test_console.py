@@ -292,3 +292,26 @@ async def test_card_react_prints_only_the_reaction_and_the_number(
     assert f"{READ_OK} #1" in transcript and f"{READ_FAILED} #2" in transcript
     assert not any(line.startswith("#1 ready") or "#2 failed" in line for line in transcript)
     assert any(line.startswith("#3 ready") for line in transcript)
+
+
+async def test_help_lock_and_posting_speak_of_the_communitys_period(
+        tmp_path: Path, pages: PageServer) -> None:
+    transcript = await _chat(tmp_path, [
+        "/help",
+        "/as mo --mod", f"{pages.url('/posts/moe')}", "/lock", "/as grace", "+1 1",
+        "/as mo --mod", "/unlock", "/digest post", "/digest post",
+        "/config cadence monthly", "/help", "/lock", "/as grace", "+1 1",
+        "/as mo --mod", "/unlock", "/digest post", "/digest post", "/digest post last",
+        "/digest post last",
+    ])
+    text = "\n".join(transcript)
+    weekly, monthly = text.split("cadence = monthly")
+    assert "lock or unlock voting for this week" in weekly
+    assert "Not counted: voting is locked for this week." in weekly
+    assert "This week's digest was already posted." in weekly
+    assert "week" not in monthly.replace("weekly", "")
+    assert "lock or unlock voting for this month" in monthly
+    assert "set this month's intro paragraph" in monthly
+    assert "Not counted: voting is locked for this month." in monthly
+    assert "This month's digest was already posted." in monthly
+    assert "That month's digest was already posted." in monthly

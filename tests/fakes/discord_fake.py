@@ -22,7 +22,12 @@ from urllib.parse import unquote
 
 from aiohttp import WSCloseCode, WSMsgType, web
 
-from tests.fakes.discord_limits import mentions_parsed, message_errors
+from tests.fakes.discord_limits import (
+    choice_errors,
+    command_errors,
+    mentions_parsed,
+    message_errors,
+)
 from tests.fakes.specs import discord_errors, discord_query
 from tests.fakes.web import start
 
@@ -36,6 +41,7 @@ SILENT = 1 << 12  # SUPPRESS_NOTIFICATIONS
 # Message flags a bot may set when it creates a message (SUPPRESS_EMBEDS, SUPPRESS_NOTIFICATIONS).
 SENDABLE_FLAGS = (1 << 2) | SILENT
 EPHEMERAL = 1 << 6  # interaction responses only
+AUTOCOMPLETE_RESULT = 8  # interaction callback type answering an autocomplete interaction
 CURATORS = "2100"  # a role the tests configure as moderators
 MESSAGE_CONTENT = 1 << 15
 NOW = "2026-11-24T12:00:00.000000+00:00"
@@ -130,6 +136,7 @@ class FakeDiscord:
     identified: list[dict[str, Any]] = field(default_factory=list)
     unsafe: list[Any] = field(default_factory=list)  # sends that could have pinged someone
     edits: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)  # accepted
+    refused_commands: list[str] = field(default_factory=list)  # why a command sync was refused
     resumed: int = 0
     heartbeats: int = 0
     heartbeat_interval: int = 45_000
@@ -313,6 +320,9 @@ class FakeDiscord:
                                "bot_require_code_grant": False, "verify_key": "k",
                                "flags": 0, "owner": user("1", "owner")})
         if parts[:1] == ["applications"] and method == "PUT":
+            refused = self._commands_refused(body)
+            if refused is not None:
+                return refused
             return self._json([{"description": "", **c, "id": self.next_id(),
                                 "application_id": APP_ID, "version": "1"} for c in body])
         if parts[:1] == ["interactions"]:
@@ -447,9 +457,29 @@ class FakeDiscord:
         return self._json({"message": "Invalid Form Body", "code": 50035,
                            "errors": errors}, status=400)
 
+    def _commands_refused(self, body: Any) -> web.Response | None:
+        """PUT .../commands (global or a guild's): the bulk overwrite Discord refuses when a
+        command breaks its documented limits (25 choices or options, name and description
+        lengths...) or its OpenAPI schema."""
+        if not isinstance(body, list):
+            return self._invalid(["a list of commands"])
+        errors = command_errors(body) + [
+            f"{c.get('name')}: {e}" for c in body
+            for e in discord_errors("ApplicationCommandUpdateRequest", c)]
+        self.refused_commands += errors
+        return self._invalid(errors) if errors else None
+
+    def _invalid(self, errors: list[str]) -> web.Response:
+        """400 Invalid Form Body, its errors nested as Discord nests them (and discord.py
+        reads them into the exception's text)."""
+        return self._json({"message": "Invalid Form Body", "code": 50035, "errors": {
+            "_errors": [{"code": "INVALID", "message": e} for e in errors]}}, status=400)
+
     def _callback(self, interaction_id: str, body: dict[str, Any]) -> web.Response:
         # discord.py 2.7 asks ?with_response=true and reads the callback's result.
         kind, data = body.get("type", 4), body.get("data") or {}
+        if kind == AUTOCOMPLETE_RESULT:
+            return self._autocomplete(interaction_id, body)
         refused = self._checked(data, SENDABLE_FLAGS | EPHEMERAL) if kind == 4 else None
         if refused is not None:
             return refused
@@ -460,6 +490,19 @@ class FakeDiscord:
                             "response_message_loading": kind == 5,
                             "response_message_ephemeral": bool((data.get("flags") or 0) & 64)},
             "resource": {"type": kind, "message": reply if kind == 4 else None}})
+
+    def _autocomplete(self, interaction_id: str, body: dict[str, Any]) -> web.Response:
+        """An APPLICATION_COMMAND_AUTOCOMPLETE_RESULT: at most 25 valid choices, no message."""
+        errors = choice_errors("autocomplete", (body.get("data") or {}).get("choices") or []
+                               ) + discord_errors("ApplicationCommandAutocompleteCallbackRequest",
+                                                  body)
+        if errors:
+            return self._invalid(errors)
+        return self._json({
+            "interaction": {"id": interaction_id, "type": 4, "activity_instance_id": None,
+                            "response_message_id": None, "response_message_loading": False,
+                            "response_message_ephemeral": False},
+            "resource": {"type": AUTOCOMPLETE_RESULT}})
 
     # gateway -------------------------------------------------------------------------
 

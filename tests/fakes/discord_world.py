@@ -86,7 +86,12 @@ class World:
         self._serving = asyncio.create_task(serve(self._app, guild_ready_timeout=0.05))
         stack.push_async_callback(self._stop_serving)
         self._running = stack
-        await self.discord.wait_sessions(sessions + 1)
+        identified = asyncio.ensure_future(self.discord.wait_sessions(sessions + 1))
+        await asyncio.wait({identified, self._serving}, return_when=asyncio.FIRST_COMPLETED)
+        if not identified.done():  # the bot stopped first: its error (a refused command
+            identified.cancel()  # sync, a bad setting...) fails the test at once
+            self._serving.result()
+        await identified
 
     async def _stop_serving(self) -> None:
         assert self._serving is not None

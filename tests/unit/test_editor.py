@@ -131,10 +131,14 @@ async def test_intro_is_shown_and_cleared(desk: Desk) -> None:
 async def test_a_locked_week_refuses_votes_until_unlocked(desk: Desk) -> None:
     await desk.editor.lock(C, MOD, True)
     outcome = await desk.core.curator.vote_on(C, 1, GRACE, "👍")
-    assert not outcome.counted and "locked" in outcome.reason
+    assert not outcome.counted and outcome.reason == "voting is locked for this week"
     assert not await desk.core.react(GRACE, "m1")
     await desk.editor.lock(C, MOD, False)
     assert await desk.core.react(GRACE, "m1")
+    await desk.editor.configure(C, MOD, "cadence", "daily")
+    await desk.editor.lock(C, MOD, True)
+    outcome = await desk.core.curator.vote_on(C, 1, GRACE, "👍")
+    assert not outcome.counted and outcome.reason == "voting is locked for today"
 
 
 @pytest.mark.parametrize(("name", "value", "error"), [

@@ -144,13 +144,16 @@ async def test_a_failed_post_releases_the_period_for_a_retry(bot: Bot) -> None:
     assert await bot.scheduler.tick() == [("c", "2026-W47", "posted")]
 
 
+@pytest.mark.parametrize("cadence", ["weekly", "monthly"])
 async def test_no_channel_means_no_post_and_one_hint(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, cadence: str
 ) -> None:
     moderators = Moderators()
     hints = moderators.told
     clock = FakeClock(WEEK_END + timedelta(minutes=1))
     async for bot in _bot(tmp_path / "n.sqlite3", clock, channel="", moderators=moderators):
+        settings = (await bot.store.ensure_community("c", "console", "Club")).settings
+        await bot.store.save_settings("c", dataclasses.replace(settings, cadence=cadence))
         await seed(bot.store, "c", WEEK_START + timedelta(days=1), "story", votes=1)
         with caplog.at_level(logging.INFO):
             await bot.scheduler.tick()
@@ -158,6 +161,7 @@ async def test_no_channel_means_no_post_and_one_hint(
         assert bot.publisher.posts == []
         assert sum("no digest channel" in r.getMessage() for r in caplog.records) == 1
         assert [c for c, _ in hints] == ["c"] and "digest_channel" in hints[0][1]
+        assert f"so the {cadence} digest is not posted automatically" in hints[0][1]
 
 
 async def test_wakes_up_at_the_next_weekly_time(bot: Bot) -> None:
