@@ -296,7 +296,7 @@ async def test_card_react_prints_only_the_reaction_and_the_number(
 
 async def test_help_lock_and_posting_speak_of_the_communitys_period(
         tmp_path: Path, pages: PageServer) -> None:
-    transcript = await _chat(tmp_path, [
+    transcript = await chat(tmp_path, [
         "/help",
         "/as mo --mod", f"{pages.url('/posts/moe')}", "/lock", "/as grace", "+1 1",
         "/as mo --mod", "/unlock", "/digest post", "/digest post",
