@@ -1,25 +1,24 @@
-"""Communities, one-time notices and members on SQLite (bot.ports.CommunityStore and
-MemberStore)."""
+"""Communities, one-time notices and members (bot.ports.CommunityStore and MemberStore)."""
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Sequence
 from datetime import datetime
 
 from bot.community import Community, CommunitySettings
 from bot.models import Member
-from storage.connection import SqliteConnection, iso
+from storage.connection import SqlConnection, iso
+from storage.db import Row
 
 _COMMUNITY = "SELECT key, platform, name, settings FROM communities"
 
 
-def _community(row: sqlite3.Row) -> Community:
+def _community(row: Row) -> Community:
     return Community(row["key"], row["platform"], row["name"],
                      CommunitySettings.from_json(row["settings"]))
 
 
-class SqliteCommunities(SqliteConnection):
+class SqlCommunities(SqlConnection):
     """Implements bot.ports.CommunityStore."""
 
     async def ensure_community(self, key: str, platform: str, name: str) -> Community:
@@ -53,14 +52,15 @@ class SqliteCommunities(SqliteConnection):
         return changed > 0
 
 
-class SqliteMembers(SqliteConnection):
+class SqlMembers(SqlConnection):
     """Implements bot.ports.MemberStore."""
 
     async def upsert_member(self, community: str, member: Member) -> None:
         await self._write(
             "INSERT INTO members (community, id, name, is_bot) VALUES (?, ?, ?, ?) "
             "ON CONFLICT (community, id) DO UPDATE SET name = excluded.name, "
-            "is_bot = excluded.is_bot WHERE name != excluded.name OR is_bot != excluded.is_bot",
+            "is_bot = excluded.is_bot WHERE members.name <> excluded.name "
+            "OR members.is_bot <> excluded.is_bot",
             (community, member.id, member.name, int(member.is_bot)),
         )
 

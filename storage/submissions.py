@@ -1,4 +1,4 @@
-"""Submissions, the messages that stand for them, and their fetch state on SQLite
+"""Submissions, the messages that stand for them, and their fetch state
 (bot.ports.SubmissionStore, MessageStore and IngestQueue)."""
 
 from __future__ import annotations
@@ -19,48 +19,53 @@ from bot.models import (
     Summary,
 )
 from bot.records import AddedSubmission, LinkedMessage
-from storage.connection import SqliteConnection, iso
+from storage.connection import SqlConnection, iso
 from storage.rows import SELECT_SUBMISSIONS, submission_from_row
 
 
-class SqliteSubmissions(SqliteConnection):
+class SqlSubmissions(SqlConnection):
     """Implements bot.ports.SubmissionStore."""
 
     async def add_submission(
         self, community: str, url: str, original_url: str, member: Member, now: datetime
     ) -> AddedSubmission:
-        async with self._tx() as db:
-            rows = list(await db.execute_fetchall(
+        async with self._tx() as tx:
+            # The community's row is locked first, so two processes adding the same link
+            # (PostgreSQL runs them side by side) take turns: the second one finds the first's.
+            if not await tx.execute(
+                    "UPDATE communities SET next_number = next_number WHERE key = ?",
+                    (community,)):
+                raise StorageError(f"unknown community {community!r}")
+            existing = await tx.fetchone(
                 "SELECT id FROM submissions WHERE community = ? AND (url = ? OR final_url = ?)",
                 (community, url, url),
-            ))
-            created = not rows
-            if created:
-                cursor = await db.execute(
+            )
+            created = existing is None
+            if existing is None:
+                number = await tx.fetchone(
                     "UPDATE communities SET next_number = next_number + 1 WHERE key = ? "
                     "RETURNING next_number - 1 AS number",
                     (community,),
                 )
-                number_row = await cursor.fetchone()
-                if number_row is None:
-                    raise StorageError(f"unknown community {community!r}")
-                cursor = await db.execute(
+                assert number is not None  # the row is locked above
+                added = await tx.fetchone(
                     "INSERT INTO submissions (community, number, url, original_url, submitted_by,"
-                    " submitted_at) VALUES (?, ?, ?, ?, ?, ?)",
-                    (community, number_row["number"], url, original_url, member.id, iso(now)),
+                    " submitted_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+                    (community, number["number"], url, original_url, member.id, iso(now)),
                 )
-                submission_id = cursor.lastrowid
+                assert added is not None
+                submission_id = added["id"]
             else:
-                submission_id = rows[0]["id"]
-            await db.execute(
+                submission_id = existing["id"]
+            await tx.execute(
                 "INSERT INTO submitters (submission_id, member_id, position) VALUES (?, ?, "
                 "(SELECT count(*) FROM submitters WHERE submission_id = ?)) "
                 "ON CONFLICT DO NOTHING",
                 (submission_id, member.id, submission_id),
             )
-            found = await db.execute_fetchall(f"{SELECT_SUBMISSIONS} WHERE s.id = ?",
-                                              (submission_id,))
-        return AddedSubmission(submission_from_row(next(iter(found))), created)
+            found = await tx.fetchone(f"{SELECT_SUBMISSIONS} WHERE s.id = ?", (submission_id,))
+        assert found is not None
+        return AddedSubmission(submission_from_row(found), created)
 
     async def get_submission(self, community: str, number: int) -> Submission | None:
         rows = await self._fetch(
@@ -113,7 +118,7 @@ class SqliteSubmissions(SqliteConnection):
         )
 
 
-class SqliteMessages(SqliteConnection):
+class SqlMessages(SqlConnection):
     """Implements bot.ports.MessageStore."""
 
     async def link_message(self, community: str, ref: MessageRef, submission_id: int,
@@ -135,14 +140,14 @@ class SqliteMessages(SqliteConnection):
     async def messages_for(self, submission_id: int) -> list[LinkedMessage]:
         rows = await self._fetch(
             "SELECT channel, message_id, role FROM messages WHERE submission_id = ? "
-            "ORDER BY role DESC, rowid",
+            "ORDER BY role DESC, rowid",  # rowid: insertion order, a column on PostgreSQL
             (submission_id,),
         )
         return [LinkedMessage(MessageRef(r["channel"], r["message_id"]), r["role"])
                 for r in rows]
 
 
-class SqliteIngestQueue(SqliteConnection):
+class SqlIngestQueue(SqlConnection):
     """Implements bot.ports.IngestQueue."""
 
     async def set_state(self, submission_id: int, state: SubmissionState,
@@ -153,22 +158,20 @@ class SqliteIngestQueue(SqliteConnection):
         )
 
     async def claim(self, submission_id: int) -> Submission | None:
-        async with self._tx() as db:
-            cursor = await db.execute(
-                "UPDATE submissions SET state = 'fetching', attempts = attempts + 1 "
-                "WHERE id = ? AND state = 'pending' RETURNING id",
-                (submission_id,),
-            )
-            if not await cursor.fetchall():
+        async with self._tx() as tx:
+            if not await tx.execute(
+                    "UPDATE submissions SET state = 'fetching', attempts = attempts + 1 "
+                    "WHERE id = ? AND state = 'pending'",
+                    (submission_id,)):
                 return None
-            rows = await db.execute_fetchall(f"{SELECT_SUBMISSIONS} WHERE s.id = ?",
-                                             (submission_id,))
-        return submission_from_row(next(iter(rows)))
+            row = await tx.fetchone(f"{SELECT_SUBMISSIONS} WHERE s.id = ?", (submission_id,))
+        assert row is not None
+        return submission_from_row(row)
 
     async def pending_ids(self) -> list[int]:
-        async with self._tx() as db:
-            await db.execute("UPDATE submissions SET state = 'pending' WHERE state = 'fetching'")
-            rows = await db.execute_fetchall(
+        async with self._tx() as tx:
+            await tx.execute("UPDATE submissions SET state = 'pending' WHERE state = 'fetching'")
+            rows = await tx.fetch(
                 "SELECT id FROM submissions WHERE state = 'pending' ORDER BY id"
             )
         return [row["id"] for row in rows]
@@ -188,28 +191,28 @@ class SqliteIngestQueue(SqliteConnection):
         )
 
     async def merge_into(self, duplicate_id: int, existing_id: int) -> None:
-        async with self._tx() as db:
-            await db.execute(
+        async with self._tx() as tx:
+            await tx.execute(
                 "INSERT INTO submitters (submission_id, member_id, position) "
-                "SELECT ?, member_id, position + 1000 FROM submitters WHERE submission_id = ? "
-                "ON CONFLICT DO NOTHING",
-                (existing_id, duplicate_id),
-            )
-            await db.execute(
-                "UPDATE messages SET submission_id = ? WHERE submission_id = ?",
-                (existing_id, duplicate_id),
-            )
-            await db.execute(
-                "INSERT INTO votes (submission_id, member_id, emoji, direction, created_at, "
-                "direct) SELECT ?, member_id, emoji, direction, created_at, direct FROM votes "
+                "SELECT ?, member_id, position + 1000 FROM submitters "
                 "WHERE submission_id = ? ON CONFLICT DO NOTHING",
                 (existing_id, duplicate_id),
             )
-            await db.execute(
+            await tx.execute(
+                "UPDATE messages SET submission_id = ? WHERE submission_id = ?",
+                (existing_id, duplicate_id),
+            )
+            await tx.execute(
+                "INSERT INTO votes (submission_id, member_id, emoji, direction, created_at, "
+                "direct) SELECT ?, member_id, emoji, direction, created_at, "
+                "direct FROM votes WHERE submission_id = ? ON CONFLICT DO NOTHING",
+                (existing_id, duplicate_id),
+            )
+            await tx.execute(
                 "INSERT INTO reactions (submission_id, member_id, emoji, message_id, reaction, "
-                "direction, created_at) SELECT ?, member_id, emoji, message_id, reaction, "
-                "direction, created_at FROM reactions WHERE submission_id = ? "
+                "direction, created_at) SELECT ?, member_id, emoji, message_id, "
+                "reaction, direction, created_at FROM reactions WHERE submission_id = ? "
                 "ON CONFLICT DO NOTHING",
                 (existing_id, duplicate_id),
             )
-            await db.execute("DELETE FROM submissions WHERE id = ?", (duplicate_id,))
+            await tx.execute("DELETE FROM submissions WHERE id = ?", (duplicate_id,))

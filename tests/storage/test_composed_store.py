@@ -1,4 +1,4 @@
-"""SqliteStore is one class per port composed on one connection; named results read by field.
+"""SqlStore is one class per port composed on one database; named results read by field.
 
 The contract suites (test_*_contract.py) check the behaviour of the composed store; this
 checks the composition itself: each port's class implements exactly its port, no method is
@@ -15,25 +15,27 @@ from bot import ports
 from bot.events import MessageRef
 from bot.models import Member, Summary, SummarySource
 from bot.records import PeriodNote
-from storage.communities import SqliteCommunities, SqliteMembers
-from storage.connection import SqliteConnection
-from storage.digests import SqliteDigests, SqlitePeriodNotes
+from storage.communities import SqlCommunities, SqlMembers
+from storage.connection import SqlConnection
+from storage.digests import SqlDigests, SqlPeriodNotes
 from storage.sqlite import SqliteStore
-from storage.submissions import SqliteIngestQueue, SqliteMessages, SqliteSubmissions
-from storage.summaries import SqliteSummaryCache
-from storage.votes import SqliteVotes
+from storage.sqlite_db import SqliteDatabase
+from storage.store import SqlStore
+from storage.submissions import SqlIngestQueue, SqlMessages, SqlSubmissions
+from storage.summaries import SqlSummaryCache
+from storage.votes import SqlVotes
 
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
 PORTS: dict[type, type] = {
-    SqliteCommunities: ports.CommunityStore,
-    SqliteMembers: ports.MemberStore,
-    SqliteSubmissions: ports.SubmissionStore,
-    SqliteMessages: ports.MessageStore,
-    SqliteIngestQueue: ports.IngestQueue,
-    SqliteVotes: ports.VoteStore,
-    SqliteDigests: ports.DigestStore,
-    SqlitePeriodNotes: ports.PeriodNotes,
-    SqliteSummaryCache: ports.SummaryCache,
+    SqlCommunities: ports.CommunityStore,
+    SqlMembers: ports.MemberStore,
+    SqlSubmissions: ports.SubmissionStore,
+    SqlMessages: ports.MessageStore,
+    SqlIngestQueue: ports.IngestQueue,
+    SqlVotes: ports.VoteStore,
+    SqlDigests: ports.DigestStore,
+    SqlPeriodNotes: ports.PeriodNotes,
+    SqlSummaryCache: ports.SummaryCache,
 }
 
 
@@ -49,14 +51,14 @@ def test_each_port_class_implements_exactly_its_port() -> None:
 
 
 def test_the_composed_store_is_every_port_once_and_adds_nothing() -> None:
-    parts = [c for c in SqliteStore.__mro__ if c not in (SqliteStore, SqliteConnection, object)]
+    parts = [c for c in SqlStore.__mro__ if c not in (SqlStore, SqlConnection, object)]
     assert set(parts) == set(PORTS)
     seen: dict[str, str] = {}
     for part in parts:
         for name in _methods(part):
             assert name not in seen, f"{name} in both {seen[name]} and {part.__name__}"
             seen[name] = part.__name__
-    assert _methods(SqliteStore) == set()
+    assert _methods(SqlStore) == set()
     every_port = set().union(*(_methods(p) for p in PORTS.values()))
     assert set(seen) == every_port
 
@@ -67,7 +69,8 @@ async def test_a_port_class_opened_alone_shares_the_database(tmp_path: Path) -> 
     async with SqliteStore(path) as store:
         await store.ensure_community("c", "console", "C")
         await store.put("k", summary)
-    async with SqliteSummaryCache(path) as cache, SqliteCommunities(path) as communities:
+    async with (SqlSummaryCache(SqliteDatabase(path)) as cache,
+                SqlCommunities(SqliteDatabase(path)) as communities):
         assert await cache.get("k") == summary
         assert [c.key for c in await communities.communities()] == ["c"]
 
