@@ -11,8 +11,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from bot.app import App
 from bot.clock import Clock, system_clock
@@ -25,13 +26,24 @@ from bot.ports import PageReader, Store, Summarizer
 from bot.publishing import PENDING_WAIT, Publishing
 from bot.scheduler import Scheduler
 
+if TYPE_CHECKING:
+    from storage.store import SqlStore
+
 Serve = Callable[[App], Awaitable[None]]
 
 
-def _sqlite(settings: Settings) -> AbstractAsyncContextManager[Store]:
+def _sqlite(settings: Settings) -> SqlStore:
     from storage.sqlite import SqliteStore
 
     return SqliteStore(settings.database, lock_timeout=settings.db_lock_timeout)
+
+
+def _postgres(settings: Settings) -> SqlStore:
+    from storage.postgres import PostgresStore
+
+    assert settings.database_url is not None
+    return PostgresStore(settings.database_url.get_secret_value(),
+                         pool_size=settings.db_pool_size)
 
 
 def _discord() -> Serve:
@@ -46,10 +58,26 @@ def _slack() -> Serve:
     return serve
 
 
-STORES: dict[str, Callable[[Settings], AbstractAsyncContextManager[Store]]] = {
+# Keyed by Settings.database_kind; each store is opened (and migrated) as a context manager.
+STORES: dict[str, Callable[[Settings], SqlStore]] = {
     "sqlite": _sqlite,
+    "postgresql": _postgres,
 }
 PLATFORMS: dict[str, Callable[[], Serve]] = {"discord": _discord, "slack": _slack}
+
+
+def open_store(settings: Settings) -> SqlStore:
+    """The configured store, not yet opened."""
+    return STORES[settings.database_kind](settings)
+
+
+def database_label(settings: Settings) -> str:
+    """The configured database as an operator names it (never with its password)."""
+    if settings.database_url is not None:
+        from storage.pg_errors import display_url
+
+        return display_url(settings.database_url.get_secret_value())
+    return str(settings.database.resolve())
 
 
 def configured_platforms(settings: Settings) -> list[str]:
@@ -71,7 +99,7 @@ async def open_app(settings: Settings, clock: Clock = system_clock, *, schedule:
 
     async with AsyncExitStack() as stack:
         if store is None:
-            store = await stack.enter_async_context(STORES["sqlite"](settings))
+            store = await stack.enter_async_context(open_store(settings))
         cpu = CpuPool(settings.cpu_workers)
         stack.push_async_callback(cpu.aclose)
         await cpu.start()

@@ -21,7 +21,7 @@ from bot.ingest import IngestResult
 from bot.lifecycle import all_of, until_stopped
 from bot.models import Member, ModerationStatus, Submission, SubmissionState
 from bot.render.text import flag_note
-from digestif.bootstrap import PLATFORMS, configured_platforms, open_app
+from digestif.bootstrap import PLATFORMS, configured_platforms, database_label, open_app
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -30,9 +30,11 @@ log = logging.getLogger(__name__)
 
 
 async def dispatch(args: argparse.Namespace, settings: Settings) -> int:
+    from digestif.database import db
+
     handlers = {
         "run": run, "console": console, "submit": submit, "queue": queue,
-        "digest": digest, "summarize": summarize, "demo": demo,
+        "digest": digest, "summarize": summarize, "demo": demo, "db": db,
     }
     try:
         return await handlers[args.command](args, settings)
@@ -63,8 +65,8 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
     if not platforms:
         log.info("no platform token set: starting the console")
         return await console(args, settings)  # `run` has the console's defaults
-    # Relative to the working directory by default: say which file this process uses.
-    log.info("database: %s", settings.database.resolve())
+    # Relative to the working directory by default: say which database this process uses.
+    log.info("database: %s", database_label(settings))
     adapters = [PLATFORMS[name]() for name in platforms]
 
     async def serve() -> int:

@@ -1,4 +1,5 @@
-"""SqlStore is one class per port composed on one database; named results read by field.
+"""SqlStore is one class per port composed on one database; named results read by field, on
+every engine.
 
 The contract suites (test_*_contract.py) check the behaviour of the composed store; this
 checks the composition itself: each port's class implements exactly its port, no method is
@@ -11,6 +12,8 @@ import inspect
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from bot import ports
 from bot.events import MessageRef
 from bot.models import Member, Summary, SummarySource
@@ -18,12 +21,11 @@ from bot.records import PeriodNote
 from storage.communities import SqlCommunities, SqlMembers
 from storage.connection import SqlConnection
 from storage.digests import SqlDigests, SqlPeriodNotes
-from storage.sqlite import SqliteStore
-from storage.sqlite_db import SqliteDatabase
 from storage.store import SqlStore
 from storage.submissions import SqlIngestQueue, SqlMessages, SqlSubmissions
 from storage.summaries import SqlSummaryCache
 from storage.votes import SqlVotes
+from tests.stores import KINDS, fresh_database, fresh_store
 
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
 PORTS: dict[type, type] = {
@@ -63,20 +65,22 @@ def test_the_composed_store_is_every_port_once_and_adds_nothing() -> None:
     assert set(seen) == every_port
 
 
-async def test_a_port_class_opened_alone_shares_the_database(tmp_path: Path) -> None:
-    path = tmp_path / "shared.sqlite3"
+@pytest.mark.parametrize("kind", KINDS)
+async def test_a_port_class_opened_alone_shares_the_database(kind: str, tmp_path: Path) -> None:
     summary = Summary("Short.", SummarySource.OFFLINE)
-    async with SqliteStore(path) as store:
-        await store.ensure_community("c", "console", "C")
-        await store.put("k", summary)
-    async with (SqlSummaryCache(SqliteDatabase(path)) as cache,
-                SqlCommunities(SqliteDatabase(path)) as communities):
-        assert await cache.get("k") == summary
-        assert [c.key for c in await communities.communities()] == ["c"]
+    async with fresh_database(kind, tmp_path, "shared") as database:
+        async with SqlStore(database()) as store:
+            await store.ensure_community("c", "console", "C")
+            await store.put("k", summary)
+        async with (SqlSummaryCache(database()) as cache,
+                    SqlCommunities(database()) as communities):
+            assert await cache.get("k") == summary
+            assert [c.key for c in await communities.communities()] == ["c"]
 
 
-async def test_results_read_by_field_name(tmp_path: Path) -> None:
-    async with SqliteStore(tmp_path / "named.sqlite3") as store:
+@pytest.mark.parametrize("kind", KINDS)
+async def test_results_read_by_field_name(kind: str, tmp_path: Path) -> None:
+    async with fresh_store(kind, tmp_path, "named") as store:
         await store.ensure_community("c", "console", "C")
         added = await store.add_submission("c", "https://x.test/a", "a", Member("u1", "A"), NOW)
         assert added.created and added.submission.number == 1
