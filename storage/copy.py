@@ -132,9 +132,10 @@ async def _copy_table(reading: Transaction, source: SqliteDatabase, target: str,
             f"{target} already holds other data: {strangers} row(s) of table {table} "
             "are not in the source; nothing was written (copy into an empty database, or "
             "into the one a previous copy of this source filled)")
+    # Every row already there is one of the source's, so a row that conflicts is the same row
+    # (the source keeps the same unique constraints). Rows go in the source's order.
     status = await conn.execute(
-        f'INSERT INTO "{table}" ({listed}) SELECT {listed} FROM "{stage}" EXCEPT '
-        f'SELECT {listed} FROM "{table}"')
+        f'INSERT INTO "{table}" ({listed}) SELECT {listed} FROM "{stage}" ON CONFLICT DO NOTHING')
     added = changed(status)
     total = await conn.fetchval(f'SELECT count(*) FROM "{table}"')
     log.info("copied %s: %d rows, %d new", table, count, added)
