@@ -93,7 +93,7 @@ async def _console(args: argparse.Namespace, settings: Settings) -> int:
     async with open_app(settings, schedule=True) as app:
         adapter = ConsoleAdapter(app, _community(args, settings), args.member, moderator=args.mod)
         if sys.stdin.isatty():
-            adapter.say(f"digestif console · database {settings.database.resolve()}\n"
+            adapter.say(f"digestif console · database {database_label(settings)}\n"
                         "Paste a link, or type /help.")
         await adapter.run(stdin_lines(prompt=sys.stdin.isatty()))
     return 0

@@ -7,7 +7,9 @@ from pathlib import Path
 import pytest
 
 from storage.sqlite import SqliteStore
+from storage.store import SqlStore
 from tests.fakes.pipeline import FakeClock
+from tests.stores import KINDS, fresh_store  # reads DIGESTIF_TEST_DATABASE_URL at collection
 
 # Environment variables that configure digestif (bot/config.py) or its LLM client.
 SETTINGS_PREFIXES = ("DIGESTIF_", "OPENAI_", "DISCORD_", "SLACK_")
@@ -37,4 +39,11 @@ def clock() -> FakeClock:
 @pytest.fixture
 async def sqlite_store(tmp_path: Path) -> AsyncIterator[SqliteStore]:
     async with SqliteStore(tmp_path / "test.sqlite3") as store:
+        yield store
+
+
+@pytest.fixture(params=KINDS)
+async def any_store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[SqlStore]:
+    """A fresh store on each engine: SQLite, then PostgreSQL (skipped without a server)."""
+    async with fresh_store(request.param, tmp_path) as store:
         yield store
