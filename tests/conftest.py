@@ -9,7 +9,7 @@ import pytest
 from storage.sqlite import SqliteStore
 from storage.store import SqlStore
 from tests.fakes.pipeline import FakeClock
-from tests.stores import KINDS, fresh_store  # reads DIGESTIF_TEST_DATABASE_URL at collection
+from tests.stores import KINDS, SKIPPED, fresh_store, server_url
 
 # Environment variables that configure digestif (bot/config.py) or its LLM client.
 SETTINGS_PREFIXES = ("DIGESTIF_", "OPENAI_", "DISCORD_", "SLACK_")
@@ -23,6 +23,14 @@ def isolate_settings(monkeypatch: pytest.MonkeyPatch, cwd: Path) -> None:
     for name in list(os.environ):
         if name.startswith(SETTINGS_PREFIXES):
             monkeypatch.delenv(name)
+
+
+def pytest_report_header() -> str:
+    """One line: the PostgreSQL server the tests use, or why its tests are skipped."""
+    from storage.pg_errors import display_url
+
+    url = server_url()
+    return f"postgresql: {display_url(url)}" if url else SKIPPED
 
 
 @pytest.fixture(autouse=True)

@@ -17,7 +17,7 @@ from storage.migrations import migrations
 from storage.pg_errors import display_url, retry_conflicts
 from storage.postgres import PostgresStore
 from storage.postgres_db import PostgresDatabase, numbered
-from tests.stores import fresh_schema, server_url
+from tests.stores import SKIPPED, fresh_schema, server_url
 
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
 ADA = Member("u1", "Ada")
@@ -138,7 +138,7 @@ async def test_no_server_is_a_clear_error() -> None:
 def _server_or_skip() -> str:
     url = server_url()
     if url is None:
-        pytest.skip("no PostgreSQL server")
+        pytest.skip(SKIPPED)
     return url
 
 
