@@ -74,6 +74,7 @@ async def run_demo(settings: Settings) -> int:
     with tempfile.TemporaryDirectory(prefix="digestif-demo-") as tmp:
         demo_settings = settings.model_copy(update={
             "db_path": Path(tmp) / "demo.sqlite3",
+            "database_url": None,  # the demo never touches a configured PostgreSQL
             "data_dir": Path(tmp),
             "fetch_allow_networks": (ipaddress.ip_network("127.0.0.0/8"),),
             "openai_api_key": None,
