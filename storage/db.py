@@ -38,6 +38,10 @@ class Transaction(Protocol):
     async def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
         """Runs one statement once per parameter row."""
 
+    async def notify(self, channel: str) -> None:
+        """Wakes every process waiting on ``channel`` (Database.wait) once the transaction
+        commits. Nothing on SQLite, which has no notifications."""
+
 
 class Database(Protocol):
     """A connection (SQLite) or a pool (PostgreSQL) that is opened, migrated, used, closed.
@@ -70,3 +74,7 @@ class Database(Protocol):
 
     def tx(self) -> AbstractAsyncContextManager[Transaction]:
         """One write transaction."""
+
+    async def wait(self, channel: str, pause: float) -> None:
+        """Returns once ``channel`` may have been notified by any process (Transaction.notify),
+        or after ``pause`` seconds. SQLite has no notifications: it just waits."""

@@ -8,6 +8,7 @@ the two take turns as they do on SQLite.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import functools
 import logging
@@ -42,6 +43,10 @@ class PostgresDatabase:
         self._where = display_url(url)
         self._pool_size = max(1, pool_size)
         self._pool: Pool | None = None
+        # The connection that LISTENs (opened on the first wait), and an event per channel.
+        self._listener: asyncpg.Connection | None = None
+        self._heard: dict[str, asyncio.Event] = {}
+        self._listening = asyncio.Lock()
 
     @property
     def dialect(self) -> Dialect:
@@ -68,6 +73,10 @@ class PostgresDatabase:
             raise
 
     async def close(self) -> None:
+        if self._listener is not None:
+            listener, self._listener = self._listener, None
+            with contextlib.suppress(asyncpg.PostgresError, asyncpg.InterfaceError, OSError):
+                await listener.close()
         if self._pool is not None:
             pool, self._pool = self._pool, None
             with contextlib.suppress(asyncpg.PostgresError, asyncpg.InterfaceError, OSError):
@@ -112,6 +121,36 @@ class PostgresDatabase:
         async with self.acquire() as conn, conn.transaction():
             yield _PostgresTransaction(conn)
 
+    async def wait(self, channel: str, pause: float) -> None:
+        """Waits for a NOTIFY on ``channel`` (or ``pause`` seconds) on a connection of its own, kept
+        open for the next wait; without one (the server is away) it just waits."""
+        try:
+            heard = await self._listen(channel)
+        except StorageError as err:
+            log.debug("no notifications from %s: %s", self._where, err)
+            await asyncio.sleep(pause)
+            return
+        try:
+            async with asyncio.timeout(pause):
+                await heard.wait()
+        except TimeoutError:
+            pass
+        finally:
+            heard.clear()
+
+    async def _listen(self, channel: str) -> asyncio.Event:
+        async with self._listening:
+            if self._listener is None or self._listener.is_closed():
+                self._heard = {}  # a new connection listens anew
+                with pg_errors(self._where):
+                    self._listener = await asyncpg.connect(self._url, timeout=CONNECT_TIMEOUT)
+            if channel not in self._heard:
+                heard = asyncio.Event()
+                with pg_errors(self._where):
+                    await self._listener.add_listener(channel, lambda *_: heard.set())
+                self._heard[channel] = heard
+            return self._heard[channel]
+
     async def fetch(self, sql: str, params: Params = ()) -> list[Row]:
         query, args = numbered(sql), tuple(params)
         pool = self.pool
@@ -144,6 +183,9 @@ class _PostgresTransaction:
 
     async def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
         await self._conn.executemany(numbered(sql), rows)
+
+    async def notify(self, channel: str) -> None:
+        await self._conn.execute("SELECT pg_notify($1, '')", channel)
 
 
 def changed(status: str) -> int:

@@ -135,6 +135,9 @@ class SqliteDatabase:
                             await db.execute("ROLLBACK")
                     raise
 
+    async def wait(self, channel: str, pause: float) -> None:
+        await asyncio.sleep(pause)  # no notifications: callers poll
+
     async def fetch(self, sql: str, params: Params = ()) -> list[Row]:
         args = tuple(params)
         async with self._lock:
@@ -176,6 +179,9 @@ class _SqliteTransaction:
 
     async def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
         await self._db.executemany(sql, rows)
+
+    async def notify(self, channel: str) -> None:
+        pass  # nobody listens: processes on SQLite poll
 
 
 def statements(sql: str) -> list[str]:

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 from collections.abc import Sequence
 from datetime import datetime
@@ -22,6 +21,10 @@ from bot.models import (
 from bot.records import AddedSubmission, LinkedMessage
 from storage.connection import SqlConnection, iso
 from storage.rows import SELECT_SUBMISSIONS, submission_from_row
+
+# Notified where jobs become pending (a new link, one handed back), so idle workers of every
+# process look at once (PostgreSQL; workers on SQLite poll).
+JOBS_CHANNEL = "digestif_jobs"
 
 
 class SqlSubmissions(SqlConnection):
@@ -56,6 +59,7 @@ class SqlSubmissions(SqlConnection):
                 )
                 assert added is not None
                 submission_id = added["id"]
+                await tx.notify(JOBS_CHANNEL)
             else:
                 submission_id = existing["id"]
             await tx.execute(
@@ -172,7 +176,13 @@ class SqlIngestQueue(SqlConnection):
         if owner is not None:
             sql += f" AND {_HELD}"
             params.append(owner)
-        return await self._write(sql, params) > 0
+        if state is not SubmissionState.PENDING:
+            return await self._write(sql, params) > 0
+        async with self._tx() as tx:
+            changed = await tx.execute(sql, params) > 0
+            if changed:
+                await tx.notify(JOBS_CHANNEL)
+        return changed
 
     async def claim(self, submission_id: int, owner: str, now: datetime,
                     until: datetime) -> Submission | None:
@@ -226,15 +236,16 @@ class SqlIngestQueue(SqlConnection):
     async def release(self, owner: str, ids: Sequence[int]) -> None:
         if not ids:
             return
-        await self._write(
-            "UPDATE submissions SET state = 'pending', lease_owner = NULL, lease_until = NULL "
-            f"WHERE {_HELD} AND id IN ({','.join('?' * len(ids))})",
-            (owner, *ids),
-        )
+        async with self._tx() as tx:
+            if await tx.execute(
+                    "UPDATE submissions SET state = 'pending', lease_owner = NULL, "
+                    f"lease_until = NULL WHERE {_HELD} AND id IN ({','.join('?' * len(ids))})",
+                    (owner, *ids)):
+                await tx.notify(JOBS_CHANNEL)
 
     async def wait_for_jobs(self, pause: float) -> None:
-        # No notifications: the caller polls, with this as its pause.
-        await asyncio.sleep(pause)
+        # A lease that lapses is not notified: the pause bounds how long that waits.
+        await self._database.wait(JOBS_CHANNEL, pause)
 
     async def mark_ready(self, submission_id: int, article: Article, summary: Summary,
                          now: datetime, *, owner: str | None = None) -> bool:

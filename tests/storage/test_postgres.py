@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import socket
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import asyncpg
 import pytest
@@ -82,6 +82,24 @@ async def test_two_processes_adding_the_same_link_credit_both() -> None:
         subs = await one.list_submissions("c1")
         assert [s.number for s in subs] == [1, 2, 3, 4, 5]
         assert sorted(len(s.submitters) for s in subs) == [4] * 5
+
+
+async def test_an_idle_worker_wakes_when_another_process_queues_a_job() -> None:
+    """Workers on PostgreSQL LISTEN: a link queued or handed back by another process wakes
+    them, where the pause (600 s here) would have kept them waiting."""
+    async with fresh_schema() as url, PostgresStore(url) as worker, \
+            PostgresStore(url) as gateway:
+        await gateway.ensure_community("c1", "console", "One")
+        await worker.wait_for_jobs(0)  # listening from here on
+        async with asyncio.timeout(30):
+            waiting = asyncio.create_task(worker.wait_for_jobs(600))
+            added = await gateway.add_submission("c1", "https://x.test/a", "a", ADA, NOW)
+            await waiting
+            [job] = await worker.claim_next("w1", NOW, NOW + timedelta(seconds=30), 5)
+            assert job.id == added.submission.id
+            waiting = asyncio.create_task(worker.wait_for_jobs(600))
+            await worker.release("w1", [job.id])
+            await waiting
 
 
 async def test_the_pool_holds_at_most_its_size() -> None:
