@@ -12,8 +12,8 @@ link ready, exactly one row each, and how many were fetched more than once (the 
 fetches that never finished).
 
 Run: .venv/bin/python benchmarks/failover.py [--lease 5] [--links 500]
-     [--database-url sqlite:///path | postgresql://...] (default: a fresh SQLite file;
-     PostgreSQL needs a store registered for it in digestif.bootstrap.STORES).
+     [--database-url sqlite:///path | postgresql://...] (default: a fresh SQLite file; on
+     PostgreSQL the run has a schema of its own in that database, dropped at the end).
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ import argparse
 import asyncio
 import multiprocessing
 import os
+import secrets
 import signal
 import socket
 import sqlite3
@@ -35,6 +36,7 @@ from datetime import UTC, datetime
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import aiohttp
 from aiohttp import web
@@ -93,6 +95,8 @@ class Database:
         self.sqlite = url.startswith("sqlite:")
         self.path = url.split("://", 1)[1] if self.sqlite else ""
         self._pg: Any = None
+        self._server = ""  # PostgreSQL: the URL without the run's schema
+        self._schema = ""
 
     def env(self) -> dict[str, str]:
         return {"DIGESTIF_DB": self.path} if self.sqlite else {"DIGESTIF_DATABASE_URL": self.url}
@@ -106,18 +110,36 @@ class Database:
         kind = "sqlite" if self.sqlite else "postgresql"
         if kind not in STORES:
             raise SystemExit(f"no {kind} store in this build: cannot run on {self.url}")
-        settings = Settings(**({"db_path": Path(self.path)} if self.sqlite else {}))
+        if not self.sqlite:
+            await self._own_schema()
+        settings = Settings(**({"db_path": Path(self.path)} if self.sqlite
+                               else {"database_url": self.url}))
         async with STORES[kind](settings) as store:
             await store.ensure_community("bench", "console", "bench")
             now = datetime.now(UTC)
             for url in urls:
                 await store.add_submission("bench", url, url, Member("b", "Bench"), now)
 
+    async def _own_schema(self) -> None:
+        """A new empty schema for this run; the workers use it through the URL."""
+        import asyncpg
+
+        self._server, self._schema = self.url, f"failover_{secrets.token_hex(4)}"
+        admin = await asyncpg.connect(self._server)
+        try:
+            await admin.execute(f'CREATE SCHEMA "{self._schema}"')
+        finally:
+            await admin.close()
+        parts = urlsplit(self._server)
+        query = [(k, v) for k, v in parse_qsl(parts.query) if k != "search_path"]
+        query.append(("search_path", self._schema))
+        self.url = urlunsplit(parts._replace(query=urlencode(query)))
+
     async def rows(self, sql: str, *args: object) -> list[tuple[Any, ...]]:
         if self.sqlite:
             return await asyncio.to_thread(self._sqlite_rows, sql, args)
         if self._pg is None:
-            import asyncpg  # type: ignore[import-not-found]  # only for PostgreSQL runs
+            import asyncpg
 
             self._pg = await asyncpg.connect(self.url)
         numbered = sql
@@ -132,6 +154,14 @@ class Database:
     async def close(self) -> None:
         if self._pg is not None:
             await self._pg.close()
+        if self._schema:
+            import asyncpg
+
+            admin = await asyncpg.connect(self._server)
+            try:
+                await admin.execute(f'DROP SCHEMA "{self._schema}" CASCADE')
+            finally:
+                await admin.close()
 
 
 # The run ---------------------------------------------------------------------------------

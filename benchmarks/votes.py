@@ -67,10 +67,10 @@ async def _setup(store: Store) -> None:
         await store.link_message(COMMUNITY, MessageRef("c", f"m{i}"), sub.id, "origin")
 
 
-async def core_run(path: Path, events: list[ReactionChanged]) -> tuple[float, list[float]]:
+async def core_run(settings: Settings, events: list[ReactionChanged]
+                   ) -> tuple[float, list[float]]:
     unused = _Unused()
-    # The app as `digestif run` builds it (its SQLite store from the settings), minus ingest.
-    settings = Settings(db_path=path, cpu_workers=0)
+    # The app as `digestif run` builds it (its store from the settings), minus ingest.
     async with open_app(settings, system_clock, reader=unused, summarizer=unused) as app:
         await _setup(app.store)
         curator = app.curator
@@ -115,7 +115,8 @@ async def plain_run(path: Path, events: list[ReactionChanged]) -> float:
 async def main() -> None:
     events = _events(random.Random(7))
     with tempfile.TemporaryDirectory() as tmp:
-        core_time, latencies = await core_run(Path(tmp) / "core.sqlite3", events)
+        settings = Settings(db_path=Path(tmp) / "core.sqlite3", cpu_workers=0)
+        core_time, latencies = await core_run(settings, events)
         plain_time = await plain_run(Path(tmp) / "plain.sqlite3", events)
     core_rate, plain_rate = len(events) / core_time, len(events) / plain_time
     cuts = statistics.quantiles(latencies, n=100)

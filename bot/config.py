@@ -27,6 +27,7 @@ Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 # A duration: positive and finite (nan, inf and 0 would make every wait hang or fail).
 Seconds = Annotated[float, Field(gt=0, le=86_400, allow_inf_nan=False)]
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+DATABASE_SCHEMES = ("postgresql://", "postgres://")
 
 
 def _env(name: str) -> AliasChoices:
@@ -48,6 +49,9 @@ class Settings(BaseSettings):
     # being renewed: a process that dies has its work taken over after about this long.
     lease_seconds: float = Field(30.0, ge=1, le=3600, allow_inf_nan=False,
                                  validation_alias=_env("DIGESTIF_LEASE_SECONDS"))
+    # PostgreSQL instead of the SQLite file: postgresql://user:password@host:5432/name.
+    database_url: SecretStr | None = Field(None, validation_alias=_env("DIGESTIF_DATABASE_URL"))
+    db_pool_size: int = Field(10, ge=1, le=100, validation_alias=_env("DIGESTIF_DB_POOL_SIZE"))
     community: str = Field("local", min_length=1, max_length=200,
                            validation_alias=_env("DIGESTIF_COMMUNITY"))
     # None: WARNING for the interactive commands, INFO for `run` with chat platforms.
@@ -179,6 +183,18 @@ class Settings(BaseSettings):
             raise ValueError("use the archive's address, like https://digest.example.org")
         return url
 
+    @field_validator("database_url", mode="before")
+    @classmethod
+    def _check_database_url(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = value.strip()
+            if not value:
+                return None
+            if not value.startswith(DATABASE_SCHEMES):
+                raise ValueError("use postgresql://user:password@host:5432/name, or leave it "
+                                 "unset for the SQLite file (DIGESTIF_DB)")
+        return value
+
     @field_validator("fetch_allow_networks", mode="before")
     @classmethod
     def _parse_networks(cls, value: object) -> object:
@@ -215,12 +231,18 @@ class Settings(BaseSettings):
 
     @property
     def database(self) -> Path:
+        """The SQLite file (used when no DIGESTIF_DATABASE_URL is set)."""
         return self.db_path if self.db_path is not None else self.data_dir / "digestif.sqlite3"
 
     @property
     def mail_configured(self) -> bool:
         """Digests can be e-mailed: an SMTP server and a sender address are set."""
         return self.smtp_host is not None and self.mail_from is not None
+
+    @property
+    def database_kind(self) -> str:
+        """Which store to open: "postgresql" when DIGESTIF_DATABASE_URL is set, else "sqlite"."""
+        return "postgresql" if self.database_url is not None else "sqlite"
 
     @property
     def llm_configured(self) -> bool:

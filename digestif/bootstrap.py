@@ -13,7 +13,7 @@ import asyncio
 import contextlib
 import gc
 from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING, Protocol
@@ -37,6 +37,7 @@ from bot.upgrades import SummaryUpgrader
 
 if TYPE_CHECKING:
     from adapters.web.server import WebServer
+    from storage.store import SqlStore
 
 # A platform's adapter, run until cancelled; it may add routes to the app's one web server.
 class PlatformServe(Protocol):
@@ -48,10 +49,18 @@ class PlatformServe(Protocol):
         ...
 
 
-def _sqlite(settings: Settings) -> AbstractAsyncContextManager[Store]:
+def _sqlite(settings: Settings) -> SqlStore:
     from storage.sqlite import SqliteStore
 
     return SqliteStore(settings.database, lock_timeout=settings.db_lock_timeout)
+
+
+def _postgres(settings: Settings) -> SqlStore:
+    from storage.postgres import PostgresStore
+
+    assert settings.database_url is not None
+    return PostgresStore(settings.database_url.get_secret_value(),
+                         pool_size=settings.db_pool_size)
 
 
 def _smtp(settings: Settings) -> MailTransport | None:
@@ -97,8 +106,10 @@ def web_server(app: App) -> WebServer:
     return server
 
 
-STORES: dict[str, Callable[[Settings], AbstractAsyncContextManager[Store]]] = {
+# Keyed by Settings.database_kind; each store is opened (and migrated) as a context manager.
+STORES: dict[str, Callable[[Settings], SqlStore]] = {
     "sqlite": _sqlite,
+    "postgresql": _postgres,
 }
 PLATFORMS: dict[str, Callable[[], PlatformServe]] = {"discord": _discord, "slack": _slack}
 
@@ -122,6 +133,20 @@ ROLES: dict[str, Role] = {
     "scheduler": Role(events=False, outbound=True, ingest=False, schedule=True, web=False),
     "web": Role(events=False, outbound=False, ingest=False, schedule=False, web=True),
 }
+
+
+def open_store(settings: Settings) -> SqlStore:
+    """The configured store, not yet opened."""
+    return STORES[settings.database_kind](settings)
+
+
+def database_label(settings: Settings) -> str:
+    """The configured database as an operator names it (never with its password)."""
+    if settings.database_url is not None:
+        from storage.pg_errors import display_url
+
+        return display_url(settings.database_url.get_secret_value())
+    return str(settings.database.resolve())
 
 
 def configured_platforms(settings: Settings) -> list[str]:
@@ -158,7 +183,7 @@ async def open_app(settings: Settings, clock: Clock = system_clock, *, schedule:
         from bot.summarize import OfflineSummarizer, build_summarizer
 
         if store is None:
-            store = await stack.enter_async_context(STORES["sqlite"](settings))
+            store = await stack.enter_async_context(open_store(settings))
         if reader is None:
             built_reader = build_reader(settings, cpu=cpu)
             stack.push_async_callback(built_reader.aclose)

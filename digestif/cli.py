@@ -118,6 +118,19 @@ def _parser() -> argparse.ArgumentParser:
                                      "app more than --days days ago")
     p.add_argument("--days", type=_days, default=30, help="days a removed workspace's data "
                                                           "is kept (default: 30)")
+
+    p = sub.add_parser("db", help="the database: migrate it, or copy SQLite to PostgreSQL")
+    db = p.add_subparsers(dest="db_command", required=True, metavar="ACTION")
+    db.add_parser("migrate", help="bring the configured database to the current schema and "
+                                  "print its version")
+    p = db.add_parser(
+        "copy", help="copy every table of a SQLite database into PostgreSQL (safe to re-run)",
+        epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--from", dest="source", default=None, metavar="sqlite:///PATH",
+                   help="the SQLite database (default: the configured file, DIGESTIF_DB); "
+                        "sqlite:///relative/path or sqlite:////absolute/path")
+    p.add_argument("--to", dest="target", default=None, metavar="postgresql://...",
+                   help="the PostgreSQL database (default: DIGESTIF_DATABASE_URL)")
     return parser
 
 
@@ -154,7 +167,7 @@ def settings_errors(err: ValidationError) -> list[str]:
 
 
 def _secret(env: str) -> bool:
-    return env.endswith(("_KEY", "_TOKEN", "_SECRET", "_PASSWORD"))
+    return env.endswith(("_KEY", "_TOKEN", "_SECRET", "_PASSWORD", "DATABASE_URL"))
 
 
 def load_settings() -> Settings | list[str]:

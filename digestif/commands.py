@@ -34,6 +34,7 @@ from digestif.bootstrap import (
     PLATFORMS,
     ROLES,
     configured_platforms,
+    database_label,
     open_app,
     slack_http,
     web_server,
@@ -46,10 +47,12 @@ log = logging.getLogger(__name__)
 
 
 async def dispatch(args: argparse.Namespace, settings: Settings) -> int:
+    from digestif.database import db
+
     handlers = {
         "run": run, "console": console, "submit": submit, "queue": queue,
         "digest": digest, "email": email, "summarize": summarize, "demo": demo,
-        "serve": serve, "purge": purge, "stats": stats,
+        "serve": serve, "purge": purge, "stats": stats, "db": db,
     }
     try:
         return await handlers[args.command](args, settings)
@@ -86,8 +89,8 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
         print(f"digestif: --role {role_name} takes chat events: set DISCORD_TOKEN or "
               "SLACK_BOT_TOKEN", file=sys.stderr)
         return 2
-    # Relative to the working directory by default: say which file this process uses.
-    log.info("role %s; database: %s", role_name, settings.database.resolve())
+    # Relative to the working directory by default: say which database this process uses.
+    log.info("role %s; database: %s", role_name, database_label(settings))
     chats = [PLATFORMS[name]() for name in platforms]
 
     async def run_all() -> int:
@@ -113,7 +116,7 @@ async def serve(args: argparse.Namespace, settings: Settings) -> int:
             await web_server(app).serve(settings.http_host, settings.http_port)
         return 0
 
-    log.info("database: %s", settings.database.resolve())
+    log.info("database: %s", database_label(settings))
     return await until_stopped(web_alone())
 
 
@@ -137,7 +140,7 @@ async def _console(args: argparse.Namespace, settings: Settings) -> int:
     async with open_app(settings, schedule=True) as app:
         adapter = ConsoleAdapter(app, _community(args, settings), args.member, moderator=args.mod)
         if sys.stdin.isatty():
-            adapter.say(f"digestif console · database {settings.database.resolve()}\n"
+            adapter.say(f"digestif console · database {database_label(settings)}\n"
                         "Paste a link, or type /help.")
         await adapter.run(stdin_lines(prompt=sys.stdin.isatty()))
     return 0

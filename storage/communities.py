@@ -1,15 +1,14 @@
-"""Communities, one-time notices and members on SQLite (bot.ports.CommunityStore and
-MemberStore)."""
+"""Communities, one-time notices and members (bot.ports.CommunityStore and MemberStore)."""
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Sequence
 from datetime import datetime
 
 from bot.community import Community, CommunitySettings
 from bot.models import Member
-from storage.connection import SqliteConnection, iso
+from storage.connection import SqlConnection, iso
+from storage.db import Row
 
 _COMMUNITY = "SELECT key, platform, name, settings FROM communities"
 # Every table that holds a community's rows, children first; rows that hang off submissions
@@ -19,12 +18,12 @@ COMMUNITY_TABLES = ("messages", "notices", "period_notes", "mail_log", "held_lin
                     "channel_cursors", "digests", "submissions", "members")
 
 
-def _community(row: sqlite3.Row) -> Community:
+def _community(row: Row) -> Community:
     return Community(row["key"], row["platform"], row["name"],
                      CommunitySettings.from_json(row["settings"]))
 
 
-class SqliteCommunities(SqliteConnection):
+class SqlCommunities(SqlConnection):
     """Implements bot.ports.CommunityStore."""
 
     async def ensure_community(self, key: str, platform: str, name: str) -> Community:
@@ -45,12 +44,10 @@ class SqliteCommunities(SqliteConnection):
         return [_community(row) for row in await self._fetch(_COMMUNITY)]
 
     async def save_settings(self, key: str, settings: CommunitySettings) -> None:
-        async with self._tx() as db:
-            cursor = await db.execute(
-                "UPDATE communities SET settings = ? WHERE key = ?", (settings.to_json(), key)
-            )
-            if cursor.rowcount:
-                await self._announce_settings(db)
+        async with self._tx() as tx:
+            if await tx.execute(
+                    "UPDATE communities SET settings = ? WHERE key = ?", (settings.to_json(), key)):
+                await self._announce_settings(tx)
 
     async def settings_version(self) -> int:
         rows = await self._fetch("SELECT version FROM change_counters WHERE name = 'settings'")
@@ -66,23 +63,23 @@ class SqliteCommunities(SqliteConnection):
 
     async def purge_community(self, key: str) -> int:
         deleted = 0
-        async with self._tx() as db:
+        async with self._tx() as tx:
             for table in COMMUNITY_TABLES:
-                cursor = await db.execute(f"DELETE FROM {table} WHERE community = ?", (key,))
-                deleted += max(cursor.rowcount, 0)
-            cursor = await db.execute("DELETE FROM communities WHERE key = ?", (key,))
-            deleted += max(cursor.rowcount, 0)
+                deleted += max(await tx.execute(f"DELETE FROM {table} WHERE community = ?",
+                                                (key,)), 0)
+            deleted += max(await tx.execute("DELETE FROM communities WHERE key = ?", (key,)), 0)
         return deleted
 
 
-class SqliteMembers(SqliteConnection):
+class SqlMembers(SqlConnection):
     """Implements bot.ports.MemberStore."""
 
     async def upsert_member(self, community: str, member: Member) -> None:
         await self._write(
             "INSERT INTO members (community, id, name, is_bot) VALUES (?, ?, ?, ?) "
             "ON CONFLICT (community, id) DO UPDATE SET name = excluded.name, "
-            "is_bot = excluded.is_bot WHERE name != excluded.name OR is_bot != excluded.is_bot",
+            "is_bot = excluded.is_bot WHERE members.name <> excluded.name "
+            "OR members.is_bot <> excluded.is_bot",
             (community, member.id, member.name, int(member.is_bot)),
         )
 

@@ -1,13 +1,13 @@
-"""The last message seen per chat channel on SQLite (bot.ports.ChannelCursors)."""
+"""The last message seen per chat channel (bot.ports.ChannelCursors)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from storage.connection import SqliteConnection, iso
+from storage.connection import SqlConnection, iso
 
 
-class SqliteChannelCursors(SqliteConnection):
+class SqlChannelCursors(SqlConnection):
     """Implements bot.ports.ChannelCursors."""
 
     async def last_seen(self, community: str, channel: str) -> str | None:

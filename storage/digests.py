@@ -1,5 +1,5 @@
-"""Digest records, what digests are built from, and period notes on SQLite
-(bot.ports.DigestStore and PeriodNotes)."""
+"""Digest records, what digests are built from, and period notes (bot.ports.DigestStore and
+PeriodNotes)."""
 
 from __future__ import annotations
 
@@ -18,11 +18,11 @@ from bot.records import (
     PostedDigest,
     Tally,
 )
-from storage.connection import SqliteConnection, iso
+from storage.connection import SqlConnection, iso
 from storage.votes import both_ways
 
 
-class SqliteDigests(SqliteConnection):
+class SqlDigests(SqlConnection):
     """Implements bot.ports.DigestStore."""
 
     # claims and records ------------------------------------------------------------------
@@ -38,13 +38,13 @@ class SqliteDigests(SqliteConnection):
 
     async def finish_digest(self, community: str, period: str, content: str, now: datetime,
                             published: Sequence[int], url: str = "") -> None:
-        async with self._tx() as db:
-            await db.execute(
+        async with self._tx() as tx:
+            await tx.execute(
                 "UPDATE digests SET state = 'posted', posted_at = ?, content = ?, url = ?, "
                 "picks = ? WHERE community = ? AND period = ?",
                 (iso(now), content, url, json.dumps(list(published)), community, period),
             )
-            await db.executemany(
+            await tx.executemany(
                 "UPDATE submissions SET status = 'published' WHERE id = ?",
                 [(sid,) for sid in published],
             )
@@ -113,8 +113,8 @@ class SqliteDigests(SqliteConnection):
             "  WHERE submission_id = s.id AND direction = -1) AS down, "
             f"{both_ways('s.id')} AS both_ways "
             "FROM submissions s WHERE s.community = ?2 AND s.state = 'ready' "
-            "AND s.status = 'queued' AND s.ready_at >= ?3 AND s.ready_at < ?4) "
-            "WHERE NOT carried OR pinned OR up + down > 0",
+            "AND s.status = 'queued' AND s.ready_at >= ?3 AND s.ready_at < ?4) AS c "
+            "WHERE NOT carried OR pinned = 1 OR up + down > 0",
             (iso(start), community, iso(since), iso(end)),
         )
         return [Candidate(r["id"], r["number"], datetime.fromisoformat(r["submitted_at"]),
@@ -140,7 +140,7 @@ class SqliteDigests(SqliteConnection):
         return DigestTotals(links=row["links"], sharers=row["sharers"], votes=row["votes"])
 
 
-class SqlitePeriodNotes(SqliteConnection):
+class SqlPeriodNotes(SqlConnection):
     """Implements bot.ports.PeriodNotes."""
 
     async def period_note(self, community: str, period: str) -> PeriodNote:
@@ -152,13 +152,14 @@ class SqlitePeriodNotes(SqliteConnection):
 
     async def set_period_note(self, community: str, period: str, *, intro: str | None = None,
                               locked: bool | None = None) -> None:
-        async with self._tx() as db:
-            await db.execute(
+        async with self._tx() as tx:
+            await tx.execute(
                 "INSERT INTO period_notes (community, period, intro, locked) "
                 "VALUES (?, ?, coalesce(?, ''), coalesce(?, 0)) ON CONFLICT (community, period) "
-                "DO UPDATE SET intro = coalesce(?, intro), locked = coalesce(?, locked)",
+                "DO UPDATE SET intro = coalesce(?, period_notes.intro), "
+                "locked = coalesce(?, period_notes.locked)",
                 (community, period, intro, None if locked is None else int(locked), intro,
                  None if locked is None else int(locked)),
             )
             if locked is not None:  # processes cache the voting lock
-                await self._announce_settings(db)
+                await self._announce_settings(tx)

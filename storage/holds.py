@@ -1,27 +1,27 @@
-"""Links held over a member's daily limit, on SQLite (bot.ports.HoldStore)."""
+"""Links held over a member's daily limit, (bot.ports.HoldStore)."""
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import datetime
 
 from bot.events import MessageRef
 from bot.models import Member
 from bot.records import HeldLink
-from storage.connection import SqliteConnection, iso
+from storage.connection import SqlConnection, iso
+from storage.db import Row
 
 _HELD = ("SELECT community, member_id, member_name, url, original_url, channel, message_id, "
          "held_at, release_at FROM held_links")
 
 
-def _held(row: sqlite3.Row) -> HeldLink:
+def _held(row: Row) -> HeldLink:
     origin = (MessageRef(row["channel"], row["message_id"]) if row["message_id"] else None)
     return HeldLink(row["community"], Member(row["member_id"], row["member_name"]), row["url"],
                     row["original_url"], origin, datetime.fromisoformat(row["held_at"]),
                     datetime.fromisoformat(row["release_at"]))
 
 
-class SqliteHolds(SqliteConnection):
+class SqlHolds(SqlConnection):
     """Implements bot.ports.HoldStore."""
 
     async def submitted_since(self, community: str, member_id: str,
@@ -35,15 +35,13 @@ class SqliteHolds(SqliteConnection):
 
     async def hold_link(self, held: HeldLink) -> bool:
         origin = held.origin or MessageRef("", "")
-        async with self._tx() as db:
-            cursor = await db.execute(
-                "INSERT INTO held_links (community, member_id, member_name, url, original_url, "
-                "channel, message_id, held_at, release_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                "ON CONFLICT DO NOTHING RETURNING url",
-                (held.community, held.member.id, held.member.name, held.url, held.original_url,
-                 origin.channel, origin.message_id, iso(held.held_at), iso(held.release_at)),
-            )
-            return bool(await cursor.fetchall())
+        return await self._write(
+            "INSERT INTO held_links (community, member_id, member_name, url, original_url, "
+            "channel, message_id, held_at, release_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT DO NOTHING",
+            (held.community, held.member.id, held.member.name, held.url, held.original_url,
+             origin.channel, origin.message_id, iso(held.held_at), iso(held.release_at)),
+        ) > 0
 
     async def held_links(self, community: str, member_id: str) -> list[HeldLink]:
         rows = await self._fetch(
@@ -62,10 +60,7 @@ class SqliteHolds(SqliteConnection):
         return datetime.fromisoformat(soonest) if soonest else None
 
     async def release_held_link(self, community: str, member_id: str, url: str) -> bool:
-        async with self._tx() as db:
-            cursor = await db.execute(
-                "DELETE FROM held_links WHERE community = ? AND member_id = ? AND url = ? "
-                "RETURNING url",
-                (community, member_id, url),
-            )
-            return bool(await cursor.fetchall())
+        return await self._write(
+            "DELETE FROM held_links WHERE community = ? AND member_id = ? AND url = ?",
+            (community, member_id, url),
+        ) > 0

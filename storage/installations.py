@@ -1,14 +1,14 @@
-"""Installations of a chat app in many workspaces, and OAuth state values, on SQLite
+"""Installations of a chat app in many workspaces, and OAuth state values,
 (bot.ports.Installations)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from storage.connection import SqliteConnection, iso
+from storage.connection import SqlConnection, iso
 
 
-class SqliteInstallations(SqliteConnection):
+class SqlInstallations(SqlConnection):
     """Implements bot.ports.Installations."""
 
     async def save_installation(self, platform: str, team: str, data: str,
@@ -48,7 +48,6 @@ class SqliteInstallations(SqliteConnection):
                           (state, iso(expires)))
 
     async def consume_state(self, state: str, now: datetime) -> bool:
-        async with self._tx() as db:
-            await db.execute("DELETE FROM oauth_states WHERE expires_at <= ?", (iso(now),))
-            cursor = await db.execute("DELETE FROM oauth_states WHERE state = ?", (state,))
-            return cursor.rowcount > 0
+        async with self._tx() as tx:
+            await tx.execute("DELETE FROM oauth_states WHERE expires_at <= ?", (iso(now),))
+            return await tx.execute("DELETE FROM oauth_states WHERE state = ?", (state,)) > 0

@@ -1,16 +1,17 @@
-"""The e-mail log on SQLite (bot.ports.MailLog): one row per community and period."""
+"""The e-mail log (bot.ports.MailLog): one row per community and period."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
 from bot.records import MailRecord, PeriodClaim
-from storage.connection import SqliteConnection, iso
+from storage.connection import SqlConnection, iso
+from storage.db import Row
 
 MAX_ERROR = 500  # characters of a failure kept for moderators and the operator
 
 
-class SqliteMailLog(SqliteConnection):
+class SqlMailLog(SqlConnection):
     """Implements bot.ports.MailLog."""
 
     async def begin_mail(self, community: str, period: str, now: datetime, *,
@@ -35,10 +36,9 @@ class SqliteMailLog(SqliteConnection):
                 (community, period, iso(now), stale))
         return int(rows[0]["attempt"]) if rows else None
 
-    async def _claim(self, sql: str, params: tuple[str, ...]) -> list[dict[str, int]]:
-        async with self._tx() as db:
-            cursor = await db.execute(sql, params)
-            return [{"attempt": row["attempt"]} for row in await cursor.fetchall()]
+    async def _claim(self, sql: str, params: tuple[str, ...]) -> list[Row]:
+        async with self._tx() as tx:
+            return await tx.fetch(sql, params)
 
     async def finish_mail(self, community: str, period: str, attempt: int, now: datetime, *,
                           sent: bool, recipients: int = 0, error: str = "") -> None:

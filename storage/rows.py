@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from datetime import datetime
 
 from bot.models import (
@@ -14,22 +13,24 @@ from bot.models import (
     SubmissionState,
     SummarySource,
 )
+from storage.db import Row
 
-# Every column submission_from_row reads; "submitters" lists the credited members in order.
+# Every column submission_from_row reads; "submitters" lists the credited members in order,
+# joined by the unit separator (group_concat is SQLite's; the PostgreSQL schema defines it).
 SUBMISSION_COLUMNS = """
     s.id, s.community, s.number, s.url, s.original_url, s.state, s.status, s.submitted_by,
     s.submitted_at, s.title, s.authors, s.site_name, s.published, s.language, s.description,
     s.kind, s.flag, s.summary, s.summary_source, s.failure_reason, s.final_url, s.ready_at,
     s.pinned, s.reject_reason, s.attempts,
-    (SELECT group_concat(member_id, char(31)) FROM
-        (SELECT member_id FROM submitters WHERE submission_id = s.id ORDER BY position))
+    (SELECT group_concat(member_id, '\x1f') FROM
+        (SELECT member_id FROM submitters WHERE submission_id = s.id ORDER BY position) AS t)
         AS submitters
 """
 # Selects submissions as ``s``; callers add joins, WHERE and ORDER BY.
 SELECT_SUBMISSIONS = f"SELECT {SUBMISSION_COLUMNS} FROM submissions s"
 
 
-def submission_from_row(row: sqlite3.Row) -> Submission:
+def submission_from_row(row: Row) -> Submission:
     """A row selected with SELECT_SUBMISSIONS, read by column name."""
     submitters = (tuple(row["submitters"].split("\x1f")) if row["submitters"]
                   else (row["submitted_by"],))

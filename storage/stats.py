@@ -1,17 +1,17 @@
-"""What /digest stats counts, on SQLite (bot.ports.StatsStore)."""
+"""What /digest stats counts, (bot.ports.StatsStore)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
 from bot.records import SharedLink
-from storage.connection import SqliteConnection, iso
+from storage.connection import SqlConnection, iso
 
 # Far enough back for "ever": ISO text compares in time order.
 _EVER = "0000"
 
 
-class SqliteStats(SqliteConnection):
+class SqlStats(SqlConnection):
     """Implements bot.ports.StatsStore."""
 
     async def shared_links(self, community: str, since: datetime | None) -> list[SharedLink]:

@@ -1,14 +1,14 @@
-"""The summary cache on SQLite (bot.summarize.cache.SummaryCache, bot.ports re-exports it)."""
+"""The summary cache (bot.summarize.cache.SummaryCache, bot.ports re-exports it)."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
 from bot.models import Summary, SummarySource
-from storage.connection import SqliteConnection, iso
+from storage.connection import SqlConnection, iso
 
 
-class SqliteSummaryCache(SqliteConnection):
+class SqlSummaryCache(SqlConnection):
     """Implements SummaryCache: summaries kept across restarts, so an article is never paid
     for twice."""
 
@@ -22,7 +22,8 @@ class SqliteSummaryCache(SqliteConnection):
 
     async def put(self, key: str, summary: Summary) -> None:
         await self._write(
-            "INSERT OR REPLACE INTO summary_cache (key, text, source, model, created_at) "
-            "VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO summary_cache (key, text, source, model, created_at) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET text = excluded.text, "
+            "source = excluded.source, model = excluded.model, created_at = excluded.created_at",
             (key, summary.text, str(summary.source), summary.model, iso(datetime.now(UTC))),
         )

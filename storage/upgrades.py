@@ -1,4 +1,4 @@
-"""LLM summary upgrades on SQLite (bot.ports.SummaryUpgrades)."""
+"""LLM summary upgrades (bot.ports.SummaryUpgrades)."""
 
 from __future__ import annotations
 
@@ -6,16 +6,16 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from bot.models import Summary
-from storage.connection import SqliteConnection, iso
+from storage.connection import SqlConnection, iso
 
 
-class SqliteSummaryUpgrades(SqliteConnection):
+class SqlSummaryUpgrades(SqlConnection):
     """Implements SummaryUpgrades: the kept article text and each upgrade's state."""
 
     async def keep_article(self, submission_id: int, text: str, requested: bool,
                            now: datetime) -> bool:
-        async with self._tx() as db:
-            cursor = await db.execute(
+        async with self._tx() as tx:
+            row = await tx.fetchone(
                 "INSERT INTO summary_upgrades (submission_id, state, article_text, changed_at) "
                 "VALUES (?, ?, ?, ?) ON CONFLICT (submission_id) DO UPDATE SET "
                 "state = CASE WHEN summary_upgrades.state = 'pending' THEN 'pending' "
@@ -24,19 +24,17 @@ class SqliteSummaryUpgrades(SqliteConnection):
                 "RETURNING state",
                 (submission_id, "pending" if requested else "kept", text, iso(now)),
             )
-            rows = list(await cursor.fetchall())
-        return bool(rows) and rows[0]["state"] == "pending"
+        return row is not None and row["state"] == "pending"
 
     async def request_upgrade(self, submission_id: int, now: datetime) -> bool:
-        async with self._tx() as db:
-            cursor = await db.execute(
+        async with self._tx() as tx:
+            return await tx.execute(
                 "INSERT INTO summary_upgrades (submission_id, state, article_text, changed_at) "
                 "VALUES (?, 'pending', '', ?) ON CONFLICT (submission_id) DO UPDATE SET "
                 "state = 'pending', changed_at = excluded.changed_at "
-                "WHERE summary_upgrades.state = 'kept' RETURNING submission_id",
+                "WHERE summary_upgrades.state = 'kept'",
                 (submission_id, iso(now)),
-            )
-            return bool(list(await cursor.fetchall()))
+            ) > 0
 
     async def pending_upgrades(self) -> list[int]:
         rows = await self._fetch(
@@ -63,12 +61,12 @@ class SqliteSummaryUpgrades(SqliteConnection):
 
     async def finish_upgrade(self, submission_id: int, summary: Summary,
                              now: datetime) -> None:
-        async with self._tx() as db:
-            await db.execute(
+        async with self._tx() as tx:
+            await tx.execute(
                 "UPDATE submissions SET summary = ?, summary_source = ? WHERE id = ?",
                 (summary.text, str(summary.source), submission_id),
             )
-            await db.execute(
+            await tx.execute(
                 "UPDATE summary_upgrades SET state = 'done', article_text = '', "
                 "changed_at = ? WHERE submission_id = ?",
                 (iso(now), submission_id),

@@ -1,4 +1,4 @@
-"""Votes and the reactions behind them on SQLite (bot.ports.VoteStore)."""
+"""Votes and the reactions behind them (bot.ports.VoteStore)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.records import Tally, VoteRecord
-from storage.connection import SqliteConnection, iso
+from storage.connection import SqlConnection, iso
 
 
 def both_ways(submission: str) -> str:
@@ -19,7 +19,7 @@ def both_ways(submission: str) -> str:
             "d.direction = -1))")
 
 
-class SqliteVotes(SqliteConnection):
+class SqlVotes(SqlConnection):
     """Implements bot.ports.VoteStore."""
 
     # A vote row is a member's vote with one emoji; the reactions table holds the live
@@ -47,14 +47,14 @@ class SqliteVotes(SqliteConnection):
 
     async def remove_vote(self, submission_id: int, member_id: str, emoji: str) -> bool:
         key = (submission_id, member_id, emoji)
-        async with self._tx() as db:
+        async with self._tx() as tx:
             # Withdrawn by number: the member means the whole vote, reactions included.
-            cursor = await db.execute(
+            removed = await tx.execute(
                 "DELETE FROM votes WHERE submission_id = ? AND member_id = ? AND emoji = ?", key)
-            await db.execute(
+            await tx.execute(
                 "DELETE FROM reactions WHERE submission_id = ? AND member_id = ? AND emoji = ?",
                 key)
-        return cursor.rowcount > 0
+        return removed > 0
 
     async def add_vote_on_message(self, community: str, message_id: str, member_id: str,
                                   emoji: str, direction: int, now: datetime, *,
@@ -65,8 +65,8 @@ class SqliteVotes(SqliteConnection):
             "direction, created_at) "
             "SELECT s.id, ?, ?, ?, ?, ?, ? FROM messages m "
             "JOIN submissions s ON s.id = m.submission_id "
-            "WHERE m.community = ? AND m.message_id = ? AND s.status = 'queued' AND (? OR NOT "
-            "EXISTS (SELECT 1 FROM submitters WHERE submission_id = s.id AND member_id = ?)) "
+            "WHERE m.community = ? AND m.message_id = ? AND s.status = 'queued' AND (? = 1 OR "
+            "NOT EXISTS (SELECT 1 FROM submitters WHERE submission_id = s.id AND member_id = ?)) "
             "ON CONFLICT DO NOTHING",
             (member_id, emoji, message_id, reaction or emoji, direction, iso(now), community,
              message_id, int(allow_self), member_id),
@@ -91,18 +91,18 @@ class SqliteVotes(SqliteConnection):
         where = "submission_id = ?" + ("" if emoji is None else " AND emoji = ?")
         params: tuple[Any, ...] = (submission_id,) if emoji is None else (submission_id, emoji)
         count = f"SELECT count(*) AS votes FROM votes WHERE {where}"
-        async with self._tx() as db:
-            before = next(iter(await db.execute_fetchall(count, params)))["votes"]
+        async with self._tx() as tx:
+            before = (await tx.fetch(count, params))[0]["votes"]
             if message_id is None:
-                await db.execute(f"DELETE FROM reactions WHERE {where}", params)
-                await db.execute(f"DELETE FROM votes WHERE {where}", params)
+                await tx.execute(f"DELETE FROM reactions WHERE {where}", params)
+                await tx.execute(f"DELETE FROM votes WHERE {where}", params)
             else:
                 only = "" if reaction is None else " AND reaction = ?"
-                await db.execute(
+                await tx.execute(
                     f"DELETE FROM reactions WHERE {where} AND ((message_id = ?{only}) OR "
                     "message_id = '')",
                     (*params, message_id) + (() if reaction is None else (reaction,)))
-            after = next(iter(await db.execute_fetchall(count, params)))["votes"]
+            after = (await tx.fetch(count, params))[0]["votes"]
         return int(before - after)
 
     async def replace_votes(self, submission_id: int, votes: Sequence[VoteRecord],
@@ -116,11 +116,11 @@ class SqliteVotes(SqliteConnection):
             "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")
         vote_rows = [(submission_id, v.member_id, v.emoji, v.direction, iso(now))
                      for v in votes]
-        async with self._tx() as db:
+        async with self._tx() as tx:
             # Votes that stay keep their time, so a recount does not move them into this
             # week; the reactions become exactly those seen. Votes cast by number stay.
-            await db.executemany(insert_votes, vote_rows)
-            await db.executemany(
+            await tx.executemany(insert_votes, vote_rows)
+            await tx.executemany(
                 "INSERT INTO reactions (submission_id, member_id, emoji, message_id, reaction, "
                 "direction, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
                 [(submission_id, *row, iso(now)) for row in rows])
@@ -128,19 +128,19 @@ class SqliteVotes(SqliteConnection):
             # than what the recount saw: it stays.
             stored_keys = [
                 (r["member_id"], r["emoji"], r["message_id"], r["reaction"])
-                for r in await db.execute_fetchall(
+                for r in await tx.fetch(
                     "SELECT member_id, emoji, message_id, reaction FROM reactions "
                     "WHERE submission_id = ? AND created_at <= ?", (submission_id, iso(now)))]
-            await db.executemany(
+            await tx.executemany(
                 "DELETE FROM reactions WHERE submission_id = ? AND member_id = ? AND emoji = ? "
                 "AND message_id = ? AND reaction = ?",
                 [(submission_id, *key) for key in stored_keys if key not in seen])
-            orphans = await db.execute_fetchall(
-                "SELECT member_id, emoji FROM votes v WHERE submission_id = ? AND NOT direct "
+            orphans = await tx.fetch(
+                "SELECT member_id, emoji FROM votes v WHERE submission_id = ? AND direct = 0 "
                 "AND NOT EXISTS (SELECT 1 FROM reactions r WHERE r.submission_id = "
                 "v.submission_id AND r.member_id = v.member_id AND r.emoji = v.emoji)",
                 (submission_id,))
-            await db.executemany(
+            await tx.executemany(
                 "DELETE FROM votes WHERE submission_id = ? AND member_id = ? AND emoji = ?",
                 [(submission_id, r["member_id"], r["emoji"]) for r in orphans
                  if (r["member_id"], r["emoji"]) not in keep],

@@ -7,7 +7,9 @@ from pathlib import Path
 import pytest
 
 from storage.sqlite import SqliteStore
+from storage.store import SqlStore
 from tests.fakes.pipeline import FakeClock
+from tests.stores import KINDS, SKIPPED, fresh_store, server_url
 
 # Environment variables that configure digestif (bot/config.py) or its LLM client.
 SETTINGS_PREFIXES = ("DIGESTIF_", "OPENAI_", "DISCORD_", "SLACK_", "SMTP_")
@@ -21,6 +23,14 @@ def isolate_settings(monkeypatch: pytest.MonkeyPatch, cwd: Path) -> None:
     for name in list(os.environ):
         if name.startswith(SETTINGS_PREFIXES):
             monkeypatch.delenv(name)
+
+
+def pytest_report_header() -> str:
+    """One line: the PostgreSQL server the tests use, or why its tests are skipped."""
+    from storage.pg_errors import display_url
+
+    url = server_url()
+    return f"postgresql: {display_url(url)}" if url else SKIPPED
 
 
 @pytest.fixture(autouse=True)
@@ -37,4 +47,11 @@ def clock() -> FakeClock:
 @pytest.fixture
 async def sqlite_store(tmp_path: Path) -> AsyncIterator[SqliteStore]:
     async with SqliteStore(tmp_path / "test.sqlite3") as store:
+        yield store
+
+
+@pytest.fixture(params=KINDS)
+async def any_store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[SqlStore]:
+    """A fresh store on each engine: SQLite, then PostgreSQL (skipped without a server)."""
+    async with fresh_store(request.param, tmp_path) as store:
         yield store

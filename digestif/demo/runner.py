@@ -25,7 +25,7 @@ from bot.digest import Digest
 from bot.events import LinkPosted, MessageRef
 from bot.models import Member
 from bot.render.markdown import render_markdown
-from digestif.bootstrap import STORES, open_app
+from digestif.bootstrap import database_label, open_app, open_store
 
 COMMUNITY = "demo"
 NAME = "AI/ML Reading Club"
@@ -74,6 +74,7 @@ async def run_demo(settings: Settings) -> int:
     with tempfile.TemporaryDirectory(prefix="digestif-demo-") as tmp:
         demo_settings = settings.model_copy(update={
             "db_path": Path(tmp) / "demo.sqlite3",
+            "database_url": None,  # the demo never touches a configured PostgreSQL
             "data_dir": Path(tmp),
             "fetch_allow_networks": (ipaddress.ip_network("127.0.0.0/8"),),
             "openai_api_key": None,
@@ -127,7 +128,7 @@ class PrintedDigest:
 async def _keep(settings: Settings, digest: Digest, content: str) -> None:
     """The posted digest, stored as posted in the `demo` community of the configured
     database, whose archive is public: `digestif serve` shows it."""
-    async with STORES["sqlite"](settings) as store:
+    async with open_store(settings) as store:
         community = await store.ensure_community(COMMUNITY, "console", NAME)
         await store.save_settings(COMMUNITY, dataclasses.replace(community.settings,
                                                                  archive="public"))
@@ -138,7 +139,7 @@ async def _keep(settings: Settings, digest: Digest, content: str) -> None:
         else:
             kept = "This week's demo digest was already kept"
     host = f"[{settings.http_host}]" if ":" in settings.http_host else settings.http_host
-    print(f"{kept} in {settings.database} (community {COMMUNITY!r}, archive public). "
+    print(f"{kept} in {database_label(settings)} (community {COMMUNITY!r}, archive public). "
           f"Browse it: digestif serve, then http://{host}:{settings.http_port}/c/"
           f"{community.slug}/")
 

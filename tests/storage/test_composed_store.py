@@ -1,4 +1,5 @@
-"""SqliteStore is one class per port composed on one connection; named results read by field.
+"""SqlStore is one class per port composed on one database; named results read by field, on
+every engine.
 
 The contract suites (test_*_contract.py) check the behaviour of the composed store; this
 checks the composition itself: each port's class implements exactly its port, no method is
@@ -11,45 +12,48 @@ import inspect
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from bot import ports
 from bot.events import MessageRef
 from bot.models import Member, Summary, SummarySource
 from bot.records import PeriodNote
-from storage.communities import COMMUNITY_TABLES, SqliteCommunities, SqliteMembers
-from storage.connection import SqliteConnection
-from storage.cursors import SqliteChannelCursors
-from storage.digests import SqliteDigests, SqlitePeriodNotes
-from storage.holds import SqliteHolds
-from storage.installations import SqliteInstallations
-from storage.mail import SqliteMailLog
-from storage.shared import SqliteCommandSyncs, SqliteLeases, SqliteSeenEvents
-from storage.sqlite import SqliteStore
-from storage.stats import SqliteStats
-from storage.submissions import SqliteIngestQueue, SqliteMessages, SqliteSubmissions
-from storage.summaries import SqliteSummaryCache
-from storage.upgrades import SqliteSummaryUpgrades
-from storage.votes import SqliteVotes
+from storage.communities import COMMUNITY_TABLES, SqlCommunities, SqlMembers
+from storage.connection import SqlConnection
+from storage.cursors import SqlChannelCursors
+from storage.digests import SqlDigests, SqlPeriodNotes
+from storage.holds import SqlHolds
+from storage.installations import SqlInstallations
+from storage.mail import SqlMailLog
+from storage.shared import SqlCommandSyncs, SqlLeases, SqlSeenEvents
+from storage.stats import SqlStats
+from storage.store import SqlStore
+from storage.submissions import SqlIngestQueue, SqlMessages, SqlSubmissions
+from storage.summaries import SqlSummaryCache
+from storage.upgrades import SqlSummaryUpgrades
+from storage.votes import SqlVotes
+from tests.stores import KINDS, fresh_database, fresh_store
 
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
 PORTS: dict[type, type] = {
-    SqliteCommunities: ports.CommunityStore,
-    SqliteMembers: ports.MemberStore,
-    SqliteSubmissions: ports.SubmissionStore,
-    SqliteMessages: ports.MessageStore,
-    SqliteIngestQueue: ports.IngestQueue,
-    SqliteVotes: ports.VoteStore,
-    SqliteDigests: ports.DigestStore,
-    SqlitePeriodNotes: ports.PeriodNotes,
-    SqliteHolds: ports.HoldStore,
-    SqliteStats: ports.StatsStore,
-    SqliteSummaryCache: ports.SummaryCache,
-    SqliteLeases: ports.LeaseStore,
-    SqliteSeenEvents: ports.SeenEvents,
-    SqliteCommandSyncs: ports.CommandSyncs,
-    SqliteInstallations: ports.Installations,
-    SqliteMailLog: ports.MailLog,
-    SqliteSummaryUpgrades: ports.SummaryUpgrades,
-    SqliteChannelCursors: ports.ChannelCursors,
+    SqlCommunities: ports.CommunityStore,
+    SqlMembers: ports.MemberStore,
+    SqlSubmissions: ports.SubmissionStore,
+    SqlMessages: ports.MessageStore,
+    SqlIngestQueue: ports.IngestQueue,
+    SqlVotes: ports.VoteStore,
+    SqlDigests: ports.DigestStore,
+    SqlPeriodNotes: ports.PeriodNotes,
+    SqlHolds: ports.HoldStore,
+    SqlStats: ports.StatsStore,
+    SqlSummaryCache: ports.SummaryCache,
+    SqlLeases: ports.LeaseStore,
+    SqlSeenEvents: ports.SeenEvents,
+    SqlCommandSyncs: ports.CommandSyncs,
+    SqlInstallations: ports.Installations,
+    SqlMailLog: ports.MailLog,
+    SqlSummaryUpgrades: ports.SummaryUpgrades,
+    SqlChannelCursors: ports.ChannelCursors,
 }
 
 
@@ -65,31 +69,34 @@ def test_each_port_class_implements_exactly_its_port() -> None:
 
 
 def test_the_composed_store_is_every_port_once_and_adds_nothing() -> None:
-    parts = [c for c in SqliteStore.__mro__ if c not in (SqliteStore, SqliteConnection, object)]
+    parts = [c for c in SqlStore.__mro__ if c not in (SqlStore, SqlConnection, object)]
     assert set(parts) == set(PORTS)
     seen: dict[str, str] = {}
     for part in parts:
         for name in _methods(part):
             assert name not in seen, f"{name} in both {seen[name]} and {part.__name__}"
             seen[name] = part.__name__
-    assert _methods(SqliteStore) == set()
+    assert _methods(SqlStore) == set()
     every_port = set().union(*(_methods(p) for p in PORTS.values()))
     assert set(seen) == every_port
 
 
-async def test_a_port_class_opened_alone_shares_the_database(tmp_path: Path) -> None:
-    path = tmp_path / "shared.sqlite3"
+@pytest.mark.parametrize("kind", KINDS)
+async def test_a_port_class_opened_alone_shares_the_database(kind: str, tmp_path: Path) -> None:
     summary = Summary("Short.", SummarySource.OFFLINE)
-    async with SqliteStore(path) as store:
-        await store.ensure_community("c", "console", "C")
-        await store.put("k", summary)
-    async with SqliteSummaryCache(path) as cache, SqliteCommunities(path) as communities:
-        assert await cache.get("k") == summary
-        assert [c.key for c in await communities.communities()] == ["c"]
+    async with fresh_database(kind, tmp_path, "shared") as database:
+        async with SqlStore(database()) as store:
+            await store.ensure_community("c", "console", "C")
+            await store.put("k", summary)
+        async with (SqlSummaryCache(database()) as cache,
+                    SqlCommunities(database()) as communities):
+            assert await cache.get("k") == summary
+            assert [c.key for c in await communities.communities()] == ["c"]
 
 
-async def test_results_read_by_field_name(tmp_path: Path) -> None:
-    async with SqliteStore(tmp_path / "named.sqlite3") as store:
+@pytest.mark.parametrize("kind", KINDS)
+async def test_results_read_by_field_name(kind: str, tmp_path: Path) -> None:
+    async with fresh_store(kind, tmp_path, "named") as store:
         await store.ensure_community("c", "console", "C")
         added = await store.add_submission("c", "https://x.test/a", "a", Member("u1", "A"), NOW)
         assert added.created and added.submission.number == 1
@@ -122,14 +129,29 @@ async def test_results_read_by_field_name(tmp_path: Path) -> None:
         assert [(p.period, p.posted_at) for p in posted] == [("2026-W47", NOW)]
 
 
-async def test_a_purge_reaches_every_table_that_holds_a_community(tmp_path: Path) -> None:
+# The tables with a `community` column, asked of each engine's catalogue.
+_HOLDING = {
+    "sqlite": "SELECT m.name AS t FROM sqlite_master m JOIN pragma_table_info(m.name) c "
+              "WHERE m.type = 'table' AND c.name = 'community'",
+    "postgresql": "SELECT table_name AS t FROM information_schema.columns "
+                  "WHERE table_schema = current_schema() AND column_name = 'community'",
+}
+
+
+@pytest.mark.parametrize("kind", KINDS)
+async def test_a_purge_reaches_every_table_that_holds_a_community(kind: str,
+                                                                  tmp_path: Path) -> None:
     """A new table with a `community` column must be purged with its community too."""
-    async with SqliteStore(tmp_path / "tables.sqlite3") as store:
-        tables = [row["name"] for row in await store.db.execute_fetchall(
-            "SELECT name FROM sqlite_master WHERE type = 'table'")]
-        holding = set()
-        for table in tables:
-            columns = await store.db.execute_fetchall(f"PRAGMA table_info({table})")
-            if any(column["name"] == "community" for column in columns):
-                holding.add(table)
-    assert holding == set(COMMUNITY_TABLES)
+    async with fresh_store(kind, tmp_path, "tables") as store:
+        rows = await store.database.fetch(_HOLDING[store.database.dialect])
+        holding = {row["t"] for row in rows}
+        assert holding == set(COMMUNITY_TABLES)
+        await store.ensure_community("c", "console", "C")
+        await store.ensure_community("d", "console", "D")
+        added = await store.add_submission("c", "https://x.test/a", "a", Member("u1", "A"), NOW)
+        await store.link_message("c", MessageRef("ch", "m1"), added.submission.id, "origin")
+        await store.upsert_member("c", Member("u1", "A"))
+        await store.upsert_member("d", Member("u1", "A"))
+        assert await store.purge_community("c") == 4
+        assert await store.get_community("c") is None
+        assert await store.member_names("d", ["u1"]) == {"u1": "A"}

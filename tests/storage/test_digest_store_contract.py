@@ -11,20 +11,20 @@ import pytest
 
 from bot.models import ModerationStatus
 from bot.ports import Store, Tally, VoteRecord
-from storage.sqlite import SqliteStore
 from tests.digest_helpers import seed
+from tests.stores import KINDS, fresh_store
 
 START = datetime(2026, 11, 16, 9, tzinfo=UTC)
 END = START + timedelta(weeks=1)
 SINCE = START - timedelta(weeks=2)
 
 
-@pytest.fixture(params=["sqlite"])
+@pytest.fixture(params=KINDS)
 async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Store]:
-    async with SqliteStore(tmp_path / "digests.sqlite3") as sqlite:
-        await sqlite.ensure_community("c", "console", "Club")
-        await sqlite.ensure_community("other", "console", "Other")
-        yield sqlite
+    async with fresh_store(request.param, tmp_path, "digests") as opened:
+        await opened.ensure_community("c", "console", "Club")
+        await opened.ensure_community("other", "console", "Other")
+        yield opened
 
 
 async def test_candidates_with_tallies_in_one_call(store: Store) -> None:

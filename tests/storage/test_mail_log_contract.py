@@ -13,18 +13,19 @@ import pytest
 
 from bot.ports import Store
 from bot.records import PeriodClaim
-from storage.sqlite import SqliteStore
+from storage.store import SqlStore
+from tests.stores import KINDS, fresh_database, fresh_store
 
 NOW = datetime(2026, 11, 23, 9, 5, tzinfo=UTC)
 LATER = NOW + timedelta(minutes=1)
 
 
-@pytest.fixture(params=["sqlite"])
+@pytest.fixture(params=KINDS)
 async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Store]:
-    async with SqliteStore(tmp_path / "mail.sqlite3") as sqlite:
-        await sqlite.ensure_community("c", "console", "Club")
-        await sqlite.ensure_community("other", "console", "Other")
-        yield sqlite
+    async with fresh_store(request.param, tmp_path, "mail") as opened:
+        await opened.ensure_community("c", "console", "Club")
+        await opened.ensure_community("other", "console", "Other")
+        yield opened
 
 
 async def test_a_period_is_claimed_once_and_recorded(store: Store) -> None:
@@ -78,13 +79,14 @@ async def test_a_send_left_mid_way_is_found_and_may_be_taken_over(store: Store) 
     assert await store.stale_mailings(LATER) == []
 
 
-async def test_the_log_survives_reopening(tmp_path: Path) -> None:
-    path = tmp_path / "reopen.sqlite3"
-    async with SqliteStore(path) as first:
-        await first.ensure_community("c", "console", "Club")
-        assert await first.begin_mail("c", "2026-W47", NOW) == 1
-        await first.finish_mail("c", "2026-W47", 1, LATER, sent=True, recipients=1)
-    async with SqliteStore(path) as second:
-        assert await second.begin_mail("c", "2026-W47", LATER) is None
-        record = await second.mail_record("c", "2026-W47")
-        assert record is not None and record.state == "sent"
+@pytest.mark.parametrize("kind", KINDS)
+async def test_the_log_survives_reopening(kind: str, tmp_path: Path) -> None:
+    async with fresh_database(kind, tmp_path, "reopen") as database:
+        async with SqlStore(database()) as first:
+            await first.ensure_community("c", "console", "Club")
+            assert await first.begin_mail("c", "2026-W47", NOW) == 1
+            await first.finish_mail("c", "2026-W47", 1, LATER, sent=True, recipients=1)
+        async with SqlStore(database()) as second:
+            assert await second.begin_mail("c", "2026-W47", LATER) is None
+            record = await second.mail_record("c", "2026-W47")
+            assert record is not None and record.state == "sent"

@@ -11,7 +11,7 @@ from multiprocessing.synchronize import Barrier
 from pathlib import Path
 
 from bot.models import Member
-from storage.connection import migrations
+from storage.migrations import migrations
 from storage.sqlite import SqliteStore
 
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)

@@ -23,18 +23,19 @@ from bot.models import (
 )
 from bot.ports import Store, Tally, VoteRecord
 from storage.sqlite import SqliteStore
+from tests.stores import KINDS, fresh_store
 
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
 ADA = Member("u1", "Ada")
 GRACE = Member("u2", "Grace")
 
 
-@pytest.fixture(params=["sqlite"])
+@pytest.fixture(params=KINDS)
 async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Store]:
-    async with SqliteStore(tmp_path / "contract.sqlite3") as sqlite:
-        await sqlite.ensure_community("c1", "console", "One")
-        await sqlite.ensure_community("c2", "console", "Two")
-        yield sqlite
+    async with fresh_store(request.param, tmp_path, "contract") as opened:
+        await opened.ensure_community("c1", "console", "One")
+        await opened.ensure_community("c2", "console", "Two")
+        yield opened
 
 
 async def test_community_is_created_once_with_default_settings(store: Store) -> None:

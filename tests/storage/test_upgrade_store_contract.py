@@ -11,17 +11,17 @@ import pytest
 
 from bot.models import Member, SubmissionState, Summary, SummarySource
 from bot.ports import Store
-from storage.sqlite import SqliteStore
 from tests.digest_helpers import seed
+from tests.stores import KINDS, fresh_store
 
 NOW = datetime(2026, 11, 24, 10, tzinfo=UTC)
 
 
-@pytest.fixture(params=["sqlite"])
+@pytest.fixture(params=KINDS)
 async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Store]:
-    async with SqliteStore(tmp_path / "upgrades.sqlite3") as sqlite:
-        await sqlite.ensure_community("c", "console", "Club")
-        yield sqlite
+    async with fresh_store(request.param, tmp_path, "upgrades") as opened:
+        await opened.ensure_community("c", "console", "Club")
+        yield opened
 
 
 async def test_an_upgrade_is_asked_for_once_and_done_once(store: Store) -> None:

@@ -9,7 +9,6 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import aiosqlite
 import pytest
 
 from bot.community import CommunitySettings
@@ -17,19 +16,22 @@ from bot.events import MessageRef
 from bot.models import Member
 from bot.ports import Store, Tally, VoteRecord
 from bot.ranking import rank
-from storage.connection import _statements, migrations
+from storage.migrations import migrations
 from storage.sqlite import SqliteStore
+from storage.sqlite_db import statements
+from storage.store import SqlStore
 from tests.digest_helpers import seed
+from tests.stores import KINDS, fresh_store
 
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
 ADA = Member("u1", "Ada")
 
 
-@pytest.fixture(params=["sqlite"])
+@pytest.fixture(params=KINDS)
 async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Store]:
-    async with SqliteStore(tmp_path / "votes.sqlite3") as sqlite:
-        await sqlite.ensure_community("c1", "console", "One")
-        yield sqlite
+    async with fresh_store(request.param, tmp_path, "votes") as opened:
+        await opened.ensure_community("c1", "console", "One")
+        yield opened
 
 
 async def _submission(store: Store) -> int:
@@ -149,12 +151,10 @@ async def test_votes_move_with_their_reactions_when_duplicates_merge(store: Stor
 
 
 async def test_settings_stored_badly_by_an_older_version_load_as_defaults(
-        store: Store, tmp_path: Path) -> None:
-    assert isinstance(store, SqliteStore)
-    async with aiosqlite.connect(tmp_path / "votes.sqlite3") as raw:
-        await raw.execute("UPDATE communities SET settings = ? WHERE key = 'c1'",
-                          (json.dumps({"up_emoji": [], "summary_words": 0, "picks": 3}),))
-        await raw.commit()
+        store: Store) -> None:
+    assert isinstance(store, SqlStore)
+    await store.database.write("UPDATE communities SET settings = ? WHERE key = 'c1'",
+                               (json.dumps({"up_emoji": [], "summary_words": 0, "picks": 3}),))
     found = await store.get_community("c1")
     assert found is not None
     assert found.settings == CommunitySettings(picks=3)
@@ -166,7 +166,7 @@ async def test_votes_stored_before_reactions_were_end_as_they_did(tmp_path: Path
     with sqlite3.connect(path) as db:  # a database of the version before reactions
         for version, sql in migrations():
             if version <= 3:
-                for statement in _statements(sql):
+                for statement in statements(sql):
                     db.execute(statement)
                 db.execute(f"PRAGMA user_version = {version}")
         db.execute("INSERT INTO communities (key, platform, name) VALUES ('c1', 'x', 'One')")

@@ -72,6 +72,8 @@ def test_defaults_need_no_environment(monkeypatch: pytest.MonkeyPatch, tmp_path:
     ("SMTP_PORT", "0"),
     ("SMTP_HOST", "smtp example org"),
     ("SMTP_STARTTLS", "maybe"),
+    ("DIGESTIF_DB_POOL_SIZE", "0"),
+    ("DIGESTIF_DB_POOL_SIZE", "101"),
 ])
 def test_a_bad_setting_is_one_line_naming_it_and_exit_2(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path,
@@ -117,6 +119,28 @@ def test_a_bad_value_with_line_breaks_is_still_one_line(
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "\r" not in err
     assert err.startswith("digestif: setting DIGESTIF_MAIL_FROM=digest@example.org??Bcc: ")
+
+
+def test_a_database_url_must_be_postgresql_and_is_never_echoed(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("DIGESTIF_DATABASE_URL", "mysql://bot:hunter2@db/x")
+    assert main(["queue"]) == 2
+    err = capsys.readouterr().err
+    assert err == ("digestif: setting DIGESTIF_DATABASE_URL is not valid: use "
+                   "postgresql://user:password@host:5432/name, or leave it unset for the SQLite "
+                   "file (DIGESTIF_DB)\n")
+
+
+def test_the_database_url_chooses_postgresql(monkeypatch: pytest.MonkeyPatch,
+                                             tmp_path: Path) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert Settings().database_kind == "sqlite"
+    monkeypatch.setenv("DIGESTIF_DATABASE_URL", " ")
+    assert Settings().database_kind == "sqlite"
+    monkeypatch.setenv("DIGESTIF_DATABASE_URL", "postgresql://bot:hunter2@db:5432/digestif")
+    settings = Settings()
+    assert settings.database_kind == "postgresql"
+    assert "hunter2" not in repr(settings)
 
 
 def test_tests_never_read_a_developers_env_file(monkeypatch: pytest.MonkeyPatch,

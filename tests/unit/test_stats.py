@@ -1,5 +1,5 @@
-"""/digest stats: the last 30 days and all time, bounded, counted from the store; and the
-digest footer's top sharer. An injected clock."""
+"""/digest stats: the last 30 days and all time, bounded, counted from the store (each
+engine); and the digest footer's top sharer. An injected clock."""
 
 from __future__ import annotations
 
@@ -10,19 +10,19 @@ from bot.compose import top_sharer
 from bot.digest import DigestItem, Untrusted
 from bot.models import Member, SummarySource
 from bot.stats import community_stats
-from storage.sqlite import SqliteStore
+from storage.store import SqlStore
 from tests.digest_helpers import seed
 
 NOW = datetime(2026, 12, 3, 12, tzinfo=UTC)
 
 
-async def _share(store: SqliteStore, member: str, url: str, when: datetime) -> int:
+async def _share(store: SqlStore, member: str, url: str, when: datetime) -> int:
     added = await store.add_submission("c", url, url, Member(member, member.title()), when)
     return added.submission.id
 
 
-async def test_stats_count_the_last_30_days_and_all_time(sqlite_store: SqliteStore) -> None:
-    store = sqlite_store
+async def test_stats_count_the_last_30_days_and_all_time(any_store: SqlStore) -> None:
+    store = any_store
     await store.ensure_community("c", "console", "C")
     old = NOW - timedelta(days=45)
     recent = NOW - timedelta(days=3)
@@ -44,8 +44,8 @@ async def test_stats_count_the_last_30_days_and_all_time(sqlite_store: SqliteSto
     ]
 
 
-async def test_stats_are_bounded_and_names_cut(sqlite_store: SqliteStore) -> None:
-    store = sqlite_store
+async def test_stats_are_bounded_and_names_cut(any_store: SqlStore) -> None:
+    store = any_store
     await store.ensure_community("c", "console", "C")
     ids = []
     for i in range(8):
