@@ -27,7 +27,7 @@ test: lint
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 
 bench: setup
-	for b in benchmarks/votes.py benchmarks/votes_pg.py benchmarks/extraction.py benchmarks/summaries.py benchmarks/ingest.py benchmarks/digest.py benchmarks/newsletter.py benchmarks/failover.py; do \
+	for b in benchmarks/votes.py benchmarks/votes_pg.py benchmarks/extraction.py benchmarks/summaries.py benchmarks/ingest.py benchmarks/digest.py benchmarks/newsletter.py benchmarks/failover.py benchmarks/scale_out.py; do \
 		[ -f $$b ] && $(BIN)/python $$b || true; done
 
 clean:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.e2e.test_console import _chat
+from tests.e2e.test_console import chat
 from tests.fakes.pipeline import FakeClock
 from tests.fakes.web import PageServer
 
 
 async def test_held_and_refused_links_on_the_console(tmp_path: Path, pages: PageServer) -> None:
-    transcript = await _chat(tmp_path, [
+    transcript = await chat(tmp_path, [
         "/as mod --mod",
         "/config member_limit 1",
         "/config deny_domains localhost",
@@ -33,7 +33,7 @@ async def test_held_and_refused_links_on_the_console(tmp_path: Path, pages: Page
 
 
 async def test_cadence_on_the_console(tmp_path: Path, pages: PageServer) -> None:
-    transcript = await _chat(tmp_path, [
+    transcript = await chat(tmp_path, [
         "/as mod --mod",
         "/config cadence monthly",
         pages.url("/posts/quantization"),
@@ -57,7 +57,7 @@ async def test_cadence_on_the_console(tmp_path: Path, pages: PageServer) -> None
 
 
 async def test_stats_on_the_console(tmp_path: Path, pages: PageServer) -> None:
-    transcript = await _chat(tmp_path, [
+    transcript = await chat(tmp_path, [
         pages.url("/posts/quantization"),
         "/as grace", pages.url("/posts/moe"), "+1 1",
         "/as mod --mod", "/digest post",
