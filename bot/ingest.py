@@ -84,9 +84,12 @@ class IngestWorker:
     def __init__(self, store: IngestStore, reader: PageReader, summarizer: Summarizer,
                  clock: Clock, concurrency: int = 16,
                  upgrader: SummaryUpgrader | None = None, *, lease: float = DEFAULT_LEASE,
-                 owner: str | None = None, poll: tuple[float, float] = POLL) -> None:
+                 owner: str | None = None, poll: tuple[float, float] = POLL,
+                 shares: bool = True) -> None:
         """``summarizer`` writes the summary a link is ready with (the offline one when an
-        LLM is configured: ``upgrader`` then has the model write its own later)."""
+        LLM is configured: ``upgrader`` then has the model write its own later).
+        ``shares=False``: no member's links are held to a share of the workers and fetch
+        slots (`digestif submit`, the operator's bulk import in a process of its own)."""
         self._store = store
         self._upgrader = upgrader
         self._reader = reader
@@ -97,8 +100,9 @@ class IngestWorker:
         self.owner = owner or process_owner()
         self._lease = lease
         self._poll = (min(poll[0], lease / 4), min(poll[1], lease / 4))
-        self._per_member = per_member(concurrency)
-        self._queue: FairQueue[_Item] = FairQueue(per_lane=self._links - reserved(concurrency))
+        self._per_member = per_member(concurrency) if shares else max(1, concurrency)
+        self._queue: FairQueue[_Item] = FairQueue(
+            per_lane=self._links - (reserved(concurrency) if shares else 0))
         self._reading: dict[str, _Turns] = {}  # per lane: its links being read
         self._tasks: list[asyncio.Task[None]] = []
         self._listeners: list[Listener] = []

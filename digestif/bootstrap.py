@@ -161,14 +161,15 @@ def configured_platforms(settings: Settings) -> list[str]:
 async def open_app(settings: Settings, clock: Clock = system_clock, *, schedule: bool = False,
                    ingest: bool = True, store: Store | None = None,
                    reader: PageReader | None = None, summarizer: Summarizer | None = None,
-                   pending_wait: float = PENDING_WAIT,
-                   mail_sleep: Sleep | None = None) -> AsyncIterator[App]:
+                   pending_wait: float = PENDING_WAIT, mail_sleep: Sleep | None = None,
+                   shares: bool = True) -> AsyncIterator[App]:
     """Everything, opened; ``schedule`` also runs the digest scheduler and the release of
     held links (for `run` and `console`, not for one-shot commands). ``ingest=False``: links
     shared here are queued in the store for other processes' workers, not read here
     (`run --role gateway`).
     ``pending_wait``: seconds `/digest post` waits for the week's links still being read.
     ``mail_sleep``: how e-mailing waits between tries (tests pass one that does not wait).
+    ``shares=False``: ingest holds no member to a share of the workers (`digestif submit`).
 
     Links become ready with ``summarizer`` (given) or the offline one; with an LLM
     configured, the LLM summarizer writes the model's summaries apart from fetching
@@ -204,7 +205,7 @@ async def open_app(settings: Settings, clock: Clock = system_clock, *, schedule:
             ready_with = summarizer
         worker = IngestWorker(store, reader, ready_with, clock,
                               concurrency=settings.ingest_concurrency, upgrader=upgrader,
-                              lease=settings.lease_seconds)
+                              lease=settings.lease_seconds, shares=shares)
         curator = Curator(store, worker, clock, settings.max_links_per_message, upgrader)
         if upgrader is not None:
             await upgrader.start()

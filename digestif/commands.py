@@ -153,7 +153,8 @@ async def submit(args: argparse.Namespace, settings: Settings) -> int:
 
     key = _community(args, settings)
     name, _ = desk.member_switch([args.member], "digestif submit --as NAME")
-    async with open_app(settings) as app:
+    # The operator's bulk import, in a process of its own: no member's share to keep.
+    async with open_app(settings, shares=False) as app:
         await app.curator.community(key, "console")
         # The operator's command line: exempt from member_limit, as moderators are.
         member = Member(name, name, is_moderator=True)

@@ -46,3 +46,21 @@ async def test_another_members_link_is_read_while_a_flood_waits(tmp_path: Path) 
         ready = await app.store.list_submissions("c", states=[SubmissionState.READY])
         assert len(ready) == 21
 
+
+
+async def test_the_operators_bulk_import_uses_every_fetch_slot(tmp_path: Path) -> None:
+    """`digestif submit` (shares=False), a process of its own: no member's share to keep."""
+    settings = Settings(db_path=tmp_path / "x.sqlite3", ingest_concurrency=4, cpu_workers=0,
+                        fetch_allow_networks=(ipaddress.ip_network("127.0.0.0/8"),))
+    async with PageServer() as pages, open_app(settings, FakeClock(), shares=False,
+                                                summarizer=FakeSummarizer()) as app:
+        await app.curator.community("c", "console")
+        flood = [pages.hold(f"/bulk{i}", html=article("evals")) for i in range(8)]
+        operator = Member("op", "Op", is_moderator=True)
+        await app.curator.post_link(LinkPosted("c", operator, " ".join(
+            pages.url(f"/bulk{i}") for i in range(5))))
+        await until_entered(flood, 4)  # all four fetch slots, not three
+        for gate in flood:
+            gate.release.set()
+        await app.curator.wait_idle()
+        assert len(await app.store.list_submissions("c", states=[SubmissionState.READY])) == 5
