@@ -100,7 +100,8 @@ class IngestWorker:
         self.owner = owner or process_owner()
         self._lease = lease
         self._poll = (min(poll[0], lease / 4), min(poll[1], lease / 4))
-        self._per_member = per_member(concurrency) if shares else max(1, concurrency)
+        # None: no member's reads are limited (only the fetcher's own slots).
+        self._per_member = per_member(concurrency) if shares else None
         self._queue: FairQueue[_Item] = FairQueue(
             per_lane=self._links - (reserved(concurrency) if shares else 0))
         self._reading: dict[str, _Turns] = {}  # per lane: its links being read
@@ -245,6 +246,9 @@ class IngestWorker:
     @contextlib.asynccontextmanager
     async def _read_turn(self, lane_key: str) -> AsyncIterator[None]:
         """One of the lane's ``per_member`` reads at a time."""
+        if self._per_member is None:
+            yield
+            return
         turns = self._reading.get(lane_key)
         if turns is None:
             turns = self._reading[lane_key] = _Turns(asyncio.Semaphore(self._per_member))
