@@ -169,6 +169,8 @@ class World:
             return found if found and self.discord.of("PUT", f"/{found}/reactions/") else None
         found = await self.discord.wait_until(lambda: card() is not None, card)
         assert found is not None
+        # The card is recorded (so its votes count) once the link's work is done.
+        await self.app.curator.wait_idle()
         return message_id, found
 
     async def score(self, number: int) -> int:
