@@ -135,8 +135,6 @@ class World:
         await self.event(message(user, f"<{self.pages.url(path)}>", ts, channel, **extra))
         cards = await self.slack.wait_for(
             "chat.postMessage", lambda a: a.get("thread_ts") == extra.get("thread_ts", ts))
-        # The card is recorded (so its votes count) once the link's work is done.
-        await self.app.curator.wait_idle()
         return cards[0]
 
     async def card_ts(self, thread: str) -> str:
