@@ -71,7 +71,8 @@ async def core_run(settings: Settings, events: list[ReactionChanged]
                    ) -> tuple[float, list[float]]:
     unused = _Unused()
     # The app as `digestif run` builds it (its store from the settings), minus ingest.
-    async with open_app(settings, system_clock, reader=unused, summarizer=unused) as app:
+    async with open_app(settings, system_clock, ingest=False, reader=unused,
+                        summarizer=unused) as app:
         await _setup(app.store)
         curator = app.curator
         await curator.known_community(COMMUNITY)
@@ -118,11 +119,17 @@ async def main() -> None:
         settings = Settings(db_path=Path(tmp) / "core.sqlite3", cpu_workers=0)
         core_time, latencies = await core_run(settings, events)
         plain_time = await plain_run(Path(tmp) / "plain.sqlite3", events)
-    core_rate, plain_rate = len(events) / core_time, len(events) / plain_time
+    report(len(events), core_time, plain_time, latencies, "", "plain aiosqlite:")
+
+
+def report(events: int, core_time: float, plain_time: float, latencies: list[float],
+           engine: str, plain: str) -> None:
+    """The figures, worded alike for every engine (``engine``: "" or ", PostgreSQL")."""
+    core_rate, plain_rate = events / core_time, events / plain_time
     cuts = statistics.quantiles(latencies, n=100)
-    print(f"events:            {len(events)} over {SUBMISSIONS} submissions")
+    print(f"events:            {events} over {SUBMISSIONS} submissions{engine}")
     print(f"core:              {core_rate:,.0f} events/s")
-    print(f"plain aiosqlite:   {plain_rate:,.0f} events/s")
+    print(f"{plain:<19}{plain_rate:,.0f} events/s")
     print(f"ratio core/plain:  {core_rate / plain_rate:.2f}   (goal >= 0.5)")
     print(f"core latency p50:  {cuts[49] * 1000:.2f} ms")
     print(f"core latency p99:  {cuts[98] * 1000:.2f} ms   (goal <= 20 ms)")

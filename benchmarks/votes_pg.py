@@ -13,7 +13,6 @@ import asyncio
 import os
 import random
 import secrets
-import statistics
 import sys
 import time
 from collections.abc import AsyncIterator
@@ -25,7 +24,7 @@ import asyncpg
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.votes import SUBMISSIONS, _events, _setup, core_run
+from benchmarks.votes import _events, _setup, core_run, report
 from bot.config import Settings
 from bot.events import ReactionChanged
 from storage.postgres import PostgresStore
@@ -81,14 +80,7 @@ async def main() -> None:
         core_time, latencies = await core_run(settings, events)
     async with scratch_schema() as url:
         plain_time = await plain_run(url, events)
-    core_rate, plain_rate = len(events) / core_time, len(events) / plain_time
-    cuts = statistics.quantiles(latencies, n=100)
-    print(f"events:            {len(events)} over {SUBMISSIONS} submissions, PostgreSQL")
-    print(f"core:              {core_rate:,.0f} events/s")
-    print(f"plain asyncpg:     {plain_rate:,.0f} events/s")
-    print(f"ratio core/plain:  {core_rate / plain_rate:.2f}   (goal >= 0.5)")
-    print(f"core latency p50:  {cuts[49] * 1000:.2f} ms")
-    print(f"core latency p99:  {cuts[98] * 1000:.2f} ms   (goal <= 20 ms)")
+    report(len(events), core_time, plain_time, latencies, ", PostgreSQL", "plain asyncpg:")
 
 
 if __name__ == "__main__":

@@ -66,7 +66,8 @@ class PostgresDatabase:
         try:
             with pg_errors(self._where):
                 self._pool = await asyncpg.create_pool(
-                    self._url, min_size=1, max_size=self._pool_size, timeout=CONNECT_TIMEOUT)
+                    self._url, min_size=1, max_size=self._pool_size, timeout=CONNECT_TIMEOUT,
+                    reset=_keep_session)
             await self._migrate()
         except BaseException:
             await self.close()
@@ -163,6 +164,13 @@ class PostgresDatabase:
         with pg_errors(self._where):
             status = await retry_conflicts(lambda: pool.execute(query, *args), self._where)
             return changed(status)
+
+
+async def _keep_session(connection: object) -> None:
+    """A connection goes back to the pool as it is. The store keeps no session state on pooled
+    connections (no session advisory locks, cursors, SET or LISTEN: LISTEN has a connection
+    of its own, and every lock is a transaction's), so asyncpg's default reset would only add
+    a round trip to every statement (half the throughput of single statements)."""
 
 
 class _PostgresTransaction:
