@@ -12,6 +12,7 @@ import random
 import statistics
 import tempfile
 import time
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -67,6 +68,15 @@ async def _setup(store: Store) -> None:
         await store.link_message(COMMUNITY, MessageRef("c", f"m{i}"), sub.id, "origin")
 
 
+def plain_writes(events: list[ReactionChanged]) -> Iterator[tuple[bool, int, str, str]]:
+    """What the raw loops write for each event: (added, submission id, member id, emoji);
+    events whose rows the core never writes (bots' reactions, other emoji) are left out."""
+    for event in events:
+        if event.added and (event.member.is_bot or event.emoji != "👍"):
+            continue
+        yield event.added, int(event.message_id[1:]) + 1, event.member.id, event.emoji
+
+
 async def core_run(settings: Settings, events: list[ReactionChanged]
                    ) -> tuple[float, list[float]]:
     unused = _Unused()
@@ -95,20 +105,17 @@ async def plain_run(path: Path, events: list[ReactionChanged]) -> float:
         await db.execute("PRAGMA synchronous = NORMAL")
         now = datetime.now(UTC).isoformat()
         start = time.perf_counter()
-        for event in events:
-            sub_id = int(event.message_id[1:]) + 1
-            if event.added and (event.member.is_bot or event.emoji != "👍"):
-                continue  # rows the core never writes
-            if event.added:
+        for added, sub_id, member_id, emoji in plain_writes(events):
+            if added:
                 await db.execute(
                     "INSERT INTO votes (submission_id, member_id, emoji, direction, created_at) "
                     "VALUES (?, ?, ?, 1, ?) ON CONFLICT DO NOTHING",
-                    (sub_id, event.member.id, event.emoji, now),
+                    (sub_id, member_id, emoji, now),
                 )
             else:
                 await db.execute(
                     "DELETE FROM votes WHERE submission_id = ? AND member_id = ? AND emoji = ?",
-                    (sub_id, event.member.id, event.emoji),
+                    (sub_id, member_id, emoji),
                 )
         return time.perf_counter() - start
 

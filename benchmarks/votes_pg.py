@@ -24,7 +24,7 @@ import asyncpg
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.votes import _events, _setup, core_run, report
+from benchmarks.votes import _events, _setup, core_run, plain_writes, report
 from bot.config import Settings
 from bot.events import ReactionChanged
 from storage.postgres import PostgresStore
@@ -55,19 +55,16 @@ async def plain_run(url: str, events: list[ReactionChanged]) -> float:
     try:
         now = datetime.now(UTC).isoformat()
         start = time.perf_counter()
-        for event in events:
-            sub_id = int(event.message_id[1:]) + 1
-            if event.added and (event.member.is_bot or event.emoji != "👍"):
-                continue  # rows the core never writes
-            if event.added:
+        for added, sub_id, member_id, emoji in plain_writes(events):
+            if added:
                 await db.execute(
                     "INSERT INTO votes (submission_id, member_id, emoji, direction, created_at) "
                     "VALUES ($1, $2, $3, 1, $4) ON CONFLICT DO NOTHING",
-                    sub_id, event.member.id, event.emoji, now)
+                    sub_id, member_id, emoji, now)
             else:
                 await db.execute(
                     "DELETE FROM votes WHERE submission_id = $1 AND member_id = $2 "
-                    "AND emoji = $3", sub_id, event.member.id, event.emoji)
+                    "AND emoji = $3", sub_id, member_id, emoji)
         return time.perf_counter() - start
     finally:
         await db.close()
