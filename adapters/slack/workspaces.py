@@ -12,11 +12,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import math
+import time
 from collections.abc import Callable, Coroutine, Iterator
 from contextvars import ContextVar
 from functools import wraps
 from typing import Any, TypeVar, cast
 
+from slack_sdk.oauth.installation_store import Bot
 from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
 from slack_sdk.oauth.token_rotation.async_rotator import AsyncTokenRotator
 from slack_sdk.web.async_client import AsyncWebClient
@@ -28,6 +31,7 @@ from bot.errors import PublishError
 current_team: ContextVar[str | None] = ContextVar("slack_team", default=None)
 # Rotate a token this long before it expires (Slack's rotated tokens last 12 hours).
 ROTATE_MINUTES = 120
+TOKEN_TTL = 60.0  # seconds a workspace's token is used before it is read from the store again
 
 PortMethod = TypeVar("PortMethod", bound=Callable[..., Coroutine[Any, Any, Any]])
 
@@ -65,6 +69,9 @@ class TeamClient(AsyncWebClient):
         self._installations = installations
         self._rotator = rotator
         self._rotating: dict[str, asyncio.Lock] = {}
+        # Bots read from the store, each with when: read again after TOKEN_TTL seconds, so
+        # another process's rotation or an uninstall is seen, not on every call.
+        self._bots: dict[str, tuple[float, Bot]] = {}
 
     async def api_call(self, api_method: str, *, params: dict[str, Any] | None = None,
                        json: dict[str, Any] | None = None, **kwargs: Any
@@ -79,12 +86,19 @@ class TeamClient(AsyncWebClient):
             raise PublishError("a Slack call was made for no workspace")
         # One rotation at a time per workspace: a refresh token is spent once.
         async with self._rotating.setdefault(team, asyncio.Lock()):
-            bot = await self._installations.async_find_bot(enterprise_id=None, team_id=team)
-            if bot is None:
-                raise PublishError(f"digestif is not installed in Slack workspace {team}")
+            now = time.monotonic()
+            read_at, bot = self._bots.get(team, (-math.inf, None))
+            if bot is None or now - read_at > TOKEN_TTL:
+                bot = await self._installations.async_find_bot(enterprise_id=None,
+                                                               team_id=team)
+                if bot is None:
+                    self._bots.pop(team, None)
+                    raise PublishError(f"digestif is not installed in Slack workspace {team}")
+                read_at = now
             refreshed = await self._rotator.perform_bot_token_rotation(
                 bot=bot, minutes_before_expiration=ROTATE_MINUTES)
             if refreshed is not None:
                 await self._installations.async_save_bot(refreshed)
                 bot = refreshed
+            self._bots[team] = (read_at, bot)
         return str(bot.bot_token)
