@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 import math
 import time
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 from typing import Protocol
 
 from bot.clock import Clock
 from bot.community import Community, CommunitySettings
-from bot.desk import denied_site, held, not_allowed_site, submit_reply, voting_locked
-from bot.errors import InvalidLink, StorageError, UnknownSubmission
+from bot.desk import held, submit_reply, voting_locked
+from bot.errors import InvalidLink, UnknownSubmission
 from bot.events import LinkPosted, MessageRef, ReactionChanged, ReactionsCleared
+from bot.holds import Holds
 from bot.ingest import IngestResult, IngestWorker, lane
-from bot.links import canonicalize, find_urls, on_domains, shown_host
+from bot.links import canonicalize, find_urls
 from bot.models import Member, ModerationStatus, Submission, SubmissionState
 from bot.period import UNITS, period_containing
 from bot.ports import (
@@ -34,6 +32,7 @@ from bot.ports import (
     VoteStore,
 )
 from bot.records import HeldLink, VoteOutcome
+from bot.sites import site_refusal
 from bot.turns import Turn, Turns
 from bot.upgrades import VOTED, SummaryUpgrader
 from bot.votes import VoteDecision, decide, decide_reaction
@@ -41,26 +40,12 @@ from bot.votes import VoteDecision, decide, decide_reaction
 log = logging.getLogger(__name__)
 
 SETTINGS_CHECK = 1.0  # seconds between looks at whether another process changed settings
-# The member_limit window: links a member queued in the last 24 hours count.
-LIMIT_WINDOW = timedelta(hours=24)
-MAX_HOLD_SLEEP = 3600.0  # the release loop looks at the store at least hourly
 
 
 class CuratorStore(CommunityStore, MemberStore, SubmissionStore, MessageStore, IngestQueue,
                    VoteStore, PeriodNotes, HoldStore, Protocol):
     """The stores the curator uses: it is the one place links, reactions and the queue
     change (IngestQueue only to re-queue a link that failed before)."""
-
-
-def site_refusal(settings: CommunitySettings, canonical: str) -> str:
-    """Why the community refuses a link by its site ("" when it does not): on the deny list
-    (subdomains included), or not on a non-empty allow list."""
-    denied = on_domains(canonical, settings.deny_domains)
-    if denied:
-        return denied_site(shown_host(denied))
-    if settings.allow_domains and not on_domains(canonical, settings.allow_domains):
-        return not_allowed_site([shown_host(d) for d in settings.allow_domains])
-    return ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,7 +91,7 @@ class Curator:
         self._notifiers: dict[str, Notifier] = {}
         self._locks: dict[tuple[str, str], bool] = {}
         self._turns = Turns()
-        self._new_hold = asyncio.Event()
+        self.holds: Holds[SubmitOutcome] = Holds(store, clock, self._release)
         worker.subscribe(self._on_ingested)
         if upgrader is not None:
             upgrader.subscribe(self._on_summary_written)
@@ -199,10 +184,14 @@ class Curator:
             return SubmitOutcome(url, error=refusal)
         await self.remember(community.key, member)
         if limited:
-            release_at = await self._release_time(community, member, canonical)
+            release_at = await self.holds.release_time(community, member, canonical)
             if release_at is not None:
-                return await self._hold(community, HeldLink(
-                    community.key, member, canonical, url, origin, self._clock(), release_at))
+                link = HeldLink(community.key, member, canonical, url, origin, self._clock(),
+                                release_at)
+                notifier = self._notifiers.get(community.platform)
+                if await self.holds.hold(link) and notifier is not None and origin is not None:
+                    await notifier.link_held(community, link)
+                return SubmitOutcome(url, held=held(link, community.settings))
         submission, created = await self._store.add_submission(
             community.key, canonical, url, member, self._clock()
         )
@@ -217,72 +206,11 @@ class Curator:
             self._worker.enqueue(submission.id, turn)
         return SubmitOutcome(url, submission, created)
 
-    # the daily limit ---------------------------------------------------------------------
-
-    async def _release_time(self, community: Community, member: Member,
-                            canonical: str) -> datetime | None:
-        """None when the link may be queued now; else when it may, under member_limit links
-        per rolling 24 hours, after the member's links already held. Moderators, and links
-        already shared (sharing one again only credits the member), are never held."""
-        limit = community.settings.member_limit
-        if not limit or member.is_moderator:
-            return None
-        held_links = await self._store.held_links(community.key, member.id)
-        for link in held_links:
-            if link.url == canonical:
-                return link.release_at
-        if await self._store.find_by_url(community.key, canonical) is not None:
-            return None
-        now = self._clock()
-        queued = await self._store.submitted_since(community.key, member.id, now - LIMIT_WINDOW)
-        waiting = [link.release_at for link in held_links]
-        slots = sorted([*queued, *waiting])
-        if len(slots) < limit and not waiting:
-            return None
-        # The window ending then holds fewer than `limit` links: the oldest that still
-        # counts has left it.
-        free_at = slots[len(slots) - limit] + LIMIT_WINDOW if len(slots) >= limit else now
-        return max(now, free_at, *waiting)
-
-    async def _hold(self, community: Community, link: HeldLink) -> SubmitOutcome:
-        if await self._store.hold_link(link):
-            log.info("held link %r of %s in %s until %s (member_limit)", link.url,
-                     link.member.id, community.key, link.release_at.isoformat())
-            self._new_hold.set()
-            notifier = self._notifiers.get(community.platform)
-            if notifier is not None and link.origin is not None:
-                await notifier.link_held(community, link)
-        return SubmitOutcome(link.original_url, held=held(link, community.settings))
-
-    async def release_due(self) -> list[SubmitOutcome]:
-        """Queue every held link that is due, as if its member shared it now. Queued first,
-        forgotten after: a crash in between only credits the member again, never loses it."""
-        outcomes = []
-        for link in await self._store.due_held_links(self._clock()):
-            community = await self.known_community(link.community)
-            outcomes.append(await self._submit(community, link.original_url, link.member,
-                                               link.origin, limited=False))
-            await self._store.release_held_link(link.community, link.member.id, link.url)
-        return outcomes
-
-    async def run_holds(self) -> None:
-        """Queue held links when they are due, until cancelled. After a restart, links that
-        fell due while the bot was down are queued at once."""
-        while True:
-            self._new_hold.clear()
-            wait = MAX_HOLD_SLEEP
-            try:
-                await self.release_due()
-                soonest = await self._store.next_release()
-                if soonest is not None:
-                    wait = (soonest - self._clock()).total_seconds()
-            except StorageError as err:
-                log.error("held links could not be released (%s); trying again later", err)
-            except Exception:
-                log.exception("releasing held links failed; trying again later")
-            with contextlib.suppress(TimeoutError):
-                async with asyncio.timeout(min(MAX_HOLD_SLEEP, max(0.0, wait))):
-                    await self._new_hold.wait()
+    async def _release(self, link: HeldLink) -> SubmitOutcome:
+        """Queue a held link now due (``Holds.release_due``), as if its member shared it now."""
+        community = await self.known_community(link.community)
+        return await self._submit(community, link.original_url, link.member, link.origin,
+                                  limited=False)
 
     async def _on_ingested(self, result: IngestResult) -> None:
         community = await self.known_community(result.submission.community)

@@ -226,7 +226,7 @@ async def open_app(settings: Settings, clock: Clock = system_clock, *, schedule:
         if schedule:
             task = asyncio.create_task(scheduler.run(), name="digest-scheduler")
             stack.push_async_callback(_cancel, task)
-            holds = asyncio.create_task(curator.run_holds(), name="held-links")
+            holds = asyncio.create_task(curator.holds.run(), name="held-links")
             stack.push_async_callback(_cancel, holds)
         # What is loaded by now (modules, classes, settings) lives as long as the process: out
         # of the garbage collector's sight, its collections no longer walk it again and again

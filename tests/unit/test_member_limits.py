@@ -104,14 +104,14 @@ async def test_a_link_over_the_limit_is_held_told_and_queued_when_due(core: Core
     assert await core.post(ADA, "other.test/a") == ["Already queued as #3."]
     assert len(core.notifier.answers) == 1
     core.clock.advance(hours=23, minutes=59)
-    assert await core.core.curator.release_due() == []
+    assert await core.core.curator.holds.release_due() == []
     core.clock.advance(minutes=1)
-    [released] = await core.core.curator.release_due()
+    [released] = await core.core.curator.holds.release_due()
     await core.core.curator.wait_idle()
     assert released.message == "Queued as #9."
     assert released.submission is not None and released.submission.submitters == ("ada",)
     assert core.notifier.events[-1] == ("ready", 9), "its card goes out as for any link"
-    assert await core.core.curator.release_due() == [], "queued once"
+    assert await core.core.curator.holds.release_due() == [], "queued once"
 
 
 async def test_the_window_rolls_and_held_links_queue_in_order(core: Core) -> None:
@@ -127,9 +127,9 @@ async def test_the_window_rolls_and_held_links_queue_in_order(core: Core) -> Non
     assert [(h.url, h.release_at - start) for h in held] == [
         ("https://news.test/c", timedelta(hours=24)), ("https://news.test/d", timedelta(hours=36))]
     core.clock.advance(hours=11)
-    assert [o.message for o in await core.core.curator.release_due()] == ["Queued as #3."]
+    assert [o.message for o in await core.core.curator.holds.release_due()] == ["Queued as #3."]
     core.clock.advance(hours=12)
-    assert [o.message for o in await core.core.curator.release_due()] == ["Queued as #4."]
+    assert [o.message for o in await core.core.curator.holds.release_due()] == ["Queued as #4."]
     await core.core.curator.wait_idle()
     assert await core.queued() == ["news.test/a", "news.test/b", "news.test/c", "news.test/d"]
 
