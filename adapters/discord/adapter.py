@@ -1,5 +1,7 @@
 """The Discord adapter: raw gateway events translated into one core call each, slash
-commands, and the core's Notifier, DigestPublisher and VoteRecounter on the REST API."""
+commands, and the core's Notifier and DigestPublisher on the REST API. Reading back what was
+posted while the bot was away (and a thread's parent channel) is history.py's
+DiscordHistory; recounting votes (the VoteRecounter) is recount.py's DiscordRecounter."""
 
 from __future__ import annotations
 
@@ -8,9 +10,7 @@ import contextlib
 import hashlib
 import json
 import logging
-from collections import OrderedDict
-from collections.abc import Iterable, Sequence
-from datetime import datetime
+from collections.abc import Iterable
 from typing import Any
 
 import aiohttp
@@ -19,14 +19,14 @@ import yarl
 
 from adapters.discord import render
 from adapters.discord.commands import register_commands
+from adapters.discord.history import ACK, DiscordHistory
 from adapters.discord.outbox import Outbox
+from adapters.discord.recount import DiscordRecounter
 from adapters.discord.translate import (
     community_key,
     cursor,
     emoji,
     guild_id,
-    home_channel,
-    home_of,
     member,
     message_link,
     plain_text,
@@ -38,19 +38,15 @@ from bot.app import App
 from bot.community import Community
 from bot.digest import Digest
 from bot.errors import ConfigError, PublishError
-from bot.events import LinkPosted, MessageRef, MissedMessage, ReactionChanged, ReactionsCleared
+from bot.events import LinkPosted, MessageRef, ReactionChanged, ReactionsCleared
 from bot.lifecycle import Sleep, one_line_logs, retrying
 from bot.models import Member, Submission
-from bot.ports import SeenReaction
 from bot.records import HeldLink
 
 log = logging.getLogger(__name__)
 
 NONE = discord.AllowedMentions.none()
-ACK = "👀"
 STOP_SECONDS = 5.0  # for the client to close on shutdown
-HOMES = 5000  # threads whose parent channel was looked up, remembered
-PAGE = 100  # the most messages GET /channels/{id}/messages returns at once
 PERMISSIONS = discord.Permissions(
     view_channel=True, send_messages=True, send_messages_in_threads=True, embed_links=True,
     add_reactions=True, read_message_history=True)
@@ -105,9 +101,8 @@ class DiscordAdapter:
         self.client = _Client(self, guild_ready_timeout)
         self.tree = discord.app_commands.CommandTree(self.client)
         self.outbox = Outbox(self.client)
-        self._homes: OrderedDict[int, int] = OrderedDict()  # thread id -> parent channel id
-        self._catching_up: dict[int, asyncio.Task[None]] = {}  # shard -> its catch-up
-        self._closing = False
+        self.history = DiscordHistory(self.client, app.backfill, self.outbox, self.community)
+        self.recounter = DiscordRecounter(self.client)
         register_commands(self.tree, app, self.outbox, self.community)
         client = self.client
         for listener in (self.on_guild_available, self.on_guild_join, self.on_message,
@@ -116,7 +111,8 @@ class DiscordAdapter:
                          self.on_raw_message_delete, self.on_raw_message_edit,
                          self.on_shard_ready, self.on_shard_resumed):
             client.event(listener)
-        app.register_platform("discord", self, publisher=self, recounter=self, linker=self)
+        app.register_platform("discord", self, publisher=self, recounter=self.recounter,
+                              linker=self)
 
     async def sync_commands(self) -> bool:
         """Register the slash commands with Discord only when they changed since the last
@@ -144,30 +140,12 @@ class DiscordAdapter:
     async def on_guild_join(self, guild: discord.Guild) -> None:
         await self.community(guild)
 
-    async def home(self, channel: object, channel_id: int) -> int:
-        """The channel whose settings apply to a message in ``channel_id``: a thread's (or
-        forum post's) parent. A thread discord.py was never told of (a private one, one
-        opened while the bot was away) is looked up once with GET /channels/{id}."""
-        known = home_channel(channel)
-        if known is not None:
-            return known
-        if channel_id not in self._homes:
-            try:
-                self._homes[channel_id] = home_of(
-                    dict(await self.client.http.get_channel(channel_id)))
-            except discord.HTTPException as err:
-                log.warning("looking up channel %s failed: %s", channel_id, err)
-                return channel_id
-            while len(self._homes) > HOMES:
-                self._homes.popitem(last=False)
-        return self._homes[channel_id]
-
     async def on_message(self, message: discord.Message) -> None:
         if message.author.bot or message.guild is None:
             return
         community = await self.community(message.guild)
         channel = message.channel.id
-        home = await self.home(message.channel, channel)
+        home = await self.history.home(message.channel, channel)
         outcomes = await self.app.curator.post_link(LinkPosted(
             community.key, member(message.author, community.settings.moderators),
             plain_text(message.content), ref(channel, message.id), channel=str(home)))
@@ -180,76 +158,10 @@ class DiscordAdapter:
     # links posted while the bot was away ----------------------------------------------
 
     async def on_shard_ready(self, shard_id: int) -> None:
-        self._catch_up(shard_id)
+        self.history.catch_up(shard_id)
 
     async def on_shard_resumed(self, shard_id: int) -> None:
-        self._catch_up(shard_id)
-
-    def _catch_up(self, shard_id: int) -> None:
-        """Read back the shard's servers' submission channels, in the background (one
-        catch-up per shard at a time: a reconnect during one waits for it to end)."""
-        if self._closing:
-            return
-        running = self._catching_up.get(shard_id)
-        self._catching_up[shard_id] = asyncio.create_task(
-            self._catch_up_shard(shard_id, running), name=f"discord-catch-up-{shard_id}")
-
-    async def _catch_up_shard(self, shard_id: int, previous: asyncio.Task[None] | None
-                              ) -> None:
-        if previous is not None:
-            await asyncio.wait({previous})
-        for guild in [g for g in self.client.guilds if g.shard_id == shard_id]:
-            try:
-                community = await self.community(guild)
-                done = await self.app.backfill.catch_up(community.key, self)
-            except Exception:
-                log.exception("reading back %s failed", guild.id)
-                continue
-            for origin in done.submitted:
-                await self.outbox.react(int(origin.channel), int(origin.message_id), ACK)
-
-    async def stop_catching_up(self) -> None:
-        self._closing = True
-        tasks = set(self._catching_up.values())
-        for task in tasks:
-            task.cancel()
-        if tasks:
-            await asyncio.wait(tasks)
-
-    async def missed(self, community: Community, channel: str, after: str | None,
-                     since: datetime, limit: int) -> list[MissedMessage]:
-        """Messages after ``after`` (and not before ``since``), oldest first, read forward
-        100 at a time with GET /channels/{id}/messages?after= (discord.py waits out 429s,
-        honouring retry_after and the per-route buckets)."""
-        if isinstance(self.client.get_channel(int(channel)), discord.ForumChannel):
-            return []  # a forum holds posts (threads), not messages
-        position = max(int(after) if after else 0, discord.utils.time_snowflake(since))
-        guild = self.client.get_guild(int(guild_id(community.key) or 0))
-        found: list[MissedMessage] = []
-        while len(found) < limit:
-            asked = min(PAGE, limit - len(found))
-            try:
-                page = await self.client.http.logs_from(int(channel), asked, after=position)
-            except discord.HTTPException as err:
-                log.warning("reading the history of %s failed: %s", channel, err)
-                break
-            page = sorted(page, key=lambda m: int(m["id"]))
-            found.extend(self._missed(community, guild, channel, dict(m)) for m in page)
-            if len(page) < asked:
-                break
-            position = int(page[-1]["id"])
-        return found
-
-    def _missed(self, community: Community, guild: discord.Guild | None, channel: str,
-                data: dict[str, Any]) -> MissedMessage:
-        author = data["author"]
-        known = guild.get_member(int(author["id"])) if guild is not None else None
-        user = known or discord.User(state=self.client._connection, data=author)
-        message_id = int(data["id"])
-        return MissedMessage(
-            LinkPosted(community.key, member(user, community.settings.moderators),
-                       plain_text(str(data.get("content") or "")), ref(int(channel), message_id)),
-            cursor(message_id), discord.utils.snowflake_time(message_id))
+        self.history.catch_up(shard_id)
 
     async def _reaction(self, payload: discord.RawReactionActionEvent, added: bool) -> None:
         if payload.guild_id is None or (self.client.user and
@@ -304,7 +216,7 @@ class DiscordAdapter:
         await self.app.curator.post_link(LinkPosted(
             community.key, member(message.author, community.settings.moderators),
             plain_text(message.content), ref(payload.channel_id, payload.message_id),
-            channel=str(await self.home(message.channel, payload.channel_id))))
+            channel=str(await self.history.home(message.channel, payload.channel_id))))
 
     async def on_raw_message_delete(self, payload: discord.RawMessageDeleteEvent) -> None:
         if payload.guild_id is not None:
@@ -373,7 +285,7 @@ class DiscordAdapter:
         message of a thread opened on the member's message (a message already in a thread,
         or a thread Discord refuses, gets a reply instead)."""
         channel = int(origin.channel)
-        if community.settings.card == "thread" and await self.home(
+        if community.settings.card == "thread" and await self.history.home(
                 self.client.get_channel(channel), channel) == channel:
             thread = await self.outbox.open_thread(origin, desk.thread_name(
                 submission.number, submission.title or submission.url))
@@ -412,51 +324,6 @@ class DiscordAdapter:
         """The message's jump link (no request: Discord's links are made of the ids)."""
         return message_link(community.key, ref.channel, ref.message_id)
 
-    async def reactions(self, community: Community,
-                        messages: Sequence[MessageRef]) -> list[SeenReaction] | None:
-        """Every vote reaction on the messages, read back from Discord (discord.py waits out
-        429s itself, honouring retry_after and the per-route buckets). Skin-tone variants are
-        separate reactions there, so each one present is listed and normalized."""
-        settings = community.settings
-        configured = settings.up_emoji + settings.down_emoji
-        seen: list[SeenReaction] = []
-        for message in messages:
-            channel, message_id = int(message.channel), int(message.message_id)
-            try:
-                data = await self.client.http.get_message(channel, message_id)
-                for reaction in data.get("reactions") or []:
-                    raw = discord.PartialEmoji.from_dict(reaction["emoji"])
-                    core = emoji(raw, configured)
-                    if settings.vote_direction(core) == 0:
-                        continue
-                    seen.extend(SeenReaction(member(user, settings.moderators), core,
-                                             message.message_id, reaction_key(raw))
-                                for user in await self._reactors(channel, message_id, raw))
-            except discord.NotFound:
-                continue  # the message is gone: its reactions are too
-            except discord.HTTPException as err:
-                log.warning("recount failed: %s", err)
-                return None
-        return seen
-
-    async def _reactors(self, channel: int, message_id: int,
-                        raw: discord.PartialEmoji) -> list[discord.User]:
-        """Everyone who reacted with ``raw``, page by page (100 is the most per request)."""
-        users: list[discord.User] = []
-        after: int | None = None
-        while True:
-            page = await self.client.http.get_reaction_users(
-                channel, message_id, _route_emoji(raw), 100, after=after)
-            users.extend(discord.User(state=self.client._connection, data=u) for u in page)
-            if len(page) < 100:
-                return users
-            after = int(page[-1]["id"])
-
-
-def _route_emoji(value: discord.PartialEmoji) -> str:
-    return f"{value.name}:{value.id}" if value.id else value.name
-
-
 def configure_endpoints(api_base: str | None, gateway: str | None) -> None:
     """DISCORD_API_BASE and DISCORD_GATEWAY_URL: for HTTP and gateway proxies (and tests)."""
     if api_base:
@@ -492,7 +359,7 @@ async def serve(app: App, *, events: bool = True, guild_ready_timeout: float = 2
                 # wait_for drops one that races a shard connecting); caught here, it cannot.
                 await asyncio.shield(running)
             except asyncio.CancelledError:
-                await adapter.stop_catching_up()
+                await adapter.history.stop_catching_up()
                 await _stop(client, running)
                 raise
             except discord.LoginFailure as err:
