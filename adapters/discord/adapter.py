@@ -41,7 +41,7 @@ from bot.errors import ConfigError, PublishError
 from bot.events import LinkPosted, MessageRef, MissedMessage, ReactionChanged, ReactionsCleared
 from bot.lifecycle import Sleep, one_line_logs, retrying
 from bot.models import Member, Submission
-from bot.ports import SeenReaction
+from bot.platform_ports import SeenReaction
 from bot.records import HeldLink
 
 log = logging.getLogger(__name__)
