@@ -11,19 +11,19 @@ from bot.curator import Curator
 from bot.editor import Editor
 from bot.ingest import IngestWorker
 from bot.mailing import Mailing
-from bot.platform_state import PlatformState
-from bot.ports import (
+from bot.platform_ports import (
     DigestPublisher,
-    Installations,
     MessageLinker,
     Notifier,
     PageReader,
-    Store,
     Summarizer,
     VoteRecounter,
 )
+from bot.platform_state import PlatformState
+from bot.ports import Store
 from bot.publishing import Publishing
 from bot.scheduler import Scheduler
+from bot.state_ports import Installations
 from bot.upgrades import SummaryUpgrader
 
 

@@ -12,7 +12,8 @@ from datetime import timedelta
 from bot.clock import Clock
 from bot.curator import Curator
 from bot.events import MessageRef
-from bot.ports import ChannelCursors, ChannelHistory
+from bot.platform_ports import ChannelHistory
+from bot.state_ports import ChannelCursors
 
 log = logging.getLogger(__name__)
 

@@ -16,8 +16,10 @@ from bot.digest import Digest, DigestItem, DigestSection, Untrusted
 from bot.errors import InvalidSetting
 from bot.models import BriefItem, SourceKind, Submission
 from bot.period import Period, Schedule, period_by_key, period_unit, previous_period
-from bot.ports import Candidate, MessageLinker, Store, Summarizer
+from bot.platform_ports import MessageLinker, Summarizer
+from bot.ports import Store
 from bot.ranking import choose, counted, eligible
+from bot.records import Candidate
 from bot.summarize.brief import offline_brief
 
 log = logging.getLogger(__name__)

@@ -18,21 +18,19 @@ from bot.ingest import IngestResult, IngestWorker, lane
 from bot.links import canonicalize, find_urls
 from bot.models import Member, ModerationStatus, Submission, SubmissionState
 from bot.period import UNITS, period_containing
+from bot.platform_ports import Notifier
 from bot.ports import (
     CommunityStore,
     HoldStore,
     IngestQueue,
     MemberStore,
     MessageStore,
-    Notifier,
-    PeriodNotes,
-    QueueEntry,
     SubmissionStore,
-    Tally,
     VoteStore,
 )
-from bot.records import HeldLink, VoteOutcome
+from bot.records import HeldLink, QueueEntry, Tally, VoteOutcome
 from bot.sites import site_refusal
+from bot.state_ports import PeriodNotes
 from bot.turns import Turn, Turns
 from bot.upgrades import VOTED, SummaryUpgrader
 from bot.votes import VoteDecision, decide, decide_reaction

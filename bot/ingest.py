@@ -46,7 +46,8 @@ from bot.fair_queue import FairQueue
 from bot.lease import DEFAULT_LEASE, keep_renewing, process_owner
 from bot.links import canonicalize
 from bot.models import Article, Submission, SubmissionState, SummarySource
-from bot.ports import CommunityStore, IngestQueue, PageReader, SubmissionStore, Summarizer
+from bot.platform_ports import PageReader, Summarizer
+from bot.ports import CommunityStore, IngestQueue, SubmissionStore
 from bot.upgrades import ALL, SummaryUpgrader
 
 log = logging.getLogger(__name__)

@@ -6,7 +6,7 @@ because of it. The message is rendered from the stored snapshot, so it is the di
 as posted (bot.mail_message builds it).
 
 At most once per community and period: the period's e-mail is claimed in the store before
-anything is sent ('sending'), and recorded 'sent' or 'failed' after (bot.ports.MailLog). A
+anything is sent ('sending'), and recorded 'sent' or 'failed' after (bot.state_ports.MailLog). A
 claim, once made, is never sent again by itself, whatever restarts in between; only
 ``send(..., again=True)`` (the operator's `digestif email --period`) sends it again, as a new
 attempt with a new Message-ID.
@@ -42,7 +42,9 @@ from bot.digest_snapshot import stored_digest
 from bot.errors import ConfigError, MailError, UserError
 from bot.lifecycle import Sleep, describe
 from bot.mail_message import digest_message
-from bot.ports import CommunityStore, DigestStore, MailLog, MailTransport
+from bot.platform_ports import MailTransport
+from bot.ports import CommunityStore
+from bot.state_ports import DigestStore, MailLog
 
 log = logging.getLogger(__name__)
 

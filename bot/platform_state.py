@@ -7,7 +7,7 @@ from datetime import timedelta
 from typing import Protocol
 
 from bot.clock import Clock
-from bot.ports import CommandSyncs, SeenEvents
+from bot.state_ports import CommandSyncs, SeenEvents
 
 
 class PlatformStateStore(SeenEvents, CommandSyncs, Protocol):

@@ -1,71 +1,43 @@
-"""The core's ports. Implementations need no inheritance; they only match these shapes."""
+"""The core's store ports for communities, members, submissions and votes, and the
+composed ``Store``. The digest, mail and running-state stores are in bot/state_ports.py; the
+platform-facing ports (chat, mail, pages, summaries) in bot/platform_ports.py.
+Implementations need no inheritance; they only match these shapes."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime, timedelta
-from email.message import EmailMessage
+from datetime import datetime
 from typing import Protocol
 
 from bot.community import Community, CommunitySettings
-from bot.digest import Digest, DigestTotals
-from bot.events import MessageRef, MissedMessage
+from bot.events import MessageRef
 from bot.models import (
     Article,
-    BriefItem,
     Member,
     ModerationStatus,
     Submission,
     SubmissionState,
     Summary,
-    SummaryPrefs,
 )
 from bot.records import (
     AddedSubmission,
-    DigestLink,
-    DigestPlan,
-    DigestRecord,
     HeldLink,
     LinkedMessage,
-    MailRecord,
-    PeriodClaim,
-    PeriodNote,
-    PostedDigest,
     SharedLink,
+    Tally,
+    VoteRecord,
 )
-from bot.records import Candidate as Candidate  # re-exported: the store's values live there
-from bot.records import QueueEntry as QueueEntry
-from bot.records import Tally as Tally
-from bot.records import VoteRecord as VoteRecord
-from bot.summarize.cache import SummaryCache as SummaryCache
-
-
-class PageReader(Protocol):
-    """Turns a URL into an Article: guarded fetch, extraction, special sources.
-
-    Raises FetchError (with a member-safe ``reason``) when the page cannot be fetched and
-    ExtractError when it has no usable content. A page that is a paywall, login wall or
-    similar is *returned* with ``Article.flag`` set, not raised. Safe to call concurrently.
-    """
-
-    async def read(self, url: str) -> Article: ...
-
-
-class Summarizer(Protocol):
-    """Writes the 1-3 sentence summary of an article and the digest's TL;DR.
-
-    ``summarize`` never raises for an LLM failure: it falls back to the offline summary and
-    says so in ``Summary.source``. Output is plain text already checked to be safe to post
-    (no mentions, no links, no control characters). Flagged articles get SummarySource.NONE.
-    """
-
-    async def summarize(self, article: Article, prefs: SummaryPrefs) -> Summary: ...
-
-    async def brief(self, picks: Sequence[BriefItem], prefs: SummaryPrefs) -> tuple[str, ...]:
-        """Three to five TL;DR bullets, each led by an emoji, covering the picks."""
-        ...
-
+from bot.state_ports import (
+    ChannelCursors,
+    CommandSyncs,
+    DigestStore,
+    Installations,
+    LeaseStore,
+    MailLog,
+    PeriodNotes,
+    SeenEvents,
+)
+from bot.summarize.cache import SummaryCache
 
 # Stores ------------------------------------------------------------------------------------
 # One small port per concern; each consumer takes only the ones it uses, as one Protocol
@@ -239,41 +211,6 @@ class IngestQueue(Protocol):
         ...
 
 
-class LeaseStore(Protocol):
-    """Named locks held with a lease, for work one process at a time should do (the digest
-    scheduler's tick)."""
-
-    async def try_lease(self, name: str, owner: str, now: datetime, until: datetime) -> bool:
-        """Take or renew the lock ``name`` for ``owner`` until ``until``: True when it was
-        free, lapsed before ``now``, or already ``owner``'s."""
-        ...
-
-    async def drop_lease(self, name: str, owner: str) -> None:
-        """Let go of ``name`` if ``owner`` holds it. Idempotent."""
-        ...
-
-
-class SeenEvents(Protocol):
-    """Events already handled, shared by every process (Slack retries a delivery)."""
-
-    async def first_sighting(self, scope: str, event_id: str, now: datetime,
-                             keep: timedelta) -> bool:
-        """Record the event; True the first time it is seen within ``keep`` (older sightings
-        have expired and are forgotten)."""
-        ...
-
-
-class CommandSyncs(Protocol):
-    """What a chat platform's command registration last was, so a login syncs only when the
-    commands changed."""
-
-    async def synced_hash(self, application: str) -> str | None: ...
-
-    async def record_sync(self, application: str, digest: str, now: datetime) -> None:
-        """Remember ``digest`` as the commands now registered for ``application``."""
-        ...
-
-
 class SummaryUpgrades(Protocol):
     """LLM summaries written after a link is ready (bot.upgrades): the article text kept for
     them, and each upgrade's stored state (kept → pending → done), so an upgrade cut short by
@@ -370,62 +307,6 @@ class VoteStore(Protocol):
         ...
 
 
-class DigestStore(Protocol):
-    """Each period's digest, claimed before posting and recorded after, so it is posted at
-    most once; and what the digest is built from."""
-
-    async def begin_digest(self, community: str, period: str, now: datetime,
-                           content: str = "", picks: Sequence[int] = ()) -> bool:
-        """Claim a period for posting, with what is about to go out (``content`` and the
-        pick ids, so a crash can be settled). False when it is already posting or posted."""
-        ...
-
-    async def finish_digest(self, community: str, period: str, content: str, now: datetime,
-                            published: Sequence[int], url: str = "") -> None:
-        """Record the period as posted (``url``: where it can be read, if known) and its picks
-        as published, in one transaction. Idempotent."""
-        ...
-
-    async def abandon_digest(self, community: str, period: str) -> None:
-        """Forget a 'posting' claim whose post did not happen. A posted digest stays.
-        Idempotent."""
-        ...
-
-    async def digest_plan(self, community: str, period: str) -> DigestPlan | None:
-        """What a 'posting' claim was about to post; None when there is no such claim."""
-        ...
-
-    async def digest_record(self, community: str, period: str) -> DigestRecord | None:
-        """A period's digest (claimed or posted), if any."""
-        ...
-
-    async def previous_digest(self, community: str, period: str) -> DigestLink | None:
-        """The latest posted digest before ``period``, if any."""
-        ...
-
-    async def posted_digests(self, community: str) -> list[PostedDigest]:
-        """Every posted digest, newest first."""
-        ...
-
-    async def stale_postings(self, before: datetime) -> list[PeriodClaim]:
-        """'posting' claims started before ``before``: a crash came between claiming and
-        recording."""
-        ...
-
-    async def digest_candidates(self, community: str, since: datetime, start: datetime,
-                                end: datetime) -> list[Candidate]:
-        """Queued, ready submissions that became ready in [start, end), plus those that
-        became ready in [since, start) and are pinned or still have votes; each with its
-        tally. Published, dropped and rejected submissions are never candidates."""
-        ...
-
-    async def period_totals(self, community: str, start: datetime,
-                            end: datetime) -> DigestTotals:
-        """The week's numbers: links submitted in [start, end), the members who shared
-        them, and the votes cast in it."""
-        ...
-
-
 class HoldStore(Protocol):
     """Members' links held over the community's daily limit, and what the limit counts."""
 
@@ -471,226 +352,9 @@ class StatsStore(Protocol):
         ...
 
 
-class PeriodNotes(Protocol):
-    """What moderators set for one period (week): the digest's intro and the voting lock."""
-
-    async def period_note(self, community: str, period: str) -> PeriodNote:
-        """The period's note; PeriodNote("", False) when nothing was set."""
-        ...
-
-    async def set_period_note(self, community: str, period: str, *, intro: str | None = None,
-                              locked: bool | None = None) -> None:
-        """Set the intro and/or the voting lock of a period (None leaves it). Idempotent."""
-        ...
-
-
-class Installations(Protocol):
-    """Where a chat app is installed (a Slack workspace, for an app distributed to many), with
-    the credentials to speak there, and the OAuth flow's one-time state values. ``data`` is
-    the platform SDK's own record, stored as JSON text and never read by the core."""
-
-    async def save_installation(self, platform: str, team: str, data: str,
-                                now: datetime) -> None:
-        """Record (or replace) an installation; a re-install clears an earlier removal."""
-        ...
-
-    async def find_installation(self, platform: str, team: str) -> str | None:
-        """The stored data; None when never installed or removed."""
-        ...
-
-    async def remove_installation(self, platform: str, team: str, now: datetime) -> None:
-        """Forget the credentials and note when; the community's data stays until purged.
-        Idempotent: a second removal keeps the first time."""
-        ...
-
-    async def removed_before(self, platform: str, cutoff: datetime) -> list[str]:
-        """Teams whose installation was removed before ``cutoff`` and not renewed."""
-        ...
-
-    async def forget_installation(self, platform: str, team: str) -> None:
-        """Drop the installation row itself (after its community was purged)."""
-        ...
-
-    async def issue_state(self, state: str, expires: datetime) -> None: ...
-
-    async def consume_state(self, state: str, now: datetime) -> bool:
-        """True once for a state issued and not expired; it is gone afterwards."""
-        ...
-
-
-class MailLog(Protocol):
-    """Each period's e-mail, claimed before sending and recorded after, so a posted digest is
-    e-mailed at most once unless someone sends it again on purpose."""
-
-    async def begin_mail(self, community: str, period: str, now: datetime, *,
-                         again: bool = False, stale_before: datetime | None = None
-                         ) -> int | None:
-        """Claim a period's e-mail ('sending') and return the attempt number: 1 the first
-        time, one more each time it is sent ``again``. None when it is not to be sent:
-        without ``again``, whenever the period was ever claimed; with ``again``, only while
-        another send is under way (a 'sending' claim started at or after ``stale_before``,
-        or any 'sending' claim when that is None)."""
-        ...
-
-    async def finish_mail(self, community: str, period: str, attempt: int, now: datetime, *,
-                          sent: bool, recipients: int = 0, error: str = "") -> None:
-        """Record how ``attempt`` ended, 'sent' or 'failed' (``error``: why). An attempt
-        that is no longer the latest changes nothing. Idempotent."""
-        ...
-
-    async def mail_record(self, community: str, period: str) -> MailRecord | None:
-        """A period's e-mail, if it was ever claimed."""
-        ...
-
-    async def stale_mailings(self, before: datetime) -> list[PeriodClaim]:
-        """'sending' claims started before ``before``: their process stopped mid-send."""
-        ...
-
-
-class ChannelCursors(Protocol):
-    """The last message seen in each chat channel, so what was posted while the bot was
-    offline is read back once (bot/backfill.py). A cursor is the platform's message position
-    written so that a later message's cursor sorts after an earlier one's, as text."""
-
-    async def last_seen(self, community: str, channel: str) -> str | None:
-        """The cursor of the last message seen in the channel; None when none was."""
-        ...
-
-    async def mark_seen(self, community: str, channel: str, cursor: str,
-                        now: datetime) -> None:
-        """Record a message seen. Only moves forward: a cursor that sorts before the stored
-        one changes nothing. Idempotent."""
-        ...
-
-    async def seen_channels(self, community: str) -> list[str]:
-        """The channels with a cursor, in name order."""
-        ...
-
-
 class Store(CommunityStore, MemberStore, SubmissionStore, MessageStore, IngestQueue,
             VoteStore, DigestStore, PeriodNotes, HoldStore, StatsStore, SummaryCache,
             SummaryUpgrades, MailLog, LeaseStore, SeenEvents, CommandSyncs, Installations,
             ChannelCursors, Protocol):
     """Every store port at once: what a storage backend implements, what the composition
     root (digestif/bootstrap.py) opens and the contract suite (tests/storage/) checks."""
-
-
-class Notifier(Protocol):
-    """Tells a community's chat what happened to its submissions. Implemented by adapters.
-
-    Calls are best-effort: an implementation logs its own failures and never raises for a
-    platform error, so the core's state never depends on a chat message going out.
-    """
-
-    async def submission_ready(self, community: Community, submission: Submission,
-                               origin: MessageRef | None) -> MessageRef | None:
-        """Post the submission card (in reply to ``origin`` where the platform allows).
-        Returns the card's message so votes on it count."""
-        ...
-
-    async def submission_failed(self, community: Community, submission: Submission,
-                                origin: MessageRef | None) -> None: ...
-
-    async def duplicate_found(self, community: Community, existing: Submission,
-                              origin: MessageRef | None) -> None:
-        """A link turned out, after fetching, to be the same page as ``existing``."""
-        ...
-
-    async def submission_rejected(self, community: Community, submission: Submission,
-                                  origin: MessageRef | None) -> None:
-        """A moderator rejected ``submission``: tell its submitter, in answer to ``origin``
-        (the message that shared it) where the platform allows. The reason, if any, is
-        ``submission.reject_reason``; desk.rejected is the text."""
-        ...
-
-    async def tell_moderators(self, community: Community, text: str) -> None:
-        """A hint meant for the community's moderators (e.g. no digest channel is set)."""
-        ...
-
-    async def summary_updated(self, community: Community, submission: Submission,
-                              card: MessageRef | None) -> None:
-        """The model wrote ``submission``'s summary after its card went out: update the card
-        (``card``, the message submission_ready returned, None when there was none) where the
-        platform can edit messages; otherwise say so where it fits, or do nothing."""
-        ...
-
-    async def link_refused(self, community: Community, url: str, reason: str,
-                           origin: MessageRef) -> None:
-        """A link in the member's message ``origin`` was refused before anything was fetched
-        (its site is denied, or not allowed): answer it. ``reason`` is desk's text, naming
-        a site (escape it for the platform); desk.refused words the answer."""
-        ...
-
-    async def link_held(self, community: Community, held: HeldLink) -> None:
-        """A link over the member's daily limit is held: answer its message
-        (``held.origin``) with when it will be queued; desk.held words it."""
-        ...
-
-
-@dataclass(frozen=True, slots=True)
-class SeenReaction:
-    """A reaction a platform reports on a message, as found by a recount."""
-
-    member: Member
-    emoji: str
-    message_id: str = ""  # which message it is on
-    reaction: str = ""  # the platform's own reaction, when it differs from ``emoji``
-
-
-class VoteRecounter(Protocol):
-    """Re-reads the reactions on a submission's messages, so votes cast or withdrawn while the
-    bot was offline are counted. Implemented by adapters whose platform can list reactions.
-
-    Returns None when the platform cannot tell (the stored votes are kept). Respects the
-    platform's rate limits. The core applies the vote rules to what it returns.
-    """
-
-    async def reactions(self, community: Community,
-                        messages: Sequence[MessageRef]) -> list[SeenReaction] | None: ...
-
-
-class MessageLinker(Protocol):
-    """Where a member opens a chat message: Discord's jump link, Slack's permalink.
-    Implemented by adapters whose platform has such links.
-
-    Returns None when there is no link (the message is gone, the platform refused). Never
-    raises for a platform error: a digest item without its chat link is still posted.
-    """
-
-    async def message_url(self, community: Community, ref: MessageRef) -> str | None: ...
-
-
-class MailTransport(Protocol):
-    """Hands a message to the mail server, for the envelope's recipients only (headers name
-    no recipient). Returns the recipients the server refused, each with its reply, when it
-    took the message for the others; raises MailError when it took it for none. Safe to
-    call concurrently."""
-
-    async def send(self, message: EmailMessage, sender: str,
-                   recipients: Sequence[str]) -> dict[str, str]: ...
-
-
-class ChannelHistory(Protocol):
-    """Reads what was posted in a channel while the bot was away. Implemented by adapters
-    whose platform keeps channel history (bot/backfill.py calls it).
-
-    Returns the members' messages posted after the cursor ``after`` (all of them when None)
-    and not before ``since``, oldest first, at most ``limit``, each as the LinkPosted the
-    live path would have made, with its cursor. Respects the platform's rate limits; a
-    platform error is logged and ends the read with what was read so far.
-    """
-
-    async def missed(self, community: Community, channel: str, after: str | None,
-                     since: datetime, limit: int) -> list[MissedMessage]: ...
-
-
-class DigestPublisher(Protocol):
-    """Posts a rendered digest to a channel, split within the platform's limits, in order.
-
-    Raises PublishError when the platform refuses or fails, so the period is not recorded
-    as posted. Never lets digest text mention anyone. May return a link to the posted digest
-    (a message permalink), which next week's digest links to.
-    """
-
-    async def publish_digest(self, community: Community, channel: str,
-                             digest: Digest) -> str | None: ...

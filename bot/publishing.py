@@ -30,7 +30,8 @@ from bot.errors import UserError
 from bot.ingest import IngestWorker
 from bot.models import Member, Submission, SubmissionState
 from bot.period import Period, named_period, period_unit
-from bot.ports import DigestPublisher, MessageLinker, Store, Summarizer, VoteRecounter
+from bot.platform_ports import DigestPublisher, MessageLinker, Summarizer, VoteRecounter
+from bot.ports import Store
 from bot.recount import recount
 from bot.upgrades import DigestSummaries, SummaryUpgrader
 

@@ -11,7 +11,7 @@ import heapq
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from bot.ports import Candidate
+from bot.records import Candidate
 
 OrderKey = tuple[bool, int, int, datetime, int]
 

@@ -34,7 +34,9 @@ _PARSE_ERRORS = (ValueError, LookupError, TypeError, etree.LxmlError)
 
 
 class Reader:
-    """Implements bot.ports.PageReader. Use as ``async with build_reader(settings) as r``."""
+    """Implements bot.platform_ports.PageReader.
+
+    Use as ``async with build_reader(settings) as r``."""
 
     def __init__(self, fetcher: Fetcher, endpoints: Endpoints | None = None,
                  cpu: CpuPool | None = None) -> None:

@@ -11,14 +11,9 @@ from typing import Protocol
 
 from bot.community import Community, CommunitySettings
 from bot.models import Submission
-from bot.ports import (
-    MessageStore,
-    SeenReaction,
-    SubmissionStore,
-    VoteRecord,
-    VoteRecounter,
-    VoteStore,
-)
+from bot.platform_ports import SeenReaction, VoteRecounter
+from bot.ports import MessageStore, SubmissionStore, VoteStore
+from bot.records import VoteRecord
 from bot.votes import decide
 
 log = logging.getLogger(__name__)

@@ -34,9 +34,10 @@ from bot.desk import no_channel_hint
 from bot.errors import DigestifError, StorageError
 from bot.lease import DEFAULT_LEASE, heartbeat, process_owner
 from bot.period import period_containing, previous_period
-from bot.ports import CommunityStore, DigestStore, LeaseStore
+from bot.ports import CommunityStore
 from bot.publishing import Mode, Outcome, Publishing
 from bot.records import PeriodClaim
+from bot.state_ports import DigestStore, LeaseStore
 
 log = logging.getLogger(__name__)
 

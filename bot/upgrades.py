@@ -35,7 +35,8 @@ from bot.clock import Clock
 from bot.community import CommunitySettings
 from bot.errors import StorageError
 from bot.models import Article, Submission, SubmissionState, Summary, SummarySource
-from bot.ports import CommunityStore, SubmissionStore, Summarizer, SummaryUpgrades
+from bot.platform_ports import Summarizer
+from bot.ports import CommunityStore, SubmissionStore, SummaryUpgrades
 from bot.summarize.prompts import trim_to_tokens
 
 log = logging.getLogger(__name__)

@@ -29,8 +29,9 @@ from bot.editor import Editor
 from bot.ingest import IngestWorker
 from bot.lifecycle import Sleep
 from bot.mailing import Mailing
+from bot.platform_ports import MailTransport, PageReader, Summarizer
 from bot.platform_state import PlatformState
-from bot.ports import MailTransport, PageReader, Store, Summarizer
+from bot.ports import Store
 from bot.publishing import PENDING_WAIT, Publishing
 from bot.scheduler import Scheduler
 from bot.upgrades import SummaryUpgrader

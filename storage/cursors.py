@@ -1,4 +1,4 @@
-"""The last message seen per chat channel (bot.ports.ChannelCursors)."""
+"""The last message seen per chat channel (bot.state_ports.ChannelCursors)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from storage.connection import SqlConnection, iso
 
 
 class SqlChannelCursors(SqlConnection):
-    """Implements bot.ports.ChannelCursors."""
+    """Implements bot.state_ports.ChannelCursors."""
 
     async def last_seen(self, community: str, channel: str) -> str | None:
         rows = await self._fetch(

@@ -1,4 +1,4 @@
-"""Digest records, what digests are built from, and period notes (bot.ports.DigestStore and
+"""Digest records, what digests are built from, and period notes (bot.state_ports.DigestStore and
 PeriodNotes)."""
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from storage.votes import both_ways
 
 
 class SqlDigests(SqlConnection):
-    """Implements bot.ports.DigestStore."""
+    """Implements bot.state_ports.DigestStore."""
 
     # claims and records ------------------------------------------------------------------
 
@@ -141,7 +141,7 @@ class SqlDigests(SqlConnection):
 
 
 class SqlPeriodNotes(SqlConnection):
-    """Implements bot.ports.PeriodNotes."""
+    """Implements bot.state_ports.PeriodNotes."""
 
     async def period_note(self, community: str, period: str) -> PeriodNote:
         rows = await self._fetch(

@@ -1,5 +1,5 @@
 """Installations of a chat app in many workspaces, and OAuth state values,
-(bot.ports.Installations)."""
+(bot.state_ports.Installations)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from storage.connection import SqlConnection, iso
 
 
 class SqlInstallations(SqlConnection):
-    """Implements bot.ports.Installations."""
+    """Implements bot.state_ports.Installations."""
 
     async def save_installation(self, platform: str, team: str, data: str,
                                 now: datetime) -> None:

@@ -1,4 +1,4 @@
-"""The e-mail log (bot.ports.MailLog): one row per community and period."""
+"""The e-mail log (bot.state_ports.MailLog): one row per community and period."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ MAX_ERROR = 500  # characters of a failure kept for moderators and the operator
 
 
 class SqlMailLog(SqlConnection):
-    """Implements bot.ports.MailLog."""
+    """Implements bot.state_ports.MailLog."""
 
     async def begin_mail(self, community: str, period: str, now: datetime, *,
                          again: bool = False, stale_before: datetime | None = None

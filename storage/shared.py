@@ -1,4 +1,4 @@
-"""State shared by every process on one database (bot.ports.LeaseStore, SeenEvents and
+"""State shared by every process on one database (bot.state_ports.LeaseStore, SeenEvents and
 CommandSyncs): named locks with a lease, events already handled, and the last command sync."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from storage.connection import SqlConnection, iso
 
 
 class SqlLeases(SqlConnection):
-    """Implements bot.ports.LeaseStore with a row per lock: taking it is one conditional
+    """Implements bot.state_ports.LeaseStore with a row per lock: taking it is one conditional
     upsert. (PostgreSQL may use ``pg_try_advisory_lock`` instead.)"""
 
     async def try_lease(self, name: str, owner: str, now: datetime, until: datetime) -> bool:
@@ -27,7 +27,7 @@ class SqlLeases(SqlConnection):
 
 
 class SqlSeenEvents(SqlConnection):
-    """Implements bot.ports.SeenEvents."""
+    """Implements bot.state_ports.SeenEvents."""
 
     async def first_sighting(self, scope: str, event_id: str, now: datetime,
                              keep: timedelta) -> bool:
@@ -47,7 +47,7 @@ class SqlSeenEvents(SqlConnection):
 
 
 class SqlCommandSyncs(SqlConnection):
-    """Implements bot.ports.CommandSyncs."""
+    """Implements bot.state_ports.CommandSyncs."""
 
     async def synced_hash(self, application: str) -> str | None:
         rows = await self._fetch("SELECT hash FROM command_syncs WHERE application = ?",

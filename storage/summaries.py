@@ -1,4 +1,4 @@
-"""The summary cache (bot.summarize.cache.SummaryCache, bot.ports re-exports it)."""
+"""The summary cache (bot.summarize.cache.SummaryCache, part of bot.ports.Store)."""
 
 from __future__ import annotations
 

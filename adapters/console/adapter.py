@@ -19,8 +19,7 @@ from bot.errors import StorageError, UserError
 from bot.events import MessageRef
 from bot.links import find_urls
 from bot.models import Member, Submission
-from bot.ports import QueueEntry
-from bot.records import HeldLink
+from bot.records import HeldLink, QueueEntry
 from bot.render.markdown import render_markdown
 from bot.service_desk import (
     Help,
@@ -52,7 +51,7 @@ def unreadable_line(entry: QueueEntry) -> str:
 
 
 class ConsoleNotifier:
-    """Implements bot.ports.Notifier by printing to the terminal."""
+    """Implements bot.platform_ports.Notifier by printing to the terminal."""
 
     def __init__(self, out: TextIO) -> None:
         self._out = out

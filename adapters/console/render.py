@@ -8,7 +8,7 @@ import re
 from bot.bylines import byline as item_byline
 from bot.bylines import clean_authors
 from bot.models import Submission, SubmissionState
-from bot.ports import QueueEntry
+from bot.records import QueueEntry
 from bot.render.text import cut, flag_note, strip_invisible
 
 # Line breaks and tabs become spaces (a title stays on its line); other invisible characters

@@ -14,7 +14,7 @@ import discord
 from adapters.discord.translate import emoji, member, reaction_key
 from bot.community import Community
 from bot.events import MessageRef
-from bot.ports import SeenReaction
+from bot.platform_ports import SeenReaction
 
 log = logging.getLogger(__name__)
 

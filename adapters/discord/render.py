@@ -14,7 +14,7 @@ from bot.community import CommunitySettings
 from bot.digest import Digest, DigestItem
 from bot.models import Submission
 from bot.period import period_unit
-from bot.ports import QueueEntry
+from bot.records import QueueEntry
 from bot.render.text import (
     CHAT_LINK,
     cut,

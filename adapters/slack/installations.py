@@ -15,7 +15,7 @@ from slack_sdk.oauth.installation_store.async_installation_store import AsyncIns
 from slack_sdk.oauth.state_store.async_state_store import AsyncOAuthStateStore
 
 from bot.clock import Clock
-from bot.ports import Installations
+from bot.state_ports import Installations
 
 log = logging.getLogger(__name__)
 PLATFORM = "slack"

@@ -41,7 +41,7 @@ from bot.digest import Digest
 from bot.errors import PublishError
 from bot.events import LinkPosted, MessageRef, ReactionChanged
 from bot.models import Submission
-from bot.ports import SeenReaction
+from bot.platform_ports import SeenReaction
 from bot.records import HeldLink
 
 log = logging.getLogger(__name__)

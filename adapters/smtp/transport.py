@@ -23,7 +23,7 @@ def temporary(code: int) -> bool:
 
 
 class SmtpTransport:
-    """Implements bot.ports.MailTransport."""
+    """Implements bot.platform_ports.MailTransport."""
 
     def __init__(self, host: str, port: int, *, username: str | None = None,
                  password: SecretStr | None = None, starttls: bool = True,

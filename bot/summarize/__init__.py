@@ -1,6 +1,6 @@
 """Summaries: an OpenAI-compatible LLM when configured, the offline summarizer otherwise.
 
-Both implement bot.ports.Summarizer and have ``aclose``. The offline work (about a
+Both implement bot.platform_ports.Summarizer and have ``aclose``. The offline work (about a
 millisecond per article, bounded input) runs in the CPU pool when one is given, else inline.
 """
 

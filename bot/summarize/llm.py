@@ -50,7 +50,7 @@ class _Retryable(Exception):
 
 
 class LLMSummarizer:
-    """Implements bot.ports.Summarizer with an LLM, falling back to the offline one."""
+    """Implements bot.platform_ports.Summarizer with an LLM, falling back to the offline one."""
 
     def __init__(self, settings: Settings, cache: SummaryCache | None = None,
                  cpu: CpuPool | None = None) -> None:

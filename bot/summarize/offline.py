@@ -285,7 +285,7 @@ def _overlap(combo: tuple[_Unit, ...], fit: _Fit) -> float:
 
 
 class OfflineSummarizer:
-    """Implements bot.ports.Summarizer without any network."""
+    """Implements bot.platform_ports.Summarizer without any network."""
 
     def __init__(self, cpu: CpuPool | None = None) -> None:
         # Without a pool the work runs inline: it is bounded (MAX_CHARS of text, about a

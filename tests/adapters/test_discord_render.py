@@ -25,7 +25,7 @@ from adapters.discord.translate import emoji, route_emoji, setting_value
 from bot.community import CommunitySettings
 from bot.digest import DigestSection, Untrusted
 from bot.models import ModerationStatus, PageFlag, Submission, SubmissionState
-from bot.ports import QueueEntry, Tally
+from bot.records import QueueEntry, Tally
 from tests.fakes.discord_limits import message_errors
 from tests.unit.test_render_hostile import DIGEST, HOSTILE_SUMMARY, HOSTILE_TITLE, _item
 

@@ -11,7 +11,7 @@ from bot.config import Settings
 from bot.cpu import CpuPool
 from bot.errors import BlockedAddress, ExtractError, FetchError, UnsupportedContent
 from bot.models import PageFlag, SourceKind
-from bot.ports import PageReader
+from bot.platform_ports import PageReader
 from bot.reader import Reader, build_reader
 from tests.fakes.web import FakeResolver, PageServer
 

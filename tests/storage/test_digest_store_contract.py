@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from bot.models import ModerationStatus
-from bot.ports import Store, Tally, VoteRecord
+from bot.ports import Store
+from bot.records import Tally, VoteRecord
 from tests.digest_helpers import seed
 from tests.stores import KINDS, fresh_store
 

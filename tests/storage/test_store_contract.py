@@ -21,7 +21,8 @@ from bot.models import (
     Summary,
     SummarySource,
 )
-from bot.ports import Store, Tally, VoteRecord
+from bot.ports import Store
+from bot.records import Tally, VoteRecord
 from storage.sqlite import SqliteStore
 from tests.stores import KINDS, fresh_store
 

@@ -14,8 +14,9 @@ import pytest
 from bot.community import CommunitySettings
 from bot.events import MessageRef
 from bot.models import Member
-from bot.ports import Store, Tally, VoteRecord
+from bot.ports import Store
 from bot.ranking import rank
+from bot.records import Tally, VoteRecord
 from storage.migrations import migrations
 from storage.sqlite import SqliteStore
 from storage.sqlite_db import statements

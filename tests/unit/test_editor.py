@@ -15,7 +15,7 @@ from bot.editor import Editor
 from bot.errors import InvalidSetting, PermissionDenied, UserError
 from bot.events import MessageRef
 from bot.models import BriefItem, Member, ModerationStatus, SourceKind, SummaryPrefs
-from bot.ports import SeenReaction
+from bot.platform_ports import SeenReaction
 from bot.publishing import Publishing
 from tests.fakes.pipeline import FakeClock, FakeReader, FakeSummarizer
 from tests.unit.test_curator import ADA, GRACE, C, Core, _core

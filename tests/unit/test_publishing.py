@@ -13,7 +13,7 @@ import pytest
 from bot.community import Community
 from bot.errors import UserError
 from bot.events import MessageRef
-from bot.ports import SeenReaction
+from bot.platform_ports import SeenReaction
 from bot.publishing import Mode, Outcome
 from bot.render.json import render_json
 from tests.fakes.pipeline import FakeClock

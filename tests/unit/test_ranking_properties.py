@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 
 from bot.community import Community, CommunitySettings
 from bot.digest import Digest
-from bot.ports import Candidate, Tally
 from bot.publishing import Mode, Publishing
 from bot.ranking import choose, order_key, rank
+from bot.records import Candidate, Tally
 from storage.sqlite import SqliteStore
 from tests.digest_helpers import seed
 from tests.fakes.pipeline import FakeClock, FakeSummarizer
