@@ -13,7 +13,6 @@ from typing import Protocol
 
 from bot.clock import Clock
 from bot.community import Community, CommunitySettings
-from bot.desk import denied_site, held, not_allowed_site, submit_reply, voting_locked
 from bot.errors import InvalidLink, StorageError, UnknownSubmission
 from bot.events import LinkPosted, MessageRef, ReactionChanged, ReactionsCleared
 from bot.ingest import IngestResult, IngestWorker, lane
@@ -34,6 +33,7 @@ from bot.ports import (
     VoteStore,
 )
 from bot.records import HeldLink, VoteOutcome
+from bot.replies import denied_site, held, not_allowed_site, submit_reply, voting_locked
 from bot.turns import Turn, Turns
 from bot.upgrades import VOTED, SummaryUpgrader
 from bot.votes import VoteDecision, decide, decide_reaction
@@ -71,7 +71,7 @@ class SubmitOutcome:
     submission: Submission | None = None
     created: bool = False
     error: str = ""
-    held: str = ""  # desk.held's text, for a link held over the member's daily limit
+    held: str = ""  # replies.held's text, for a link held over the member's daily limit
 
     @property
     def message(self) -> str:
