@@ -10,7 +10,6 @@ from typing import Protocol
 
 from bot.clock import Clock
 from bot.community import Community, CommunitySettings
-from bot.desk import held, submit_reply, voting_locked
 from bot.errors import InvalidLink, UnknownSubmission
 from bot.events import LinkPosted, MessageRef, ReactionChanged, ReactionsCleared
 from bot.holds import Holds
@@ -29,6 +28,7 @@ from bot.ports import (
     VoteStore,
 )
 from bot.records import HeldLink, QueueEntry, Tally, VoteOutcome
+from bot.replies import held, submit_reply, voting_locked
 from bot.sites import site_refusal
 from bot.state_ports import PeriodNotes
 from bot.turns import Turn, Turns
@@ -54,7 +54,7 @@ class SubmitOutcome:
     submission: Submission | None = None
     created: bool = False
     error: str = ""
-    held: str = ""  # desk.held's text, for a link held over the member's daily limit
+    held: str = ""  # replies.held's text, for a link held over the member's daily limit
 
     @property
     def message(self) -> str:

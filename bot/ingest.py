@@ -38,7 +38,7 @@ from datetime import datetime, timedelta
 from typing import Protocol
 from urllib.parse import urlsplit
 
-from bot import desk
+from bot import replies
 from bot.clock import Clock
 from bot.community import CommunitySettings
 from bot.errors import ExtractError, FetchError, InvalidLink, StorageError
@@ -285,7 +285,7 @@ class IngestWorker:
         if submission.attempts > MAX_ATTEMPTS:
             log.warning("submission #%d (%s) was claimed %d times without finishing; giving up",
                         submission.number, submission.url, submission.attempts - 1)
-            await self._fail(submission, desk.GAVE_UP)
+            await self._fail(submission, replies.GAVE_UP)
             return
         try:
             async with self._read_turn(lane_key):

@@ -35,7 +35,7 @@ from email.message import EmailMessage
 from enum import StrEnum
 from typing import Protocol
 
-from bot import desk
+from bot import replies
 from bot.clock import Clock
 from bot.community import Community
 from bot.digest_snapshot import stored_digest
@@ -112,7 +112,7 @@ class Mailing:
                                                   self._clock()):
                     log.warning("community %s has email_to set, but no SMTP server is "
                                 "configured: digests are not e-mailed", community.key)
-                    await self._tell(community.key, desk.MAIL_NOT_CONFIGURED)
+                    await self._tell(community.key, replies.MAIL_NOT_CONFIGURED)
                 return
             await self.send(community, period)
         except UserError as err:
@@ -147,21 +147,21 @@ class Mailing:
         server's refusal is a FAILED outcome, already logged and told to the moderators."""
         recipients = community.settings.email_to
         if self._transport is None or self._sender is None:
-            raise ConfigError(desk.NO_MAIL_SERVER)
+            raise ConfigError(replies.NO_MAIL_SERVER)
         if not recipients:
-            raise UserError(desk.no_mail_list(community.key))
+            raise UserError(replies.no_mail_list(community.key))
         record = await self._store.digest_record(community.key, period)
         if record is None or record.state != "posted":
-            raise UserError(desk.never_posted(period))
+            raise UserError(replies.never_posted(period))
         digest = stored_digest(record.content)
         if digest is None:
-            raise UserError(desk.not_stored_as_posted(period))
+            raise UserError(replies.not_stored_as_posted(period))
         now = self._clock()
         attempt = await self._store.begin_mail(community.key, period, now, again=again,
                                                stale_before=now - STALE_SEND)
         if attempt is None:
             if again:
-                raise UserError(desk.mail_under_way(period))
+                raise UserError(replies.mail_under_way(period))
             return Mailed(MailOutcome.SKIPPED, period)
         message = digest_message(digest, sender=self._sender,
                                  list_name=community.newsletter_name, attempt=attempt, now=now)
@@ -172,7 +172,7 @@ class Mailing:
             await self._store.finish_mail(community.key, period, attempt, self._clock(),
                                           sent=False, error=reason)
             log.error("e-mailing the digest %s of %s failed: %s", period, community.key, reason)
-            await self._tell(community.key, desk.mail_failed(period, reason))
+            await self._tell(community.key, replies.mail_failed(period, reason))
             return Mailed(MailOutcome.FAILED, period, attempt, error=reason)
         accepted = len(recipients) - len(refused)
         await self._store.finish_mail(community.key, period, attempt, self._clock(), sent=True,
@@ -182,7 +182,7 @@ class Mailing:
         if refused:
             log.warning("the mail server refused %d addresses of %s: %s", len(refused),
                         community.key, "; ".join(f"{a}: {r}" for a, r in refused.items()))
-            await self._tell(community.key, desk.mail_partly_refused(period, list(refused)))
+            await self._tell(community.key, replies.mail_partly_refused(period, list(refused)))
         return Mailed(MailOutcome.SENT, period, attempt, accepted, tuple(refused))
 
     async def _deliver(self, community: str, period: str, message: EmailMessage,
@@ -217,7 +217,7 @@ class Mailing:
             log.warning("the digest %s of %s was being e-mailed when its process stopped; it "
                         "may or may not have gone out, and is not sent again by itself",
                         period, community)
-            await self._tell(community, desk.mail_interrupted(period))
+            await self._tell(community, replies.mail_interrupted(period))
             settled.append((community, period))
         return settled
 

@@ -76,7 +76,7 @@ class Notifier(Protocol):
                                   origin: MessageRef | None) -> None:
         """A moderator rejected ``submission``: tell its submitter, in answer to ``origin``
         (the message that shared it) where the platform allows. The reason, if any, is
-        ``submission.reject_reason``; desk.rejected is the text."""
+        ``submission.reject_reason``; replies.rejected is the text."""
         ...
 
     async def tell_moderators(self, community: Community, text: str) -> None:
@@ -94,12 +94,12 @@ class Notifier(Protocol):
                            origin: MessageRef) -> None:
         """A link in the member's message ``origin`` was refused before anything was fetched
         (its site is denied, or not allowed): answer it. ``reason`` is desk's text, naming
-        a site (escape it for the platform); desk.refused words the answer."""
+        a site (escape it for the platform); replies.refused words the answer."""
         ...
 
     async def link_held(self, community: Community, held: HeldLink) -> None:
         """A link over the member's daily limit is held: answer its message
-        (``held.origin``) with when it will be queued; desk.held words it."""
+        (``held.origin``) with when it will be queued; replies.held words it."""
         ...
 
 

@@ -22,7 +22,6 @@ from bot.clock import Clock
 from bot.community import Community
 from bot.compose import Composer
 from bot.curator import known_community
-from bot.desk import still_reading
 from bot.digest import Digest
 from bot.digest_snapshot import posted_content, stored_digest
 from bot.editor import require_moderator
@@ -33,6 +32,7 @@ from bot.period import Period, named_period, period_unit
 from bot.platform_ports import DigestPublisher, MessageLinker, Summarizer, VoteRecounter
 from bot.ports import Store
 from bot.recount import recount
+from bot.replies import still_reading
 from bot.upgrades import DigestSummaries, SummaryUpgrader
 
 log = logging.getLogger(__name__)

@@ -30,13 +30,13 @@ from typing import Protocol
 
 from bot.clock import Clock
 from bot.community import Community
-from bot.desk import no_channel_hint
 from bot.errors import DigestifError, StorageError
 from bot.lease import DEFAULT_LEASE, heartbeat, process_owner
 from bot.period import period_containing, previous_period
 from bot.ports import CommunityStore
 from bot.publishing import Mode, Outcome, Publishing
 from bot.records import PeriodClaim
+from bot.replies import no_channel_hint
 from bot.state_ports import DigestStore, LeaseStore
 
 log = logging.getLogger(__name__)

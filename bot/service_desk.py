@@ -3,15 +3,15 @@
 Every adapter maps its input (a console line, Slack's ``/digest`` text, Discord's typed slash
 command options) onto a ``desk.Command``, calls ``ServiceDesk.run`` and renders the result;
 the core calls each command makes live here, once. Results are values: a platform renders the
-queue, a digest or the settings its own way, and words the simple replies with ``desk``'s
-texts.
+queue, a digest or the settings its own way, and words the simple replies with
+``bot.replies``' texts.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot import desk
+from bot import desk, replies
 from bot.app import App
 from bot.community import CommunitySettings
 from bot.curator import SubmitOutcome
@@ -53,7 +53,7 @@ class Unvoted:
 @dataclass(frozen=True, slots=True)
 class QueueShown:
     entries: tuple[QueueEntry, ...]  # everything queued, best first
-    view: desk.QueueView  # the same, failed links apart
+    view: replies.QueueView  # the same, failed links apart
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +64,7 @@ class Previewed:
     @property
     def note(self) -> str:
         """The line about LLM calls shown with the preview ('' when there is none)."""
-        return desk.preview_llm_note(self.llm.calls) if self.llm is not None else ""
+        return replies.preview_llm_note(self.llm.calls) if self.llm is not None else ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,11 +77,11 @@ class Posted:
     @property
     def reply(self) -> str:
         """The moderator's answer: posted (and what the model wrote for it), or not."""
-        posted = desk.posted_reply(self.digest, period_unit(self.key),
+        posted = replies.posted_reply(self.digest, period_unit(self.key),
                                    current=self.period in ("this", "now"))
         if self.digest is None or self.llm is None:
             return posted
-        return posted + " " + desk.posted_llm_note(self.llm.calls, self.llm.written)
+        return posted + " " + replies.posted_llm_note(self.llm.calls, self.llm.written)
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,7 +144,7 @@ class ServiceDesk:
                                                               command.number))
         if verb == "queue":
             entries = tuple(await curator.queue(community))
-            return QueueShown(entries, desk.queue_view(entries, curator.clock()))
+            return QueueShown(entries, replies.queue_view(entries, curator.clock()))
         if verb == "preview":
             shown = await publishing.preview_publication(community, member, command.period)
             assert shown.digest is not None, "a preview is always built"

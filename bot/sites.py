@@ -4,8 +4,8 @@ refused by its site, before anything is fetched."""
 from __future__ import annotations
 
 from bot.community import CommunitySettings
-from bot.desk import denied_site, not_allowed_site
 from bot.links import on_domains, shown_host
+from bot.replies import denied_site, not_allowed_site
 
 
 def site_refusal(settings: CommunitySettings, canonical: str) -> str:

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot import desk
+from bot import desk, replies
 from bot.app import App
 from bot.community import Community
 from bot.config import Settings
@@ -62,7 +62,7 @@ async def dispatch(args: argparse.Namespace, settings: Settings) -> int:
     except StorageError:
         raise  # digestif.cli.main reports it in one line, exit 3
     except FetchError as err:  # summarize: the page could not be read
-        print(f"digestif: {desk.operator_reason(err.reason)}", file=sys.stderr)
+        print(f"digestif: {replies.operator_reason(err.reason)}", file=sys.stderr)
         return 1
     except DigestifError as err:
         log.error("%s", err)
@@ -209,14 +209,14 @@ async def _submit_line(app: App, key: str, outcome: SubmitOutcome,
         first = merged[first.id]
     s = await app.curator.submission(key, first.number)
     if s.status is not ModerationStatus.QUEUED and not outcome.created:
-        note = desk.submit_note(s, created=False)
+        note = replies.submit_note(s, created=False)
         reason = f": {clean(s.reject_reason)}" if s.reject_reason else ""
         return f"#{s.number:<4} {note}  {url}{reason}", False
     if s.state is SubmissionState.READY:
         what = clean(s.title or url) + (f" [{s.flag}]" if s.flag else "")
         good = True
     else:
-        reason = desk.operator_reason(s.failure_reason or "could not be read")
+        reason = replies.operator_reason(s.failure_reason or "could not be read")
         what = f"{url}: {clean(reason, 300)}"
         good = False
     note = "" if outcome.created and s.id == outcome.submission.id else "  (already queued)"
@@ -233,7 +233,7 @@ async def _existing(app: App, key: str) -> Community:
     """A community a read command names: it must exist (a typo must not look empty)."""
     found = await app.store.get_community(key)
     if found is None:
-        raise UserError(desk.unknown_community(key))
+        raise UserError(replies.unknown_community(key))
     return await app.curator.known_community(key)
 
 
@@ -244,7 +244,7 @@ async def queue(args: argparse.Namespace, settings: Settings) -> int:
     async with open_app(settings, ingest=False) as app:
         key = _community(args, settings)
         await _existing(app, key)
-        view = desk.queue_view(await app.curator.queue(key), app.curator.clock())
+        view = replies.queue_view(await app.curator.queue(key), app.curator.clock())
         for entry in view.queued:
             print(queue_line(entry))
         if not view.queued:
@@ -265,7 +265,7 @@ async def stats(args: argparse.Namespace, settings: Settings) -> int:
         key = _community(args, settings)
         await _existing(app, key)
         report = await community_stats(app.store, key, app.curator.clock())
-    for line in desk.stats_lines(report, clean):
+    for line in replies.stats_lines(report, clean):
         print(line)
     return 0
 
@@ -321,11 +321,11 @@ async def email(args: argparse.Namespace, settings: Settings) -> int:
         except ConfigError as err:  # no mail server: a settings error, exit 2
             raise UserError(str(err)) from err
     if mailed.outcome is not MailOutcome.SENT:
-        print(f"digestif: {desk.mail_failed(period, mailed.error)}", file=sys.stderr)
+        print(f"digestif: {replies.mail_failed(period, mailed.error)}", file=sys.stderr)
         return 1
-    print(desk.mail_sent(period, mailed.accepted))
+    print(replies.mail_sent(period, mailed.accepted))
     if mailed.refused:
-        print(f"digestif: {desk.mail_partly_refused(period, mailed.refused)}", file=sys.stderr)
+        print(f"digestif: {replies.mail_partly_refused(period, mailed.refused)}", file=sys.stderr)
     return 0
 
 

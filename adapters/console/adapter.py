@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import TextIO
 
 from adapters.console.render import card, clean, queue_line
-from bot import desk
+from bot import desk, replies
 from bot.app import App
 from bot.community import Community
 from bot.digest import Digest
@@ -64,7 +64,7 @@ class ConsoleNotifier:
         """The card; `card = react`: one line, the reaction and the number (the terminal has
         no reactions or threads: `thread` prints the card like `reply`)."""
         if community.settings.card == "react":
-            self.say(f"{desk.READ_OK} #{submission.number}")
+            self.say(f"{replies.READ_OK} #{submission.number}")
         else:
             self.say(card(submission))
         return None
@@ -72,19 +72,19 @@ class ConsoleNotifier:
     async def summary_updated(self, community: Community, submission: Submission,
                               card: MessageRef | None) -> None:
         """A terminal line cannot be edited: a new line carries the model's summary."""
-        self.say(desk.summary_written(submission.number, clean(submission.summary)))
+        self.say(replies.summary_written(submission.number, clean(submission.summary)))
 
     async def submission_failed(self, community: Community, submission: Submission,
                                 origin: MessageRef | None) -> None:
         if community.settings.card == "react":
-            self.say(f"{desk.READ_FAILED} #{submission.number}")
+            self.say(f"{replies.READ_FAILED} #{submission.number}")
         else:
             self.say(f"#{submission.number} failed: {clean(submission.failure_reason)}")
 
     async def duplicate_found(self, community: Community, existing: Submission,
                               origin: MessageRef | None) -> None:
         if community.settings.card == "react":
-            self.say(f"{desk.READ_OK} #{existing.number}")
+            self.say(f"{replies.READ_OK} #{existing.number}")
             return
         self.say(f"That link is the same page as #{existing.number}: "
                  f"already queued as #{existing.number}, and you are credited.")
@@ -93,7 +93,7 @@ class ConsoleNotifier:
                                   origin: MessageRef | None) -> None:
         # Several members share one terminal: the line says whom it is for.
         who = ", ".join(clean(m, 40) for m in submission.submitters)
-        self.say(f"(for {who}) " + desk.rejected(submission.number,
+        self.say(f"(for {who}) " + replies.rejected(submission.number,
                                                 clean(submission.reject_reason)))
 
     async def tell_moderators(self, community: Community, text: str) -> None:
@@ -101,11 +101,11 @@ class ConsoleNotifier:
 
     async def link_refused(self, community: Community, url: str, reason: str,
                            origin: MessageRef) -> None:
-        self.say(desk.refused(clean(reason)))
+        self.say(replies.refused(clean(reason)))
 
     async def link_held(self, community: Community, held: HeldLink) -> None:
         self.say(f"(for {clean(held.member.name or held.member.id, 40)}) "
-                 + desk.held(held, community.settings))
+                 + replies.held(held, community.settings))
 
     async def publish_digest(self, community: Community, channel: str, digest: Digest) -> None:
         self.say(render_markdown(digest, chat_links=True))
@@ -158,7 +158,7 @@ class ConsoleAdapter:
             else:
                 self.say(f"Unknown command or no link in {clean(word, 40)!r}. Type /help.")
         except desk.UnknownSetting as err:
-            self.say(desk.unknown_setting(clean(err.name, 40), "Type /config to list them."))
+            self.say(replies.unknown_setting(clean(err.name, 40), "Type /config to list them."))
         except UserError as err:
             log.debug("console: %s", err)  # the member sees it; once is enough
             self.say(clean(str(err), 500))
@@ -170,7 +170,7 @@ class ConsoleAdapter:
             # One bad line must not end the console and lose the rest of the input. Only
             # Exception: cancellation and Ctrl-C (BaseException) still stop the console.
             log.exception("console: line %d (%s) failed", self._line, clean(word, 40))
-            self.say(desk.GENERIC_ERROR)
+            self.say(replies.GENERIC_ERROR)
 
     async def _as(self, args: list[str]) -> None:
         name, moderator = desk.member_switch(args)
@@ -188,13 +188,13 @@ class ConsoleAdapter:
         """The console's wording: its transcript reads as a conversation."""
         match result:
             case Help(unit):
-                return [desk.console_help(unit)]
+                return [replies.console_help(unit)]
             case Submitted(outcomes):
                 return [f"{clean(o.url, 100)}: {o.message}" for o in outcomes]
             case Voted(number, outcome):
-                return [desk.vote_reply(outcome, number)]
+                return [replies.vote_reply(outcome, number)]
             case Unvoted(number, removed):
-                return [desk.unvote_reply(removed, number)]
+                return [replies.unvote_reply(removed, number)]
             case QueueShown(_, view):
                 return self._queue(view)
             case Previewed(digest) as previewed:
@@ -204,23 +204,23 @@ class ConsoleAdapter:
                 # A posted digest prints itself (the console is its own publisher).
                 if digest is None:
                     return [posted.reply]
-                return [desk.posted_llm_note(llm.calls, llm.written)] if llm else []
+                return [replies.posted_llm_note(llm.calls, llm.written)] if llm else []
             case Moderated(action, done):
-                return [desk.console_moderated(done.number, action, clean(done.reject_reason))]
+                return [replies.console_moderated(done.number, action, clean(done.reject_reason))]
             case Locked(locked, period):
-                return [desk.console_lock_reply(locked, period)]
+                return [replies.console_lock_reply(locked, period)]
             case IntroSet(intro):
-                return [desk.intro_reply(intro)]
+                return [replies.intro_reply(intro)]
             case SettingsShown(settings, ""):
                 return [clean(line, 600) for line in settings.lines()]
             case SettingsShown(settings, name):
                 return [clean(f"{name} = {settings.shown(name)}", 600)]
             case StatsShown(report):
-                return desk.stats_lines(report, clean)
+                return replies.stats_lines(report, clean)
         raise AssertionError(result)  # every result is rendered above
 
-    def _queue(self, view: desk.QueueView) -> list[str]:
-        lines = [queue_line(entry) for entry in view.queued] or [desk.CONSOLE_QUEUE_EMPTY]
+    def _queue(self, view: replies.QueueView) -> list[str]:
+        lines = [queue_line(entry) for entry in view.queued] or [replies.CONSOLE_QUEUE_EMPTY]
         if view.unreadable:
             lines.append("Could not read (share the link again to retry):")
         return lines + [unreadable_line(entry) for entry in view.unreadable]

@@ -33,7 +33,7 @@ from adapters.discord.translate import (
     reaction_key,
     ref,
 )
-from bot import desk
+from bot import replies
 from bot.app import App
 from bot.community import Community
 from bot.digest import Digest
@@ -230,7 +230,7 @@ class DiscordAdapter:
         if origin is None:
             return None
         if community.settings.card == "react":
-            await self.outbox.react(int(origin.channel), int(origin.message_id), desk.READ_OK)
+            await self.outbox.react(int(origin.channel), int(origin.message_id), replies.READ_OK)
             return None
         channel, reply_to = await self._where(community, submission, origin)
         try:
@@ -258,13 +258,13 @@ class DiscordAdapter:
 
     async def submission_failed(self, community: Community, submission: Submission,
                                 origin: MessageRef | None) -> None:
-        await self._answer(community, submission, origin, desk.READ_FAILED,
-                           desk.unreadable(render.escape(submission.failure_reason)))
+        await self._answer(community, submission, origin, replies.READ_FAILED,
+                           replies.unreadable(render.escape(submission.failure_reason)))
 
     async def duplicate_found(self, community: Community, existing: Submission,
                               origin: MessageRef | None) -> None:
-        await self._answer(community, existing, origin, desk.READ_OK,
-                           desk.credited(existing.number))
+        await self._answer(community, existing, origin, replies.READ_OK,
+                           replies.credited(existing.number))
 
     async def _answer(self, community: Community, submission: Submission,
                       origin: MessageRef | None, reaction: str, text: str) -> None:
@@ -287,7 +287,7 @@ class DiscordAdapter:
         channel = int(origin.channel)
         if community.settings.card == "thread" and await self.history.home(
                 self.client.get_channel(channel), channel) == channel:
-            thread = await self.outbox.open_thread(origin, desk.thread_name(
+            thread = await self.outbox.open_thread(origin, replies.thread_name(
                 submission.number, submission.title or submission.url))
             if thread is not None:
                 return thread, None
@@ -295,10 +295,10 @@ class DiscordAdapter:
 
     async def link_refused(self, community: Community, url: str, reason: str,
                            origin: MessageRef) -> None:
-        await self.outbox.reply(origin, desk.refused(render.escape(reason)))
+        await self.outbox.reply(origin, replies.refused(render.escape(reason)))
 
     async def link_held(self, community: Community, held: HeldLink) -> None:
-        await self.outbox.reply(held.origin, desk.held(held, community.settings))
+        await self.outbox.reply(held.origin, replies.held(held, community.settings))
 
     async def tell_moderators(self, community: Community, text: str) -> None:
         """In the server's moderators-only channel (Community servers have one), else the

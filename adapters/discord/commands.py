@@ -15,7 +15,7 @@ from discord import app_commands
 from adapters.discord import render
 from adapters.discord.outbox import Outbox
 from adapters.discord.translate import community_key, member, plain_text, ref, setting_value
-from bot import desk
+from bot import desk, replies
 from bot.app import App
 from bot.community import Community
 from bot.errors import PublishError, UserError
@@ -69,7 +69,7 @@ class DigestCommands(app_commands.Group, name="digest",
         _, someone = await self.who(interaction)
         url = plain_text(url).strip()
         if not find_urls(url, 1) or interaction.channel_id is None:
-            await self.reply(interaction, desk.NOT_A_LINK)
+            await self.reply(interaction, replies.NOT_A_LINK)
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
         channel = interaction.channel_id
@@ -82,7 +82,7 @@ class DigestCommands(app_commands.Group, name="digest",
             await self.outbox.delete(channel, posted)  # no card will answer it (a held
             # link's card will, once it is queued)
         await self.reply(interaction, render.escape(" ".join(o.message for o in result.outcomes)
-                                                    or desk.NO_SUBMISSIONS_HERE))
+                                                    or replies.NO_SUBMISSIONS_HERE))
 
     @app_commands.command(name="queue", description=desk.summary("queue"))
     async def queue(self, interaction: discord.Interaction) -> None:
@@ -201,7 +201,7 @@ class DigestCommands(app_commands.Group, name="digest",
             credited_to=member(message.author, community.settings.moderators))
         assert isinstance(result, Submitted)
         await self.reply(interaction, render.escape(" ".join(o.message for o in result.outcomes)
-                                                    or desk.MESSAGE_WITHOUT_LINK))
+                                                    or replies.MESSAGE_WITHOUT_LINK))
 
     # -- helpers ------------------------------------------------------------------------------
 
@@ -237,7 +237,7 @@ class DigestCommands(app_commands.Group, name="digest",
             text = render.escape(str(original), 1500)
         else:
             log.error("/digest failed", exc_info=original)
-            text = desk.FAILED
+            text = replies.FAILED
         if interaction.type is discord.InteractionType.autocomplete:
             return
         try:
@@ -264,20 +264,20 @@ def _text(result: Result) -> str:
         case Posted() as posted:
             return posted.reply
         case Locked(locked, period):
-            return desk.lock_reply(locked, render.escape(period, 40))
+            return replies.lock_reply(locked, render.escape(period, 40))
         case IntroSet(intro):
-            return desk.intro_reply(intro)
+            return replies.intro_reply(intro)
         case Moderated(action, done):
             reason = render.escape(done.reject_reason, 300) if action == "reject" else ""
-            return desk.moderated_reply(done.number, action, reason)
+            return replies.moderated_reply(done.number, action, reason)
         case SettingsShown(settings, ""):
             return render.settings(settings)
         case SettingsShown(settings, name):
             return render.setting(settings, name)
         case Voted(number, outcome):
-            return desk.vote_reply(outcome, number)
+            return replies.vote_reply(outcome, number)
         case Unvoted(number, removed):
-            return desk.unvote_reply(removed, number)
+            return replies.unvote_reply(removed, number)
         case StatsShown(report):
-            return "\n".join(desk.stats_lines(report, lambda name: render.escape(name, 100)))
+            return "\n".join(replies.stats_lines(report, lambda name: render.escape(name, 100)))
     raise AssertionError(result)  # submit and preview are answered by their handlers

@@ -8,7 +8,7 @@ from urllib.parse import quote
 
 import discord
 
-from bot import desk
+from bot import replies
 from bot.bylines import byline, clean_authors
 from bot.community import CommunitySettings
 from bot.digest import Digest, DigestItem
@@ -181,7 +181,7 @@ def submitted(name: str, url: str, note: str) -> str:
 def queue(entries: list[QueueEntry]) -> str:
     """The queue as one reply: as many lines as fit, then how many more there are."""
     if not entries:
-        return desk.QUEUE_EMPTY
+        return replies.QUEUE_EMPTY
     lines: list[str] = []
     size = 0
     for e in entries[:QUEUE_LINES]:
@@ -228,4 +228,4 @@ def settings(values: CommunitySettings) -> str:
 
 def rejected(submission: Submission) -> str:
     """The answer to the member's message when a moderator rejects their link."""
-    return desk.rejected(submission.number, escape(submission.reject_reason, 300))
+    return replies.rejected(submission.number, escape(submission.reject_reason, 300))

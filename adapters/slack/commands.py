@@ -20,7 +20,7 @@ from adapters.slack.translate import (
     plain_text,
     setting_value,
 )
-from bot import desk
+from bot import desk, replies
 from bot.app import App
 from bot.errors import PublishError, UserError
 from bot.events import MessageRef
@@ -79,7 +79,7 @@ class CommandDesk:
             reply = str(err)
         except Exception:
             log.exception("/digest %s failed", " ".join(words[:1]))
-            reply = desk.FAILED
+            reply = replies.FAILED
         await self._outbox.whisper(channel, user, "\n".join(render.escape(line, MAX_LINE)
                                                      for line in reply.splitlines()), None,
                             respond)
@@ -112,27 +112,27 @@ class CommandDesk:
         """Slack's wording of a command's result (escaped by the caller)."""
         match result:
             case Submitted(outcomes):
-                return " ".join(o.message for o in outcomes) or desk.NO_LINK
+                return " ".join(o.message for o in outcomes) or replies.NO_LINK
             case Voted(number, outcome):
-                return desk.vote_reply(outcome, number)
+                return replies.vote_reply(outcome, number)
             case Unvoted(number, removed):
-                return desk.unvote_reply(removed, number)
+                return replies.unvote_reply(removed, number)
             case QueueShown(entries, _):
                 return _queue(entries)
             case Posted() as posted:
                 return posted.reply
             case Moderated(action, done):
-                return desk.moderated_reply(done.number, action)
+                return replies.moderated_reply(done.number, action)
             case Locked(locked, period):
-                return desk.lock_reply(locked, period)
+                return replies.lock_reply(locked, period)
             case IntroSet(intro):
-                return desk.intro_reply(intro)
+                return replies.intro_reply(intro)
             case SettingsShown(settings, ""):
                 return "\n".join(settings.lines())
             case SettingsShown(settings, name):
                 return f"{name} = {settings.shown(name)}"
             case StatsShown(report):  # every line is escaped by the caller
-                return "\n".join(desk.stats_lines(report, lambda name: name))
+                return "\n".join(replies.stats_lines(report, lambda name: name))
         return USAGE  # help, and a preview (which is whispered as blocks instead)
 
     async def on_shortcut(self, ack: Ack, body: dict[str, Any], respond: Respond) -> None:
@@ -155,7 +155,7 @@ class CommandDesk:
             origin=ref, credited_to=author)
         assert isinstance(result, Submitted)
         await self._outbox.whisper(channel, user, render.escape(
-            " ".join(o.message for o in result.outcomes) or desk.MESSAGE_WITHOUT_LINK, 3000),
+            " ".join(o.message for o in result.outcomes) or replies.MESSAGE_WITHOUT_LINK, 3000),
             None, respond)
 
     async def on_vote_button(self, ack: Ack, body: dict[str, Any], respond: Respond) -> None:
@@ -200,7 +200,7 @@ class CommandDesk:
         key = community_key(team)
         entries = (await self._app.curator.queue(key))[:HOME_ITEMS]
         settings = await self._app.curator.settings_for(key)
-        blocks: list[render.Block] = [render.header(desk.queue_heading(UNITS[settings.cadence]))]
+        blocks: list[render.Block] = [render.header(replies.queue_heading(UNITS[settings.cadence]))]
         for entry in entries:
             s = entry.submission
             title = render.link(s.final_url or s.url, render.escape(s.title or s.url, 150))
@@ -224,4 +224,4 @@ def _queue(entries: Sequence[QueueEntry]) -> str:
              for e in entries[:MAX_QUEUE_LINES]]
     if len(entries) > MAX_QUEUE_LINES:
         lines.append(f"… and {len(entries) - MAX_QUEUE_LINES} more (see the App Home)")
-    return "\n".join(lines) or desk.QUEUE_EMPTY
+    return "\n".join(lines) or replies.QUEUE_EMPTY

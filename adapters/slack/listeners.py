@@ -34,7 +34,7 @@ from adapters.slack.translate import (
     ts_of,
 )
 from adapters.slack.workspaces import current_team, for_community
-from bot import desk
+from bot import replies
 from bot.app import App
 from bot.community import Community
 from bot.digest import Digest
@@ -47,8 +47,8 @@ from bot.records import HeldLink
 log = logging.getLogger(__name__)
 
 ACK = "eyes"  # the reaction that says "got it"
-# `card = react`: a link is answered by reactions only (desk.READ_OK, desk.READ_FAILED).
-REACTIONS = {desk.READ_OK: "white_check_mark", desk.READ_FAILED: "warning"}
+# `card = react`: a link is answered by reactions only (replies.READ_OK, replies.READ_FAILED).
+REACTIONS = {replies.READ_OK: "white_check_mark", replies.READ_FAILED: "warning"}
 RECOUNT_TRIES = 4
 MAX_RETRY_AFTER = 30.0
 MAX_PERMALINKS = 5000  # message permalinks remembered (the oldest is forgotten first)
@@ -170,7 +170,7 @@ class SlackAdapter:
         if origin is None:
             return None
         if community.settings.card == "react":
-            await self.outbox.react(origin, REACTIONS[desk.READ_OK])
+            await self.outbox.react(origin, REACTIONS[replies.READ_OK])
             return None
         up = community.settings.up_emoji
         vote = reaction_name(up[0]) if up else None
@@ -197,13 +197,13 @@ class SlackAdapter:
     @for_community
     async def submission_failed(self, community: Community, submission: Submission,
                                 origin: MessageRef | None) -> None:
-        await self._answer(community, origin, desk.READ_FAILED,
-                           desk.unreadable(render.escape(submission.failure_reason)))
+        await self._answer(community, origin, replies.READ_FAILED,
+                           replies.unreadable(render.escape(submission.failure_reason)))
 
     @for_community
     async def duplicate_found(self, community: Community, existing: Submission,
                               origin: MessageRef | None) -> None:
-        await self._answer(community, origin, desk.READ_OK, desk.credited(existing.number))
+        await self._answer(community, origin, replies.READ_OK, replies.credited(existing.number))
 
     async def _answer(self, community: Community, origin: MessageRef | None, reaction: str,
                       text: str) -> None:
@@ -218,17 +218,17 @@ class SlackAdapter:
     async def submission_rejected(self, community: Community, submission: Submission,
                                   origin: MessageRef | None) -> None:
         """In the thread of the message that shared the link, where its submitter looks."""
-        await self.outbox.answer(origin, desk.rejected(
+        await self.outbox.answer(origin, replies.rejected(
             submission.number, render.escape(submission.reject_reason, 300)))
 
     @for_community
     async def link_refused(self, community: Community, url: str, reason: str,
                            origin: MessageRef) -> None:
-        await self.outbox.answer(origin, desk.refused(render.escape(reason)))
+        await self.outbox.answer(origin, replies.refused(render.escape(reason)))
 
     @for_community
     async def link_held(self, community: Community, held: HeldLink) -> None:
-        await self.outbox.answer(held.origin, desk.held(held, community.settings))
+        await self.outbox.answer(held.origin, replies.held(held, community.settings))
 
     @for_community
     async def tell_moderators(self, community: Community, text: str) -> None:

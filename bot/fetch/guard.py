@@ -10,8 +10,8 @@ from collections.abc import Sequence
 from typing import Protocol
 
 from bot.config import Network
-from bot.desk import PRIVATE_ADDRESS
 from bot.errors import BlockedAddress, FetchError
+from bot.replies import PRIVATE_ADDRESS
 
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 

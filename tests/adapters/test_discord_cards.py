@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.desk import READ_FAILED, READ_OK
+from bot.replies import READ_FAILED, READ_OK
 from tests.fakes.discord_fake import CHANNEL, SILENT, TOPIC
 from tests.fakes.discord_world import POSTS, World, discord_world
 

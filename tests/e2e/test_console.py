@@ -21,7 +21,7 @@ import pytest
 from adapters.console.adapter import ConsoleAdapter, Handler
 from bot.clock import Clock, system_clock
 from bot.config import Settings
-from bot.desk import READ_FAILED, READ_OK
+from bot.replies import READ_FAILED, READ_OK
 from digestif.bootstrap import open_app
 from tests.e2e.pages import article
 from tests.fakes.pipeline import FakeClock

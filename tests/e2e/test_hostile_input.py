@@ -24,7 +24,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from adapters.console.adapter import ConsoleAdapter, stdin_lines
-from bot import desk
+from bot import desk, replies
 from bot.community import CommunitySettings
 from bot.config import Settings
 from bot.fetch.guard import is_public
@@ -115,7 +115,7 @@ def test_console_survives_any_lines_and_keeps_every_link(
         db = Path(tmp) / "h.sqlite3"
         out = asyncio.run(_console(db, "\n".join(script) + "\n"))
         submitted = asyncio.run(_submitted(db))
-    assert desk.GENERIC_ERROR not in out  # every line had an answer, not a crash
+    assert replies.GENERIC_ERROR not in out  # every line had an answer, not a crash
     assert not [r for r in caplog.records if r.levelname in ("ERROR", "CRITICAL")]
     for url in (first, *rest):
         assert submitted.get(canonicalize(url)) is SubmissionState.READY, out

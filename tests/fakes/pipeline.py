@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from bot import desk
+from bot import replies
 from bot.community import Community
 from bot.errors import FetchError
 from bot.events import MessageRef
@@ -97,7 +97,7 @@ class RecordingNotifier:
                                card.message_id if card else ""))
     async def link_refused(self, community: Community, url: str, reason: str,
                            origin: MessageRef) -> None:
-        self.answers.append(desk.refused(reason))
+        self.answers.append(replies.refused(reason))
 
     async def link_held(self, community: Community, held: HeldLink) -> None:
-        self.answers.append(desk.held(held, community.settings))
+        self.answers.append(replies.held(held, community.settings))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from bot import desk
+from bot import replies
 from bot.compose import top_sharer
 from bot.digest import DigestItem, Untrusted
 from bot.models import Member, SummarySource
@@ -33,7 +33,7 @@ async def test_stats_count_the_last_30_days_and_all_time(any_store: SqlStore) ->
     await _share(store, "linus", "https://xn--bcher-kva.test/y", old)
     await store.finish_digest("c", "2026-W40", "", NOW, picked)
     report = await community_stats(store, "c", NOW)
-    lines = desk.stats_lines(report, str)
+    lines = replies.stats_lines(report, str)
     assert lines == [
         "Last 30 days: 3 links shared · 1 vote cast · 2 picks",
         "  Top sharers (links picked): Grace (2)",
@@ -54,12 +54,12 @@ async def test_stats_are_bounded_and_names_cut(any_store: SqlStore) -> None:
         for j in range(i + 1):
             ids.append(await _share(store, f"m{i}", f"https://site{i}.test/{j}", NOW))
     await store.finish_digest("c", "2026-W48", "", NOW, ids)
-    lines = desk.stats_lines(await community_stats(store, "c", NOW), str)
+    lines = replies.stats_lines(await community_stats(store, "c", NOW), str)
     sharers = lines[1].removeprefix("  Top sharers (links picked): ").split(", ")
     assert len(sharers) == 5 and sharers[0] == "member7-" + "x" * 31 + "… (8)"
     assert lines[2].endswith("site7.test (8), site6.test (7), site5.test (6), site4.test (5), "
                              "site3.test (4)")
-    empty = desk.stats_lines(await community_stats(store, "c", NOW + timedelta(days=60)), str)
+    empty = replies.stats_lines(await community_stats(store, "c", NOW + timedelta(days=60)), str)
     assert empty[:3] == ["Last 30 days: 0 links shared · 0 votes cast · 0 picks",
                          "  Top sharers (links picked): none yet",
                          "  Top sites (links shared): none yet"]
