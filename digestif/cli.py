@@ -1,19 +1,22 @@
-"""The `digestif` command line."""
+"""The `digestif` command line.
+
+Light to import: every CPU-pool worker process imports the program's main module (this one,
+or the `digestif` script that imports it) before its first job, so the settings, pydantic and
+asyncio are imported inside the functions that use them, in the bot's own process only."""
 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import getpass
 import logging
 import sys
 from collections.abc import Sequence
-from importlib.metadata import PackageNotFoundError, version
+from typing import TYPE_CHECKING
 
-from pydantic import ValidationError
+if TYPE_CHECKING:
+    from pydantic import ValidationError
 
-from bot.config import Settings
-from bot.errors import StorageError
+    from bot.config import Settings
 
 log = logging.getLogger("digestif")
 
@@ -32,6 +35,8 @@ exit codes:
 
 
 def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
     try:
         return version("digestif")
     except PackageNotFoundError:  # run from a source tree that was never installed
@@ -154,6 +159,8 @@ def settings_errors(err: ValidationError) -> list[str]:
             lines.append(f"digestif: settings are not valid: {reason}")
             continue
         name = str(problem["loc"][0])
+        from bot.config import Settings
+
         field = Settings.model_fields.get(name)
         alias = field.validation_alias if field is not None else None
         env = str(getattr(alias, "choices", [name])[0]).upper()
@@ -172,6 +179,10 @@ def _secret(env: str) -> bool:
 
 def load_settings() -> Settings | list[str]:
     """The settings, or the lines that explain why they cannot be used."""
+    from pydantic import ValidationError
+
+    from bot.config import Settings
+
     try:
         return Settings()
     except ValidationError as err:
@@ -204,11 +215,14 @@ def configure_logging(settings: Settings, command: str, role: str = "all") -> No
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     loaded = load_settings()
-    if not isinstance(loaded, Settings):
+    if isinstance(loaded, list):
         for line in loaded:
             print(line, file=sys.stderr)
         return USAGE
     configure_logging(loaded, args.command, getattr(args, "role", "all"))
+    import asyncio
+
+    from bot.errors import StorageError
     from digestif import commands
 
     try:

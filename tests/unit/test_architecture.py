@@ -125,3 +125,15 @@ def test_adapters_go_through_the_core_services_not_the_store() -> None:
                      for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
                      if isinstance(node, ast.Attribute) and node.attr == "store")
     assert readers == []
+
+
+def test_the_entry_module_is_light_for_the_parser_workers() -> None:
+    """Every CPU-pool worker imports the program's main module (digestif.cli, or the
+    `digestif` script that imports it) before its first page: the settings stack, the core
+    and asyncio stay out of that import."""
+    heavy = ["asyncio", "bot", "pydantic", "pydantic_settings", "httpx", "storage"]
+    script = ("import sys\nimport digestif.cli\n"
+              f"print(sorted(m for m in sys.modules if m.split('.')[0] in {heavy!r}))\n")
+    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True,
+                            text=True, check=True)
+    assert result.stdout.strip() == "[]"
