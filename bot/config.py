@@ -8,7 +8,7 @@ from __future__ import annotations
 import ipaddress
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import (
     AliasChoices,
@@ -56,6 +56,10 @@ class Settings(BaseSettings):
                            validation_alias=_env("DIGESTIF_COMMUNITY"))
     # None: WARNING for the interactive commands, INFO for `run` with chat platforms.
     log_level: str | None = Field(None, validation_alias=_env("DIGESTIF_LOG_LEVEL"))
+    # auto: uvloop's event loop where it is installed (less CPU a request, a chat event, a
+    # database call), else asyncio's own; asyncio: always asyncio's own.
+    event_loop: Literal["auto", "asyncio"] = Field(
+        "auto", validation_alias=_env("DIGESTIF_EVENT_LOOP"))
 
     # fetching
     fetch_allow_networks: Annotated[tuple[Network, ...], NoDecode] = Field(

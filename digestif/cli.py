@@ -10,10 +10,12 @@ import argparse
 import getpass
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    import asyncio
+
     from pydantic import ValidationError
 
     from bot.config import Settings
@@ -212,6 +214,18 @@ def configure_logging(settings: Settings, command: str, role: str = "all") -> No
             logging.getLogger(name).setLevel(logging.WARNING)
 
 
+def loop_factory(choice: str) -> Callable[[], asyncio.AbstractEventLoop] | None:
+    """The event loop DIGESTIF_EVENT_LOOP asks for: uvloop's where it is installed (``auto``;
+    not on Windows), else None, asyncio's own."""
+    if choice == "auto":
+        try:
+            import uvloop
+        except ImportError:
+            return None
+        return uvloop.new_event_loop
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     loaded = load_settings()
@@ -226,7 +240,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     from digestif import commands
 
     try:
-        return asyncio.run(commands.dispatch(args, loaded))
+        factory = loop_factory(loaded.event_loop)
+        with asyncio.Runner(loop_factory=factory) as runner:
+            log.debug("event loop: %s", "uvloop" if factory else "asyncio")
+            return runner.run(commands.dispatch(args, loaded))
     except KeyboardInterrupt:
         return INTERRUPTED
     except StorageError as err:

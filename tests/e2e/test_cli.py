@@ -4,6 +4,7 @@ environment, pages from a local server."""
 from __future__ import annotations
 
 import asyncio
+import importlib.util
 import os
 import sys
 from dataclasses import dataclass
@@ -133,3 +134,20 @@ async def test_purge_of_removed_workspaces(digestif: Digestif) -> None:
     assert again.code == 0 and again.out.startswith("Nothing to purge")
     async with SqliteStore(digestif.cwd / "cli.sqlite3") as store:
         assert [c.key for c in await store.communities()] == ["slack:TNEW"]
+
+
+async def test_runs_on_uvloop_unless_asked_for_asyncio(digestif: Digestif,
+                                                        pages: PageServer) -> None:
+    """uvloop where it is installed (every platform but Windows), asyncio's own on request;
+    the same command works on both, and a setting it does not know is refused by name."""
+    for choice, loop in (("auto", "uvloop"), ("asyncio", "asyncio")):
+        if loop == "uvloop" and importlib.util.find_spec("uvloop") is None:
+            continue
+        run = await digestif("submit", pages.url("/posts/quantization"),
+                             DIGESTIF_EVENT_LOOP=choice, DIGESTIF_LOG_LEVEL="DEBUG")
+        assert run.code == 0, run.err
+        assert f"event loop: {loop}" in run.err
+        assert "ready" in run.out and "Traceback" not in run.err
+    refused = await digestif("queue", DIGESTIF_EVENT_LOOP="tokio")
+    assert refused.code == 2
+    assert refused.err.startswith("digestif: setting DIGESTIF_EVENT_LOOP=tokio is not valid")
