@@ -159,7 +159,9 @@ async def submit(args: argparse.Namespace, settings: Settings) -> int:
         # The operator's command line: exempt from member_limit, as moderators are.
         member = Member(name, name, is_moderator=True)
         merged: dict[int, Submission] = {}
-        with Progress(transient=True, console=_stderr_console()) as progress:
+        # A bar for a person at a terminal; a pipe or a log file gets the result lines only.
+        with Progress(transient=True, console=_stderr_console(),
+                      disable=not sys.stderr.isatty()) as progress:
             task = progress.add_task("Fetching", total=len(args.urls))
 
             async def advance(result: IngestResult) -> None:

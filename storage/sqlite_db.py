@@ -169,9 +169,9 @@ class _SqliteTransaction:
         return list(await self._db.execute_fetchall(sql, tuple(params)))
 
     async def fetchone(self, sql: str, params: Params = ()) -> Row | None:
-        async with self._db.execute(sql, tuple(params)) as cursor:
-            row: Row | None = await cursor.fetchone()
-            return row
+        # One trip to the connection's thread (a cursor's execute, fetch and close are three).
+        rows = await self._db.execute_fetchall(sql, tuple(params))
+        return next(iter(rows), None)
 
     async def execute(self, sql: str, params: Params = ()) -> int:
         cursor = await self._db.execute(sql, tuple(params))
