@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
@@ -21,6 +22,9 @@ if TYPE_CHECKING:
     from bot.config import Settings
 
 log = logging.getLogger("digestif")
+
+# The commands that read pages (in the CPU pool's worker processes).
+READS_PAGES = frozenset({"run", "console", "submit", "summarize", "demo"})
 
 # Exit codes, documented in --help and the README.
 OK, FAILED, USAGE, STORAGE, INTERRUPTED = 0, 1, 2, 3, 130
@@ -228,6 +232,12 @@ def loop_factory(choice: str) -> Callable[[], asyncio.AbstractEventLoop] | None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command in READS_PAGES and os.environ.get("DIGESTIF_CPU_WORKERS", "").strip() != "0":
+        from bot.cpu import start_forkserver
+
+        # First of all: the parsers' preload (~0.5 s) runs on another core while the settings
+        # and the rest are loaded here, so the workers are ready when the first pages arrive.
+        start_forkserver()
     loaded = load_settings()
     if isinstance(loaded, list):
         for line in loaded:
