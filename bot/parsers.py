@@ -1,8 +1,9 @@
 """The CPU pool's entry points for the heavy parsers, imported on first call.
 
-The worker processes preload bot.extract and bot.sources.pdf (bot.preload), so a call
-there costs nothing extra; the bot's own process, which only hands pages to the pool, then
-never imports the extraction stack (trafilatura, pypdf): commands start fetching sooner.
+The worker processes preload bot.extract (bot.preload), so a call there costs nothing extra;
+a worker imports bot.sources.pdf on its first PDF. The bot's own process, which only hands
+pages to the pool, never imports the extraction stack (trafilatura, pypdf): commands start
+fetching sooner.
 """
 
 from __future__ import annotations
