@@ -158,6 +158,8 @@ def _days(text: str) -> int:
 def settings_errors(err: ValidationError) -> list[str]:
     """One line per bad setting, named by its environment variable. Values of secrets are
     never echoed."""
+    from bot.config import Settings
+
     lines = []
     for problem in err.errors(include_url=False):
         reason = str(problem["msg"]).removeprefix("Value error, ")
@@ -165,8 +167,6 @@ def settings_errors(err: ValidationError) -> list[str]:
             lines.append(f"digestif: settings are not valid: {reason}")
             continue
         name = str(problem["loc"][0])
-        from bot.config import Settings
-
         field = Settings.model_fields.get(name)
         alias = field.validation_alias if field is not None else None
         env = str(getattr(alias, "choices", [name])[0]).upper()
@@ -235,8 +235,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command in READS_PAGES and os.environ.get("DIGESTIF_CPU_WORKERS", "").strip() != "0":
         from bot.cpu import start_forkserver
 
-        # First of all: the parsers' preload (~0.5 s) runs on another core while the settings
-        # and the rest are loaded here, so the workers are ready when the first pages arrive.
+        # First of all, before the settings are even read: the parsers' preload (~0.5 s) runs
+        # on another core while the settings and the rest load here, so the workers are ready
+        # when the first pages arrive. (DIGESTIF_CPU_WORKERS=0 set only in .env leaves this
+        # forkserver idle; the pool itself follows the settings.)
         start_forkserver()
     loaded = load_settings()
     if isinstance(loaded, list):
