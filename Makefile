@@ -5,7 +5,11 @@ STAMP := $(VENV)/.installed
 
 .PHONY: setup run test lint demo bench clean
 
+# Bytecode for our own modules too (pip writes it for the libraries), incrementally: every
+# command and every parser worker then starts without compiling them, also where
+# PYTHONDONTWRITEBYTECODE is set.
 setup: $(STAMP)
+	@$(BIN)/python -m compileall -q bot adapters storage digestif
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
