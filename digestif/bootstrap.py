@@ -176,11 +176,13 @@ async def open_app(settings: Settings, clock: Clock = system_clock, *, schedule:
     configured, the LLM summarizer writes the model's summaries apart from fetching
     (bot.upgrades), and the TL;DR."""
     async with AsyncExitStack() as stack:
-        # First: the workers' forkserver starts on another core while the rest is imported
-        # and opened here.
+        # First, where links are read here: the workers start on another core while the
+        # rest is imported and opened. Elsewhere (a read command, a gateway) the pool starts
+        # on its first page, if any: `digestif queue` never waits for parser processes.
         cpu = CpuPool(settings.cpu_workers)
         stack.push_async_callback(cpu.aclose)
-        await cpu.start()
+        if ingest:
+            await cpu.start()
         from bot.reader import build_reader
         from bot.summarize import OfflineSummarizer, build_summarizer
 

@@ -263,7 +263,7 @@ async def stats(args: argparse.Namespace, settings: Settings) -> int:
     from adapters.console.render import clean
     from bot.stats import community_stats
 
-    async with open_app(settings) as app:
+    async with open_app(settings, ingest=False) as app:
         key = _community(args, settings)
         await _existing(app, key)
         report = await community_stats(app.store, key, app.curator.clock())
@@ -315,7 +315,7 @@ async def email(args: argparse.Namespace, settings: Settings) -> int:
     from bot.mailing import MailOutcome
 
     which = desk.period(args.period, "digestif email --period PERIOD")
-    async with open_app(settings) as app:
+    async with open_app(settings, ingest=False) as app:
         community = await _existing(app, _community(args, settings))
         period = app.publishing.period(community, which).key
         try:
@@ -359,7 +359,7 @@ async def demo(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def purge(args: argparse.Namespace, settings: Settings) -> int:
-    async with open_app(settings) as app:
+    async with open_app(settings, ingest=False) as app:
         purged = await purge_removed(app.store, app.curator.clock(), timedelta(days=args.days))
     for key in purged:
         print(f"purged {key}")
