@@ -112,7 +112,8 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
 async def serve(args: argparse.Namespace, settings: Settings) -> int:
     """The web archive alone, on DIGESTIF_HTTP_HOST:DIGESTIF_HTTP_PORT, until stopped."""
     async def web_alone() -> int:
-        async with open_app(settings) as app:
+        # As `run --role web`: the archive is served, links are read elsewhere.
+        async with open_app(settings, ingest=False) as app:
             await web_server(app).serve(settings.http_host, settings.http_port)
         return 0
 
