@@ -167,7 +167,7 @@ async def open_app(settings: Settings, clock: Clock = system_clock, *, schedule:
     """Everything, opened; ``schedule`` also runs the digest scheduler and the release of
     held links (for `run` and `console`, not for one-shot commands). ``ingest=False``: links
     shared here are queued in the store for other processes' workers, not read here
-    (`run --role gateway`).
+    (`run --role gateway`, the read commands), and no parser process starts up front.
     ``pending_wait``: seconds `/digest post` waits for the week's links still being read.
     ``mail_sleep``: how e-mailing waits between tries (tests pass one that does not wait).
     ``shares=False``: ingest holds no member to a share of the workers (`digestif submit`).
