@@ -224,15 +224,15 @@ def main() -> int:
                   f"{LATENCY * 1000:.0f} ms; whole `digestif submit` command, start to exit")
             runs = sorted((submit(port, urls, Path(tmp), None, n)
                            for n in range(max(1, args.runs))), key=lambda run: run.wall)
-            fast = runs[len(runs) // 2]
-            show("concurrent", fast)
+            median = runs[len(runs) // 2]
+            show("concurrent", median)
             if len(runs) > 1:
                 print(f"{'':<11} the median of {len(runs)} runs: "
                       + ", ".join(f"{run.wall:.2f} s" for run in runs))
             if not args.skip_sequential:
                 slow = submit(port, urls, Path(tmp), 1)
                 show("sequential", slow)
-                print(f"speedup     {slow.wall / fast.wall:5.1f}x   (goal >= 10x; sequential = "
+                print(f"speedup     {slow.wall / median.wall:5.1f}x   (goal >= 10x; sequential = "
                       "the same command with DIGESTIF_INGEST_CONCURRENCY=1; "
                       f"{slow.wall / runs[-1].wall:.1f}x to {slow.wall / runs[0].wall:.1f}x "
                       "over the concurrent runs)")

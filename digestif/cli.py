@@ -23,8 +23,10 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("digestif")
 
-# The commands that read pages (in the CPU pool's worker processes).
-READS_PAGES = frozenset({"run", "console", "submit", "summarize", "demo"})
+# The commands that read pages (in the CPU pool's worker processes), and the `run` roles that
+# do (bootstrap.ROLES with ingest; a test keeps the two in step).
+READS_PAGES = frozenset({"console", "submit", "summarize", "demo"})
+READING_ROLES = frozenset({"all", "worker"})
 
 # Exit codes, documented in --help and the README.
 OK, FAILED, USAGE, STORAGE, INTERRUPTED = 0, 1, 2, 3, 130
@@ -230,9 +232,15 @@ def loop_factory(choice: str) -> Callable[[], asyncio.AbstractEventLoop] | None:
     return None
 
 
+def _reads_pages(args: argparse.Namespace) -> bool:
+    if args.command == "run":
+        return args.role in READING_ROLES
+    return args.command in READS_PAGES
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    if args.command in READS_PAGES and os.environ.get("DIGESTIF_CPU_WORKERS", "").strip() != "0":
+    if _reads_pages(args) and os.environ.get("DIGESTIF_CPU_WORKERS", "").strip() != "0":
         from bot.cpu import start_forkserver
 
         # First of all, before the settings are even read: the parsers' preload (~0.5 s) runs

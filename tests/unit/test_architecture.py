@@ -137,3 +137,10 @@ def test_the_entry_module_is_light_for_the_parser_workers() -> None:
     result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True,
                             text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+def test_the_cli_starts_parser_processes_for_the_run_roles_that_read_links() -> None:
+    from digestif.bootstrap import ROLES
+    from digestif.cli import READING_ROLES
+
+    assert {name for name, role in ROLES.items() if role.ingest} == READING_ROLES
